@@ -1,0 +1,49 @@
+# One command to run the demo, one to test. Works from a fresh clone with only Python 3.11:
+# uv is installed with pip when missing, and never downloads a Python of its own.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+HOST ?= 127.0.0.1:8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint format check-migrations messages clean
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+		$(PYTHON) -m pip install --quiet --user uv || \
+		$(PYTHON) -m pip install --quiet --user --break-system-packages uv
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+var:
+	@mkdir -p var
+
+run: $(VENV)/.synced var
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+test: $(VENV)/.synced var
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(VENV)/.synced
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: $(VENV)/.synced
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Extract and compile translations (needs gettext); the compiled .mo files are committed.
+messages: $(VENV)/.synced
+	$(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --no-location --ignore=.venv
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3* staticfiles

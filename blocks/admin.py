@@ -1,0 +1,90 @@
+from django.contrib import admin
+
+from blocks.models import (
+    Authority,
+    Block,
+    BlockYear,
+    Contribution,
+    CouncilRole,
+    JointActivity,
+    Membership,
+    Succession,
+    Unit,
+    UnitName,
+    UnitRole,
+)
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "level", "parent"]
+
+
+class UnitNameInline(admin.TabularInline):
+    model = UnitName
+    extra = 0
+
+
+class UnitRoleInline(admin.TabularInline):
+    model = UnitRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "authority", "active_from", "active_to"]
+    list_filter = ["authority", "kind"]
+    search_fields = ["name", "short_name", "search_key"]
+    inlines = [UnitNameInline, UnitRoleInline]
+
+
+@admin.register(Succession)
+class SuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "kind", "effective_date"]
+    autocomplete_fields = ["predecessor", "successor"]
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "authority"]
+    list_filter = ["authority", "kind"]
+    search_fields = ["name", "search_key"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(BlockYear)
+class BlockYearAdmin(admin.ModelAdmin):
+    list_display = ["block", "year", "theme"]
+    list_filter = ["year", "block__authority"]
+    inlines = [MembershipInline]
+
+
+@admin.register(CouncilRole)
+class CouncilRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "authority", "role", "title"]
+    list_filter = ["authority", "role"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(UnitRole)
+class UnitRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role", "title"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user", "unit"]
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    extra = 0
+
+
+@admin.register(JointActivity)
+class JointActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "block_year"]
+    inlines = [ContributionInline]

@@ -1,0 +1,327 @@
+"""Demo data: the authorities, blocks and units of the seed reports, two years each, and the demo
+accounts (password `demo12345`). Safe to run again: it creates what is missing and changes nothing
+that exists. Accounts are made only here, never by a migration."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from blocks.models import (
+    Authority,
+    Block,
+    BlockYear,
+    Contribution,
+    CouncilRole,
+    JointActivity,
+    Membership,
+    Unit,
+    UnitRole,
+)
+from emulation import audit
+from emulation.models import User
+
+PASSWORD = "demo12345"
+THEME = "Đoàn kết - Sáng tạo - Kỷ cương - Phát triển - Tăng tốc - Hiệu quả"
+
+QT_PARTY_UNITS = [
+    ("Văn phòng Tỉnh ủy", "VPTU"),
+    ("Ban Tổ chức Tỉnh ủy", "BTCTU"),
+    ("Ban Tuyên giáo Tỉnh ủy", "BTGTU"),
+    ("Ban Dân vận Tỉnh ủy", "BDVTU"),
+    ("Ban Nội chính Tỉnh ủy", "BNCTU"),
+    ("Ủy ban Kiểm tra Tỉnh ủy", "UBKTTU"),
+    ("Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh", "ĐUK"),
+    ("Báo Quảng Trị", "BQT"),
+    ("Trường Chính trị Lê Duẩn", "TCTLD"),
+]
+LEADERS = [
+    ("Nguyễn Văn Hùng", "Chánh Văn phòng Tỉnh ủy"),
+    ("Trần Thị Thu Hà", "Trưởng Ban Tổ chức Tỉnh ủy"),
+    ("Lê Quang Minh", "Trưởng Ban Tuyên giáo Tỉnh ủy"),
+    ("Phạm Thị Lan", "Trưởng Ban Dân vận Tỉnh ủy"),
+    ("Hoàng Đức Thắng", "Trưởng Ban Nội chính Tỉnh ủy"),
+    ("Võ Văn Bình", "Chủ nhiệm Ủy ban Kiểm tra Tỉnh ủy"),
+    ("Đặng Thị Hương", "Bí thư Đảng ủy Khối"),
+    ("Bùi Văn Toàn", "Tổng Biên tập Báo Quảng Trị"),
+    ("Ngô Thị Mai", "Hiệu trưởng Trường Chính trị Lê Duẩn"),
+]
+OFFICERS = [
+    "Nguyễn Thị Hoa",
+    "Trần Văn Long",
+    "Lê Thị Ngọc",
+    "Phạm Văn Tài",
+    "Hoàng Thị Yến",
+    "Võ Thị Thanh",
+    "Đặng Văn Nam",
+    "Bùi Thị Thảo",
+    "Ngô Văn Phúc",
+]
+QT_CENTRE_UNITS = [
+    ("Trung tâm Khuyến nông tỉnh Quảng Trị", "TTKN"),
+    ("Trung tâm Nước sạch và Vệ sinh môi trường nông thôn", "TTNS"),
+    ("Trung tâm Dịch vụ nông nghiệp", "TTDVNN"),
+    ("Ban Quản lý Khu bảo tồn thiên nhiên Đakrông", "BQL KBT Đakrông"),
+    ("Ban Quản lý rừng phòng hộ Hướng Hóa - Đakrông", "BQLRPH HH-ĐK"),
+    ("Ban Quản lý các cảng cá và khu neo đậu tránh trú bão", "BQL cảng cá"),
+]
+# The book drive of the seed report: 641 books and 33.8 million đồng in all.
+BOOK_DRIVE = [
+    (150, 8_000_000, 12),
+    (120, 6_500_000, 10),
+    (110, 6_000_000, 9),
+    (96, 5_000_000, 8),
+    (85, 4_300_000, 7),
+    (80, 4_000_000, 6),
+]
+NT_PARTY_UNITS = [
+    ("Văn phòng Tỉnh ủy Ninh Thuận", "VPTU NT"),
+    ("Ban Tổ chức Tỉnh ủy Ninh Thuận", "BTCTU NT"),
+    ("Ban Tuyên giáo Tỉnh ủy Ninh Thuận", "BTGTU NT"),
+    ("Ban Dân vận Tỉnh ủy Ninh Thuận", "BDVTU NT"),
+    ("Ban Nội chính Tỉnh ủy Ninh Thuận", "BNCTU NT"),
+    ("Ủy ban Kiểm tra Tỉnh ủy Ninh Thuận", "UBKTTU NT"),
+    ("Báo Ninh Thuận", "BNT"),
+    ("Trường Chính trị tỉnh Ninh Thuận", "TCT NT"),
+]
+PROVINCES = [
+    ("Tỉnh Thanh Hóa", "Thanh Hóa"),
+    ("Tỉnh Nghệ An", "Nghệ An"),
+    ("Tỉnh Hà Tĩnh", "Hà Tĩnh"),
+    ("Tỉnh Quảng Bình", "Quảng Bình"),
+    ("Tỉnh Quảng Trị", "Quảng Trị"),
+    ("Tỉnh Thừa Thiên Huế", "Thừa Thiên Huế"),
+]
+COUNCIL_MEMBERS = [
+    ("Lê Văn Quang", "Phó Chủ tịch UBND tỉnh, Chủ tịch Hội đồng"),
+    ("Nguyễn Thị Thủy", "Giám đốc Sở Nội vụ, Phó Chủ tịch Hội đồng"),
+    ("Trần Minh Đức", "Ủy viên Hội đồng"),
+    ("Phan Thị Hằng", "Ủy viên Hội đồng"),
+    ("Hồ Văn Sơn", "Ủy viên Hội đồng"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent). Demo accounts use the password 'demo12345'."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.created = 0
+        with transaction.atomic():
+            self.seed()
+            if self.created:
+                audit.record(
+                    "demo.seeded", actor=None, label="seed_demo", after={"rows": self.created}
+                )
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({self.created} rows created)."))
+
+    # Helpers --------------------------------------------------------------------------------
+
+    def get(self, model: Any, defaults: dict[str, Any] | None = None, **keys: Any) -> Any:
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **keys)
+        self.created += int(created)
+        return obj
+
+    def person(self, username: str, full_name: str, **extra: Any) -> User:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username, full_name=full_name, email=f"{username}@example.vn", **extra
+            )
+            user.set_password(PASSWORD)
+            user.save()
+            self.created += 1
+        return user
+
+    def units(self, authority: Authority, rows: list[tuple[str, str]], kind: str) -> list[Unit]:
+        return [
+            self.get(Unit, {"short_name": short, "kind": kind}, authority=authority, name=name)
+            for name, short in rows
+        ]
+
+    def year(
+        self,
+        block: Block,
+        year: int,
+        units: list[Unit],
+        head: int,
+        deputies: list[int],
+        theme: str = "",
+    ) -> BlockYear:
+        block_year = self.get(
+            BlockYear,
+            {
+                "theme": theme,
+                "signing_deadline": datetime.date(year, 3, 31),
+                "self_assessment_deadline": datetime.date(year, 11, 30),
+                "review_deadline": datetime.date(year, 12, 15),
+                "ballot_deadline": datetime.date(year, 12, 31),
+                "dossier_deadline": datetime.date(year + 1, 3, 15),
+            },
+            block=block,
+            year=year,
+        )
+        if block_year.memberships.exists():
+            return block_year
+        roles = {head: Membership.Role.HEAD, **{d: Membership.Role.DEPUTY for d in deputies}}
+        for position, unit in enumerate(units, start=1):
+            self.get(
+                Membership,
+                {
+                    "role": roles.get(position - 1, Membership.Role.MEMBER),
+                    "position": position,
+                    "joined_on": datetime.date(year, 1, 1),
+                },
+                block_year=block_year,
+                unit=unit,
+            )
+        return block_year
+
+    # The data -------------------------------------------------------------------------------
+
+    def seed(self) -> None:
+        this_year = timezone.localdate().year
+        last_year = this_year - 1
+
+        central = self.get(
+            Authority,
+            {
+                "short_name": "HĐTĐKT Trung ương",
+                "level": Authority.Level.CENTRAL,
+                "place": "Hà Nội",
+            },
+            name="Hội đồng Thi đua - Khen thưởng Trung ương",
+        )
+        quang_tri = self.get(
+            Authority,
+            {
+                "short_name": "HĐTĐKT Quảng Trị",
+                "level": Authority.Level.PROVINCIAL,
+                "parent": central,
+                "place": "Quảng Trị",
+            },
+            name="Hội đồng Thi đua - Khen thưởng tỉnh Quảng Trị",
+        )
+        ninh_thuan = self.get(
+            Authority,
+            {
+                "short_name": "HĐTĐKT Ninh Thuận",
+                "level": Authority.Level.PROVINCIAL,
+                "parent": central,
+                "place": "Ninh Thuận",
+            },
+            name="Hội đồng Thi đua - Khen thưởng tỉnh Ninh Thuận",
+        )
+
+        # Quảng Trị, Party agencies block: unit 1 heads this year with unit 2 as deputy.
+        qt_party = self.units(quang_tri, QT_PARTY_UNITS, Unit.Kind.PARTY_AGENCY)
+        block = self.get(
+            Block,
+            {
+                "short_name": "Khối Đảng",
+                "kind": Block.Kind.BLOCK,
+                "description": "Các cơ quan tham mưu, giúp việc Tỉnh ủy và đơn vị sự nghiệp của Tỉnh ủy.",
+            },
+            authority=quang_tri,
+            name="Khối thi đua các cơ quan Đảng tỉnh Quảng Trị",
+        )
+        self.year(block, last_year, qt_party, head=2, deputies=[0], theme=THEME)
+        self.year(block, this_year, qt_party, head=0, deputies=[1], theme=THEME)
+
+        # Quảng Trị, the Department's centres and boards, with the book drive of last year.
+        centres = self.units(quang_tri, QT_CENTRE_UNITS, Unit.Kind.PUBLIC_SERVICE)
+        centre_block = self.get(
+            Block,
+            {"short_name": "Khối Trung tâm, Ban", "kind": Block.Kind.BLOCK},
+            authority=quang_tri,
+            name="Khối thi đua các Trung tâm, Ban thuộc Sở Nông nghiệp và Môi trường",
+        )
+        previous = self.year(centre_block, last_year, centres, head=0, deputies=[3])
+        self.year(centre_block, this_year, centres, head=3, deputies=[1, 4])
+        drive = self.get(
+            JointActivity,
+            {
+                "date": datetime.date(last_year, 9, 5),
+                "description": "Quyên góp sách, tủ sách tặng Trường THCS Hướng Phùng và Trường PTDTNT"
+                " Đakrông; quà tặng trị giá hơn 46,8 triệu đồng.",
+            },
+            block_year=previous,
+            title="Tặng tủ sách cho trường vùng khó khăn",
+        )
+        for unit, (books, money, people) in zip(centres, BOOK_DRIVE, strict=True):
+            self.get(
+                Contribution,
+                {"books": books, "money_vnd": money, "participants": people},
+                activity=drive,
+                unit=unit,
+            )
+        self.get(
+            JointActivity,
+            {
+                "date": datetime.date(last_year, 10, 20),
+                "description": "Giải cầu lông giao hữu giữa các đơn vị trong Khối.",
+            },
+            block_year=previous,
+            title="Giải cầu lông Khối thi đua",
+        )
+
+        # Ninh Thuận, Party agencies block: the Propaganda Board took the head's flag.
+        nt_party = self.units(ninh_thuan, NT_PARTY_UNITS, Unit.Kind.PARTY_AGENCY)
+        nt_block = self.get(
+            Block,
+            {"short_name": "Khối Đảng Ninh Thuận", "kind": Block.Kind.BLOCK},
+            authority=ninh_thuan,
+            name="Khối thi đua các cơ quan Đảng tỉnh Ninh Thuận",
+        )
+        self.year(nt_block, last_year, nt_party, head=0, deputies=[2])
+        self.year(nt_block, this_year, nt_party, head=2, deputies=[1])
+
+        # The North-Central provinces cluster under the central council.
+        provinces = self.units(central, PROVINCES, Unit.Kind.PROVINCE)
+        cluster = self.get(
+            Block,
+            {"short_name": "Cụm Bắc Trung Bộ", "kind": Block.Kind.CLUSTER},
+            authority=central,
+            name="Cụm thi đua các tỉnh Bắc Trung Bộ",
+        )
+        self.year(cluster, last_year, provinces, head=4, deputies=[5])
+        self.year(cluster, this_year, provinces, head=5, deputies=[2])
+
+        self.accounts(quang_tri, qt_party)
+
+    def accounts(self, quang_tri: Authority, units: list[Unit]) -> None:
+        admin = self.person("admin", "Quản trị hệ thống", is_staff=True, is_superuser=True)
+        del admin
+        staff = self.person("bantdkt", "Nguyễn Thị Kim Oanh")
+        self.get(
+            CouncilRole,
+            {"title": "Chuyên viên Ban Thi đua - Khen thưởng"},
+            user=staff,
+            authority=quang_tri,
+            role=CouncilRole.Role.STAFF,
+        )
+        for number, (name, title) in enumerate(COUNCIL_MEMBERS, start=1):
+            member = self.person(f"hoidong{number}", name)
+            self.get(
+                CouncilRole,
+                {"title": title},
+                user=member,
+                authority=quang_tri,
+                role=CouncilRole.Role.MEMBER,
+            )
+        for number, (unit, (leader_name, title), officer_name) in enumerate(
+            zip(units, LEADERS, OFFICERS, strict=True), start=1
+        ):
+            leader = self.person(f"lanhdao{number}", leader_name)
+            self.get(UnitRole, {"title": title}, user=leader, unit=unit, role=UnitRole.Role.LEADER)
+            officer = self.person(f"canbo{number}", officer_name)
+            self.get(
+                UnitRole,
+                {"title": "Cán bộ phụ trách thi đua"},
+                user=officer,
+                unit=unit,
+                role=UnitRole.Role.OFFICER,
+            )

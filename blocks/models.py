@@ -1,0 +1,491 @@
+"""Who is who: authorities, units and their lineage, blocks, block years and people's roles."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from emulation.text import search_key
+
+if TYPE_CHECKING:
+    from emulation.models import User
+
+
+class Authority(models.Model):
+    """A body that forms blocks: a provincial council, or the central council above them."""
+
+    class Level(models.TextChoices):
+        CENTRAL = "central", _("Central")
+        PROVINCIAL = "provincial", _("Provincial")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=80)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    place = models.CharField(
+        _("place name"), max_length=80, help_text=_("Written before the date on documents.")
+    )
+
+    class Meta:
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+        ordering = ["level", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def for_user(self, user: User) -> UnitQuerySet:
+        """Units a person may see: their authority's as council, their own, and their blocks'."""
+        if user.is_superuser:
+            return self.all()
+        council = CouncilRole.objects.filter(user=user, authority=OuterRef("authority"))
+        own = UnitRole.objects.filter(user=user, unit=OuterRef("pk"))
+        fellow = Membership.objects.filter(
+            unit=OuterRef("pk"),
+            block_year__block__in=Block.objects.filter(
+                years__memberships__unit__roles__user=user
+            ).values("pk"),
+        )
+        return self.filter(Exists(council) | Exists(own) | Exists(fellow))
+
+    def search(self, text: str) -> UnitQuerySet:
+        return self.filter(search_key__contains=search_key(text))
+
+
+class Unit(models.Model):
+    """A member agency. Its name can change; `former_names` keep what it was called before."""
+
+    class Kind(models.TextChoices):
+        PARTY_AGENCY = "party_agency", _("Party agency")
+        STATE_AGENCY = "state_agency", _("State agency")
+        PUBLIC_SERVICE = "public_service", _("Public service unit")
+        MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
+        ENTERPRISE = "enterprise", _("State enterprise")
+        PROVINCE = "province", _("Province or city")
+        COMMUNE = "commune", _("Commune or ward")
+
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="units"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active until"), null=True, blank=True)
+    search_key = models.CharField(max_length=300, editable=False, db_index=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "name"], name="unit_name_unique"),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
+                name="unit_active_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A derived column, not logic: it keeps accent-free search on every database.
+        self.search_key = search_key(f"{self.name} {self.short_name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("blocks:unit_detail", args=[self.pk])
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_to is None or day <= self.active_to
+        )
+
+    def name_on(self, day: datetime.date) -> str:
+        """The name the unit had on that day (uses prefetched `former_names` when present)."""
+        for former in sorted(self.former_names.all(), key=lambda f: f.valid_until):
+            if day <= former.valid_until:
+                return former.name
+        return self.name
+
+
+class UnitName(models.Model):
+    """A name a unit used until a day; written by `rename_unit`."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80)
+    valid_until = models.DateField(_("used until"))
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["valid_until"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_until"], name="unit_name_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Succession(models.Model):
+    """Lineage: a predecessor unit continues in a successor from a date (merge or split)."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Merge")
+        SPLIT = "split", _("Split")
+
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("predecessor"), on_delete=models.PROTECT, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        Unit, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="predecessions"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    effective_date = models.DateField(_("effective date"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        ordering = ["effective_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_once"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class BlockQuerySet(models.QuerySet["Block"]):
+    def for_user(self, user: User) -> BlockQuerySet:
+        """Blocks a person may see: their authority's as council, and those their units are in."""
+        if user.is_superuser:
+            return self.all()
+        council = CouncilRole.objects.filter(user=user, authority=OuterRef("authority"))
+        member = Membership.objects.filter(block_year__block=OuterRef("pk"), unit__roles__user=user)
+        return self.filter(Exists(council) | Exists(member))
+
+    def managed_by(self, user: User) -> BlockQuerySet:
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            authority__council_roles__user=user,
+            authority__council_roles__role=CouncilRole.Role.STAFF,
+        )
+
+
+class Block(models.Model):
+    """An emulation block (units of similar functions) or cluster (units of one territory)."""
+
+    class Kind(models.TextChoices):
+        BLOCK = "block", _("Emulation block")
+        CLUSTER = "cluster", _("Emulation cluster")
+
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="blocks"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BLOCK)
+    description = models.TextField(_("description"), blank=True)
+    search_key = models.CharField(max_length=300, editable=False, db_index=True)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "name"], name="block_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_key = search_key(f"{self.name} {self.short_name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("blocks:block_detail", args=[self.pk])
+
+
+class BlockYear(models.Model):
+    """A block in one year: its members, head and deputies, theme and deadlines."""
+
+    block = models.ForeignKey(
+        Block, verbose_name=_("block"), on_delete=models.PROTECT, related_name="years"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    theme = models.CharField(_("theme or motto"), max_length=300, blank=True)
+    signing_deadline = models.DateField(_("covenant signing deadline"), null=True, blank=True)
+    self_assessment_deadline = models.DateField(
+        _("self-assessment deadline"), null=True, blank=True
+    )
+    review_deadline = models.DateField(_("review deadline"), null=True, blank=True)
+    ballot_deadline = models.DateField(_("ballot deadline"), null=True, blank=True)
+    dossier_deadline = models.DateField(_("nomination dossier deadline"), null=True, blank=True)
+
+    DEADLINE_FIELDS = (
+        "signing_deadline",
+        "self_assessment_deadline",
+        "review_deadline",
+        "ballot_deadline",
+        "dossier_deadline",
+    )
+
+    class Meta:
+        verbose_name = _("block year")
+        verbose_name_plural = _("block years")
+        ordering = ["block", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["block", "year"], name="block_year_unique"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="block_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block} – {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("blocks:blockyear_detail", args=[self.pk])
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self, day: datetime.date | None = None) -> MembershipQuerySet:
+        """Memberships that have not ended (by `day`, when given)."""
+        if day is None:
+            return self.filter(left_on__isnull=True)
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=day), joined_on__lte=day)
+
+    def leading(self) -> MembershipQuerySet:
+        return self.filter(role__in=[Membership.Role.HEAD, Membership.Role.DEPUTY])
+
+
+class Membership(models.Model):
+    """A unit in a block year, from `joined_on` until `left_on`; the head and deputies are members."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("Block head")
+        DEPUTY = "deputy", _("Deputy head")
+        MEMBER = "member", _("Member")
+
+    block_year = models.ForeignKey(
+        BlockYear,
+        verbose_name=_("block year"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["block_year", "unit"], name="membership_once_per_year"),
+            models.UniqueConstraint(
+                fields=["block_year"], condition=Q(role="head"), name="membership_one_head"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="membership_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.block_year}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+    @property
+    def unit_name(self) -> str:
+        """The unit's name as it was in that year (or on the day it left)."""
+        day = min(self.left_on or self.block_year.last_day, self.block_year.last_day)
+        return self.unit.name_on(day)
+
+
+class UnitRole(models.Model):
+    """A person's role in a unit: the leader signs and votes, officers prepare the work."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        OFFICER = "officer", _("Emulation officer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="unit_roles",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    title = models.CharField(_("position title"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("unit role")
+        verbose_name_plural = _("unit roles")
+        ordering = ["unit", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unit_role_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class CouncilRole(models.Model):
+    """A person's role in an authority's council: staff run it, members vote."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Council staff")
+        MEMBER = "member", _("Council member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="council_roles",
+    )
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("authority"),
+        on_delete=models.CASCADE,
+        related_name="council_roles",
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    title = models.CharField(_("position title"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("council role")
+        verbose_name_plural = _("council roles")
+        ordering = ["authority", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "authority", "role"], name="council_role_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.authority}"
+
+
+class JointActivityQuerySet(models.QuerySet["JointActivity"]):
+    def with_totals(self) -> JointActivityQuerySet:
+        return self.annotate(
+            total_books=Sum("contributions__books", default=0),
+            total_money=Sum("contributions__money_vnd", default=0),
+            total_participants=Sum("contributions__participants", default=0),
+        )
+
+
+class JointActivity(models.Model):
+    """A joint activity of a block year (a book drive, a tournament, a charity visit)."""
+
+    block_year = models.ForeignKey(
+        BlockYear, verbose_name=_("block year"), on_delete=models.CASCADE, related_name="activities"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    description = models.TextField(_("description"), blank=True)
+
+    objects = JointActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("joint activity")
+        verbose_name_plural = _("joint activities")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("blocks:activity_detail", args=[self.pk])
+
+
+class Contribution(models.Model):
+    """What one unit gave to a joint activity."""
+
+    activity = models.ForeignKey(
+        JointActivity,
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        related_name="contributions",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    books = models.PositiveIntegerField(
+        _("books"), default=0, validators=[MaxValueValidator(10_000_000)]
+    )
+    money_vnd = models.PositiveBigIntegerField(
+        _("money (VND)"), default=0, validators=[MaxValueValidator(10**13)]
+    )
+    participants = models.PositiveIntegerField(
+        _("participants"), default=0, validators=[MaxValueValidator(10_000_000)]
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "unit"], name="contribution_once_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.activity}"

@@ -1,0 +1,590 @@
+"""Every change to the registry that matters: atomic, guarded, audited.
+
+Each function takes the person acting as `by`, raises `DomainError` with a message a person can
+act on when a rule refuses the change, and records an audit event when it succeeds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from blocks.models import (
+    Authority,
+    Block,
+    BlockYear,
+    Contribution,
+    CouncilRole,
+    JointActivity,
+    Membership,
+    Succession,
+    Unit,
+    UnitName,
+    UnitRole,
+)
+from emulation import audit
+from emulation.errors import DomainError
+from emulation.models import User
+
+BLOCK_FIELDS = ["authority", "name", "short_name", "kind", "description"]
+UNIT_FIELDS = ["authority", "name", "short_name", "kind", "active_from", "active_to"]
+YEAR_FIELDS = ["theme", *BlockYear.DEADLINE_FIELDS]
+
+
+def _unique(create: Any, message: str, field: str | None = None) -> Any:
+    """Run an insert in a savepoint; a unique-constraint clash becomes a readable DomainError."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError as exc:
+        raise DomainError(message, field=field) from exc
+
+
+# Blocks and units ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_block(*, by: User, **values: Any) -> Block:
+    block = Block(**values)
+    block.full_clean(validate_unique=False, validate_constraints=False)
+    _unique(block.save, _("This authority already has a block with that name."), "name")
+    audit.record(
+        "blocks.block.created", actor=by, obj=block, after=audit.snapshot(block, BLOCK_FIELDS)
+    )
+    return block
+
+
+@transaction.atomic
+def update_block(block: Block, *, by: User, **changes: Any) -> Block:
+    block = Block.objects.select_for_update().get(pk=block.pk)
+    try:
+        with transaction.atomic():
+            audit.change(block, changes, by=by, action="blocks.block.changed")
+    except IntegrityError as exc:
+        raise DomainError(
+            _("This authority already has a block with that name."), field="name"
+        ) from exc
+    return block
+
+
+@transaction.atomic
+def create_unit(*, by: User, **values: Any) -> Unit:
+    unit = Unit(**values)
+    unit.full_clean(validate_unique=False, validate_constraints=False)
+    _unique(unit.save, _("This authority already has a unit with that name."), "name")
+    audit.record("blocks.unit.created", actor=by, obj=unit, after=audit.snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: Unit, *, by: User, **changes: Any) -> Unit:
+    """Correct a unit's details. A real change of name goes through `rename_unit` instead."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check_active_dates(
+        changes.get("active_from", unit.active_from), changes.get("active_to", unit.active_to)
+    )
+    try:
+        with transaction.atomic():
+            audit.change(unit, changes, by=by, action="blocks.unit.changed")
+    except IntegrityError as exc:
+        raise DomainError(
+            _("This authority already has a unit with that name."), field="name"
+        ) from exc
+    return unit
+
+
+def _check_active_dates(start: datetime.date | None, end: datetime.date | None) -> None:
+    if start and end and end < start:
+        raise DomainError(_("The end date cannot be before the start date."), field="active_to")
+
+
+# Lineage ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rename_unit(
+    unit: Unit, *, by: User, name: str, short_name: str, effective_date: datetime.date, reason: str
+) -> Unit:
+    """Give a unit a new name from a date; records before that date keep the former name."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if name == unit.name and short_name == unit.short_name:
+        raise DomainError(_("The new name is the same as the current one."), field="name")
+    last = unit.former_names.order_by("-valid_until").first()
+    if last is not None and effective_date <= last.valid_until:
+        raise DomainError(
+            _("The unit was already renamed on a later date; choose a date after %(date)s.")
+            % {"date": last.valid_until.strftime("%d/%m/%Y")},
+            field="effective_date",
+        )
+    if Unit.objects.filter(authority=unit.authority, name=name).exclude(pk=unit.pk).exists():
+        raise DomainError(_("This authority already has a unit with that name."), field="name")
+    before = audit.snapshot(unit, ["name", "short_name"])
+    UnitName.objects.create(
+        unit=unit,
+        name=unit.name,
+        short_name=unit.short_name,
+        valid_until=effective_date - datetime.timedelta(days=1),
+    )
+    unit.name, unit.short_name = name, short_name
+    unit.save(update_fields=["name", "short_name"])
+    audit.record(
+        "blocks.unit.renamed",
+        actor=by,
+        obj=unit,
+        before=before,
+        after={"name": name, "short_name": short_name, "effective_date": effective_date},
+        reason=reason,
+    )
+    return unit
+
+
+def _retire(unit: Unit, day: datetime.date) -> list[Membership]:
+    """End a unit's life on `day`: its open memberships close that day. Returns them."""
+    if unit.active_to is not None and unit.active_to < day:
+        raise DomainError(
+            _("%(unit)s had already ceased on %(date)s.")
+            % {"unit": unit, "date": unit.active_to.strftime("%d/%m/%Y")}
+        )
+    unit.active_to = day
+    unit.save(update_fields=["active_to"])
+    open_memberships = list(
+        Membership.objects.select_for_update()
+        .filter(unit=unit, left_on__isnull=True, joined_on__lte=day)
+        .select_related("block_year")
+    )
+    for membership in open_memberships:
+        membership.left_on = day
+        membership.save(update_fields=["left_on"])
+    return open_memberships
+
+
+@transaction.atomic
+def merge_units(
+    units: Sequence[Unit],
+    *,
+    by: User,
+    effective_date: datetime.date,
+    reason: str,
+    into: Unit | None = None,
+    name: str = "",
+    short_name: str = "",
+    kind: str = "",
+) -> Unit:
+    """Merge units into an existing unit or a new one. The merged units cease the day before;
+    the successor takes their places in the blocks they were in on that day."""
+    if into is None and not name:
+        raise DomainError(_("Name the new unit, or choose an existing unit to merge into."))
+    if len(units) < (1 if into is not None else 2):
+        raise DomainError(_("Choose at least two units to merge."))
+    if into is not None and any(u.pk == into.pk for u in units):
+        raise DomainError(_("A unit cannot be merged into itself."))
+    authority = units[0].authority
+    if any(u.authority_id != authority.pk for u in units):
+        raise DomainError(_("Only units of the same authority can be merged."))
+    if into is None:
+        into = create_unit(
+            by=by,
+            authority=authority,
+            name=name,
+            short_name=short_name or name,
+            kind=kind or units[0].kind,
+            active_from=effective_date,
+        )
+    last_day = effective_date - datetime.timedelta(days=1)
+    years: dict[int, BlockYear] = {}
+    for unit in Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]):
+        for membership in _retire(unit, last_day):
+            years[membership.block_year_id] = membership.block_year
+        Succession.objects.create(
+            predecessor=unit,
+            successor=into,
+            kind=Succession.Kind.MERGE,
+            effective_date=effective_date,
+            note=reason,
+        )
+    for block_year in years.values():
+        if effective_date.year == block_year.year:
+            Membership.objects.get_or_create(
+                block_year=block_year,
+                unit=into,
+                defaults={"joined_on": effective_date, "note": _("Successor by merger")},
+            )
+    audit.record(
+        "blocks.unit.merged",
+        actor=by,
+        obj=into,
+        before={"units": [u.pk for u in units]},
+        after={"successor": into.pk, "effective_date": effective_date},
+        reason=reason,
+    )
+    return into
+
+
+@transaction.atomic
+def split_unit(
+    unit: Unit,
+    *,
+    by: User,
+    parts: Sequence[tuple[str, str]],
+    effective_date: datetime.date,
+    reason: str,
+) -> list[Unit]:
+    """Split a unit into new units (name, short name) from a date; the unit ceases the day before.
+    Its memberships end; council staff add the new units to the blocks that fit their functions."""
+    if len(parts) < 2:
+        raise DomainError(_("A split needs at least two new units."))
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _retire(unit, effective_date - datetime.timedelta(days=1))
+    successors = []
+    for part_name, part_short in parts:
+        successor = create_unit(
+            by=by,
+            authority=unit.authority,
+            name=part_name,
+            short_name=part_short or part_name,
+            kind=unit.kind,
+            active_from=effective_date,
+        )
+        Succession.objects.create(
+            predecessor=unit,
+            successor=successor,
+            kind=Succession.Kind.SPLIT,
+            effective_date=effective_date,
+            note=reason,
+        )
+        successors.append(successor)
+    audit.record(
+        "blocks.unit.split",
+        actor=by,
+        obj=unit,
+        after={"successors": [s.pk for s in successors], "effective_date": effective_date},
+        reason=reason,
+    )
+    return successors
+
+
+# Block years and membership -----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_block_year(
+    block: Block, *, by: User, year: int, copy_members: bool = True, **values: Any
+) -> BlockYear:
+    """Open a year of a block; by default last year's current members carry over (not the roles,
+    which the members choose each year)."""
+    block = Block.objects.select_for_update().get(pk=block.pk)
+    block_year = BlockYear(block=block, year=year, **values)
+    block_year.full_clean(validate_unique=False, validate_constraints=False)
+    _unique(
+        block_year.save, _("This block already has the year %(year)s.") % {"year": year}, "year"
+    )
+    if copy_members:
+        previous = block.years.filter(year__lt=year).order_by("-year").first()
+        if previous is not None:
+            first_day = datetime.date(year, 1, 1)
+            carried = previous.memberships.filter(left_on__isnull=True).select_related("unit")
+            Membership.objects.bulk_create(
+                Membership(
+                    block_year=block_year,
+                    unit=m.unit,
+                    position=m.position,
+                    joined_on=max(first_day, m.unit.active_from or first_day),
+                )
+                for m in carried
+                if m.unit.active_to is None or m.unit.active_to >= first_day
+            )
+    audit.record(
+        "blocks.blockyear.created",
+        actor=by,
+        obj=block_year,
+        after={
+            "year": year,
+            "copy_members": copy_members,
+            **audit.snapshot(block_year, YEAR_FIELDS),
+        },
+    )
+    return block_year
+
+
+@transaction.atomic
+def update_block_year(block_year: BlockYear, *, by: User, **changes: Any) -> BlockYear:
+    block_year = BlockYear.objects.select_for_update().get(pk=block_year.pk)
+    for field in BlockYear.DEADLINE_FIELDS:
+        day = changes.get(field)
+        if day is not None and not (block_year.year - 1 <= day.year <= block_year.year + 1):
+            raise DomainError(
+                _("A deadline of %(year)s must fall between %(start)s and %(end)s.")
+                % {
+                    "year": block_year.year,
+                    "start": block_year.year - 1,
+                    "end": block_year.year + 1,
+                },
+                field=field,
+            )
+    audit.change(block_year, changes, by=by, action="blocks.blockyear.changed")
+    return block_year
+
+
+def _check_day_in_year(block_year: BlockYear, day: datetime.date, field: str) -> None:
+    if day.year != block_year.year:
+        raise DomainError(
+            _("The date must fall within %(year)s.") % {"year": block_year.year}, field=field
+        )
+
+
+@transaction.atomic
+def add_member(
+    block_year: BlockYear, unit: Unit, *, by: User, joined_on: datetime.date, note: str = ""
+) -> Membership:
+    """Add a unit to a block year from a date (a unit can be a member of a year only once)."""
+    block_year = BlockYear.objects.select_for_update().select_related("block").get(pk=block_year.pk)
+    _check_day_in_year(block_year, joined_on, "joined_on")
+    if unit.authority_id != block_year.block.authority_id:
+        raise DomainError(_("The unit belongs to another authority."), field="unit")
+    if not unit.is_active_on(joined_on):
+        raise DomainError(
+            _("%(unit)s is not active on that date.") % {"unit": unit}, field="joined_on"
+        )
+    if block_year.memberships.filter(unit=unit).exists():
+        raise DomainError(
+            _("%(unit)s is already a member of this block in %(year)s.")
+            % {"unit": unit, "year": block_year.year},
+            field="unit",
+        )
+    position = (
+        block_year.memberships.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
+    membership = _unique(
+        lambda: Membership.objects.create(
+            block_year=block_year, unit=unit, joined_on=joined_on, note=note, position=position
+        ),
+        _("%(unit)s is already a member of this block in %(year)s.")
+        % {"unit": unit, "year": block_year.year},
+        "unit",
+    )
+    audit.record(
+        "blocks.membership.added",
+        actor=by,
+        obj=membership,
+        after={"unit": unit.pk, "joined_on": joined_on, "note": note},
+    )
+    return membership
+
+
+@transaction.atomic
+def end_membership(
+    membership: Membership, *, by: User, left_on: datetime.date, reason: str
+) -> Membership:
+    """A unit leaves a block year on a date. The head must be replaced before it can leave."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("block_year", "unit")
+        .get(pk=membership.pk)
+    )
+    if membership.left_on is not None:
+        raise DomainError(_("This unit has already left the block."))
+    _check_day_in_year(membership.block_year, left_on, "left_on")
+    if left_on < membership.joined_on:
+        raise DomainError(
+            _("The unit cannot leave before it joined (%(date)s).")
+            % {"date": membership.joined_on.strftime("%d/%m/%Y")},
+            field="left_on",
+        )
+    if membership.role == Membership.Role.HEAD:
+        raise DomainError(_("Choose another block head before this unit leaves."))
+    before = audit.snapshot(membership, ["left_on", "role"])
+    membership.left_on = left_on
+    membership.role = Membership.Role.MEMBER
+    membership.save(update_fields=["left_on", "role"])
+    audit.record(
+        "blocks.membership.ended",
+        actor=by,
+        obj=membership,
+        before=before,
+        after=audit.snapshot(membership, ["left_on", "role"]),
+        reason=reason,
+    )
+    return membership
+
+
+MAX_DEPUTIES = 2
+
+
+@transaction.atomic
+def set_leadership(
+    block_year: BlockYear, *, by: User, head: Unit, deputies: Sequence[Unit], reason: str = ""
+) -> BlockYear:
+    """Name the year's head and deputies; they must be current members, and a head is not also
+    a deputy. The block's secretariat follows the head."""
+    block_year = BlockYear.objects.select_for_update().get(pk=block_year.pk)
+    if len(deputies) > MAX_DEPUTIES:
+        raise DomainError(_("A block has at most two deputy heads."), field="deputies")
+    if any(d.pk == head.pk for d in deputies):
+        raise DomainError(_("The block head cannot also be a deputy."), field="deputies")
+    memberships = {m.unit_id: m for m in block_year.memberships.select_for_update()}
+    for unit, field in [(head, "head"), *((d, "deputies") for d in deputies)]:
+        membership = memberships.get(unit.pk)
+        if membership is None or membership.left_on is not None:
+            raise DomainError(
+                _("%(unit)s is not a current member of the block in %(year)s.")
+                % {"unit": unit, "year": block_year.year},
+                field=field,
+            )
+    before = _leadership(memberships.values())
+    wanted = {head.pk: Membership.Role.HEAD, **{d.pk: Membership.Role.DEPUTY for d in deputies}}
+    # Demote first so the one-head constraint holds at every statement.
+    for membership in memberships.values():
+        if (
+            membership.role != Membership.Role.MEMBER
+            and wanted.get(membership.unit_id) != membership.role
+        ):
+            membership.role = Membership.Role.MEMBER
+            membership.save(update_fields=["role"])
+    for unit_id, role in wanted.items():
+        membership = memberships[unit_id]
+        if membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+    after = _leadership(memberships.values())
+    if before != after:
+        audit.record(
+            "blocks.blockyear.leadership_set",
+            actor=by,
+            obj=block_year,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    return block_year
+
+
+def _leadership(memberships: Any) -> dict[str, Any]:
+    ms = list(memberships)
+    return {
+        "head": next((m.unit_id for m in ms if m.role == Membership.Role.HEAD), None),
+        "deputies": sorted(m.unit_id for m in ms if m.role == Membership.Role.DEPUTY),
+    }
+
+
+# People and roles ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_person(
+    *, by: User, username: str, full_name: str, email: str, phone: str, password: str
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(_("That username is already taken."), field="username")
+    person = User(username=username, full_name=full_name, email=email, phone=phone)
+    person.set_password(password)
+    _unique(person.save, _("That username is already taken."), "username")
+    audit.record(
+        "accounts.user.created",
+        actor=by,
+        obj=person,
+        after={"username": username, "full_name": full_name, "email": email},
+    )
+    return person
+
+
+@transaction.atomic
+def assign_unit_role(unit: Unit, person: User, *, by: User, role: str, title: str = "") -> UnitRole:
+    unit_role = _unique(
+        lambda: UnitRole.objects.create(unit=unit, user=person, role=role, title=title),
+        _("%(person)s already has this role in %(unit)s.") % {"person": person, "unit": unit},
+        "user",
+    )
+    audit.record(
+        "blocks.unitrole.assigned",
+        actor=by,
+        obj=unit_role,
+        after={"user": person.pk, "unit": unit.pk, "role": role, "title": title},
+    )
+    return unit_role
+
+
+@transaction.atomic
+def remove_unit_role(unit_role: UnitRole, *, by: User, reason: str = "") -> None:
+    before = audit.snapshot(unit_role, ["user", "unit", "role", "title"])
+    audit.record("blocks.unitrole.removed", actor=by, obj=unit_role, before=before, reason=reason)
+    unit_role.delete()
+
+
+@transaction.atomic
+def assign_council_role(
+    authority: Authority, person: User, *, by: User, role: str, title: str = ""
+) -> CouncilRole:
+    council_role = _unique(
+        lambda: CouncilRole.objects.create(
+            authority=authority, user=person, role=role, title=title
+        ),
+        _("%(person)s already has this role in %(authority)s.")
+        % {"person": person, "authority": authority},
+        "user",
+    )
+    audit.record(
+        "blocks.councilrole.assigned",
+        actor=by,
+        obj=council_role,
+        after={"user": person.pk, "authority": authority.pk, "role": role},
+    )
+    return council_role
+
+
+# Joint activities ---------------------------------------------------------------------------
+
+ACTIVITY_FIELDS = ["title", "date", "description"]
+
+
+@transaction.atomic
+def create_activity(block_year: BlockYear, *, by: User, **values: Any) -> JointActivity:
+    activity = JointActivity(block_year=block_year, **values)
+    activity.full_clean()
+    activity.save()
+    audit.record(
+        "blocks.activity.created",
+        actor=by,
+        obj=activity,
+        after=audit.snapshot(activity, ACTIVITY_FIELDS),
+    )
+    return activity
+
+
+@transaction.atomic
+def update_activity(activity: JointActivity, *, by: User, **changes: Any) -> JointActivity:
+    activity = JointActivity.objects.select_for_update().get(pk=activity.pk)
+    audit.change(activity, changes, by=by, action="blocks.activity.changed")
+    return activity
+
+
+CONTRIBUTION_FIELDS = ["books", "money_vnd", "participants", "note"]
+
+
+@transaction.atomic
+def record_contribution(
+    activity: JointActivity, unit: Unit, *, by: User, **values: Any
+) -> Contribution:
+    """Record (or correct) what a member unit gave; one row per unit and activity."""
+    activity = JointActivity.objects.select_for_update().get(pk=activity.pk)
+    if not activity.block_year.memberships.filter(unit=unit).exists():
+        raise DomainError(
+            _("%(unit)s is not a member of the block in %(year)s.")
+            % {"unit": unit, "year": activity.block_year.year},
+            field="unit",
+        )
+    existing = Contribution.objects.filter(activity=activity, unit=unit).first()
+    if existing is not None:
+        audit.change(existing, values, by=by, action="blocks.contribution.changed")
+        return existing
+    contribution = Contribution.objects.create(activity=activity, unit=unit, **values)
+    audit.record(
+        "blocks.contribution.recorded",
+        actor=by,
+        obj=contribution,
+        after={"unit": unit.pk, **audit.snapshot(contribution, CONTRIBUTION_FIELDS)},
+    )
+    return contribution

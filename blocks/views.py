@@ -1,0 +1,720 @@
+"""Registry screens. Seeing is scoped by `for_user` (404 outside it); acting needs a permission
+from `blocks.rules` (403 when someone can see but not act)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+from django_tables2 import RequestConfig
+
+from blocks import dashboard, services
+from blocks.filters import BlockFilter, UnitFilter
+from blocks.forms import (
+    ActivityForm,
+    BlockForm,
+    BlockYearCreateForm,
+    BlockYearForm,
+    ContributionForm,
+    LeadershipForm,
+    MembershipAddForm,
+    MembershipEndForm,
+    PersonForm,
+    UnitForm,
+    UnitMergeForm,
+    UnitRenameForm,
+    UnitRoleForm,
+    UnitSplitForm,
+)
+from blocks.models import (
+    Authority,
+    Block,
+    BlockYear,
+    Contribution,
+    CouncilRole,
+    JointActivity,
+    Membership,
+    Succession,
+    Unit,
+    UnitName,
+    UnitRole,
+)
+from blocks.tables import BlockTable, UnitTable
+from emulation.forms import post_data, run_form
+from emulation.http import AuthedRequest
+
+PER_PAGE = 25
+
+
+@require_http_methods(["GET", "POST"])
+def _require(request: AuthedRequest, permission: str, obj: Any = None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def _managed_authorities(request: AuthedRequest) -> QuerySet[Authority]:
+    if request.user.is_superuser:
+        return Authority.objects.all()
+    return Authority.objects.filter(
+        council_roles__user=request.user, council_roles__role=CouncilRole.Role.STAFF
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def _visible_blocks(request: AuthedRequest) -> QuerySet[Block]:
+    return Block.objects.for_user(request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
+    return get_object_or_404(
+        BlockYear.objects.filter(block__in=_visible_blocks(request)).select_related(
+            "block__authority"
+        ),
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def _form_page(request: AuthedRequest, form: Any, **context: Any) -> HttpResponse:
+    return render(request, "emulation/form_page.html", {"form": form, **context})
+
+
+def _list_page(
+    request: AuthedRequest, filterset: Any, table: Any, template: str, **context: Any
+) -> HttpResponse:
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    context = {"filter": filterset, "table": table, **context}
+    if request.htmx:
+        return render(request, "emulation/_table.html", context)
+    return render(request, template, context)
+
+
+# Blocks -------------------------------------------------------------------------------------
+
+
+@require_safe
+def block_list(request: AuthedRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    this_year = Membership.objects.filter(block_year__block=OuterRef("pk"), block_year__year=year)
+    blocks = (
+        _visible_blocks(request)
+        .select_related("authority")
+        .annotate(
+            head_name=Subquery(
+                this_year.filter(role=Membership.Role.HEAD).values("unit__name")[:1]
+            ),
+            member_count=Coalesce(
+                Subquery(
+                    this_year.filter(left_on__isnull=True)
+                    .values("block_year")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            year_count=Count("years", distinct=True),
+        )
+    )
+    filterset = BlockFilter(request.GET, queryset=blocks)
+    filterset.form.fields["authority"].queryset = Authority.objects.filter(  # type: ignore[attr-defined]
+        pk__in=_visible_blocks(request).values("authority")
+    )
+    return _list_page(
+        request,
+        filterset,
+        BlockTable(filterset.qs),
+        "blocks/block_list.html",
+        year=year,
+        can_create=request.user.has_perm("blocks.create_block"),
+    )
+
+
+@require_safe
+def block_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    block = get_object_or_404(_visible_blocks(request).select_related("authority"), pk=pk)
+    memberships = Membership.objects.select_related("unit").prefetch_related("unit__former_names")
+    years = list(block.years.prefetch_related(Prefetch("memberships", queryset=memberships)))
+    latest = years[0] if years else None
+    return render(
+        request,
+        "blocks/block_detail.html",
+        {
+            "the_block": block,  # `block` is taken by the template language
+            "years": years,
+            "latest": latest,
+            "can_manage": request.user.has_perm("blocks.manage_block", block),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def block_create(request: AuthedRequest) -> HttpResponse:
+    _require(request, "blocks.create_block")
+    form = BlockForm(post_data(request), authorities=_managed_authorities(request))
+    block = run_form(
+        request,
+        form,
+        lambda data: services.create_block(by=request.user, **data),
+        _("The block was created."),
+    )
+    if block:
+        return redirect(block)
+    return _form_page(request, form, title=_("New block"), cancel_url="blocks:block_list")
+
+
+@require_http_methods(["GET", "POST"])
+def block_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    block = get_object_or_404(_visible_blocks(request), pk=pk)
+    _require(request, "blocks.manage_block", block)
+    form = BlockForm(
+        post_data(request),
+        initial={f: getattr(block, f) for f in services.BLOCK_FIELDS},
+        authorities=_managed_authorities(request),
+    )
+    done = run_form(
+        request,
+        form,
+        lambda data: services.update_block(block, by=request.user, **data),
+        _("The block was saved."),
+    )
+    if done:
+        return redirect(done)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": block}, cancel=block)
+
+
+# Block years --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def blockyear_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    block = get_object_or_404(_visible_blocks(request), pk=pk)
+    _require(request, "blocks.manage_block", block)
+    latest = block.years.order_by("-year").first()
+    initial: dict[str, Any] = {"year": (latest.year + 1) if latest else timezone.localdate().year}
+    if latest:
+        initial["theme"] = latest.theme
+    form = BlockYearCreateForm(post_data(request), initial=initial)
+    block_year = run_form(
+        request,
+        form,
+        lambda data: services.create_block_year(block, by=request.user, **data),
+        _("The year was opened."),
+    )
+    if block_year:
+        return redirect(block_year)
+    return _form_page(
+        request, form, title=_("Open a new year of %(name)s") % {"name": block}, cancel=block
+    )
+
+
+@require_safe
+def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = get_object_or_404(
+        BlockYear.objects.filter(block__in=_visible_blocks(request))
+        .select_related("block__authority")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("unit").prefetch_related(
+                    Prefetch("unit__former_names", queryset=UnitName.objects.all())
+                ),
+            )
+        ),
+        pk=pk,
+    )
+    steps = dashboard.timeline(block_year, request.user)
+    other_years = block_year.block.years.values_list("pk", "year")
+    can_manage = request.user.has_perm("blocks.manage_blockyear", block_year)
+    return render(
+        request,
+        "blocks/blockyear_detail.html",
+        {
+            "block_year": block_year,
+            "the_block": block_year.block,
+            "steps": steps,
+            "done_count": sum(1 for _step, state in steps if state.status == "done"),
+            "memberships": block_year.memberships.all(),
+            "other_years": list(other_years),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def blockyear_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    _require(request, "blocks.manage_blockyear", block_year)
+    form = BlockYearForm(
+        post_data(request),
+        instance=None,
+        initial={f: getattr(block_year, f) for f in services.YEAR_FIELDS},
+    )
+    done = run_form(
+        request,
+        form,
+        lambda data: services.update_block_year(block_year, by=request.user, **data),
+        _("The year was saved."),
+    )
+    if done:
+        return redirect(done)
+    return _form_page(
+        request,
+        form,
+        title=_("Theme and deadlines of %(year)s") % {"year": block_year},
+        cancel=block_year,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    _require(request, "blocks.manage_blockyear", block_year)
+    form = MembershipAddForm(
+        post_data(request), block_year=block_year, initial={"joined_on": block_year.first_day}
+    )
+    done = run_form(
+        request,
+        form,
+        lambda data: services.add_member(block_year, by=request.user, **data),
+        _("The unit was added to the block."),
+    )
+    if done:
+        return redirect(block_year)
+    return _form_page(
+        request, form, title=_("Add a member to %(year)s") % {"year": block_year}, cancel=block_year
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.filter(block_year__block__in=_visible_blocks(request)).select_related(
+            "unit", "block_year__block"
+        ),
+        pk=pk,
+    )
+    block_year = membership.block_year
+    _require(request, "blocks.manage_blockyear", block_year)
+    form = MembershipEndForm(post_data(request), initial={"left_on": timezone.localdate()})
+    done = run_form(
+        request,
+        form,
+        lambda data: services.end_membership(membership, by=request.user, **data),
+        _("The unit left the block."),
+    )
+    if done:
+        return redirect(block_year)
+    return _form_page(
+        request,
+        form,
+        title=_("%(unit)s leaves %(year)s") % {"unit": membership.unit, "year": block_year},
+        intro=_("The unit stays in the year's records with the date it left."),
+        cancel=block_year,
+        danger=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def blockyear_leadership(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    _require(request, "blocks.manage_blockyear", block_year)
+    form = LeadershipForm(post_data(request), block_year=block_year)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.set_leadership(block_year, by=request.user, **data),
+        _("The head and deputies were saved."),
+    )
+    if done:
+        return redirect(block_year)
+    return _form_page(
+        request,
+        form,
+        title=_("Head and deputies of %(year)s") % {"year": block_year},
+        intro=_("The head unit's leaders and officers run the block's year as its secretariat."),
+        cancel=block_year,
+    )
+
+
+# Units --------------------------------------------------------------------------------------
+
+
+@require_safe
+def unit_list(request: AuthedRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    units = (
+        Unit.objects.for_user(request.user)
+        .select_related("authority")
+        .annotate(
+            block_name=Subquery(
+                Membership.objects.filter(
+                    unit=OuterRef("pk"), block_year__year=year, left_on__isnull=True
+                ).values("block_year__block__name")[:1]
+            )
+        )
+    )
+    filterset = UnitFilter(request.GET, queryset=units)
+    filterset.form.fields["authority"].queryset = Authority.objects.filter(  # type: ignore[attr-defined]
+        pk__in=Unit.objects.for_user(request.user).values("authority")
+    )
+    return _list_page(
+        request,
+        filterset,
+        UnitTable(filterset.qs),
+        "blocks/unit_list.html",
+        can_create=request.user.has_perm("blocks.create_unit"),
+    )
+
+
+@require_safe
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(
+        Unit.objects.for_user(request.user)
+        .select_related("authority")
+        .prefetch_related(
+            "former_names",
+            Prefetch("successions", queryset=_lineage("successor")),
+            Prefetch("predecessions", queryset=_lineage("predecessor")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("block_year__block").order_by(
+                    "-block_year__year"
+                ),
+            ),
+            Prefetch("roles", queryset=UnitRole.objects.select_related("user")),
+        ),
+        pk=pk,
+    )
+    can_manage = request.user.has_perm("blocks.manage_unit", unit)
+    return render(
+        request,
+        "blocks/unit_detail.html",
+        {
+            "unit": unit,
+            "can_manage": can_manage,
+            "roles": unit.roles.all() if can_manage or _is_own_unit(request, unit) else [],
+        },
+    )
+
+
+def _lineage(other: str) -> QuerySet[Any]:
+    return Succession.objects.select_related(other)
+
+
+@require_http_methods(["GET", "POST"])
+def _is_own_unit(request: AuthedRequest, unit: Unit) -> bool:
+    return any(role.user_id == request.user.pk for role in unit.roles.all())
+
+
+@require_http_methods(["GET", "POST"])
+def unit_create(request: AuthedRequest) -> HttpResponse:
+    _require(request, "blocks.create_unit")
+    form = UnitForm(post_data(request), authorities=_managed_authorities(request))
+    unit = run_form(
+        request,
+        form,
+        lambda data: services.create_unit(by=request.user, **data),
+        _("The unit was created."),
+    )
+    if unit:
+        return redirect(unit)
+    return _form_page(request, form, title=_("New unit"), cancel_url="blocks:unit_list")
+
+
+@require_http_methods(["GET", "POST"])
+def _managed_unit(request: AuthedRequest, pk: int) -> Unit:
+    unit = get_object_or_404(Unit.objects.for_user(request.user).select_related("authority"), pk=pk)
+    _require(request, "blocks.manage_unit", unit)
+    return unit
+
+
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    form = UnitForm(
+        post_data(request),
+        initial={f: getattr(unit, f) for f in services.UNIT_FIELDS},
+        authorities=_managed_authorities(request),
+    )
+    done = run_form(
+        request,
+        form,
+        lambda data: services.update_unit(unit, by=request.user, **data),
+        _("The unit was saved."),
+    )
+    if done:
+        return redirect(done)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": unit},
+        intro=_(
+            "To record a real change of name, use “Rename” so that past records keep the old name."
+        ),
+        cancel=unit,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_rename(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    form = UnitRenameForm(post_data(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.rename_unit(unit, by=request.user, **data),
+        _("The unit was renamed."),
+    )
+    if done:
+        return redirect(done)
+    return _form_page(
+        request,
+        form,
+        title=_("Rename %(name)s") % {"name": unit},
+        intro=_("Records before the effective date keep the current name."),
+        cancel=unit,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_merge(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    form = UnitMergeForm(post_data(request), unit=unit)
+
+    def merge(data: dict[str, Any]) -> Unit:
+        return services.merge_units(
+            [unit, *data["others"]],
+            by=request.user,
+            into=data["into"],
+            name=data["name"],
+            short_name=data["short_name"],
+            effective_date=data["effective_date"],
+            reason=data["reason"],
+        )
+
+    successor = run_form(request, form, merge, _("The units were merged."))
+    if successor:
+        return redirect(successor)
+    return _form_page(
+        request,
+        form,
+        title=_("Merge %(name)s") % {"name": unit},
+        intro=_(
+            "The merged units cease the day before the effective date; the successor takes their"
+            " places in their blocks."
+        ),
+        cancel=unit,
+        danger=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_split(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    form = UnitSplitForm(post_data(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.split_unit(unit, by=request.user, **data),
+        _("The unit was split."),
+    )
+    if done:
+        return redirect(unit)
+    return _form_page(
+        request,
+        form,
+        title=_("Split %(name)s") % {"name": unit},
+        intro=_(
+            "The unit ceases the day before the effective date. Add the new units to the blocks"
+            " that fit their functions."
+        ),
+        cancel=unit,
+        danger=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unitrole_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    form = UnitRoleForm(post_data(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.assign_unit_role(
+            unit, data["username"], by=request.user, role=data["role"], title=data["title"]
+        ),
+        _("The role was assigned."),
+    )
+    if done:
+        return redirect(unit)
+    return _form_page(
+        request,
+        form,
+        title=_("Assign a person to %(name)s") % {"name": unit},
+        cancel=unit,
+        extra_link=("blocks:person_create", _("Create a new account")),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unitrole_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit_role = get_object_or_404(
+        UnitRole.objects.filter(unit__in=Unit.objects.for_user(request.user)).select_related(
+            "unit__authority", "user"
+        ),
+        pk=pk,
+    )
+    unit = unit_role.unit
+    _require(request, "blocks.manage_unit", unit)
+    if request.method == "POST":
+        services.remove_unit_role(
+            unit_role, by=request.user, reason=request.POST.get("reason", "")[:1000]
+        )
+        messages.success(request, _("The role was removed."))
+        return redirect(unit)
+    return render(
+        request,
+        "emulation/confirm.html",
+        {
+            "title": _("Remove %(person)s from %(unit)s?")
+            % {"person": unit_role.user, "unit": unit},
+            "message": _("%(person)s will no longer act as %(role)s of %(unit)s.")
+            % {"person": unit_role.user, "role": unit_role.get_role_display(), "unit": unit},
+            "confirm_label": _("Remove the role"),
+            "cancel": unit,
+            "danger": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: AuthedRequest) -> HttpResponse:
+    _require(request, "blocks.create_unit")
+    form = PersonForm(post_data(request))
+    person = run_form(
+        request,
+        form,
+        lambda data: services.create_person(
+            by=request.user,
+            username=data["username"],
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+            password=data["password1"],
+        ),
+        _("The account was created. Give the person their username and password in person."),
+    )
+    if person:
+        return redirect("blocks:unit_list")
+    return _form_page(request, form, title=_("New account"), cancel_url="blocks:unit_list")
+
+
+# Joint activities ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def activity_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    _require(request, "blocks.run_activities", block_year)
+    form = ActivityForm(post_data(request))
+    activity = run_form(
+        request,
+        form,
+        lambda data: services.create_activity(block_year, by=request.user, **data),
+        _("The activity was recorded."),
+    )
+    if activity:
+        return redirect(activity)
+    return _form_page(
+        request,
+        form,
+        title=_("New joint activity of %(year)s") % {"year": block_year},
+        cancel=block_year,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def _activity(request: AuthedRequest, pk: int) -> JointActivity:
+    return get_object_or_404(
+        JointActivity.objects.filter(block_year__block__in=_visible_blocks(request)).select_related(
+            "block_year__block__authority"
+        ),
+        pk=pk,
+    )
+
+
+@require_safe
+def activity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    totals = JointActivity.objects.with_totals().get(pk=activity.pk)
+    contributions = Contribution.objects.filter(activity=activity).select_related("unit")
+    return render(
+        request,
+        "blocks/activity_detail.html",
+        {
+            "activity": activity,
+            "block_year": activity.block_year,
+            "totals": totals,
+            "contributions": contributions,
+            "can_run": request.user.has_perm("blocks.run_activities", activity.block_year),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    _require(request, "blocks.run_activities", activity.block_year)
+    form = ActivityForm(
+        post_data(request), initial={f: getattr(activity, f) for f in services.ACTIVITY_FIELDS}
+    )
+    done = run_form(
+        request,
+        form,
+        lambda data: services.update_activity(activity, by=request.user, **data),
+        _("The activity was saved."),
+    )
+    if done:
+        return redirect(done)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": activity}, cancel=activity)
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    _require(request, "blocks.run_activities", activity.block_year)
+    initial_unit = request.GET.get("unit")
+    existing = None
+    if initial_unit and initial_unit.isdigit():
+        existing = Contribution.objects.filter(activity=activity, unit_id=int(initial_unit)).first()
+    form = ContributionForm(post_data(request), instance=existing, activity=activity)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.record_contribution(
+            activity,
+            data["unit"],
+            by=request.user,
+            **{k: data[k] for k in services.CONTRIBUTION_FIELDS},
+        ),
+        _("The contribution was recorded."),
+    )
+    if done:
+        return redirect(activity)
+    return _form_page(
+        request,
+        form,
+        title=_("Contribution to %(name)s") % {"name": activity},
+        intro=_("Recording a unit again corrects its earlier figures."),
+        cancel=activity,
+    )

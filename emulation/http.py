@@ -1,0 +1,11 @@
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from emulation.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind LoginRequiredMiddleware: the user is always a signed-in `User`."""
+
+    user: User  # type: ignore[assignment]
+    htmx: HtmxDetails

@@ -1,0 +1,164 @@
+"""Plain factory functions and the named personas every test speaks of."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+
+from blocks.models import (
+    Authority,
+    Block,
+    BlockYear,
+    Contribution,
+    CouncilRole,
+    JointActivity,
+    Membership,
+    Unit,
+    UnitRole,
+)
+from emulation.models import User
+
+_seq = itertools.count(1)
+YEAR = 2026
+
+
+def make_user(username: str | None = None, *, full_name: str = "", **extra: object) -> User:
+    username = username or f"user{next(_seq)}"
+    user = User(username=username, full_name=full_name or f"Người dùng {username}", **extra)
+    user.set_password("demo12345")
+    user.save()
+    return user
+
+
+def make_authority(name: str = "", **extra: object) -> Authority:
+    n = next(_seq)
+    defaults: dict[str, object] = {
+        "short_name": f"HĐ {n}",
+        "level": Authority.Level.PROVINCIAL,
+        "place": "Quảng Trị",
+    }
+    return Authority.objects.create(name=name or f"Hội đồng TĐKT số {n}", **{**defaults, **extra})
+
+
+def make_unit(authority: Authority, name: str = "", **extra: object) -> Unit:
+    n = next(_seq)
+    defaults: dict[str, object] = {"short_name": f"ĐV{n}", "kind": Unit.Kind.PARTY_AGENCY}
+    return Unit.objects.create(
+        authority=authority, name=name or f"Đơn vị số {n}", **{**defaults, **extra}
+    )
+
+
+def make_block(authority: Authority, name: str = "", **extra: object) -> Block:
+    n = next(_seq)
+    return Block.objects.create(authority=authority, name=name or f"Khối thi đua số {n}", **extra)
+
+
+def make_block_year(
+    block: Block,
+    units: list[Unit],
+    *,
+    year: int = YEAR,
+    head: Unit | None = None,
+    deputies: tuple[Unit, ...] = (),
+) -> BlockYear:
+    block_year = BlockYear.objects.create(block=block, year=year, theme="Đoàn kết - Sáng tạo")
+    for position, unit in enumerate(units, start=1):
+        role = Membership.Role.MEMBER
+        if unit == head:
+            role = Membership.Role.HEAD
+        elif unit in deputies:
+            role = Membership.Role.DEPUTY
+        Membership.objects.create(
+            block_year=block_year,
+            unit=unit,
+            role=role,
+            position=position,
+            joined_on=datetime.date(year, 1, 1),
+        )
+    return block_year
+
+
+def make_activity(block_year: BlockYear, *contributions: tuple[Unit, int, int]) -> JointActivity:
+    activity = JointActivity.objects.create(
+        block_year=block_year, title="Tặng tủ sách", date=datetime.date(block_year.year, 9, 5)
+    )
+    for unit, books, money in contributions:
+        Contribution.objects.create(activity=activity, unit=unit, books=books, money_vnd=money)
+    return activity
+
+
+@dataclass
+class World:
+    """One province with a block of four units, and another province with a block of its own."""
+
+    authority: Authority
+    other_authority: Authority
+    block: Block
+    block_year: BlockYear
+    units: list[Unit]
+    other_block: Block
+    other_unit: Unit
+    activity: JointActivity
+    admin: User
+    staff: User
+    member: User
+    secretariat: User
+    leader: User
+    leader2: User
+    officer: User
+    outsider: User
+
+    def user(self, role: str) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+def make_world() -> World:
+    authority = make_authority("Hội đồng Thi đua - Khen thưởng tỉnh Quảng Trị")
+    other = make_authority("Hội đồng Thi đua - Khen thưởng tỉnh Ninh Thuận", place="Ninh Thuận")
+    units = [
+        make_unit(authority, "Văn phòng Tỉnh ủy", short_name="VPTU"),
+        make_unit(authority, "Ban Tổ chức Tỉnh ủy", short_name="BTCTU"),
+        make_unit(authority, "Ban Tuyên giáo Tỉnh ủy", short_name="BTGTU"),
+        make_unit(authority, "Báo Quảng Trị", short_name="BQT"),
+    ]
+    block = make_block(authority, "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị")
+    block_year = make_block_year(block, units, head=units[0], deputies=(units[1],))
+    other_unit = make_unit(other, "Báo Ninh Thuận")
+    other_block = make_block(other, "Khối thi đua các cơ quan Đảng tỉnh Ninh Thuận")
+    make_block_year(other_block, [other_unit], head=other_unit)
+    activity = make_activity(block_year, (units[0], 100, 5_000_000))
+
+    staff = make_user("staff", full_name="Cán bộ Ban Thi đua")
+    CouncilRole.objects.create(user=staff, authority=authority, role=CouncilRole.Role.STAFF)
+    member = make_user("member", full_name="Ủy viên Hội đồng")
+    CouncilRole.objects.create(user=member, authority=authority, role=CouncilRole.Role.MEMBER)
+    secretariat = make_user("secretariat", full_name="Cán bộ Văn phòng")
+    UnitRole.objects.create(user=secretariat, unit=units[0], role=UnitRole.Role.OFFICER)
+    leader = make_user("leader", full_name="Trưởng Ban Tuyên giáo")
+    UnitRole.objects.create(user=leader, unit=units[2], role=UnitRole.Role.LEADER)
+    leader2 = make_user("leader2", full_name="Tổng Biên tập")
+    UnitRole.objects.create(user=leader2, unit=units[3], role=UnitRole.Role.LEADER)
+    officer = make_user("officer", full_name="Cán bộ Ban Tuyên giáo")
+    UnitRole.objects.create(user=officer, unit=units[2], role=UnitRole.Role.OFFICER)
+    outsider = make_user("outsider", full_name="Lãnh đạo Báo Ninh Thuận")
+    UnitRole.objects.create(user=outsider, unit=other_unit, role=UnitRole.Role.LEADER)
+    admin = make_user("admin", is_superuser=True, is_staff=True)
+    return World(
+        authority=authority,
+        other_authority=other,
+        block=block,
+        block_year=block_year,
+        units=units,
+        other_block=other_block,
+        other_unit=other_unit,
+        activity=activity,
+        admin=admin,
+        staff=staff,
+        member=member,
+        secretariat=secretariat,
+        leader=leader,
+        leader2=leader2,
+        officer=officer,
+        outsider=outsider,
+    )

@@ -1,0 +1,150 @@
+"""Every URL of the project × every role × GET and POST, with the expected status.
+
+Deny by default: anonymous people are sent to sign in; objects outside a person's scope are 404;
+what a person may see but not change is 403. A URL added without a row here fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import World
+
+ROLES = ["anonymous", "admin", "staff", "member", "secretariat", "leader", "officer", "outsider"]
+LOGIN = 302  # anonymous: redirected to the sign-in page
+
+
+def everyone(status: int) -> dict[str, int]:
+    return {role: status for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN}
+
+
+def scoped(act: set[str], ok: int = 200) -> dict[str, int]:
+    """Seen by the province's people; done by `act`; the other province's leader gets 404."""
+    return {
+        "anonymous": LOGIN,
+        "outsider": 404,
+        **{
+            role: (ok if role in act else 403)
+            for role in ROLES
+            if role not in {"anonymous", "outsider"}
+        },
+    }
+
+
+def allowed(act: set[str], ok: int = 200) -> dict[str, int]:
+    """Not tied to an object: `act` may, everyone else signed in gets 403."""
+    return {"anonymous": LOGIN, **{r: (ok if r in act else 403) for r in ROLES if r != "anonymous"}}
+
+
+SEE = {"admin", "staff", "member", "secretariat", "leader", "officer"}
+MANAGE = {"admin", "staff"}
+RUN = {"admin", "staff", "secretariat"}
+FORM_ERRORS = 200  # an empty POST re-renders the form with its errors and saves nothing
+
+Args = Callable[[World], list[Any]]
+no_args: Args = lambda w: []  # noqa: E731
+block: Args = lambda w: [w.block.pk]  # noqa: E731
+year: Args = lambda w: [w.block_year.pk]  # noqa: E731
+unit: Args = lambda w: [w.units[2].pk]  # noqa: E731
+activity: Args = lambda w: [w.activity.pk]  # noqa: E731
+
+
+def membership(w: World) -> list[Any]:
+    return [w.block_year.memberships.get(unit=w.units[3]).pk]
+
+
+def unit_role(w: World) -> list[Any]:
+    return [w.leader.unit_roles.get().pk]
+
+
+# name: (arguments, GET statuses, POST statuses)
+MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
+    "home": (no_args, everyone(200), everyone(405)),
+    "login": (
+        no_args,
+        {**everyone(302), "anonymous": 200},
+        {**everyone(302), "anonymous": 200},
+    ),
+    "logout": (no_args, everyone(405), {**everyone(302), "anonymous": 302}),
+    "password_change": (no_args, everyone(200), everyone(FORM_ERRORS)),
+    "password_change_done": (no_args, everyone(200), everyone(405)),
+    "set_language": (
+        no_args,
+        {**everyone(405), "anonymous": 405},
+        {**everyone(302), "anonymous": 302},
+    ),
+    "blocks:block_list": (no_args, everyone(200), everyone(405)),
+    "blocks:block_create": (no_args, allowed(MANAGE), allowed(MANAGE, FORM_ERRORS)),
+    "blocks:block_detail": (block, scoped(SEE), everyone(405)),
+    "blocks:block_edit": (block, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:blockyear_create": (block, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:blockyear_detail": (year, scoped(SEE), everyone(405)),
+    "blocks:blockyear_edit": (year, scoped(MANAGE), scoped(MANAGE, 302)),
+    "blocks:blockyear_leadership": (year, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:membership_add": (year, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:activity_create": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "blocks:membership_end": (membership, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:unit_list": (no_args, everyone(200), everyone(405)),
+    "blocks:unit_create": (no_args, allowed(MANAGE), allowed(MANAGE, FORM_ERRORS)),
+    "blocks:unit_detail": (unit, scoped(SEE), everyone(405)),
+    "blocks:unit_edit": (unit, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:unit_rename": (unit, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:unit_merge": (unit, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:unit_split": (unit, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:unitrole_add": (unit, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    "blocks:unitrole_remove": (unit_role, scoped(MANAGE), scoped(MANAGE, 302)),
+    "blocks:person_create": (no_args, allowed(MANAGE), allowed(MANAGE, FORM_ERRORS)),
+    "blocks:activity_detail": (activity, scoped(SEE), everyone(405)),
+    "blocks:activity_edit": (activity, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "blocks:contribution_record": (activity, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+}
+
+# Django's own admin guards every one of its pages with `is_staff`; it is tested as a whole below.
+DELEGATED_NAMESPACES = {"admin"}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            if namespace in DELEGATED_NAMESPACES:
+                continue
+            names |= _names(pattern, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{prefix}{pattern.name}")
+    return names
+
+
+def test_every_url_of_the_project_is_in_the_matrix() -> None:
+    names = _names(get_resolver())
+    assert names - MATRIX.keys() == set(), "URLs missing from the permission matrix"
+    assert MATRIX.keys() - names == set(), "matrix rows for URLs that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_each_role_as_the_matrix_says(
+    name: str, role: str, world: World, client: Any
+) -> None:
+    args, get_expected, post_expected = MATRIX[name]
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, args=args(world))
+    got_get = client.get(url).status_code
+    got_post = client.post(url, {}).status_code
+    assert (got_get, got_post) == (get_expected[role], post_expected[role]), f"{name} as {role}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_site_administrators_only(role: str, world: World, client: Any) -> None:
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == (200 if role == "admin" else 302)
