@@ -162,3 +162,29 @@ def make_world() -> World:
         officer=officer,
         outsider=outsider,
     )
+
+
+def grow(world: World, blocks: int = 3, units_per_block: int = 6) -> None:
+    """More of everything in the world's province, to show that page queries do not grow with it."""
+    for _ in range(blocks):
+        units = [make_unit(world.authority) for _ in range(units_per_block)]
+        block = make_block(world.authority)
+        make_block_year(block, units, year=YEAR - 1, head=units[1], deputies=(units[2],))
+        make_block_year(block, units, head=units[0], deputies=(units[1], units[2]))
+    for unit in world.units:
+        UnitRole.objects.create(user=make_user(), unit=unit, role=UnitRole.Role.OFFICER)
+    extra = make_unit(world.authority)
+    Membership.objects.create(
+        block_year=world.block_year, unit=extra, position=9, joined_on=datetime.date(YEAR, 2, 1)
+    )
+    make_activity(world.block_year, (world.units[1], 5, 10), (world.units[2], 6, 20), (extra, 7, 30))
+    previous = make_block_year(world.block, world.units, year=YEAR - 1, head=world.units[1])
+    make_activity(previous, (world.units[0], 1, 1))
+
+
+def registry_snapshot() -> dict[str, int]:
+    """Row counts of everything a registry form could change, and of the audit log."""
+    from emulation.models import AuditEvent
+
+    models = [Authority, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, JointActivity, Contribution, User, AuditEvent]
+    return {m.__name__: m.objects.count() for m in models}

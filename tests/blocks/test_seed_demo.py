@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from blocks.models import Block, BlockYear, Contribution, CouncilRole, JointActivity, Membership, Unit, UnitRole
+from emulation.models import AuditEvent, User
+
+pytestmark = pytest.mark.django_db
+
+QT_PARTY = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
+
+
+@pytest.fixture
+def seeded() -> None:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seeding_twice_changes_nothing(seeded: None) -> None:
+    counts = [m.objects.count() for m in (User, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, Contribution)]
+    events = AuditEvent.objects.count()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [m.objects.count() for m in (User, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, Contribution)] == counts
+    assert AuditEvent.objects.count() == events
+    call_command("verify_audit", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_the_quang_tri_party_block_has_its_nine_units_in_order_with_this_years_head(seeded: None) -> None:
+    year = BlockYear.objects.get(block__name=QT_PARTY, year=timezone.localdate().year)
+    names = list(year.memberships.order_by("position").values_list("unit__name", flat=True))
+    assert names == [
+        "Văn phòng Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "Ban Dân vận Tỉnh ủy",
+        "Ban Nội chính Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy", "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh",
+        "Báo Quảng Trị", "Trường Chính trị Lê Duẩn",
+    ]
+    assert year.memberships.get(role="head").unit.name == "Văn phòng Tỉnh ủy"
+    assert list(year.memberships.filter(role="deputy").values_list("unit__name", flat=True)) == ["Ban Tổ chức Tỉnh ủy"]
+    assert BlockYear.objects.filter(block__name=QT_PARTY).count() == 2
+
+
+def test_every_block_has_last_year_and_this_year_with_a_head(seeded: None) -> None:
+    this_year = timezone.localdate().year
+    for block in Block.objects.all():
+        years = sorted(block.years.values_list("year", flat=True))
+        assert years == [this_year - 1, this_year], block
+        for block_year in block.years.all():
+            assert block_year.memberships.filter(role="head").count() == 1
+
+
+def test_the_book_drive_adds_up_to_641_books_and_33_8_million(seeded: None) -> None:
+    drive = JointActivity.objects.get(title__startswith="Tặng tủ sách")
+    totals = drive.contributions.aggregate(books=Sum("books"), money=Sum("money_vnd"))
+    assert totals == {"books": 641, "money": 33_800_000}
+
+
+def test_the_north_central_cluster_is_under_the_central_council(seeded: None) -> None:
+    cluster = Block.objects.get(kind=Block.Kind.CLUSTER)
+    assert cluster.authority.parent is None and cluster.authority.level == "central"
+    assert cluster.years.get(year=timezone.localdate().year).memberships.get(role="head").unit.short_name == "Thừa Thiên Huế"
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["admin", "bantdkt", *(f"hoidong{i}" for i in range(1, 6)), *(f"lanhdao{i}" for i in range(1, 10)),
+     *(f"canbo{i}" for i in range(1, 10))],
+)
+def test_every_demo_account_signs_in_with_the_demo_password(seeded: None, client: Any, username: str) -> None:
+    response = client.post("/accounts/login/", {"username": username, "password": "demo12345"})
+    assert response.status_code == 302, username
+
+
+def test_each_demo_role_sees_what_it_may(seeded: None, client: Any) -> None:
+    def visible_blocks(username: str) -> set[str]:
+        client.force_login(User.objects.get(username=username))
+        return set(Block.objects.for_user(User.objects.get(username=username)).values_list("name", flat=True))
+
+    quang_tri = {QT_PARTY, "Khối thi đua các Trung tâm, Ban thuộc Sở Nông nghiệp và Môi trường"}
+    assert visible_blocks("bantdkt") == quang_tri
+    assert visible_blocks("hoidong1") == quang_tri
+    assert visible_blocks("lanhdao5") == {QT_PARTY}
+    assert visible_blocks("canbo9") == {QT_PARTY}
+    assert len(visible_blocks("admin")) == 4
+    office = User.objects.get(username="canbo1")
+    year = BlockYear.objects.get(block__name=QT_PARTY, year=timezone.localdate().year)
+    assert office.has_perm("blocks.run_activities", year)
+    assert not User.objects.get(username="canbo3").has_perm("blocks.run_activities", year)
+    assert User.objects.get(username="bantdkt").has_perm("blocks.manage_blockyear", year)
+    assert not User.objects.get(username="hoidong1").has_perm("blocks.manage_blockyear", year)
