@@ -42,7 +42,7 @@ check-migrations: $(VENV)/.synced
 
 # Extract and compile translations (needs gettext); the compiled .mo files are committed.
 messages: $(VENV)/.synced
-	$(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --no-location --ignore=.venv
+	$(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -269,7 +269,3 @@ class ContributionForm(ModelForm):
         self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             memberships__block_year=activity.block_year_id
         ).order_by("memberships__position")
-
-    def validate_unique(self) -> None:
-        # The service records or corrects the unit's one row; the form does not refuse repeats.
-        pass

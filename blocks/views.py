@@ -178,7 +178,7 @@ def block_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, "blocks.manage_block", block)
     form = BlockForm(
         post_data(request),
-        initial={f: getattr(block, f) for f in services.BLOCK_FIELDS},
+        instance=block,
         authorities=_managed_authorities(request),
     )
     done = run_form(
@@ -254,11 +254,7 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def blockyear_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     _require(request, "blocks.manage_blockyear", block_year)
-    form = BlockYearForm(
-        post_data(request),
-        instance=None,
-        initial={f: getattr(block_year, f) for f in services.YEAR_FIELDS},
-    )
+    form = BlockYearForm(post_data(request), instance=block_year)
     done = run_form(
         request,
         form,
@@ -443,7 +439,7 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitForm(
         post_data(request),
-        initial={f: getattr(unit, f) for f in services.UNIT_FIELDS},
+        instance=unit,
         authorities=_managed_authorities(request),
     )
     done = run_form(
@@ -675,9 +671,7 @@ def activity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
     _require(request, "blocks.run_activities", activity.block_year)
-    form = ActivityForm(
-        post_data(request), initial={f: getattr(activity, f) for f in services.ACTIVITY_FIELDS}
-    )
+    form = ActivityForm(post_data(request), instance=activity)
     done = run_form(
         request,
         form,

@@ -55,7 +55,8 @@ class Form(StyledFormMixin, forms.Form):
 
 
 class ModelForm(StyledFormMixin, forms.ModelForm):
-    pass
+    """Model forms here gather and check input (the model's constraints included); the service
+    saves, so a form is never `save()`d."""
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

@@ -177,7 +177,9 @@ def grow(world: World, blocks: int = 3, units_per_block: int = 6) -> None:
     Membership.objects.create(
         block_year=world.block_year, unit=extra, position=9, joined_on=datetime.date(YEAR, 2, 1)
     )
-    make_activity(world.block_year, (world.units[1], 5, 10), (world.units[2], 6, 20), (extra, 7, 30))
+    make_activity(
+        world.block_year, (world.units[1], 5, 10), (world.units[2], 6, 20), (extra, 7, 30)
+    )
     previous = make_block_year(world.block, world.units, year=YEAR - 1, head=world.units[1])
     make_activity(previous, (world.units[0], 1, 1))
 
@@ -186,5 +188,17 @@ def registry_snapshot() -> dict[str, int]:
     """Row counts of everything a registry form could change, and of the audit log."""
     from emulation.models import AuditEvent
 
-    models = [Authority, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, JointActivity, Contribution, User, AuditEvent]
+    models = [
+        Authority,
+        Unit,
+        Block,
+        BlockYear,
+        Membership,
+        UnitRole,
+        CouncilRole,
+        JointActivity,
+        Contribution,
+        User,
+        AuditEvent,
+    ]
     return {m.__name__: m.objects.count() for m in models}

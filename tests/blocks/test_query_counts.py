@@ -23,7 +23,9 @@ PAGES: dict[str, tuple[str, Callable[[World], list[Any]], int]] = {
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_queries_do_not_grow_with_the_data(name: str, world: World, client: Any, count_queries: Any) -> None:
+def test_page_queries_do_not_grow_with_the_data(
+    name: str, world: World, client: Any, count_queries: Any
+) -> None:
     role, args, pinned = PAGES[name]
     client.force_login(world.user(role))
     url = reverse(name, args=args(world))

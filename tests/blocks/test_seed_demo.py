@@ -7,7 +7,16 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from blocks.models import Block, BlockYear, Contribution, CouncilRole, JointActivity, Membership, Unit, UnitRole
+from blocks.models import (
+    Block,
+    BlockYear,
+    Contribution,
+    CouncilRole,
+    JointActivity,
+    Membership,
+    Unit,
+    UnitRole,
+)
 from emulation.models import AuditEvent, User
 
 pytestmark = pytest.mark.django_db
@@ -21,24 +30,40 @@ def seeded() -> None:
 
 
 def test_seeding_twice_changes_nothing(seeded: None) -> None:
-    counts = [m.objects.count() for m in (User, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, Contribution)]
+    counts = [
+        m.objects.count()
+        for m in (User, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, Contribution)
+    ]
     events = AuditEvent.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert [m.objects.count() for m in (User, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, Contribution)] == counts
+    assert [
+        m.objects.count()
+        for m in (User, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, Contribution)
+    ] == counts
     assert AuditEvent.objects.count() == events
     call_command("verify_audit", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_the_quang_tri_party_block_has_its_nine_units_in_order_with_this_years_head(seeded: None) -> None:
+def test_the_quang_tri_party_block_has_its_nine_units_in_order_with_this_years_head(
+    seeded: None,
+) -> None:
     year = BlockYear.objects.get(block__name=QT_PARTY, year=timezone.localdate().year)
     names = list(year.memberships.order_by("position").values_list("unit__name", flat=True))
     assert names == [
-        "Văn phòng Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "Ban Dân vận Tỉnh ủy",
-        "Ban Nội chính Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy", "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh",
-        "Báo Quảng Trị", "Trường Chính trị Lê Duẩn",
+        "Văn phòng Tỉnh ủy",
+        "Ban Tổ chức Tỉnh ủy",
+        "Ban Tuyên giáo Tỉnh ủy",
+        "Ban Dân vận Tỉnh ủy",
+        "Ban Nội chính Tỉnh ủy",
+        "Ủy ban Kiểm tra Tỉnh ủy",
+        "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh",
+        "Báo Quảng Trị",
+        "Trường Chính trị Lê Duẩn",
     ]
     assert year.memberships.get(role="head").unit.name == "Văn phòng Tỉnh ủy"
-    assert list(year.memberships.filter(role="deputy").values_list("unit__name", flat=True)) == ["Ban Tổ chức Tỉnh ủy"]
+    assert list(year.memberships.filter(role="deputy").values_list("unit__name", flat=True)) == [
+        "Ban Tổ chức Tỉnh ủy"
+    ]
     assert BlockYear.objects.filter(block__name=QT_PARTY).count() == 2
 
 
@@ -60,15 +85,27 @@ def test_the_book_drive_adds_up_to_641_books_and_33_8_million(seeded: None) -> N
 def test_the_north_central_cluster_is_under_the_central_council(seeded: None) -> None:
     cluster = Block.objects.get(kind=Block.Kind.CLUSTER)
     assert cluster.authority.parent is None and cluster.authority.level == "central"
-    assert cluster.years.get(year=timezone.localdate().year).memberships.get(role="head").unit.short_name == "Thừa Thiên Huế"
+    assert (
+        cluster.years.get(year=timezone.localdate().year)
+        .memberships.get(role="head")
+        .unit.short_name
+        == "Thừa Thiên Huế"
+    )
 
 
 @pytest.mark.parametrize(
     "username",
-    ["admin", "bantdkt", *(f"hoidong{i}" for i in range(1, 6)), *(f"lanhdao{i}" for i in range(1, 10)),
-     *(f"canbo{i}" for i in range(1, 10))],
+    [
+        "admin",
+        "bantdkt",
+        *(f"hoidong{i}" for i in range(1, 6)),
+        *(f"lanhdao{i}" for i in range(1, 10)),
+        *(f"canbo{i}" for i in range(1, 10)),
+    ],
 )
-def test_every_demo_account_signs_in_with_the_demo_password(seeded: None, client: Any, username: str) -> None:
+def test_every_demo_account_signs_in_with_the_demo_password(
+    seeded: None, client: Any, username: str
+) -> None:
     response = client.post("/accounts/login/", {"username": username, "password": "demo12345"})
     assert response.status_code == 302, username
 
@@ -76,7 +113,11 @@ def test_every_demo_account_signs_in_with_the_demo_password(seeded: None, client
 def test_each_demo_role_sees_what_it_may(seeded: None, client: Any) -> None:
     def visible_blocks(username: str) -> set[str]:
         client.force_login(User.objects.get(username=username))
-        return set(Block.objects.for_user(User.objects.get(username=username)).values_list("name", flat=True))
+        return set(
+            Block.objects.for_user(User.objects.get(username=username)).values_list(
+                "name", flat=True
+            )
+        )
 
     quang_tri = {QT_PARTY, "Khối thi đua các Trung tâm, Ban thuộc Sở Nông nghiệp và Môi trường"}
     assert visible_blocks("bantdkt") == quang_tri

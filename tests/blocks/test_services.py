@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
+from django.utils import translation
 
 from blocks import services
 from blocks.models import BlockYear, Membership, Succession, Unit
@@ -15,11 +17,21 @@ from tests.factories import World, make_unit
 D = datetime.date
 
 
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield
+
+
 def test_a_renamed_unit_keeps_its_old_name_on_past_records(world: World) -> None:
     unit = world.units[2]
     services.rename_unit(
-        unit, by=world.staff, name="Ban Tuyên giáo và Dân vận Tỉnh ủy", short_name="BTGDV",
-        effective_date=D(2025, 7, 1), reason="Hợp nhất theo Quyết định của Trung ương",
+        unit,
+        by=world.staff,
+        name="Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        short_name="BTGDV",
+        effective_date=D(2025, 7, 1),
+        reason="Hợp nhất theo Quyết định của Trung ương",
     )
     unit.refresh_from_db()
     assert unit.name == "Ban Tuyên giáo và Dân vận Tỉnh ủy"
@@ -32,52 +44,87 @@ def test_a_renamed_unit_keeps_its_old_name_on_past_records(world: World) -> None
 
 def test_a_past_year_shows_the_name_of_that_year(world: World) -> None:
     unit = world.units[2]
-    services.rename_unit(unit, by=world.staff, name="Tên mới", short_name="TM", effective_date=D(2027, 1, 1), reason="")
+    services.rename_unit(
+        unit,
+        by=world.staff,
+        name="Tên mới",
+        short_name="TM",
+        effective_date=D(2027, 1, 1),
+        reason="",
+    )
     membership = Membership.objects.get(block_year=world.block_year, unit=unit)
     assert membership.unit_name == "Ban Tuyên giáo Tỉnh ủy"
 
 
 def test_renaming_before_an_earlier_rename_is_refused(world: World) -> None:
     unit = world.units[2]
-    services.rename_unit(unit, by=world.staff, name="Tên A", short_name="A", effective_date=D(2026, 5, 1), reason="")
+    services.rename_unit(
+        unit, by=world.staff, name="Tên A", short_name="A", effective_date=D(2026, 5, 1), reason=""
+    )
     with pytest.raises(DomainError, match="already renamed"):
-        services.rename_unit(unit, by=world.staff, name="Tên B", short_name="B", effective_date=D(2026, 4, 1), reason="")
+        services.rename_unit(
+            unit,
+            by=world.staff,
+            name="Tên B",
+            short_name="B",
+            effective_date=D(2026, 4, 1),
+            reason="",
+        )
 
 
 def test_merging_units_retires_them_and_seats_the_successor_in_their_block(world: World) -> None:
     a, b = world.units[2], world.units[3]
     successor = services.merge_units(
-        [a, b], by=world.staff, name="Ban Tuyên giáo - Báo chí", short_name="BTGBC",
-        effective_date=D(2026, 7, 1), reason="Sắp xếp bộ máy",
+        [a, b],
+        by=world.staff,
+        name="Ban Tuyên giáo - Báo chí",
+        short_name="BTGBC",
+        effective_date=D(2026, 7, 1),
+        reason="Sắp xếp bộ máy",
     )
-    a.refresh_from_db(); b.refresh_from_db()
+    a.refresh_from_db()
+    b.refresh_from_db()
     assert a.active_to == b.active_to == D(2026, 6, 30)
     year = world.block_year
     left = Membership.objects.filter(block_year=year, unit__in=[a, b])
     assert {m.left_on for m in left} == {D(2026, 6, 30)}
     joined = Membership.objects.get(block_year=year, unit=successor)
     assert joined.joined_on == D(2026, 7, 1)
-    assert set(Succession.objects.filter(successor=successor).values_list("predecessor", flat=True)) == {a.pk, b.pk}
+    assert set(
+        Succession.objects.filter(successor=successor).values_list("predecessor", flat=True)
+    ) == {a.pk, b.pk}
 
 
 def test_merging_into_an_existing_unit(world: World) -> None:
     a, into = world.units[3], world.units[2]
-    assert services.merge_units([a], by=world.staff, into=into, effective_date=D(2026, 7, 1), reason="") == into
+    assert (
+        services.merge_units(
+            [a], by=world.staff, into=into, effective_date=D(2026, 7, 1), reason=""
+        )
+        == into
+    )
     assert Membership.objects.get(block_year=world.block_year, unit=into).left_on is None
 
 
 def test_units_of_different_authorities_cannot_merge(world: World) -> None:
     with pytest.raises(DomainError, match="same authority"):
         services.merge_units(
-            [world.units[3], world.other_unit], by=world.staff, name="X", effective_date=D(2026, 7, 1), reason=""
+            [world.units[3], world.other_unit],
+            by=world.staff,
+            name="X",
+            effective_date=D(2026, 7, 1),
+            reason="",
         )
 
 
 def test_splitting_a_unit_creates_its_successors(world: World) -> None:
     unit = world.units[3]
     parts = services.split_unit(
-        unit, by=world.staff, parts=[("Báo Quảng Trị điện tử", "BQTĐT"), ("Tạp chí Cửa Việt", "TCCV")],
-        effective_date=D(2026, 9, 1), reason="",
+        unit,
+        by=world.staff,
+        parts=[("Báo Quảng Trị điện tử", "BQTĐT"), ("Tạp chí Cửa Việt", "TCCV")],
+        effective_date=D(2026, 9, 1),
+        reason="",
     )
     assert [p.name for p in parts] == ["Báo Quảng Trị điện tử", "Tạp chí Cửa Việt"]
     assert all(p.active_from == D(2026, 9, 1) for p in parts)
@@ -88,13 +135,17 @@ def test_splitting_a_unit_creates_its_successors(world: World) -> None:
 
 def test_a_unit_cannot_be_added_twice_to_one_year(world: World) -> None:
     with pytest.raises(DomainError, match="already a member"):
-        services.add_member(world.block_year, world.units[1], by=world.staff, joined_on=D(2026, 3, 1))
+        services.add_member(
+            world.block_year, world.units[1], by=world.staff, joined_on=D(2026, 3, 1)
+        )
     assert world.block_year.memberships.count() == 4
 
 
 def test_a_unit_joins_mid_year_and_leaves_with_a_reason(world: World) -> None:
     newcomer = make_unit(world.authority, "Ban Nội chính Tỉnh ủy")
-    membership = services.add_member(world.block_year, newcomer, by=world.staff, joined_on=D(2026, 4, 1))
+    membership = services.add_member(
+        world.block_year, newcomer, by=world.staff, joined_on=D(2026, 4, 1)
+    )
     assert membership.position == 5
     services.end_membership(membership, by=world.staff, left_on=D(2026, 10, 1), reason="Giải thể")
     membership.refresh_from_db()
@@ -104,7 +155,9 @@ def test_a_unit_joins_mid_year_and_leaves_with_a_reason(world: World) -> None:
 
 def test_a_membership_cannot_end_before_it_starts(world: World) -> None:
     newcomer = make_unit(world.authority)
-    membership = services.add_member(world.block_year, newcomer, by=world.staff, joined_on=D(2026, 4, 1))
+    membership = services.add_member(
+        world.block_year, newcomer, by=world.staff, joined_on=D(2026, 4, 1)
+    )
     with pytest.raises(DomainError, match="cannot leave before it joined"):
         services.end_membership(membership, by=world.staff, left_on=D(2026, 3, 1), reason="")
     membership.refresh_from_db()
@@ -119,12 +172,16 @@ def test_the_head_cannot_leave_before_another_head_is_chosen(world: World) -> No
 
 def test_a_unit_of_another_authority_cannot_join(world: World) -> None:
     with pytest.raises(DomainError, match="another authority"):
-        services.add_member(world.block_year, world.other_unit, by=world.staff, joined_on=D(2026, 3, 1))
+        services.add_member(
+            world.block_year, world.other_unit, by=world.staff, joined_on=D(2026, 3, 1)
+        )
 
 
 def test_a_date_outside_the_year_is_refused(world: World) -> None:
     with pytest.raises(DomainError, match="within 2026"):
-        services.add_member(world.block_year, make_unit(world.authority), by=world.staff, joined_on=D(2025, 12, 31))
+        services.add_member(
+            world.block_year, make_unit(world.authority), by=world.staff, joined_on=D(2025, 12, 31)
+        )
 
 
 def test_the_head_and_deputies_are_set_and_audited(world: World) -> None:
@@ -144,11 +201,18 @@ def test_the_head_and_deputies_are_set_and_audited(world: World) -> None:
         (2, [0, 1, 3], "at most two"),
     ],
 )
-def test_invalid_leadership_is_refused_and_nothing_changes(world: World, head: object, deputies: list[int], message: str) -> None:
+def test_invalid_leadership_is_refused_and_nothing_changes(
+    world: World, head: object, deputies: list[int], message: str
+) -> None:
     before = list(world.block_year.memberships.values_list("unit", "role"))
     head_unit = world.other_unit if head == "outsider" else world.units[head]  # type: ignore[index]
     with pytest.raises(DomainError, match=message):
-        services.set_leadership(world.block_year, by=world.staff, head=head_unit, deputies=[world.units[d] for d in deputies])
+        services.set_leadership(
+            world.block_year,
+            by=world.staff,
+            head=head_unit,
+            deputies=[world.units[d] for d in deputies],
+        )
     assert list(world.block_year.memberships.values_list("unit", "role")) == before
 
 
@@ -163,7 +227,9 @@ def test_a_new_year_carries_over_the_current_members_but_not_the_roles(world: Wo
     gone = world.block_year.memberships.get(unit=world.units[3])
     services.end_membership(gone, by=world.staff, left_on=D(2026, 5, 1), reason="")
     next_year = services.create_block_year(world.block, by=world.staff, year=2027, theme="Mới")
-    members = list(next_year.memberships.order_by("position").values_list("unit", "role", "joined_on"))
+    members = list(
+        next_year.memberships.order_by("position").values_list("unit", "role", "joined_on")
+    )
     assert members == [(u.pk, "member", D(2027, 1, 1)) for u in world.units[:3]]
 
 
@@ -175,17 +241,50 @@ def test_a_year_cannot_be_opened_twice(world: World) -> None:
 
 def test_a_contribution_is_recorded_once_per_unit_and_corrected_in_place(world: World) -> None:
     activity = world.activity
-    services.record_contribution(activity, world.units[1], by=world.secretariat, books=10, money_vnd=1_000_000, participants=3, note="")
-    services.record_contribution(activity, world.units[1], by=world.secretariat, books=12, money_vnd=1_000_000, participants=3, note="Sửa")
+    services.record_contribution(
+        activity,
+        world.units[1],
+        by=world.secretariat,
+        books=10,
+        money_vnd=1_000_000,
+        participants=3,
+        note="",
+    )
+    services.record_contribution(
+        activity,
+        world.units[1],
+        by=world.secretariat,
+        books=12,
+        money_vnd=1_000_000,
+        participants=3,
+        note="Sửa",
+    )
     assert activity.contributions.filter(unit=world.units[1]).get().books == 12
-    assert AuditEvent.objects.get(action="blocks.contribution.changed").before == {"books": 10, "note": ""}
+    assert AuditEvent.objects.get(action="blocks.contribution.changed").before == {
+        "books": 10,
+        "note": "",
+    }
 
 
 def test_a_unit_outside_the_block_cannot_contribute(world: World) -> None:
     with pytest.raises(DomainError, match="not a member"):
-        services.record_contribution(world.activity, world.other_unit, by=world.staff, books=1, money_vnd=0, participants=0, note="")
+        services.record_contribution(
+            world.activity,
+            world.other_unit,
+            by=world.staff,
+            books=1,
+            money_vnd=0,
+            participants=0,
+            note="",
+        )
 
 
 def test_unit_names_are_unique_within_an_authority(world: World) -> None:
     with pytest.raises(DomainError, match="already has a unit with that name"):
-        services.create_unit(by=world.staff, authority=world.authority, name="Báo Quảng Trị", short_name="B", kind=Unit.Kind.PARTY_AGENCY)
+        services.create_unit(
+            by=world.staff,
+            authority=world.authority,
+            name="Báo Quảng Trị",
+            short_name="B",
+            kind=Unit.Kind.PARTY_AGENCY,
+        )

@@ -15,7 +15,14 @@ def chain(db: None) -> list[AuditEvent]:
     authority = make_authority()
     return [
         audit.record("test.created", actor=actor, obj=authority, after={"name": authority.name}),
-        audit.record("test.changed", actor=actor, obj=authority, before={"x": 1}, after={"x": 2}, reason="sửa"),
+        audit.record(
+            "test.changed",
+            actor=actor,
+            obj=authority,
+            before={"x": 1},
+            after={"x": 2},
+            reason="sửa",
+        ),
         audit.record("test.changed", actor=None, label="system", after={"nested": {"b": [1, 2]}}),
         audit.record("test.closed", actor=actor, obj=authority, reason="đóng"),
     ]
@@ -28,14 +35,18 @@ def test_events_are_chained_each_to_the_one_before(chain: list[AuditEvent]) -> N
         assert after.seq == before.seq + 1
 
 
-def test_an_intact_chain_verifies(chain: list[AuditEvent], capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_intact_chain_verifies(
+    chain: list[AuditEvent], capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("verify_audit")
     assert "4 events verified" in capsys.readouterr().out
 
 
 def _raw_update(event: AuditEvent, column: str, value: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE emulation_auditevent SET {column} = %s WHERE id = %s", [value, event.pk])
+        cursor.execute(
+            f"UPDATE emulation_auditevent SET {column} = %s WHERE id = %s", [value, event.pk]
+        )
 
 
 def test_an_altered_reason_is_caught_at_that_event(chain: list[AuditEvent]) -> None:
@@ -44,7 +55,9 @@ def test_an_altered_reason_is_caught_at_that_event(chain: list[AuditEvent]) -> N
         call_command("verify_audit")
 
 
-def test_an_altered_value_recomputed_with_its_own_hash_breaks_the_next_link(chain: list[AuditEvent]) -> None:
+def test_an_altered_value_recomputed_with_its_own_hash_breaks_the_next_link(
+    chain: list[AuditEvent],
+) -> None:
     event = AuditEvent.objects.get(pk=chain[1].pk)
     event.reason = "giả mạo"
     forged = event.compute_hash()

@@ -33,7 +33,9 @@ def test_official_date_with_the_place_in_a_template() -> None:
 
 
 def test_an_aware_datetime_is_dated_in_vietnam_time() -> None:
-    late_utc = datetime.datetime(2024, 3, 4, 18, 30, tzinfo=datetime.UTC)  # 01:30 on the 5th in Hà Nội
+    late_utc = datetime.datetime(
+        2024, 3, 4, 18, 30, tzinfo=datetime.UTC
+    )  # 01:30 on the 5th in Hà Nội
     assert official_date(late_utc) == "ngày 05 tháng 3 năm 2024"
 
 

@@ -57,7 +57,9 @@ def test_staff_unlock_a_locked_account(client: Any, person: Any) -> None:
     assert response.status_code == 302
 
 
-def test_another_address_is_not_locked_out_by_someone_elses_failures(client: Any, person: Any) -> None:
+def test_another_address_is_not_locked_out_by_someone_elses_failures(
+    client: Any, person: Any
+) -> None:
     for _ in range(5):
         client.post(LOGIN, {"username": "lanhdao1", "password": "sai"}, REMOTE_ADDR="10.0.0.9")
     response = client.post(LOGIN, {"username": "lanhdao1", "password": "demo12345"})
@@ -80,9 +82,23 @@ def test_sign_out_is_a_post(client: Any, person: Any) -> None:
 def test_changing_the_password_checks_the_old_one_and_is_audited(client: Any, person: Any) -> None:
     client.force_login(person)
     url = reverse("password_change")
-    wrong = client.post(url, {"old_password": "x", "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"})
+    wrong = client.post(
+        url,
+        {
+            "old_password": "x",
+            "new_password1": "Mat-khau-moi-2026",
+            "new_password2": "Mat-khau-moi-2026",
+        },
+    )
     assert wrong.status_code == 200 and "invalid-feedback" in wrong.content.decode()
-    right = client.post(url, {"old_password": "demo12345", "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"})
+    right = client.post(
+        url,
+        {
+            "old_password": "demo12345",
+            "new_password1": "Mat-khau-moi-2026",
+            "new_password2": "Mat-khau-moi-2026",
+        },
+    )
     assert right.status_code == 302
     person.refresh_from_db()
     assert person.check_password("Mat-khau-moi-2026")
