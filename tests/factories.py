@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from typing import Any
 from dataclasses import dataclass
 
 from blocks.models import (
@@ -201,4 +202,4 @@ def registry_snapshot() -> dict[str, int]:
         User,
         AuditEvent,
     ]
-    return {m.__name__: m.objects.count() for m in models}
+    return {m.__name__: m._default_manager.count() for m in models}

@@ -38,7 +38,7 @@ def test_a_renamed_unit_keeps_its_old_name_on_past_records(world: World) -> None
     assert unit.name_on(D(2025, 6, 30)) == "Ban Tuyên giáo Tỉnh ủy"
     assert unit.name_on(D(2025, 7, 1)) == "Ban Tuyên giáo và Dân vận Tỉnh ủy"
     event = AuditEvent.objects.get(action="blocks.unit.renamed")
-    assert event.before["name"] == "Ban Tuyên giáo Tỉnh ủy"
+    assert event.before == {"name": "Ban Tuyên giáo Tỉnh ủy", "short_name": "BTGTU"}
     assert event.reason.startswith("Hợp nhất")
 
 
@@ -205,7 +205,7 @@ def test_invalid_leadership_is_refused_and_nothing_changes(
     world: World, head: object, deputies: list[int], message: str
 ) -> None:
     before = list(world.block_year.memberships.values_list("unit", "role"))
-    head_unit = world.other_unit if head == "outsider" else world.units[head]  # type: ignore[index]
+    head_unit = world.other_unit if head == "outsider" else world.units[head]  # type: ignore[call-overload]
     with pytest.raises(DomainError, match=message):
         services.set_leadership(
             world.block_year,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -30,7 +32,7 @@ def chain(db: None) -> list[AuditEvent]:
 
 def test_events_are_chained_each_to_the_one_before(chain: list[AuditEvent]) -> None:
     assert chain[0].prev_hash == ""
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in itertools.pairwise(chain):
         assert after.prev_hash == before.hash
         assert after.seq == before.seq + 1
 
@@ -69,13 +71,13 @@ def test_an_altered_value_recomputed_with_its_own_hash_breaks_the_next_link(
 
 def test_a_removed_event_in_the_middle_is_caught(chain: list[AuditEvent]) -> None:
     AuditEvent.objects.filter(pk=chain[1].pk).delete()
-    with pytest.raises(CommandError, match="event #2 .*missing"):
+    with pytest.raises(CommandError, match=r"event #2 .*missing"):
         call_command("verify_audit")
 
 
 def test_a_removed_last_event_is_caught(chain: list[AuditEvent]) -> None:
     AuditEvent.objects.filter(pk=chain[-1].pk).delete()
-    with pytest.raises(CommandError, match="event #4 .*missing"):
+    with pytest.raises(CommandError, match=r"event #4 .*missing"):
         call_command("verify_audit")
 
 
