@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from typing import Any
 from dataclasses import dataclass
 
 from blocks.models import (
