@@ -77,6 +77,16 @@ def register_step(number: int, provider: StepProvider) -> None:
     _providers[number] = provider
 
 
+# The deadline of the year that closes each step, shown even before the step's app provides it.
+STEP_DEADLINES = {
+    4: "signing_deadline",
+    6: "self_assessment_deadline",
+    7: "review_deadline",
+    9: "ballot_deadline",
+    10: "dossier_deadline",
+}
+
+
 def timeline(block_year: BlockYear, user: User) -> list[tuple[StepDefinition, StepState]]:
     result = []
     for step in STEPS:
@@ -86,6 +96,8 @@ def timeline(block_year: BlockYear, user: User) -> list[tuple[StepDefinition, St
             if provider
             else StepState("unavailable", _("This step is not available in the software yet."))
         )
+        if state.deadline is None and step.number in STEP_DEADLINES:
+            state.deadline = getattr(block_year, STEP_DEADLINES[step.number])
         result.append((step, state))
     return result
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from blocks.models import Block, BlockYear, CouncilRole, Membership, UnitRole
@@ -35,6 +35,21 @@ def my_blocks(request: AuthedRequest) -> Section | None:
     missing_year = list(
         Block.objects.filter(authority__in=staff_of).exclude(years__year=year).order_by("name")
     )
+    council_years = list(
+        BlockYear.objects.filter(
+            block__authority__in=[r.authority_id for r in council_roles], year=year
+        )
+        .select_related("block__authority")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
+            head_name=Subquery(
+                Membership.objects.filter(
+                    block_year=OuterRef("pk"), role=Membership.Role.HEAD
+                ).values("unit__name")[:1]
+            ),
+        )
+        .order_by("block__authority__name", "block__name")
+    )
     if not (unit_roles or council_roles or user.is_superuser):
         return None
     return Section(
@@ -45,6 +60,7 @@ def my_blocks(request: AuthedRequest) -> Section | None:
             "council_roles": council_roles,
             "headless": headless,
             "missing_year": missing_year,
+            "council_years": council_years,
         },
         order=10,
     )

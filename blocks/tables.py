@@ -9,15 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from blocks.models import Block, Unit
 
 
+NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+
+
 class BlockTable(tables.Table):
     name = tables.Column(verbose_name=_("Block"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
     authority = tables.Column(verbose_name=_("Authority"), accessor="authority__short_name")
     head_name = tables.Column(verbose_name=_("Head this year"), default="—")
-    member_count = tables.Column(
-        verbose_name=_("Members this year"), attrs={"td": {"class": "text-end"}}
-    )
-    year_count = tables.Column(verbose_name=_("Years"), attrs={"td": {"class": "text-end"}})
+    member_count = tables.Column(verbose_name=_("Members this year"), attrs=NUMERIC)
+    year_count = tables.Column(verbose_name=_("Years"), attrs=NUMERIC)
 
     class Meta:
         model = Block
