@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from blocks.models import Block, Unit
 
-
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
 
 

@@ -29,11 +29,7 @@ def test_a_head_who_is_not_a_member_gets_a_clear_message_and_nothing_changes(
     before = registry_snapshot()
     response = as_user("staff").post(url(world), {"head": stranger.pk, "deputies": []})
     assert response.status_code == 200
-    assert (
-        response.context["form"].errors["head"]
-        == ["Trưởng khối phải là đơn vị đang là thành viên của khối."]
-        or response.context["form"].errors["head"]
-    )
+    assert "thành viên" in response.context["form"].errors["head"][0]
     assert world.block_year.memberships.get(role=Membership.Role.HEAD).unit == world.units[0]
     assert registry_snapshot() == before
 
