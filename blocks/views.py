@@ -54,13 +54,11 @@ from emulation.http import AuthedRequest
 PER_PAGE = 25
 
 
-@require_http_methods(["GET", "POST"])
 def _require(request: AuthedRequest, permission: str, obj: Any = None) -> None:
     if not request.user.has_perm(permission, obj):
         raise PermissionDenied
 
 
-@require_http_methods(["GET", "POST"])
 def _managed_authorities(request: AuthedRequest) -> QuerySet[Authority]:
     if request.user.is_superuser:
         return Authority.objects.all()
@@ -69,12 +67,10 @@ def _managed_authorities(request: AuthedRequest) -> QuerySet[Authority]:
     )
 
 
-@require_http_methods(["GET", "POST"])
 def _visible_blocks(request: AuthedRequest) -> QuerySet[Block]:
     return Block.objects.for_user(request.user)
 
 
-@require_http_methods(["GET", "POST"])
 def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
     return get_object_or_404(
         BlockYear.objects.filter(block__in=_visible_blocks(request)).select_related(
@@ -84,7 +80,6 @@ def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
     )
 
 
-@require_http_methods(["GET", "POST"])
 def _form_page(request: AuthedRequest, form: Any, **context: Any) -> HttpResponse:
     return render(request, "emulation/form_page.html", {"form": form, **context})
 
@@ -157,7 +152,7 @@ def block_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def block_create(request: AuthedRequest) -> HttpResponse:
     _require(request, "blocks.create_block")
     form = BlockForm(post_data(request), authorities=_managed_authorities(request))
@@ -172,7 +167,7 @@ def block_create(request: AuthedRequest) -> HttpResponse:
     return _form_page(request, form, title=_("New block"), cancel_url="blocks:block_list")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def block_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     block = get_object_or_404(_visible_blocks(request), pk=pk)
     _require(request, "blocks.manage_block", block)
@@ -195,7 +190,7 @@ def block_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 # Block years --------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def blockyear_create(request: AuthedRequest, pk: int) -> HttpResponse:
     block = get_object_or_404(_visible_blocks(request), pk=pk)
     _require(request, "blocks.manage_block", block)
@@ -250,7 +245,7 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def blockyear_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     _require(request, "blocks.manage_blockyear", block_year)
@@ -271,7 +266,7 @@ def blockyear_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     _require(request, "blocks.manage_blockyear", block_year)
@@ -291,7 +286,7 @@ def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def membership_end(request: AuthedRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(
         Membership.objects.filter(block_year__block__in=_visible_blocks(request)).select_related(
@@ -320,7 +315,7 @@ def membership_end(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def blockyear_leadership(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     _require(request, "blocks.manage_blockyear", block_year)
@@ -407,12 +402,11 @@ def _lineage(other: str) -> QuerySet[Any]:
     return Succession.objects.select_related(other)
 
 
-@require_http_methods(["GET", "POST"])
 def _is_own_unit(request: AuthedRequest, unit: Unit) -> bool:
     return any(role.user_id == request.user.pk for role in unit.roles.all())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_create(request: AuthedRequest) -> HttpResponse:
     _require(request, "blocks.create_unit")
     form = UnitForm(post_data(request), authorities=_managed_authorities(request))
@@ -427,14 +421,13 @@ def unit_create(request: AuthedRequest) -> HttpResponse:
     return _form_page(request, form, title=_("New unit"), cancel_url="blocks:unit_list")
 
 
-@require_http_methods(["GET", "POST"])
 def _managed_unit(request: AuthedRequest, pk: int) -> Unit:
     unit = get_object_or_404(Unit.objects.for_user(request.user).select_related("authority"), pk=pk)
     _require(request, "blocks.manage_unit", unit)
     return unit
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitForm(
@@ -461,7 +454,7 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_rename(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitRenameForm(post_data(request))
@@ -482,7 +475,7 @@ def unit_rename(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_merge(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitMergeForm(post_data(request), unit=unit)
@@ -514,7 +507,7 @@ def unit_merge(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_split(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitSplitForm(post_data(request))
@@ -539,7 +532,7 @@ def unit_split(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unitrole_add(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitRoleForm(post_data(request))
@@ -562,7 +555,7 @@ def unitrole_add(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unitrole_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     unit_role = get_object_or_404(
         UnitRole.objects.filter(unit__in=Unit.objects.for_user(request.user)).select_related(
@@ -593,7 +586,7 @@ def unitrole_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def person_create(request: AuthedRequest) -> HttpResponse:
     _require(request, "blocks.create_unit")
     form = PersonForm(post_data(request))
@@ -618,7 +611,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
 # Joint activities ---------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_create(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     _require(request, "blocks.run_activities", block_year)
@@ -639,7 +632,6 @@ def activity_create(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 def _activity(request: AuthedRequest, pk: int) -> JointActivity:
     return get_object_or_404(
         JointActivity.objects.filter(block_year__block__in=_visible_blocks(request)).select_related(
@@ -667,7 +659,7 @@ def activity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
     _require(request, "blocks.run_activities", activity.block_year)
@@ -683,7 +675,7 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title=_("Edit %(name)s") % {"name": activity}, cancel=activity)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def contribution_record(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
     _require(request, "blocks.run_activities", activity.block_year)

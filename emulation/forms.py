@@ -24,6 +24,7 @@ class StyledFormMixin:
             if isinstance(
                 widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
             ):
+                # Lists of choices are drawn one input at a time by the form template.
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
@@ -44,6 +45,10 @@ class StyledFormMixin:
                 normalised.setlist(key, [nfc(v) if isinstance(v, str) else v for v in values])
             self.data = normalised
         super().full_clean()  # type: ignore[misc]
+        for name in getattr(self, "_errors", None) or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
     def add_domain_error(self, error: DomainError) -> None:
         field = error.field if error.field in self.fields else None

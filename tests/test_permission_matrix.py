@@ -137,8 +137,10 @@ def test_url_answers_each_role_as_the_matrix_says(
         client.force_login(user)
     url = reverse(name, args=args(world))
     got_get = client.get(url).status_code
+    got_head = client.head(url).status_code
     got_post = client.post(url, {}).status_code
     assert (got_get, got_post) == (get_expected[role], post_expected[role]), f"{name} as {role}"
+    assert got_head == got_get, f"HEAD {name} as {role}"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -7,6 +7,7 @@ case they fail and say why. Screenshots go to test-artifacts/screenshots/ (git-i
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -83,6 +84,44 @@ def page(browser: Browser) -> Iterator[Page]:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def _plain_http_while_the_server_starts() -> Iterator[Any]:
+    from django.test import override_settings
+
+    override = override_settings(SECURE_SSL_REDIRECT=False)
+    override.enable()
+    try:
+        yield override
+    finally:
+        if hasattr(override, "wrapped"):  # still enabled
+            override.disable()
+
+
+@pytest.fixture(scope="session")
+def live_server(_plain_http_while_the_server_starts: Any, live_server: Any) -> Any:
+    """pytest-django's live server, started over plain HTTP.
+
+    Django's SecurityMiddleware reads SECURE_SSL_REDIRECT once, when the server thread builds its
+    handler; the per-test override in tests/conftest.py comes too late for a session-scoped
+    server, which would then redirect every request to https. So the setting is off while the
+    server starts (the arguments above are set up in order) and restored at once."""
+    _plain_http_while_the_server_starts.disable()
+    connection = http.client.HTTPConnection(live_server.thread.host, live_server.thread.port)
+    try:
+        connection.request("GET", "/accounts/login/")
+        response = connection.getresponse()
+        location = response.getheader("Location") or ""
+    finally:
+        connection.close()
+    if location.startswith("https:"):
+        pytest.fail(
+            "the live server redirects to https: it was started before the browser tests could"
+            " turn SECURE_SSL_REDIRECT off (has another test started `live_server` earlier?)",
+            pytrace=False,
+        )
+    return live_server
 
 
 @pytest.fixture

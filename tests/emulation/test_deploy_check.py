@@ -18,6 +18,7 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         "ALLOWED_HOSTS": "thidua.example.gov.vn",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=Path(settings.BASE_DIR),

@@ -43,7 +43,7 @@ def test_repeated_failures_lock_the_account_for_that_address(client: Any, person
         client.post(LOGIN, {"username": "lanhdao1", "password": "sai"})
     response = client.post(LOGIN, {"username": "lanhdao1", "password": "demo12345"})
     assert response.status_code == 429
-    assert "alert-danger" in response.content.decode()
+    assert "15 phút" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
