@@ -23,7 +23,7 @@ var:
 run: $(VENV)/.synced var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+	DEBUG=1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/python manage.py runserver $(HOST)
 
 test: $(VENV)/.synced var
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -17,7 +17,8 @@ from blocks.models import (
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "level", "parent"]
+    list_display = ["name", "short_name", "level", "parent", "require_two_factor"]
+    list_filter = ["level", "require_two_factor"]
 
 
 class UnitNameInline(admin.TabularInline):

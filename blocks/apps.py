@@ -1,5 +1,25 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from emulation.models import User
+
+
+def requires_two_factor(user: User) -> bool:
+    """Council staff and members of an authority that requires two-factor sign-in, and leaders of
+    its units, must sign in with it (the kernel asks through `emulation.otp.two_factor_required`)."""
+    from blocks.models import CouncilRole, UnitRole
+
+    return (
+        CouncilRole.objects.filter(user=user, authority__require_two_factor=True).exists()
+        or UnitRole.objects.filter(
+            user=user, role=UnitRole.Role.LEADER, unit__authority__require_two_factor=True
+        ).exists()
+    )
 
 
 class BlocksConfig(AppConfig):
@@ -8,7 +28,11 @@ class BlocksConfig(AppConfig):
     verbose_name = _("Organisation registry")
 
     def ready(self) -> None:
-        from blocks import home
+        from blocks import demo, home
+        from emulation import demo as demo_data
         from emulation.home import register_section
+        from emulation.otp import register_requirement
 
         register_section(home.my_blocks)
+        demo_data.register(demo.RegistrySeeder)
+        register_requirement(requires_two_factor)

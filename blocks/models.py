@@ -39,6 +39,14 @@ class Authority(models.Model):
     place = models.CharField(
         _("place name"), max_length=80, help_text=_("Written before the date on documents.")
     )
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
+        default=False,
+        help_text=_(
+            "Council staff and members, and the leaders of this authority's units, must sign in"
+            " with a code from an authenticator app."
+        ),
+    )
 
     class Meta:
         verbose_name = _("authority")
@@ -241,6 +249,12 @@ class Block(models.Model):
         return reverse("blocks:block_detail", args=[self.pk])
 
 
+class BlockYearQuerySet(models.QuerySet["BlockYear"]):
+    def for_user(self, user: User) -> BlockYearQuerySet:
+        """Years of the blocks a person may see."""
+        return self.filter(block__in=Block.objects.for_user(user))
+
+
 class BlockYear(models.Model):
     """A block in one year: its members, head and deputies, theme and deadlines."""
 
@@ -258,6 +272,8 @@ class BlockYear(models.Model):
     review_deadline = models.DateField(_("review deadline"), null=True, blank=True)
     ballot_deadline = models.DateField(_("ballot deadline"), null=True, blank=True)
     dossier_deadline = models.DateField(_("nomination dossier deadline"), null=True, blank=True)
+
+    objects = BlockYearQuerySet.as_manager()
 
     DEADLINE_FIELDS = (
         "signing_deadline",

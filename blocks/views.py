@@ -73,10 +73,7 @@ def _visible_blocks(request: AuthedRequest) -> QuerySet[Block]:
 
 def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
     return get_object_or_404(
-        BlockYear.objects.filter(block__in=_visible_blocks(request)).select_related(
-            "block__authority"
-        ),
-        pk=pk,
+        BlockYear.objects.for_user(request.user).select_related("block__authority"), pk=pk
     )
 
 

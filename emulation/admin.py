@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from emulation.models import AuditEvent, User
+from emulation.models import AuditEvent, IssuedDocument, User
 
 
 @admin.register(User)
@@ -38,6 +38,34 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["action", "object_repr", "actor_label", "reason"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    """Issued documents are stored once, as generated: read-only here too."""
+
+    list_display = ["code", "kind", "title", "issuer_name", "issued_at", "issued_by"]
+    list_filter = ["kind"]
+    search_fields = ["code", "title", "issuer_name", "sha256"]
+    list_select_related = ["issued_by"]
+    # The stored path, not a link: media files are never served from the web root.
+    fields = readonly_fields = (
+        *(f.name for f in IssuedDocument._meta.fields if f.name not in {"id", "file"}),
+        "stored_file",
+    )
+
+    @admin.display(description=_("file"))
+    def stored_file(self, obj: IssuedDocument) -> str:
+        return obj.file.name or ""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -19,6 +19,9 @@ class StyledFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self._apply_styles()
+
+    def _apply_styles(self) -> None:
         for field in self.fields.values():
             widget = field.widget
             if isinstance(

@@ -1,14 +1,19 @@
-"""The kernel's models: the person and the append-only audit log."""
+"""The kernel's models: the person, the append-only audit log and the documents issued as PDFs."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 
@@ -111,3 +116,126 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# Verification codes are read off paper and typed by people: no 0/O or 1/I to confuse.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+
+# How the verification page names the kinds of document the apps issue; another kind shows as is.
+KIND_LABELS = {
+    "covenant": _("Covenant"),
+    "minutes": _("Minutes"),
+    "proposal": _("Proposal letter"),
+    "decision": _("Award decision"),
+    "certificate": _("Certificate"),
+    "report": _("Achievement report"),
+}
+
+
+def new_verification_code() -> str:
+    """A random code of 10 characters from an unambiguous alphabet (50 bits)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(typed: str) -> str:
+    """The code as stored, from what a person typed: any case, with spaces, dashes or dots."""
+    return "".join(ch for ch in typed.upper() if ch.isascii() and ch.isalnum())
+
+
+def issued_file_path(instance: IssuedDocument, filename: str) -> str:
+    """issued/<year>/<code>.pdf, the year as the issuer sees it (Asia/Ho_Chi_Minh)."""
+    return f"issued/{timezone.localtime(instance.issued_at):%Y}/{instance.code}.pdf"
+
+
+class IssuedDocument(models.Model):
+    """A PDF as it was issued: stored once, with its SHA-256 and the code printed on it, so that
+    anyone holding a copy can check it at /verify/<code>/. Rows are never changed or deleted."""
+
+    code = models.CharField(_("verification code"), max_length=16, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    title = models.CharField(_("title"), max_length=500)
+    issuer_name = models.CharField(_("issued by (body)"), max_length=300)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by (person)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    file = models.FileField(_("file"), upload_to=issued_file_path, max_length=200, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
+    subject_type = models.CharField(_("issued for (type)"), max_length=80, blank=True)
+    subject_id = models.CharField(_("issued for (id)"), max_length=64, blank=True)
+    metadata = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.lookups.Exact(Length("sha256"), 64),
+                name="issued_document_sha256_length",
+            ),
+            models.CheckConstraint(
+                condition=models.lookups.GreaterThanOrEqual(Length("code"), CODE_LENGTH),
+                name="issued_document_code_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("verify", args=[self.code])
+
+    def get_verify_url(self) -> str:
+        """The absolute address printed on the document (its host is the SITE_URL setting)."""
+        return verify_url(self.code)
+
+    @property
+    def display_code(self) -> str:
+        """The code as printed, in two groups for reading aloud: "ABCDE-FGHJK"."""
+        half = (len(self.code) + 1) // 2
+        return f"{self.code[:half]}-{self.code[half:]}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    def version_hash(self) -> str:
+        """The SHA-256 of the text that was signed, when the issuing app recorded one."""
+        value = self.metadata.get("version_hash") or self.metadata.get("version_sha256") or ""
+        return str(value)
+
+    def signatories(self) -> list[dict[str, Any]]:
+        """The signatures recorded in the metadata, with their times as datetimes for display."""
+        rows = []
+        for entry in self.metadata.get("signatories") or []:
+            if not isinstance(entry, dict):
+                continue
+            signed_at = entry.get("signed_at")
+            parsed = parse_datetime(signed_at) if isinstance(signed_at, str) else None
+            rows.append({**entry, "signed_at": parsed or signed_at})
+        return rows
+
+    def mail_context(self) -> dict[str, Any]:
+        """What e-mail templates need to speak of this document; JSON-safe, for background mail."""
+        return {
+            "title": self.title,
+            "kind": self.kind,
+            "issuer_name": self.issuer_name,
+            "code": self.display_code,
+            "verify_url": self.get_verify_url(),
+            "issued_at": self.issued_at.isoformat(),
+        }
+
+
+def verify_url(code: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('verify', args=[code])}"

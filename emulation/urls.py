@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from emulation import views
+from emulation import accounts, verify, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,7 +9,19 @@ urlpatterns = [
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/password/done/", views.password_change_done, name="password_change_done"),
+    path("accounts/login/verify/", accounts.login_verify, name="login_verify"),
+    path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
+    path(
+        "accounts/two-factor/backup-codes/",
+        accounts.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path("accounts/two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
+    path("accounts/locked/", accounts.locked_accounts, name="locked_accounts"),
     path("language/", views.set_language, name="set_language"),
+    path("verify/<str:code>/", verify.verify, name="verify"),
     path("admin/", admin.site.urls),
     path("", include("blocks.urls")),
+    path("", include("covenants.urls")),
+    path("", include("scoring.urls")),
 ]

@@ -5,13 +5,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from emulation import audit
+from emulation import accounts, audit, otp
 from emulation.forms import LoginForm, PasswordForm
 from emulation.home import sections_for
 from emulation.http import AuthedRequest
@@ -50,18 +51,32 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Sign-in; every success and failure goes to the audit log (lockout is django-axes')."""
+    """Sign-in; every success and failure goes to the audit log (lockout is django-axes').
+    With an authenticator app, the right password leads to a second step asking for its code."""
 
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        # Django caps the username's length only in the browser; a longer one would reach
+        # django-axes, whose record of the failure holds 255 characters at most.
+        field = form.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+        return form
+
     def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if otp.has_device(user):
+            return accounts.begin_second_step(self.request, user, self.get_success_url())
         response = super().form_valid(form)
-        audit.record("accounts.login", actor=form.get_user())
+        audit.record("accounts.login", actor=user)
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        username = str(form.data.get("username", ""))[:150]
+        # As typed, but printable: PostgreSQL refuses NUL in text, and the log is read by people.
+        typed = str(form.data.get("username", ""))
+        username = "".join(ch for ch in typed if ch.isprintable())[:150]
         audit.record("accounts.login_failed", actor=None, label=username)
         return super().form_invalid(form)
 

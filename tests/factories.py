@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 import itertools
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
 
 from blocks.models import (
     Authority,
@@ -202,3 +205,49 @@ def registry_snapshot() -> dict[str, int]:
         AuditEvent,
     ]
     return {m.__name__: m._default_manager.count() for m in models}
+
+
+COVENANT_TEXT = {
+    "preamble": "Các đơn vị thành viên thống nhất ký kết giao ước thi đua.",
+    "body": "1. Hoàn thành xuất sắc nhiệm vụ chính trị.\n2. Xây dựng cơ quan vững mạnh.",
+    "targets": "100% đơn vị hoàn thành tốt nhiệm vụ trở lên\n01 đơn vị đề nghị tặng Cờ thi đua của Chính phủ",
+    "movements": "Cả nước chung tay xây dựng nông thôn mới",
+    "legal_bases": "Luật Thi đua, khen thưởng số 06/2022/QH15",
+    "theme": "Đoàn kết - Sáng tạo",
+}
+
+
+def make_covenant(world: World, *, status: str = "draft") -> Any:
+    """The world's covenant, written by the secretariat and taken as far as `status`."""
+    from covenants import services
+    from covenants.models import Document
+
+    document = services.create_document(
+        world.block_year,
+        by=world.secretariat,
+        kind=Document.Kind.COVENANT,
+        title="Giao ước thi đua năm 2026",
+        **COVENANT_TEXT,
+    )
+    order = ["draft", "adopted", "signing"]
+    if order.index(status) >= 1:
+        services.adopt_document(document, by=world.secretariat)
+    if order.index(status) >= 2:
+        services.open_signing(
+            document,
+            by=world.secretariat,
+            deadline=timezone.localdate() + datetime.timedelta(days=30),
+        )
+    document.refresh_from_db()
+    return document
+
+
+def make_leaders(world: World) -> list[User]:
+    """A leader for every member unit that has none (the world has leaders for units 3 and 4)."""
+    leaders = []
+    for unit in world.units:
+        role = UnitRole.objects.filter(unit=unit, role=UnitRole.Role.LEADER).first()
+        if role is None:
+            role = UnitRole.objects.create(user=make_user(), unit=unit, role=UnitRole.Role.LEADER)
+        leaders.append(role.user)
+    return leaders

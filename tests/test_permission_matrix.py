@@ -61,6 +61,97 @@ def unit_role(w: World) -> list[Any]:
     return [w.leader.unit_roles.get().pk]
 
 
+# The year's documents -----------------------------------------------------------------------
+
+
+def covenant_at(status: str) -> Args:
+    def build(w: World) -> list[Any]:
+        from tests.factories import make_covenant
+
+        return [make_covenant(w, status=status).pk]
+
+    return build
+
+
+def covenant_in_force(w: World) -> list[Any]:
+    from covenants import services
+    from tests.factories import make_covenant, make_leaders
+
+    document = make_covenant(w, status="signing")
+    for unit, leader in zip(w.units, make_leaders(w), strict=True):
+        services.sign_covenant(document, unit, by=leader, password="demo12345")
+    return [document.pk]
+
+
+def pending_comment(w: World) -> list[Any]:
+    import datetime
+
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w)
+    services.open_consultation(document, by=w.secretariat, until=datetime.date(2100, 1, 1))
+    return [services.add_comment(document, w.units[2], by=w.leader, text="Góp ý").pk]
+
+
+def paper_signature(w: World) -> list[Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w, status="signing")
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    signature = services.record_paper_signature(
+        document,
+        w.units[3],
+        by=w.secretariat,
+        signer_name="Bùi Văn Toàn",
+        signer_title="",
+        signed_on=timezone.localdate(),
+        scan=scan,
+    )
+    return [signature.pk]
+
+
+def own_registration(w: World) -> list[Any]:
+    return [w.block_year.pk, w.units[2].pk]
+
+
+UNIT_PEOPLE = {"secretariat", "leader", "officer"}
+OWN_UNIT = {"leader", "officer"}
+
+
+def only(roles: set[str], ok: int, others: int) -> dict[str, int]:
+    """`roles` get `ok`; everyone else signed in gets `others` (anonymous goes to sign in)."""
+    return {
+        "anonymous": LOGIN,
+        **{r: (ok if r in roles else others) for r in ROLES if r != "anonymous"},
+    }
+
+
+def issued_document(w: World) -> list[Any]:
+    """An issued document's record (the page never opens its file)."""
+    from django.utils import timezone
+
+    from emulation.models import IssuedDocument, new_verification_code
+
+    code = new_verification_code()
+    IssuedDocument.objects.create(
+        code=code,
+        kind="covenant",
+        title="Giao ước thi đua năm 2026",
+        issuer_name=w.block.name,
+        issued_by=w.secretariat,
+        issued_at=timezone.now(),
+        sha256="0" * 64,
+        file=f"issued/2026/{code}.pdf",
+        size=1000,
+    )
+    return [code]
+
+
 # name: (arguments, GET statuses, POST statuses)
 MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "home": (no_args, everyone(200), everyone(405)),
@@ -77,6 +168,14 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
         {**everyone(405), "anonymous": 405},
         {**everyone(302), "anonymous": 302},
     ),
+    # The second sign-in step: without a password step in progress, back to sign in (or home).
+    "login_verify": (no_args, everyone(302), everyone(302)),
+    "two_factor_setup": (no_args, everyone(200), everyone(FORM_ERRORS)),
+    # Nobody in the world has an authenticator yet: these send them to set one up.
+    "two_factor_backup_codes": (no_args, everyone(302), everyone(302)),
+    "two_factor_disable": (no_args, everyone(302), everyone(302)),
+    # Unlocking is for the site's administrators (Django `is_staff`), not council staff.
+    "locked_accounts": (no_args, allowed({"admin"}), allowed({"admin"}, 302)),
     "blocks:block_list": (no_args, everyone(200), everyone(405)),
     "blocks:block_create": (no_args, allowed(MANAGE), allowed(MANAGE, FORM_ERRORS)),
     "blocks:block_detail": (block, scoped(SEE), everyone(405)),
@@ -101,6 +200,38 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "blocks:activity_detail": (activity, scoped(SEE), everyone(405)),
     "blocks:activity_edit": (activity, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "blocks:contribution_record": (activity, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:document_list": (year, scoped(SEE), everyone(405)),
+    "covenants:document_create": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:documents_copy": (year, scoped(RUN), scoped(RUN, 302)),
+    "covenants:registration_list": (year, scoped(SEE), everyone(405)),
+    "covenants:registration_edit": (
+        own_registration,
+        only(OWN_UNIT, 200, 404),
+        only(OWN_UNIT, FORM_ERRORS, 404),
+    ),
+    "covenants:document_detail": (covenant_at("draft"), scoped(SEE), everyone(405)),
+    "covenants:document_edit": (covenant_at("draft"), scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:document_diff": (covenant_at("draft"), scoped(SEE), everyone(405)),
+    "covenants:document_consult": (covenant_at("draft"), scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:document_adopt": (covenant_at("draft"), scoped(RUN), scoped(RUN, 302)),
+    "covenants:comment_create": (
+        covenant_at("draft"),
+        scoped(UNIT_PEOPLE),
+        scoped(UNIT_PEOPLE, FORM_ERRORS),
+    ),
+    "covenants:comment_answer": (pending_comment, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:signing_open": (covenant_at("adopted"), scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:covenant_sign": (
+        covenant_at("signing"),
+        scoped({"leader"}),
+        scoped({"leader"}, FORM_ERRORS),
+    ),
+    "covenants:signing_progress": (covenant_at("signing"), scoped(SEE), everyone(405)),
+    "covenants:paper_signature": (covenant_at("signing"), scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:covenant_pdf": (covenant_in_force, scoped(SEE), everyone(405)),
+    "covenants:signature_scan": (paper_signature, scoped(RUN), everyone(405)),
+    # Public: anyone may check an issued document; an empty POST shows the form's error.
+    "verify": (issued_document, {r: 200 for r in ROLES}, {r: FORM_ERRORS for r in ROLES}),
 }
 
 # Django's own admin guards every one of its pages with `is_staff`; it is tested as a whole below.

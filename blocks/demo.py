@@ -1,14 +1,13 @@
-"""Demo data: the authorities, blocks and units of the seed reports, two years each, and the demo
-accounts (password `demo12345`). Safe to run again: it creates what is missing and changes nothing
-that exists. Accounts are made only here, never by a migration."""
+"""Demo data of the registry: the authorities, blocks and units of the seed reports, two years
+each, the book drive and the demo accounts (password `demo12345`). Run by `seed_demo`; safe to run
+again: it creates what is missing and changes nothing that exists."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from blocks.models import (
@@ -22,7 +21,7 @@ from blocks.models import (
     Unit,
     UnitRole,
 )
-from emulation import audit
+from emulation.demo import Seeder
 from emulation.models import User
 
 PASSWORD = "demo12345"
@@ -105,25 +104,15 @@ COUNCIL_MEMBERS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Load the demo data (idempotent). Demo accounts use the password 'demo12345'."
+class RegistrySeeder(Seeder):
+    _hash = ""
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.created = 0
-        with transaction.atomic():
-            self.seed()
-            if self.created:
-                audit.record(
-                    "demo.seeded", actor=None, label="seed_demo", after={"rows": self.created}
-                )
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({self.created} rows created)."))
-
-    # Helpers --------------------------------------------------------------------------------
-
-    def get(self, model: Any, defaults: dict[str, Any] | None = None, **keys: Any) -> Any:
-        obj, created = model.objects.get_or_create(defaults=defaults or {}, **keys)
-        self.created += int(created)
-        return obj
+    @classmethod
+    def demo_password_hash(cls) -> str:
+        # Hashing is slow on purpose; the demo accounts share one password, so hash it once.
+        if not cls._hash:
+            cls._hash = make_password(PASSWORD)
+        return cls._hash
 
     def person(self, username: str, full_name: str, **extra: Any) -> User:
         user = User.objects.filter(username=username).first()
@@ -131,7 +120,7 @@ class Command(BaseCommand):
             user = User(
                 username=username, full_name=full_name, email=f"{username}@example.vn", **extra
             )
-            user.set_password(PASSWORD)
+            user.password = self.demo_password_hash()
             user.save()
             self.created += 1
         return user

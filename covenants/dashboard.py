@@ -1,0 +1,100 @@
+"""Steps 2–4 of the block-year dashboard: documents, registration of targets, signing."""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from blocks.dashboard import StepState
+from blocks.models import BlockYear
+from covenants.models import Document, Registration, Signature
+from emulation.models import User
+
+
+def _documents(block_year: BlockYear) -> list[Document]:
+    # Cached on the instance: the three steps share one query.
+    cached = getattr(block_year, "_documents_cache", None)
+    if cached is None:
+        cached = list(
+            block_year.documents.annotate(
+                pending=Count("versions__comments", filter=Q(versions__comments__answer="pending"))
+            )
+        )
+        block_year._documents_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def documents_step(block_year: BlockYear, user: User) -> StepState:
+    documents = [d for d in _documents(block_year) if d.kind != Document.Kind.CRITERIA]
+    url = reverse("covenants:document_list", args=[block_year.pk])
+    actions: list[tuple[str | Promise, str]] = [(_("Documents"), url)]
+    if not documents:
+        return StepState("waiting", _("No document yet."), actions=actions)
+    settled = {Document.Status.ADOPTED, Document.Status.SIGNING, Document.Status.IN_FORCE}
+    adopted = sum(1 for d in documents if d.status in settled)
+    pending = sum(d.pending for d in documents)  # type: ignore[attr-defined]  # annotated
+    summary = ngettext(
+        "%(adopted)d of %(count)d document adopted",
+        "%(adopted)d of %(count)d documents adopted",
+        len(documents),
+    ) % {"adopted": adopted, "count": len(documents)}
+    if pending:
+        summary += "; " + ngettext(
+            "%(n)d comment awaits an answer", "%(n)d comments await an answer", pending
+        ) % {"n": pending}
+    return StepState(
+        "done" if adopted == len(documents) else "active", summary + ".", actions=actions
+    )
+
+
+def registration_step(block_year: BlockYear, user: User) -> StepState:
+    members = [m for m in block_year.memberships.all() if m.left_on is None]
+    registered = Registration.objects.filter(block_year=block_year).count()
+    url = reverse("covenants:registration_list", args=[block_year.pk])
+    summary = _("%(done)d of %(total)d units have registered.") % {
+        "done": registered,
+        "total": len(members),
+    }
+    status = (
+        "done"
+        if members and registered >= len(members)
+        else ("active" if registered else "waiting")
+    )
+    return StepState(status, summary, actions=[(_("Registrations"), url)])
+
+
+def signing_step(block_year: BlockYear, user: User) -> StepState:
+    covenant = next((d for d in _documents(block_year) if d.kind == Document.Kind.COVENANT), None)
+    if covenant is None:
+        return StepState(
+            "waiting",
+            _("The covenant has not been written yet."),
+            deadline=block_year.signing_deadline,
+        )
+    url = reverse("covenants:signing_progress", args=[covenant.pk])
+    members = [m for m in block_year.memberships.all() if m.left_on is None]
+    if covenant.status == Document.Status.IN_FORCE:
+        return StepState("done", _("The covenant is in force."), actions=[(_("Signatures"), url)])
+    if covenant.status != Document.Status.SIGNING:
+        return StepState(
+            "waiting",
+            _("The covenant is not yet open for signing."),
+            deadline=block_year.signing_deadline,
+            actions=[(_("Covenant"), covenant.get_absolute_url())],
+        )
+    latest = covenant.versions.order_by("-number").values("pk")[:1]
+    signed = Signature.objects.filter(version=latest).count()
+    summary = _("%(signed)d of %(total)d units have signed.") % {
+        "signed": signed,
+        "total": len(members),
+    }
+    actions: list[tuple[str | Promise, str]] = [(_("Signatures"), url)]
+    if rules.has_perm("covenants.sign", user, covenant):
+        actions.insert(
+            0, (_("Sign the covenant"), reverse("covenants:covenant_sign", args=[covenant.pk]))
+        )
+    return StepState("active", summary, deadline=covenant.signing_deadline, actions=actions)

@@ -1,0 +1,57 @@
+"""Who may act on the year's documents. Seeing follows the block (see `Block.objects.for_user`)."""
+
+from __future__ import annotations
+
+import rules
+
+from blocks.models import BlockYear, Membership, UnitRole
+from blocks.rules import is_secretariat_of, manages_block_year
+from covenants.models import Document
+from emulation.models import User
+
+
+@rules.predicate
+def runs_documents_of(user: User, block_year: BlockYear) -> bool:
+    """The secretariat drafts and runs the documents; council staff may step in."""
+    return bool(is_secretariat_of(user, block_year) or manages_block_year(user, block_year))
+
+
+@rules.predicate
+def runs_document(user: User, document: Document) -> bool:
+    return bool(runs_documents_of(user, document.block_year))
+
+
+@rules.predicate
+def works_in_a_member_unit(user: User, block_year: BlockYear) -> bool:
+    return Membership.objects.filter(
+        block_year=block_year, left_on__isnull=True, unit__roles__user=user
+    ).exists()
+
+
+@rules.predicate
+def leads_a_member_unit(user: User, block_year: BlockYear) -> bool:
+    return Membership.objects.filter(
+        block_year=block_year,
+        left_on__isnull=True,
+        unit__roles__user=user,
+        unit__roles__role=UnitRole.Role.LEADER,
+    ).exists()
+
+
+@rules.predicate
+def can_comment_on(user: User, document: Document) -> bool:
+    return bool(works_in_a_member_unit(user, document.block_year))
+
+
+@rules.predicate
+def can_sign(user: User, document: Document) -> bool:
+    return bool(leads_a_member_unit(user, document.block_year))
+
+
+is_admin = rules.is_superuser
+
+rules.add_perm("covenants.run_documents", is_admin | runs_documents_of)
+rules.add_perm("covenants.run_document", is_admin | runs_document)
+rules.add_perm("covenants.comment", can_comment_on)
+rules.add_perm("covenants.sign", can_sign)
+rules.add_perm("covenants.register", works_in_a_member_unit)

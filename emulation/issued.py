@@ -1,0 +1,137 @@
+"""Issued documents: rendered once, stored once, verifiable by anyone through their code.
+
+Apps issue their PDFs (signed covenant, minutes, proposal letter, decision) with
+`issue_document`, and serve them from their own permission-checked views with `file_response`.
+The public page /verify/<code>/ (emulation.verify) tells whether a copy matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from django.core.files.base import ContentFile, File
+from django.db import models, transaction
+from django.http import FileResponse
+from django.utils import timezone
+
+from emulation import audit
+from emulation.models import IssuedDocument, User, new_verification_code, verify_url
+from emulation.pdf import qr_data_uri, render_pdf
+
+CHUNK_SIZE = 64 * 1024
+CODE_ATTEMPTS = 5
+
+
+def issue_document(
+    *,
+    kind: str,
+    title: str,
+    issuer_name: str,
+    template_name: str,
+    context: Mapping[str, Any],
+    by: User | None,
+    subject: models.Model | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> IssuedDocument:
+    """Render the PDF once, with its verification code, address and QR code printed on it; store
+    the file and its SHA-256; record `documents.issued` in the audit log.
+
+    `context` goes to the template (`title` and `issuer_name` are there unless it overrides them);
+    `metadata` is kept with the record and shown on the verification page (its "signatories", a
+    list of {"unit", "signer", "signed_at", "method", "hash"}, as a table). `subject` is the object
+    the document was issued for.
+    """
+    code = _unused_code()
+    url = verify_url(code)
+    document = IssuedDocument(
+        code=code,
+        kind=kind,
+        title=title,
+        issuer_name=issuer_name,
+        issued_by=by if by is not None and by.pk else None,
+        issued_at=timezone.now(),
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        metadata=dict(metadata or {}),
+    )
+    pdf = render_pdf(
+        template_name,
+        {
+            "title": title,
+            "issuer_name": issuer_name,
+            **context,
+            "verification": {"code": document.display_code, "url": url, "qr": qr_data_uri(url)},
+        },
+    )
+    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.size = len(pdf)
+    # The file is written first and removed again when the row cannot be saved. (Should the
+    # caller's own transaction roll back later, the file stays behind, unreferenced and harmless.)
+    document.file.save(f"{code}.pdf", ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            document.save(force_insert=True)
+            audit.record(
+                "documents.issued",
+                actor=by,
+                obj=document,
+                after={"code": code, "sha256": document.sha256, "kind": kind},
+            )
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def _unused_code() -> str:
+    """A code no issued document has, drawn again in the unlikely case it is taken (2^50 codes).
+    It is printed on the document, so it is chosen before rendering; the unique constraint
+    guards against two processes drawing the same code at the same moment."""
+    for _attempt in range(CODE_ATTEMPTS):
+        code = new_verification_code()
+        if not IssuedDocument.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError("Could not draw an unused verification code.")
+
+
+def _chunks(uploaded: File | IO[bytes]) -> Iterator[bytes]:
+    if isinstance(uploaded, File):
+        if uploaded.closed:
+            uploaded.open("rb")
+        yield from uploaded.chunks(CHUNK_SIZE)
+        return
+    if uploaded.seekable():
+        uploaded.seek(0)
+    while chunk := uploaded.read(CHUNK_SIZE):
+        yield chunk
+
+
+def sha256_of(uploaded: File | IO[bytes]) -> str:
+    """The SHA-256 of a file, read in chunks (an uploaded copy may be large)."""
+    digest = hashlib.sha256()
+    for chunk in _chunks(uploaded):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def matches(issued: IssuedDocument, uploaded_file: File | IO[bytes]) -> bool:
+    """Whether a file is byte for byte the document as issued (its SHA-256 is the stored one)."""
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size != issued.size:
+        return False
+    return sha256_of(uploaded_file) == issued.sha256
+
+
+def file_response(issued: IssuedDocument, *, filename: str) -> FileResponse:
+    """The stored PDF as a download, for an app's own permission-checked view."""
+    response = FileResponse(
+        issued.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
