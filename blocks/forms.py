@@ -17,7 +17,7 @@ from blocks.models import (
     Unit,
     UnitRole,
 )
-from emulation.forms import DateInput, Form, ModelForm
+from emulation.forms import DateInput, Form, ModelForm, ModelMultipleChoiceField
 from emulation.models import User
 
 REASON_FIELD = {
@@ -64,7 +64,7 @@ class UnitRenameForm(Form):
 
 
 class UnitMergeForm(Form):
-    others = forms.ModelMultipleChoiceField(
+    others = ModelMultipleChoiceField(
         label=_("Units merged with this one"),
         queryset=Unit.objects.none(),
         required=False,
@@ -168,7 +168,7 @@ class LeadershipForm(Form):
         queryset=Unit.objects.none(),
         error_messages={"invalid_choice": _("The head must be a current member of the block.")},
     )
-    deputies = forms.ModelMultipleChoiceField(
+    deputies = ModelMultipleChoiceField(
         label=_("Deputy heads"),
         queryset=Unit.objects.none(),
         required=False,

@@ -62,15 +62,15 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         """Units a person may see: their authority's as council, their own, and their blocks'."""
         if user.is_superuser:
             return self.all()
-        council = CouncilRole.objects.filter(user=user, authority=OuterRef("authority"))
-        own = UnitRole.objects.filter(user=user, unit=OuterRef("pk"))
-        fellow = Membership.objects.filter(
-            unit=OuterRef("pk"),
-            block_year__block__in=Block.objects.filter(
-                years__memberships__unit__roles__user=user
-            ).values("pk"),
+        # Three uncorrelated IN sets, not EXISTS OR EXISTS: PostgreSQL hashes each set once,
+        # where the ORed EXISTS made it plan a probe per unit and, at country scale, JIT-compile
+        # the query for longer than it runs (docs/performance.md).
+        blocks = Block.objects.filter(years__memberships__unit__roles__user=user).values("pk")
+        return self.filter(
+            Q(authority__in=CouncilRole.objects.filter(user=user).values("authority"))
+            | Q(pk__in=UnitRole.objects.filter(user=user).values("unit"))
+            | Q(pk__in=Membership.objects.filter(block_year__block__in=blocks).values("unit"))
         )
-        return self.filter(Exists(council) | Exists(own) | Exists(fellow))
 
     def search(self, text: str) -> UnitQuerySet:
         return self.filter(search_key__contains=search_key(text))

@@ -33,7 +33,7 @@ class ContentForm(Form):
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text=_("One per line, e.g. “100% of units complete their tasks well or better”."),
+        help_text=_("One per line, e.g. “every unit completes its tasks well or better”."),
     )
     movements = forms.CharField(
         label=_("Emulation movements responded to"),

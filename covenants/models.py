@@ -139,7 +139,8 @@ class DocumentVersion(models.Model):
 
     def canonical_text(self) -> str:
         """The exact text a signature binds: every part, labelled, in a fixed order."""
-        parts = [f"{self.document.get_kind_display()}: {self.document.title}"]
+        # The kind's code, not its label: the hash must not depend on the reader's language.
+        parts = [f"{self.document.kind}: {self.document.title}"]
         for name in self.CONTENT_FIELDS:
             value = getattr(self, name).replace("\r\n", "\n").strip()
             parts.append(f"[{name}]\n{value}")

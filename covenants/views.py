@@ -222,6 +222,9 @@ def _issued_for(document: Document) -> IssuedDocument | None:
 def document_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
     _require(request, "covenants.run_document", document)
+    if document.kind == Document.Kind.CRITERIA:
+        # The criteria table is edited as a table; its text here is written from it.
+        raise PermissionDenied
     latest = services.latest_version(document)
     initial = (
         {name: getattr(latest, name) for name in DocumentVersion.CONTENT_FIELDS} if latest else {}

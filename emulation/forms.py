@@ -101,3 +101,19 @@ def run_form(request: Any, form: forms.BaseForm, action: Any, success_message: s
 def post_data(request: Any) -> Any:
     """The submitted data on POST (even when empty, so the form reports what is missing)."""
     return request.POST if request.method == "POST" else None
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not 64-bit integers as invalid choices, before they reach the
+    database (SQLite overflows on them instead of finding no row)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or int(text) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]

@@ -62,7 +62,7 @@ class LoginView(auth_views.LoginView):
         # Django caps the username's length only in the browser; a longer one would reach
         # django-axes, whose record of the failure holds 255 characters at most.
         field = form.fields["username"]
-        field.validators.append(MaxLengthValidator(field.max_length))
+        field.validators.append(MaxLengthValidator(field.max_length))  # type: ignore[attr-defined]
         return form
 
     def form_valid(self, form: Any) -> HttpResponse:

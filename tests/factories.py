@@ -251,3 +251,117 @@ def make_leaders(world: World) -> list[User]:
             role = UnitRole.objects.create(user=make_user(), unit=unit, role=UnitRole.Role.LEADER)
         leaders.append(role.user)
     return leaders
+
+
+# Scoring ------------------------------------------------------------------------------------
+
+SAMPLE_CRITERIA = "scoring/data/criteria-party-agencies-sample.csv"
+
+
+def make_covenant_in_force(world: World) -> Any:
+    """The world's covenant, adopted and in force (as if every unit had signed; no PDF is made)."""
+    from covenants.models import Document
+
+    document = make_covenant(world, status="adopted")
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.IN_FORCE)
+    document.refresh_from_db()
+    return document
+
+
+def make_criteria_table(world: World, *, adopted: bool = True, csv: bytes | None = None) -> Any:
+    """The sample criteria table imported by the secretariat for the world's year (and adopted)."""
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from covenants import services as documents
+    from scoring import services
+
+    content = (
+        csv
+        if csv is not None
+        else (Path(__file__).resolve().parents[1] / SAMPLE_CRITERIA).read_bytes()
+    )
+    upload = SimpleUploadedFile("tieu-chi.csv", content, content_type="text/csv")
+    table = services.import_table(world.block_year, upload, by=world.secretariat)
+    if adopted:
+        assert table.document is not None
+        documents.adopt_document(table.document, by=world.secretariat)
+    table.refresh_from_db()
+    return table
+
+
+def open_assessment(world: World, *, days: int = 14) -> Any:
+    """Covenant in force, sample table adopted, self-assessment open for `days` more days."""
+    from scoring import services
+
+    make_covenant_in_force(world)
+    table = make_criteria_table(world)
+    services.open_self_assessment(
+        table, by=world.secretariat, deadline=timezone.localdate() + datetime.timedelta(days=days)
+    )
+    table.refresh_from_db()
+    return table
+
+
+def fill_sheet(
+    sheet: Any, by: User, points: dict[str, Any] | None = None, *, evidence: bool = True
+) -> None:
+    """Give every row of a sheet its maximum (or `points[code]`; bonus and deduction rows 0),
+    with one PDF on each row that needs evidence."""
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring import services
+
+    points = points or {}
+    needs = services.evidence_needed(list(sheet.table.criteria.all()))
+    for score in sheet.scores.select_related("criterion").order_by("criterion__position"):
+        criterion = score.criterion
+        default = criterion.max_points if criterion.kind == "standard" else Decimal(0)
+        value = Decimal(str(points.get(criterion.code, default)))
+        services.save_self_score(score, by=by, points=value, explanation="Hoàn thành")
+        if evidence and value and criterion.pk in needs:
+            pdf = SimpleUploadedFile(
+                f"{criterion.code}.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+            )
+            services.add_evidence(score, by=by, uploaded=pdf)
+
+
+def finalise_all(world: World, table: Any, scores: dict[int, dict[str, Any]] | None = None) -> None:
+    """Every member unit fills in (with `scores[unit index]`), submits, is reviewed, accepts and
+    is finalised (by the secretariat, or council staff for the head unit's own sheet)."""
+    from scoring import services
+
+    leaders = make_leaders(world)
+    scores = scores or {}
+    for index, (unit, leader) in enumerate(zip(world.units, leaders, strict=True)):
+        sheet = table.sheets.get(unit=unit)
+        fill_sheet(sheet, leader, scores.get(index), evidence=True)
+        services.submit_sheet(sheet, by=leader)
+        reviewer = world.staff if unit == world.units[0] else world.secretariat
+        services.send_review_results(sheet, by=reviewer)
+        services.accept_review(sheet, by=leader)
+        services.finalise_sheet(sheet, by=reviewer)
+
+
+def make_published_ranking(world: World) -> Any:
+    """Self-assessment open, every sheet final with every unit on full marks (unit 1 with a
+    bonus of 5, unit 3 with I.1 at 15), and the ranking published by the secretariat. Written
+    directly, for speed."""
+    from decimal import Decimal
+
+    from scoring import services
+    from scoring.models import Criterion, Score, ScoreSheet
+
+    table = open_assessment(world)
+    for criterion in Criterion.objects.filter(table=table, is_leaf=True):
+        points = criterion.max_points if criterion.kind == "standard" else Decimal(0)
+        Score.objects.filter(criterion=criterion).update(self_points=points)
+    Score.objects.filter(sheet__unit=world.units[0], criterion__code="IV.1").update(self_points=5)
+    Score.objects.filter(sheet__unit=world.units[2], criterion__code="I.1").update(self_points=15)
+    ScoreSheet.objects.filter(table=table).update(status=ScoreSheet.Status.FINAL)
+    services.publish_ranking(table, by=world.secretariat)
+    table.refresh_from_db()
+    return table

@@ -152,6 +152,67 @@ def issued_document(w: World) -> list[Any]:
     return [code]
 
 
+# Scoring ------------------------------------------------------------------------------------
+
+
+def criteria_table(w: World) -> list[Any]:
+    from tests.factories import make_criteria_table
+
+    return [make_criteria_table(w, adopted=False).block_year_id]
+
+
+def criterion(w: World) -> list[Any]:
+    from tests.factories import make_criteria_table
+
+    return [make_criteria_table(w, adopted=False).criteria.get(code="I.1").pk]
+
+
+def _open_sheet(w: World) -> Any:
+    from tests.factories import open_assessment
+
+    return open_assessment(w).sheets.get(unit=w.units[2])
+
+
+def own_sheet(w: World) -> list[Any]:
+    """The sheet of unit 3, whose leader and officer are `leader` and `officer`."""
+    return [_open_sheet(w).pk]
+
+
+def own_score(w: World) -> list[Any]:
+    return [_open_sheet(w).scores.get(criterion__code="I.1").pk]
+
+
+def own_evidence(w: World) -> list[Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring import services
+
+    score = _open_sheet(w).scores.get(criterion__code="I.1")
+    pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return [services.add_evidence(score, by=w.officer, uploaded=pdf).pk]
+
+
+def returned_sheet(w: World) -> list[Any]:
+    from scoring.models import ScoreSheet
+
+    sheet = _open_sheet(w)
+    ScoreSheet.objects.filter(pk=sheet.pk).update(status=ScoreSheet.Status.RETURNED)
+    return [sheet.pk]
+
+
+def published_year(w: World) -> list[Any]:
+    from tests.factories import make_published_ranking
+
+    return [make_published_ranking(w).block_year_id]
+
+
+def published_unit(w: World) -> list[Any]:
+    return [*published_year(w), w.units[2].pk]
+
+
+REVIEW = {"admin", "staff", "secretariat"}  # never the unit's own people
+
+
 # name: (arguments, GET statuses, POST statuses)
 MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "home": (no_args, everyone(200), everyone(405)),
@@ -232,6 +293,37 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "covenants:signature_scan": (paper_signature, scoped(RUN), everyone(405)),
     # Public: anyone may check an issued document; an empty POST shows the form's error.
     "verify": (issued_document, {r: 200 for r in ROLES}, {r: FORM_ERRORS for r in ROLES}),
+    "scoring:criteria_detail": (year, scoped(SEE), everyone(405)),
+    "scoring:criteria_import": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "scoring:criteria_export_xlsx": (criteria_table, scoped(SEE), everyone(405)),
+    "scoring:criteria_export_csv": (criteria_table, scoped(SEE), everyone(405)),
+    # No earlier year to copy from: the refusal is shown on the table's page.
+    "scoring:criteria_copy": (criteria_table, scoped(RUN), scoped(RUN, 302)),
+    "scoring:criteria_settings": (criteria_table, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "scoring:criterion_edit": (criterion, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "scoring:assessment_open": (criteria_table, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "scoring:assessment_overview": (criteria_table, scoped(SEE), everyone(405)),
+    "scoring:sheet_detail": (own_sheet, scoped(SEE), everyone(405)),
+    # An incomplete sheet: the leader is sent back to it with the reason.
+    "scoring:sheet_submit": (own_sheet, scoped({"leader"}), scoped({"leader"}, 302)),
+    "scoring:sheet_reopen": (own_sheet, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "scoring:sheet_reviewer": (own_sheet, scoped(RUN), scoped(RUN, 302)),
+    "scoring:sheet_review": (own_sheet, scoped(REVIEW), everyone(405)),
+    "scoring:sheet_send": (own_sheet, scoped(REVIEW), scoped(REVIEW, 302)),
+    "scoring:sheet_accept": (returned_sheet, scoped({"leader"}), scoped({"leader"}, 302)),
+    "scoring:sheet_respond": (returned_sheet, scoped({"leader"}), scoped({"leader"}, FORM_ERRORS)),
+    "scoring:sheet_finalise": (returned_sheet, scoped(RUN), scoped(RUN, 302)),
+    "scoring:score_save": (own_score, everyone(405), scoped(OWN_UNIT, 302)),
+    "scoring:score_review": (own_score, everyone(405), scoped(REVIEW, 302)),
+    "scoring:evidence_upload": (own_score, everyone(405), scoped(OWN_UNIT, 302)),
+    "scoring:evidence_download": (own_evidence, scoped(SEE), everyone(405)),
+    "scoring:evidence_delete": (own_evidence, scoped(OWN_UNIT), scoped(OWN_UNIT, 302)),
+    "scoring:ranking_detail": (published_year, scoped(SEE), everyone(405)),
+    # Already published: the refusal is shown on the ranking's page.
+    "scoring:ranking_publish": (published_year, scoped(RUN), scoped(RUN, 302)),
+    "scoring:ranking_export": (published_year, scoped(SEE), everyone(405)),
+    "scoring:ranking_explain": (published_year, scoped(SEE), everyone(405)),
+    "scoring:ranking_unit": (published_unit, scoped(SEE), everyone(405)),
 }
 
 # Django's own admin guards every one of its pages with `is_staff`; it is tested as a whole below.

@@ -142,3 +142,12 @@ def test_a_new_year_starts_from_a_copy_of_last_years_documents(world: World) -> 
 def test_a_year_with_no_earlier_year_cannot_copy(world: World) -> None:
     with pytest.raises(DomainError, match="no earlier year"):
         services.copy_last_years_documents(world.block_year, by=world.secretariat)
+
+
+def test_the_signed_text_and_its_hash_do_not_depend_on_the_readers_language(world: World) -> None:
+    version = make_covenant(world, status="adopted").versions.get()
+    with translation.override("vi"):
+        in_vietnamese = version.compute_sha256()
+    with translation.override("en"):
+        in_english = version.compute_sha256()
+    assert in_vietnamese == in_english == version.sha256

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils.http import url_has_allowed_host_and_scheme
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import World, registry_snapshot
@@ -206,11 +207,19 @@ FORMS: dict[str, tuple[Callable[[World], str], Callable[[World], Any]]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(FORMS))
+@pytest.mark.parametrize(
+    "name",
+    sorted(FORMS),
+)
 def test_registry_forms_survive_hostile_input(name: str, world: World, staff: Client) -> None:
     url, strategy = FORMS[name]
+    known_defect = name == "leadership" and connection.vendor == "sqlite"
+    # Shrinking the known defect's example only costs time (half a minute).
+    chosen = (
+        settings(HYPOTHESIS, phases=[Phase.reuse, Phase.generate]) if known_defect else HYPOTHESIS
+    )
 
-    @HYPOTHESIS
+    @chosen
     @given(data=strategy(world))
     def run(data: dict[str, Any]) -> None:
         submit(staff, url(world), data)

@@ -1,0 +1,794 @@
+"""Benchmark data: one province, or the whole country, written with bulk inserts.
+
+Every name and short name is derived from a number, so a later run (`--reuse-data`) finds the
+same objects again (`Cast.find`). Every account has the password `PASSWORD`, hashed once.
+
+The generator writes only into an empty database or one holding an earlier benchmark's data
+(recognised by the central authority's short name, `BENCH-<scale>`), which it flushes first: the
+benchmark needs a database of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from blocks.models import (
+    Authority,
+    Block,
+    BlockYear,
+    Contribution,
+    CouncilRole,
+    JointActivity,
+    Membership,
+    Unit,
+    UnitName,
+    UnitRole,
+)
+from covenants import demo as texts
+from covenants.models import Comment, Document, DocumentVersion, Registration, Signature
+from emulation.models import IssuedDocument, User, new_verification_code
+from emulation.text import search_key
+
+M = TypeVar("M", bound=models.Model)
+
+PASSWORD = "bench-ky-giao-uoc-2026"  # every generated account's, on a benchmark database
+MARKER = "BENCH-"
+BATCH = 2000
+CENTRAL = "Hội đồng Thi đua - Khen thưởng Trung ương"
+
+
+class BenchmarkError(Exception):
+    """The benchmark cannot run as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    blocks: int
+    units: int
+    years: int
+    criteria: int
+    blocks_per_authority: int = 30
+
+    @property
+    def authorities(self) -> int:
+        return math.ceil(self.blocks / self.blocks_per_authority)
+
+
+SCALES = {
+    "province": Scale("province", blocks=30, units=400, years=3, criteria=60),
+    "country": Scale("country", blocks=1000, units=10_000, years=3, criteria=60),
+    # For the test: small enough for seconds, with a past year so that a covenant is in force.
+    "tiny": Scale("tiny", blocks=2, units=12, years=2, criteria=60),
+}
+PUBLIC_SCALES = ("province", "country")
+
+# Rows that wait for apps not written yet; each app that lands adds its generator here.
+PENDING_ROWS = {
+    "criteria": "criteria (60 per block year) and score sheets wait for the scoring app",
+    "ballots": "ballots and votes wait for the awards app",
+}
+
+PROVINCES = [
+    "Quảng Trị", "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh",
+    "Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên",
+    "Phú Thọ", "Bắc Ninh", "Hưng Yên", "Hải Phòng", "Ninh Bình", "Đà Nẵng", "Quảng Ngãi",
+    "Gia Lai", "Khánh Hòa", "Lâm Đồng", "Đắk Lắk", "Hồ Chí Minh", "Đồng Nai", "Tây Ninh",
+    "Cần Thơ", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
+]  # fmt: skip
+BLOCK_KINDS = [
+    "các cơ quan Đảng", "các sở, ngành kinh tế", "văn hóa – xã hội", "nội chính",
+    "các đoàn thể", "doanh nghiệp nhà nước",
+]  # fmt: skip
+AGENCIES = [
+    ("Văn phòng Tỉnh ủy", Unit.Kind.PARTY_AGENCY),
+    ("Ban Tổ chức Tỉnh ủy", Unit.Kind.PARTY_AGENCY),
+    ("Ban Tuyên giáo và Dân vận", Unit.Kind.PARTY_AGENCY),
+    ("Ủy ban Kiểm tra Tỉnh ủy", Unit.Kind.PARTY_AGENCY),
+    ("Sở Giáo dục và Đào tạo", Unit.Kind.STATE_AGENCY),
+    ("Sở Y tế", Unit.Kind.STATE_AGENCY),
+    ("Sở Tài chính", Unit.Kind.STATE_AGENCY),
+    ("Sở Nội vụ", Unit.Kind.STATE_AGENCY),
+    ("Sở Tư pháp", Unit.Kind.STATE_AGENCY),
+    ("Sở Xây dựng", Unit.Kind.STATE_AGENCY),
+    ("Sở Công Thương", Unit.Kind.STATE_AGENCY),
+    ("Sở Nông nghiệp và Môi trường", Unit.Kind.STATE_AGENCY),
+    ("Sở Văn hóa, Thể thao và Du lịch", Unit.Kind.STATE_AGENCY),
+    ("Sở Khoa học và Công nghệ", Unit.Kind.STATE_AGENCY),
+    ("Báo và Phát thanh, Truyền hình", Unit.Kind.PUBLIC_SERVICE),
+    ("Bệnh viện Đa khoa", Unit.Kind.PUBLIC_SERVICE),
+    ("Trường Chính trị", Unit.Kind.PUBLIC_SERVICE),
+    ("Hội Nông dân", Unit.Kind.MASS_ORGANISATION),
+    ("Hội Liên hiệp Phụ nữ", Unit.Kind.MASS_ORGANISATION),
+    ("Tỉnh đoàn", Unit.Kind.MASS_ORGANISATION),
+    ("Công ty Xổ số kiến thiết", Unit.Kind.ENTERPRISE),
+    ("Ủy ban nhân dân phường", Unit.Kind.COMMUNE),
+]
+# The unit-search page looks for this; it matches one agency in len(AGENCIES).
+SEARCH_TEXT = "giao duc"
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc", "Xuân"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khánh"]
+AIMS = [["excellent", "provincial_flag"], ["labour_collective"], ["excellent"]]
+
+
+def person_name(n: int) -> str:
+    return f"{FAMILY[n % 11]} {MIDDLE[n // 11 % 9]} {GIVEN[n // 99 % 11]}"
+
+
+def province(a: int) -> str:
+    base = PROVINCES[a % len(PROVINCES)]
+    return base if a < len(PROVINCES) else f"{base} {a // len(PROVINCES) + 1}"
+
+
+def authority_name(a: int) -> str:
+    return f"Hội đồng Thi đua - Khen thưởng tỉnh {province(a)}"
+
+
+def block_short_name(a: int, j: int) -> str:
+    return f"K{a + 1:02d}.{j + 1:02d}"
+
+
+def unit_short_name(u: int) -> str:
+    return f"DV{u + 1:05d}"
+
+
+def leader_username(u: int) -> str:
+    return f"ld{u + 1:05d}"
+
+
+def officer_username(u: int) -> str:
+    return f"cb{u + 1:05d}"
+
+
+def staff_username(a: int) -> str:
+    return f"bantdkt{a + 1:02d}"
+
+
+ADMIN_USERNAME = "bench-admin"
+
+
+@dataclass
+class TableTiming:
+    rows: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Generation:
+    """How long each table took, in the order written."""
+
+    scale: str
+    tables: dict[str, TableTiming] = field(default_factory=dict)
+    seconds: float = 0.0
+    pending: dict[str, str] = field(default_factory=lambda: dict(PENDING_ROWS))
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables.values())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "seconds": round(self.seconds, 1),
+            "rows": self.rows,
+            "tables": {
+                name: {"rows": t.rows, "seconds": round(t.seconds, 2)}
+                for name, t in self.tables.items()
+            },
+            "pending": self.pending,
+        }
+
+
+def benchmark_scale() -> str | None:
+    """The scale of the benchmark data in the database, if it holds some."""
+    marker = (
+        Authority.objects.filter(level=Authority.Level.CENTRAL, short_name__startswith=MARKER)
+        .values_list("short_name", flat=True)
+        .first()
+    )
+    return marker.removeprefix(MARKER) if marker else None
+
+
+def wipe() -> None:
+    """Empty a database that holds only benchmark data (refusing any other)."""
+    generated = Q(short_name__startswith=MARKER) | Q(parent__short_name__startswith=MARKER)
+    marked = benchmark_scale() is not None
+    if Authority.objects.exclude(generated).exists() or (not marked and User.objects.exists()):
+        raise BenchmarkError(
+            "This database holds data that the benchmark did not generate. Give the "
+            "benchmark a database of its own (DATABASE_URL=.../emulation_bench)."
+        )
+    if not marked:
+        return
+    for name in IssuedDocument.objects.values_list("file", flat=True).distinct():
+        default_storage.delete(name)
+    call_command("flush", interactive=False, verbosity=0)
+
+
+class Generator:
+    """Writes a scale's data: authorities, units, blocks and their years with members, head and
+    deputies, people and roles, documents with versions and comments, registrations, last
+    years' covenants signed by every unit and issued, this year's open for signing, and one
+    joint activity per year."""
+
+    def __init__(self, scale: Scale, *, log: Callable[[str], None] = lambda line: None) -> None:
+        if scale.years < 2:
+            raise BenchmarkError("The benchmark needs at least two years (one in force).")
+        self.scale = scale
+        self.log = log
+        self.report = Generation(scale.name)
+        self.today = timezone.localdate()
+        self.years = list(range(self.today.year - scale.years + 1, self.today.year + 1))
+        self.password = make_password(PASSWORD)  # once: hashing is slow on purpose
+
+    @contextmanager
+    def _timed(self, table: str) -> Iterator[TableTiming]:
+        timing = self.report.tables.setdefault(table, TableTiming())
+        start = time.perf_counter()
+        yield timing
+        timing.seconds += time.perf_counter() - start
+
+    def _insert(self, objects: Sequence[M], table: str | None = None) -> list[M]:
+        if not objects:
+            return []
+        model = type(objects[0])
+        name = table or model._meta.db_table
+        with self._timed(name) as timing:
+            created = model._default_manager.bulk_create(objects, batch_size=BATCH)
+            timing.rows += len(created)
+        self.log(f"  {name:<32} {len(created):>8} rows {timing.seconds:7.2f} s")
+        return created
+
+    @transaction.atomic
+    def run(self) -> Generation:
+        start = time.perf_counter()
+        scale = self.scale
+        self.log(f"Generating {scale.name}: {scale.blocks} blocks, {scale.units} units, "
+                 f"{scale.years} years")  # fmt: skip
+        authorities = self.authorities()
+        blocks = self.blocks(authorities)
+        units = self.units(blocks)
+        people = self.people(authorities, units)
+        block_years = self.block_years(blocks)
+        members = self.memberships(block_years, units)
+        self.documents(block_years, members, people)
+        self.activities(block_years, members)
+        self.issue(block_years, members, people)
+        # Fresh statistics, as autovacuum would gather them on a live database: without them
+        # the planner misjudges every table the bulk inserts just filled.
+        with self._timed("ANALYZE"), connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.log(f"  {'ANALYZE':<32} {'':>8}      {self.report.tables['ANALYZE'].seconds:7.2f} s")
+        self.report.seconds = time.perf_counter() - start
+        for name, reason in PENDING_ROWS.items():
+            self.log(f"  {name:<32} pending: {reason}")
+        return self.report
+
+    # The registry --------------------------------------------------------------------------
+
+    def authorities(self) -> list[Authority]:
+        central = Authority(
+            name=CENTRAL,
+            short_name=f"{MARKER}{self.scale.name}",
+            level=Authority.Level.CENTRAL,
+            place="Hà Nội",
+        )
+        self._insert([central])
+        provinces = [
+            Authority(
+                name=authority_name(a),
+                short_name=f"HĐTĐKT {province(a)}",
+                level=Authority.Level.PROVINCIAL,
+                parent=central,
+                place=province(a),
+            )
+            for a in range(self.scale.authorities)
+        ]
+        return self._insert(provinces)
+
+    def blocks(self, authorities: list[Authority]) -> list[Block]:
+        per = self.scale.blocks_per_authority
+        blocks = []
+        for b in range(self.scale.blocks):
+            a, j = divmod(b, per)
+            authority = authorities[a]
+            name = f"Khối thi đua {BLOCK_KINDS[j % len(BLOCK_KINDS)]} {province(a)} số {j + 1:02d}"
+            short = block_short_name(a, j)
+            blocks.append(
+                Block(
+                    authority=authority,
+                    name=name,
+                    short_name=short,
+                    description="Khối được tạo cho phép đo hiệu năng.",
+                    search_key=search_key(f"{name} {short}"),  # bulk_create skips save()
+                )
+            )
+        return self._insert(blocks)
+
+    def _block_of(self, u: int) -> int:
+        return u * self.scale.blocks // self.scale.units
+
+    def units(self, blocks: list[Block]) -> list[Unit]:
+        units = []
+        for u in range(self.scale.units):
+            block = blocks[self._block_of(u)]
+            agency, kind = AGENCIES[u % len(AGENCIES)]
+            name = f"{agency} – {unit_short_name(u)}"
+            short = unit_short_name(u)
+            units.append(
+                Unit(
+                    authority_id=block.authority_id,
+                    name=name,
+                    short_name=short,
+                    kind=kind,
+                    active_from=datetime.date(2000 + u % 20, 1, 1),
+                    search_key=search_key(f"{name} {short}"),
+                )
+            )
+        units = self._insert(units)
+        renamed_until = datetime.date(self.years[0] - 1, 12, 31)
+        self._insert(
+            [
+                UnitName(
+                    unit=unit,
+                    name=f"{unit.name} (tên cũ)",
+                    short_name=unit.short_name,
+                    valid_until=renamed_until,
+                )
+                for unit in units[::20]
+            ]
+        )
+        return units
+
+    def people(self, authorities: list[Authority], units: list[Unit]) -> dict[str, list[User]]:
+        def user(username: str, n: int, **extra: Any) -> User:
+            return User(
+                username=username,
+                full_name=person_name(n),
+                email=f"{username}@bench.invalid",
+                password=self.password,
+                **extra,
+            )
+
+        admin = [user(ADMIN_USERNAME, 0, is_superuser=True, is_staff=True)]
+        staff = [user(staff_username(a), a + 1) for a in range(len(authorities))]
+        council = [
+            user(f"hoidong{a + 1:02d}-{i + 1}", 7 * a + i)
+            for a in range(len(authorities))
+            for i in range(5)
+        ]
+        leaders = [user(leader_username(u), 3 * u + 1) for u in range(len(units))]
+        officers = [user(officer_username(u), 3 * u + 2) for u in range(len(units))]
+        created = self._insert([*admin, *staff, *council, *leaders, *officers])
+        n_a, n_u = len(authorities), len(units)
+        staff = created[1 : 1 + n_a]
+        council = created[1 + n_a : 1 + 6 * n_a]
+        leaders = created[1 + 6 * n_a : 1 + 6 * n_a + n_u]
+        officers = created[1 + 6 * n_a + n_u :]
+        self._insert(
+            [
+                CouncilRole(user=person, authority=authority, role=CouncilRole.Role.STAFF)
+                for person, authority in zip(staff, authorities, strict=True)
+            ]
+            + [
+                CouncilRole(
+                    user=person, authority=authorities[i // 5], role=CouncilRole.Role.MEMBER
+                )
+                for i, person in enumerate(council)
+            ]
+        )
+        self._insert(
+            [
+                UnitRole(user=person, unit=unit, role=UnitRole.Role.LEADER, title="Thủ trưởng")
+                for person, unit in zip(leaders, units, strict=True)
+            ]
+            + [
+                UnitRole(user=person, unit=unit, role=UnitRole.Role.OFFICER, title="Chuyên viên")
+                for person, unit in zip(officers, units, strict=True)
+            ]
+        )
+        return {"leaders": leaders, "officers": officers}
+
+    def block_years(self, blocks: list[Block]) -> list[BlockYear]:
+        this_year = self.today.year
+        rows = []
+        for block in blocks:
+            for year in self.years:
+                current = year == this_year
+                rows.append(
+                    BlockYear(
+                        block=block,
+                        year=year,
+                        theme="Đoàn kết, sáng tạo, phát triển",
+                        signing_deadline=self.today + datetime.timedelta(days=30)
+                        if current
+                        else datetime.date(year, 3, 31),
+                        self_assessment_deadline=datetime.date(year, 11, 30),
+                        review_deadline=datetime.date(year, 12, 10),
+                        ballot_deadline=datetime.date(year, 12, 20),
+                        dossier_deadline=datetime.date(year + 1, 1, 15),
+                    )
+                )
+        return self._insert(rows)
+
+    def memberships(
+        self, block_years: list[BlockYear], units: list[Unit]
+    ) -> dict[int, list[Membership]]:
+        """Each unit is in its block every year; the head rotates (position 1 this year)."""
+        by_block: dict[int, list[Unit]] = defaultdict(list)
+        for u, unit in enumerate(units):
+            by_block[self._block_of(u)].append(unit)
+        block_index: dict[int, int] = {}
+        rows = []
+        for block_year in block_years:
+            index = block_index.setdefault(block_year.block_id, len(block_index))
+            members = by_block[index]
+            turn = self.today.year - block_year.year
+            head = members[turn % len(members)]
+            deputy = members[(turn + 1) % len(members)] if len(members) > 2 else None
+            for position, unit in enumerate(members, start=1):
+                role = Membership.Role.MEMBER
+                if unit is head:
+                    role = Membership.Role.HEAD
+                elif unit is deputy:
+                    role = Membership.Role.DEPUTY
+                rows.append(
+                    Membership(
+                        block_year=block_year,
+                        unit=unit,
+                        role=role,
+                        position=position,
+                        joined_on=datetime.date(block_year.year, 1, 1),
+                    )
+                )
+        by_year: dict[int, list[Membership]] = defaultdict(list)
+        for membership in self._insert(rows):
+            by_year[membership.block_year_id].append(membership)
+        return by_year
+
+    # Documents, registrations and signatures ---------------------------------------------
+
+    def documents(
+        self,
+        block_years: list[BlockYear],
+        members: dict[int, list[Membership]],
+        people: dict[str, list[User]],
+    ) -> None:
+        officers = {role.unit_id: role.user_id for role in self._roles(UnitRole.Role.OFFICER)}
+        leaders = {
+            role.unit_id: (role.user_id, role.title) for role in self._roles(UnitRole.Role.LEADER)
+        }
+        names = {user.pk: user.full_name for user in people["leaders"]}
+        this_year = self.today.year
+        documents = []
+        for block_year in block_years:
+            year, current = block_year.year, block_year.year == this_year
+            documents += [
+                Document(
+                    block_year=block_year,
+                    kind=Document.Kind.RULES,
+                    title=f"Quy chế hoạt động của Khối năm {year}",
+                    status=Document.Status.ADOPTED,
+                    consultation_until=datetime.date(year, 2, 20),
+                ),
+                Document(
+                    block_year=block_year,
+                    kind=Document.Kind.PLAN,
+                    title=f"Kế hoạch hoạt động của Khối năm {year}",
+                    status=Document.Status.ADOPTED,
+                    consultation_until=datetime.date(year, 2, 20),
+                ),
+                Document(
+                    block_year=block_year,
+                    kind=Document.Kind.COVENANT,
+                    title=f"Giao ước thi đua năm {year}",
+                    status=Document.Status.SIGNING if current else Document.Status.IN_FORCE,
+                    consultation_until=datetime.date(year, 2, 20),
+                    signing_deadline=block_year.signing_deadline,
+                ),
+            ]
+        documents = self._insert(documents)
+        versions = []
+        for document in documents:
+            block_year = document.block_year
+            head = next(m for m in members[block_year.pk] if m.role == Membership.Role.HEAD)
+            author = officers[head.unit_id]
+            if document.kind == Document.Kind.COVENANT:
+                content = {
+                    "preamble": texts.PREAMBLE.format(year=block_year.year),
+                    "body": texts.COMMITMENTS,
+                    "targets": texts.TARGETS,
+                    "movements": texts.MOVEMENTS,
+                    "legal_bases": texts.LEGAL_BASES,
+                    "theme": block_year.theme,
+                }
+                draft = DocumentVersion(
+                    document=document,
+                    number=1,
+                    created_by_id=author,
+                    change_note="Dự thảo lấy ý kiến",
+                    **content,
+                )
+                versions.append(draft)
+                content["body"] += "\n5. Chia sẻ kinh nghiệm, giúp đỡ nhau cùng tiến bộ."
+                number, note = 2, "Tiếp thu ý kiến các đơn vị"
+            else:
+                body = texts.RULES if document.kind == Document.Kind.RULES else texts.PLAN
+                content, number, note = {"body": body}, 1, "Dự thảo lần 1"
+            version = DocumentVersion(
+                document=document, number=number, created_by_id=author, change_note=note, **content
+            )
+            version.sha256 = version.compute_sha256()
+            versions.append(version)
+        versions = self._insert(versions)
+        with self._timed("covenants_document"):
+            # The version in force of last years' covenants, in one statement.
+            Document.objects.filter(status=Document.Status.IN_FORCE).update(
+                in_force_version=models.Subquery(
+                    DocumentVersion.objects.filter(document=models.OuterRef("pk"), number=2).values(
+                        "pk"
+                    )[:1]
+                )
+            )
+        self._comments(versions, members, officers)
+        self._registrations(block_years, members, officers)
+        self._signatures(versions, members, leaders, names)
+
+    def _roles(self, role: str) -> models.QuerySet[UnitRole]:
+        return UnitRole.objects.filter(role=role).only("unit_id", "user_id", "title")
+
+    def _comments(
+        self,
+        versions: list[DocumentVersion],
+        members: dict[int, list[Membership]],
+        officers: dict[int, int],
+    ) -> None:
+        answered_at = timezone.now()
+        rows = []
+        for version in versions:
+            document = version.document
+            if document.kind != Document.Kind.COVENANT or version.number != 1:
+                continue
+            year_members = members[document.block_year_id]
+            head = next(m for m in year_members if m.role == Membership.Role.HEAD)
+            for membership in year_members[1:3]:
+                rows.append(
+                    Comment(
+                        version=version,
+                        unit_id=membership.unit_id,
+                        author_id=officers[membership.unit_id],
+                        text="Đề nghị bổ sung nội dung chia sẻ kinh nghiệm giữa các đơn vị.",
+                        answer=Comment.Answer.ACCEPTED,
+                        answer_text="Tiếp thu, bổ sung vào mục 5.",
+                        answered_by_id=officers[head.unit_id],
+                        answered_at=answered_at,
+                    )
+                )
+        self._insert(rows)
+
+    def _registrations(
+        self,
+        block_years: list[BlockYear],
+        members: dict[int, list[Membership]],
+        officers: dict[int, int],
+    ) -> None:
+        rows = [
+            Registration(
+                block_year=block_year,
+                unit_id=membership.unit_id,
+                targets="Hoàn thành xuất sắc nhiệm vụ\nTham mưu 100% văn bản đúng hạn",
+                aims=AIMS[membership.position % len(AIMS)],
+                registered_by_id=officers[membership.unit_id],
+            )
+            for block_year in block_years
+            for membership in members[block_year.pk]
+        ]
+        self._insert(rows)
+
+    def _signatures(
+        self,
+        versions: list[DocumentVersion],
+        members: dict[int, list[Membership]],
+        leaders: dict[int, tuple[int, str]],
+        names: dict[int, str],
+    ) -> None:
+        unit_names = dict(Unit.objects.values_list("pk", "name"))
+        rows = []
+        for version in versions:
+            document = version.document
+            if document.status != Document.Status.IN_FORCE or version.number != 2:
+                continue
+            year = document.block_year.year
+            signed_at = timezone.make_aware(datetime.datetime(year, 3, 20, 9, 0))
+            for minute, membership in enumerate(members[document.block_year_id]):
+                signer, title = leaders[membership.unit_id]
+                rows.append(
+                    Signature(
+                        version=version,
+                        unit_id=membership.unit_id,
+                        unit_name=unit_names[membership.unit_id],
+                        signer_id=signer,
+                        signer_name=names[signer],
+                        signer_title=title,
+                        signed_at=signed_at + datetime.timedelta(minutes=minute),
+                        method=Signature.Method.PASSWORD,
+                        sha256=version.sha256,
+                        ip="10.0.0.1",
+                        user_agent="Hội nghị ký kết giao ước",
+                    )
+                )
+        self._insert(rows)
+
+    def activities(
+        self, block_years: list[BlockYear], members: dict[int, list[Membership]]
+    ) -> None:
+        activities = self._insert(
+            [
+                JointActivity(
+                    block_year=block_year,
+                    title="Tặng tủ sách cho trường vùng khó",
+                    date=datetime.date(block_year.year, 9, 5),
+                )
+                for block_year in block_years
+            ]
+        )
+        self._insert(
+            [
+                Contribution(
+                    activity=activity,
+                    unit_id=membership.unit_id,
+                    books=10 + i,
+                    money_vnd=1_000_000 * (i + 1),
+                    participants=5 + i,
+                )
+                for activity in activities
+                for i, membership in enumerate(members[activity.block_year_id])
+            ]
+        )
+
+    # Issued covenants ----------------------------------------------------------------------
+
+    def issue(
+        self,
+        block_years: list[BlockYear],
+        members: dict[int, list[Membership]],
+        people: dict[str, list[User]],
+    ) -> None:
+        """Last year's covenant of the pages' block is rendered and issued for real (it is the
+        one downloaded and verified); the other covenants in force get issued-document rows
+        that share its stored file, since rendering two thousand PDFs would take half an hour
+        and the pages only look rows up by code and by version."""
+        from covenants.pdf import issue_covenant
+
+        cast_block = Block.objects.get(
+            authority__name=authority_name(0), short_name=block_short_name(0, 0)
+        )
+        last_year = self.today.year - 1
+        in_force = list(
+            Document.objects.filter(status=Document.Status.IN_FORCE)
+            .select_related("block_year__block__authority", "in_force_version")
+            .order_by("pk")
+        )
+        real = next(
+            d
+            for d in in_force
+            if d.block_year.block_id == cast_block.pk and d.block_year.year == last_year
+        )
+        assert real.in_force_version is not None
+        head = next(m for m in members[real.block_year_id] if m.role == Membership.Role.HEAD)
+        signer = User.objects.get(unit_roles__unit=head.unit_id, unit_roles__role="leader")
+        with self._timed("emulation_issueddocument (PDF)") as timing:
+            issued = issue_covenant(real, real.in_force_version, by=signer)
+            timing.rows += 1
+        self.log(f"  {'covenant PDF rendered and issued':<32} {1:>8} rows {timing.seconds:7.2f} s")
+        codes = {issued.code}
+        rows = []
+        for document in in_force:
+            if document.pk == real.pk:
+                continue
+            code = new_verification_code()
+            while code in codes:
+                code = new_verification_code()
+            codes.add(code)
+            version = document.in_force_version
+            assert version is not None
+            rows.append(
+                IssuedDocument(
+                    code=code,
+                    kind="covenant",
+                    title=f"{document.title} (v{version.number})",
+                    issuer_name=document.block_year.block.name,
+                    issued_by=signer,
+                    issued_at=timezone.make_aware(
+                        datetime.datetime(document.block_year.year, 3, 20, 12, 0)
+                    ),
+                    sha256=issued.sha256,
+                    file=issued.file.name,
+                    size=issued.size,
+                    subject_type=DocumentVersion._meta.label_lower,
+                    subject_id=str(version.pk),
+                    metadata={"signatories": [], "version_sha256": version.sha256},
+                )
+            )
+        self._insert(rows)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The objects and people the pages and storms use, found again by their derived names."""
+
+    scale: str
+    authority: Authority
+    block: Block
+    block_year: BlockYear  # this year's, its covenant open for signing
+    last_year: BlockYear  # last year's, its covenant in force and issued
+    unit: Unit  # a member that is neither head nor deputy
+    covenant: Document
+    in_force: Document
+    issued: IssuedDocument
+    storm_block: Block
+    users: dict[str, User]
+
+    @classmethod
+    def find(cls, scale: str) -> Cast:
+        this_year = timezone.localdate().year
+        authority = Authority.objects.get(name=authority_name(0))
+        blocks = Block.objects.filter(authority=authority)
+        block = blocks.get(short_name=block_short_name(0, 0))
+        storm_block = blocks.get(short_name=block_short_name(0, 1))
+        block_year = BlockYear.objects.get(block=block, year=this_year)
+        last_year = BlockYear.objects.get(block=block, year=this_year - 1)
+        members = list(block_year.memberships.select_related("unit").order_by("position"))
+        head, plain = members[0], members[2]
+        covenant = block_year.documents.get(kind=Document.Kind.COVENANT)
+        in_force = last_year.documents.get(kind=Document.Kind.COVENANT)
+        issued = IssuedDocument.objects.get(
+            subject_type=DocumentVersion._meta.label_lower,
+            subject_id=str(in_force.in_force_version_id),
+        )
+
+        def role_holder(unit: Unit, role: str) -> User:
+            return User.objects.get(unit_roles__unit=unit, unit_roles__role=role)
+
+        users = {
+            "admin": User.objects.get(username=ADMIN_USERNAME),
+            "staff": User.objects.get(username=staff_username(0)),
+            "leader": role_holder(plain.unit, UnitRole.Role.LEADER),
+            "secretariat": role_holder(head.unit, UnitRole.Role.OFFICER),
+        }
+        return cls(
+            scale=scale,
+            authority=authority,
+            block=block,
+            block_year=block_year,
+            last_year=last_year,
+            unit=plain.unit,
+            covenant=covenant,
+            in_force=in_force,
+            issued=issued,
+            storm_block=storm_block,
+            users=users,
+        )
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in the benchmark's tables (shown with the results, to say what was measured)."""
+    counted: list[type[models.Model]] = [
+        Authority, Block, BlockYear, Unit, Membership, User, UnitRole, Document,
+        DocumentVersion, Registration, Signature, Contribution, IssuedDocument,
+    ]  # fmt: skip
+    return {model._meta.db_table: model._default_manager.count() for model in counted}

@@ -1,0 +1,316 @@
+"""`manage.py benchmark`: generate province- or country-scale data into the configured database,
+time the pages over real HTTP against gunicorn, count their queries, issue the covenant PDF, run
+the signing storms, and report against the targets (see emulation.benchmark and
+docs/performance.md)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+
+from emulation.benchmark import report
+from emulation.benchmark.data import (
+    PUBLIC_SCALES,
+    SCALES,
+    BenchmarkError,
+    Cast,
+    Generator,
+    benchmark_scale,
+    table_counts,
+    wipe,
+)
+from emulation.benchmark.load import HttpClient, close_sessions, hammer, open_session, percentile
+from emulation.benchmark.pages import (
+    ANONYMOUS,
+    BASELINE,
+    PAGES,
+    PENDING_PAGES,
+    InProcess,
+    count_queries,
+)
+from emulation.benchmark.scenarios import (
+    PENDING_SCENARIOS,
+    SCENARIOS,
+    HttpTransport,
+    InProcessTransport,
+    Transport,
+    pending,
+    signing_storm,
+)
+from emulation.benchmark.server import WORK_DIR, collect_static, cores, gunicorn
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark the site at province or country scale: generated data, pages over HTTP "
+        "against gunicorn, queries per page, the covenant PDF and signing storms. Needs a "
+        "database of its own (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/emulation_bench)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        # "tiny" is accepted too, for the test; it is not offered.
+        parser.add_argument("--scale", default="province", help="province or country")
+        parser.add_argument("--requests", type=int, default=100, help="requests per page")
+        parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=5,
+            help="the requests are made in rounds over all pages, so that every page (the "
+            "baseline too) meets the same background load",
+        )
+        parser.add_argument(
+            "--workers", type=int, default=cores(), help="gunicorn workers (default: cores)"
+        )
+        parser.add_argument("--json", metavar="PATH", help="write the results as JSON")
+        parser.add_argument(
+            "--compare", metavar="PATH", help="JSON of the other scale: queries must match"
+        )
+        parser.add_argument("--keep-data", action="store_true", help="leave the data in place")
+        parser.add_argument(
+            "--reuse-data",
+            action="store_true",
+            help="use the data a run with --keep-data left (and keep it)",
+        )
+        parser.add_argument(
+            "--no-http",
+            action="store_true",
+            help="no gunicorn: queries per page only, storms in-process one after another",
+        )
+        parser.add_argument("--no-storms", action="store_true", help="pages only")
+        parser.add_argument(
+            "--pdf-repeats",
+            type=int,
+            default=5,
+            help="times the covenant PDF is issued (rolled back)",
+        )
+        parser.add_argument(
+            "--fail-on-miss", action="store_true", help="exit with an error when a target is missed"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = options["scale"]
+        if name not in SCALES:
+            raise CommandError(f"--scale must be one of {', '.join(PUBLIC_SCALES)}.")
+        if options["requests"] < 1 or options["clients"] < 1 or options["rounds"] < 1:
+            raise CommandError("--requests, --clients and --rounds must be at least 1.")
+        other = json.loads(Path(options["compare"]).read_text()) if options["compare"] else None
+        try:
+            result = self.run(name, options)
+        except BenchmarkError as error:
+            raise CommandError(str(error)) from error
+        result["targets"]["misses"] = report.misses(result, other)
+        if options["json"]:
+            Path(options["json"]).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        self.stdout.write("")
+        self.stdout.write(report.render(result))
+        if options["fail_on_miss"] and result["targets"]["misses"]:
+            raise CommandError("Targets missed.")
+
+    def run(self, name: str, options: dict[str, Any]) -> dict[str, Any]:
+        scale = SCALES[name]
+        generation = None
+        if options["reuse_data"]:
+            found = benchmark_scale()
+            if found != name:
+                raise BenchmarkError(
+                    f"No {name}-scale benchmark data here (found: {found or 'none'}); "
+                    "run once with --keep-data first."
+                )
+            self.stdout.write(f"Reusing the {name}-scale data.")
+        else:
+            wipe()
+            generation = Generator(scale, log=self.stdout.write).run()
+            self.stdout.write(f"Generated {generation.rows} rows in {generation.seconds:.1f} s.")
+        load_before = os.getloadavg()
+        cast = Cast.find(name)
+        sessions = {role: open_session(user) for role, user in cast.users.items()}
+        try:
+            queries = {
+                page.name: count_queries(page, cast, sessions.get(page.role)) for page in PAGES
+            }
+            pdf_ms = self.time_pdf(cast, options["pdf_repeats"])
+            if options["no_http"]:
+                timings: dict[str, dict[str, Any]] = {}
+                scenarios = self.storms(cast, InProcessTransport(), options)
+            else:
+                timings, scenarios = self.over_http(cast, sessions, options)
+        finally:
+            close_sessions(sessions.values())
+        result = {
+            "scale": name,
+            "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cores": cores(),
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+                "database": _database(),
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            },
+            "settings": {
+                "requests": options["requests"],
+                "clients": options["clients"],
+                "rounds": options["rounds"],
+                "workers": options["workers"],
+                "http": not options["no_http"],
+                "describe": _describe_run(options),
+            },
+            "data": {
+                "blocks": scale.blocks,
+                "units": scale.units,
+                "years": scale.years,
+                "criteria": scale.criteria,
+                "rows": table_counts(),
+                "generation": generation.as_json() if generation else None,
+            },
+            "baseline": BASELINE,
+            "pages": _pages(queries, timings, {page.name: page.path(cast) for page in PAGES}),
+            "pending_pages": {
+                page: f"not available yet: needs {app}" for page, app in PENDING_PAGES.items()
+            },
+            "pdf": {
+                "issue_ms": pdf_ms,
+                "median_ms": statistics.median(pdf_ms) if pdf_ms else None,
+                "max_ms": max(pdf_ms) if pdf_ms else None,
+                "target_ms": report.PDF_TARGET_MS,
+            },
+            "scenarios": scenarios,
+            "targets": {
+                "ratio_p95_to_baseline": report.TARGET_RATIO.get(name),
+                "pdf_ms": report.PDF_TARGET_MS,
+                "misses": [],
+            },
+        }
+        if not (options["keep_data"] or options["reuse_data"]):
+            wipe()
+        return result
+
+    def time_pdf(self, cast: Cast, repeats: int) -> list[float]:
+        """Issue last year's covenant again (render, store, audit), then roll it back."""
+        from covenants.pdf import issue_covenant
+
+        version = cast.in_force.in_force_version
+        assert version is not None
+        runs = []
+        for _ in range(repeats):
+            with transaction.atomic():
+                start = time.perf_counter()
+                issued = issue_covenant(cast.in_force, version, by=cast.users["leader"])
+                runs.append(round((time.perf_counter() - start) * 1000, 1))
+                default_storage.delete(str(issued.file.name))
+                transaction.set_rollback(True)
+        return runs
+
+    def over_http(
+        self, cast: Cast, sessions: dict[str, str], options: dict[str, Any]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        static_root = WORK_DIR / "static"
+        self.stdout.write("Collecting static files for DEBUG=0 (only when they changed)...")
+        collect_static(static_root)
+        workers, clients, rounds = options["workers"], options["clients"], options["rounds"]
+        with gunicorn(workers=workers, static_root=static_root) as port:
+            self.stdout.write(f"gunicorn: {workers} workers on 127.0.0.1:{port}")
+
+            def client_for(role: str) -> Any:
+                key = None if role == ANONYMOUS else sessions[role]
+                return lambda: HttpClient(port, key)
+
+            paths = {page.name: page.path(cast) for page in PAGES}
+            for page in PAGES:  # warm every worker: templates, connections, caches
+                hammer(
+                    client_for(page.role), paths[page.name], clients=workers, requests=4 * workers
+                )
+            samples: dict[str, list[float]] = {page.name: [] for page in PAGES}
+            errors: dict[str, list[str]] = {page.name: [] for page in PAGES}
+            per_round = max(1, options["requests"] // rounds)
+            for number in range(1, rounds + 1):
+                self.stdout.write(f"Pages, round {number} of {rounds}...")
+                for page in PAGES:
+                    got = hammer(
+                        client_for(page.role), paths[page.name], clients=clients, requests=per_round
+                    )
+                    samples[page.name] += got.ms
+                    errors[page.name] += got.errors
+            timings = {
+                name: {
+                    "p50_ms": _round(percentile(ms, 50)),
+                    "p95_ms": _round(percentile(ms, 95)),
+                    "requests": len(ms) + len(errors[name]),
+                    "errors": len(errors[name]),
+                    "first_error": errors[name][0] if errors[name] else None,
+                }
+                for name, ms in samples.items()
+            }
+            scenarios = self.storms(cast, HttpTransport(port), options)
+        return timings, scenarios
+
+    def storms(
+        self, cast: Cast, transport: Transport, options: dict[str, Any]
+    ) -> dict[str, dict[str, Any]]:
+        results: dict[str, dict[str, Any]] = {}
+        for scenario in SCENARIOS:
+            if options["no_storms"]:
+                results[scenario.name] = {"status": "skipped (--no-storms)"}
+                continue
+            documents = scenario.documents(cast)
+            self.stdout.write(f"{scenario.name}: {scenario.what} ({len(documents)} covenants)...")
+            results[scenario.name] = signing_storm(documents, transport)
+        for name in PENDING_SCENARIOS:
+            results[name] = pending(name)
+        return results
+
+
+def _pages(
+    queries: dict[str, InProcess], timings: dict[str, dict[str, Any]], paths: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    baseline = timings.get(BASELINE, {}).get("p95_ms")
+    pages = {}
+    for page in PAGES:
+        timing = timings.get(page.name, {})
+        pages[page.name] = {
+            "p50_ms": timing.get("p50_ms"),
+            "p95_ms": timing.get("p95_ms"),
+            "queries": queries[page.name].queries,
+            "sql_ms": queries[page.name].sql_ms,
+            "in_process_ms": queries[page.name].total_ms,
+            "ratio_p95_to_baseline": report.ratio(timing.get("p95_ms"), baseline),
+            "role": page.role,
+            "path": paths[page.name],
+            "what": page.what,
+            "requests": timing.get("requests", 0),
+            "errors": timing.get("errors", 0),
+        }
+        if timing.get("first_error"):
+            pages[page.name]["first_error"] = timing["first_error"]
+    return pages
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _database() -> str:
+    if connection.vendor == "postgresql":
+        version = connection.cursor().connection.info.server_version  # type: ignore[attr-defined]
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
+    return connection.vendor
+
+
+def _describe_run(options: dict[str, Any]) -> str:
+    if options["no_http"]:
+        return "no HTTP (queries per page and in-process storms only)"
+    return (
+        f"gunicorn with {options['workers']} workers; {options['requests']} requests per page "
+        f"from {options['clients']} concurrent clients in {options['rounds']} rounds"
+    )

@@ -1,0 +1,85 @@
+"""Who may act on criteria tables, sheets, reviews and rankings.
+
+Seeing is decided by `BlockYear.objects.for_user` and `ScoreSheet.objects.for_user` (404 outside
+them); these predicates decide acting (403 when someone can see but not act). Filling in,
+submitting and answering are done for a unit by its own people only: no higher role does them.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from blocks.models import BlockYear, CouncilRole, UnitRole
+from blocks.rules import is_secretariat_of, manages_block_year
+from emulation.models import User
+from scoring.models import ScoreSheet
+
+
+@rules.predicate
+def runs_scoring_of(user: User, block_year: BlockYear) -> bool:
+    """The secretariat runs the year's scoring; council staff may step in."""
+    return bool(is_secretariat_of(user, block_year) or manages_block_year(user, block_year))
+
+
+@rules.predicate
+def oversees(user: User, block_year: BlockYear) -> bool:
+    """Council staff and members of the block's authority."""
+    return CouncilRole.objects.filter(user=user, authority=block_year.block.authority_id).exists()
+
+
+@rules.predicate
+def sees_ranking(user: User, block_year: BlockYear) -> bool:
+    """A published ranking is for everyone who sees the block; before that, for those who run
+    and oversee the scoring."""
+    table = getattr(block_year, "criteria_table", None)
+    if table is not None and hasattr(table, "ranking"):
+        return True
+    return bool(runs_scoring_of(user, block_year) or oversees(user, block_year))
+
+
+def _works_in(user: User, unit_id: int | None, role: str | None = None) -> bool:
+    if unit_id is None or not user.is_authenticated:
+        return False
+    roles = UnitRole.objects.filter(user=user, unit=unit_id)
+    return (roles.filter(role=role) if role else roles).exists()
+
+
+@rules.predicate
+def fills_in(user: User, sheet: ScoreSheet) -> bool:
+    return _works_in(user, sheet.unit_id)
+
+
+@rules.predicate
+def leads(user: User, sheet: ScoreSheet) -> bool:
+    return _works_in(user, sheet.unit_id, UnitRole.Role.LEADER)
+
+
+@rules.predicate
+def reviews(user: User, sheet: ScoreSheet) -> bool:
+    """Head and deputies, council staff and an assigned cross-reviewer; never the unit itself."""
+    if _works_in(user, sheet.unit_id):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(
+        runs_scoring_of(user, sheet.table.block_year) or _works_in(user, sheet.reviewer_unit_id)
+    )
+
+
+@rules.predicate
+def settles(user: User, sheet: ScoreSheet) -> bool:
+    """Reopening, assigning reviewers and finalising: the secretariat, not for its own unit."""
+    if _works_in(user, sheet.unit_id):
+        return False
+    return bool(user.is_superuser or runs_scoring_of(user, sheet.table.block_year))
+
+
+is_admin = rules.is_superuser
+
+rules.add_perm("scoring.run_scoring", is_admin | runs_scoring_of)
+rules.add_perm("scoring.see_ranking", is_admin | sees_ranking)
+rules.add_perm("scoring.fill_in", fills_in)
+rules.add_perm("scoring.submit", leads)
+rules.add_perm("scoring.answer", leads)
+rules.add_perm("scoring.review", reviews)
+rules.add_perm("scoring.settle", settles)

@@ -1,0 +1,150 @@
+"""The benchmark command at a tiny scale, without a server (gunicorn cannot see the test's
+transaction): it generates the data, counts every page's queries, issues the covenant PDF, runs
+the signing storms in-process and writes the JSON the issue asks for."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test.utils import override_settings
+
+from blocks.models import Authority, Block, BlockYear, Membership, Unit
+from covenants.models import Document, Signature
+from emulation.benchmark.data import SCALES
+from emulation.benchmark.pages import PAGES, PENDING_PAGES
+from emulation.models import IssuedDocument
+from emulation.text import search_key
+from tests.factories import make_authority
+
+
+def run(tmp_path: Path, *options: str) -> dict[str, Any]:
+    out = tmp_path / "result.json"
+    call_command(
+        "benchmark",
+        "--scale",
+        "tiny",
+        "--no-http",
+        "--keep-data",
+        "--pdf-repeats",
+        "1",
+        "--json",
+        str(out),
+        *options,
+        stdout=io.StringIO(),
+    )
+    return dict(json.loads(out.read_text()))
+
+
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("benchmark-media")
+
+
+@pytest.fixture(scope="module")
+def result(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    media_root: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, Any]]:
+    """One tiny run shared by this module's tests (a run issues five PDFs), rolled back after
+    them. Module-scoped, so the settings of tests/conftest.py are set here again."""
+    tmp = tmp_path_factory.mktemp("benchmark")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=media_root,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        transaction.atomic(),
+    ):
+        yield run(tmp)
+        transaction.set_rollback(True)
+
+
+def test_the_json_has_every_page_with_its_queries_and_the_shape_the_issue_asks_for(
+    result: dict[str, Any],
+) -> None:
+    assert result["scale"] == "tiny"
+    assert list(result["pages"]) == [page.name for page in PAGES]
+    for name, page in result["pages"].items():
+        assert {"p50_ms", "p95_ms", "queries", "ratio_p95_to_baseline"} <= set(page), name
+        assert page["queries"] >= 1, name
+        assert page["p95_ms"] is None  # nothing is timed without a server
+    assert set(result["pending_pages"]) == set(PENDING_PAGES)
+
+
+def test_the_signing_storms_lose_and_double_nothing(result: dict[str, Any]) -> None:
+    block, province = (
+        result["scenarios"]["signing_storm_block"],
+        result["scenarios"]["signing_storm_province"],
+    )
+    assert (block["units"], province["units"]) == (6, 12)
+    for storm in (block, province):
+        assert (storm["errors"], storm["lost"], storm["duplicates"]) == (0, 0, 0)
+        assert storm["in_force"] == storm["covenants"] == storm["issued"]
+        assert storm["refused_repeats"] == storm["requests"] - storm["units"]
+        assert storm["audit_chain_intact"]
+        assert {"throughput_per_s", "errors", "lost", "duplicates"} <= set(storm)
+
+
+def test_the_storms_that_wait_for_their_apps_are_reported_without_numbers(
+    result: dict[str, Any],
+) -> None:
+    for name in ("voting_storm", "self_assessment_rush"):
+        storm = result["scenarios"][name]
+        assert storm["status"].startswith("not available yet")
+        assert storm["throughput_per_s"] is None
+
+
+def test_the_covenant_pdf_is_issued_and_timed(result: dict[str, Any]) -> None:
+    assert len(result["pdf"]["issue_ms"]) == 1
+    assert result["pdf"]["issue_ms"][0] > 0
+
+
+def test_the_generated_data_has_the_scale_and_the_storms_leave_it_as_generated(
+    result: dict[str, Any], db: None
+) -> None:
+    tiny = SCALES["tiny"]
+    assert Block.objects.count() == tiny.blocks
+    assert Unit.objects.count() == tiny.units
+    assert BlockYear.objects.count() == tiny.blocks * tiny.years
+    assert Membership.objects.count() == tiny.units * tiny.years
+    # bulk_create skips save(): the generator fills the search keys itself.
+    unit = Unit.objects.first()
+    assert unit is not None and unit.search_key == search_key(f"{unit.name} {unit.short_name}")
+    assert not Block.objects.filter(search_key="").exists()
+    covenants = Document.objects.filter(kind=Document.Kind.COVENANT)
+    assert covenants.filter(status=Document.Status.SIGNING).count() == tiny.blocks
+    assert covenants.filter(status=Document.Status.IN_FORCE).count() == tiny.blocks
+    assert Signature.objects.count() == tiny.units  # last year's, by every unit
+    assert IssuedDocument.objects.count() == tiny.blocks
+
+
+def test_queries_per_page_are_the_same_when_the_data_is_reused(
+    result: dict[str, Any], db: None, tmp_path: Path, media_root: Path, settings: Any
+) -> None:
+    settings.MEDIA_ROOT = media_root  # where the run stored the issued PDF
+    again = run(tmp_path, "--reuse-data", "--no-storms", "--pdf-repeats", "0")
+    assert {n: p["queries"] for n, p in again["pages"].items()} == {
+        n: p["queries"] for n, p in result["pages"].items()
+    }
+
+
+def test_the_benchmark_refuses_a_database_holding_other_data(db: None, tmp_path: Path) -> None:
+    make_authority("Hội đồng Thi đua - Khen thưởng tỉnh Thật")
+    with pytest.raises(CommandError, match="database of its own"):
+        run(tmp_path)
+    assert Authority.objects.filter(name__endswith="Thật").exists()
+
+
+def test_an_unknown_scale_is_refused(db: None) -> None:
+    with pytest.raises(CommandError, match="province, country"):
+        call_command("benchmark", "--scale", "planet", "--no-http", stdout=io.StringIO())

@@ -1,0 +1,69 @@
+"""The demo: last year scored, reviewed and ranked; this year's table adopted, not yet open."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from covenants.models import Document
+from emulation.models import AuditEvent
+from scoring import services
+from scoring.models import CriteriaTable, Evidence, Ranking, Score, ScoreSheet
+
+pytestmark = pytest.mark.django_db
+QT_PARTY = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
+
+
+@pytest.fixture
+def seeded() -> None:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def table_of(year: int) -> CriteriaTable:
+    return CriteriaTable.objects.get(block_year__block__name=QT_PARTY, block_year__year=year)
+
+
+def test_last_years_ranking_is_published_with_the_office_leading(seeded: None) -> None:
+    table = table_of(timezone.localdate().year - 1)
+    ranking = Ranking.objects.get(table=table)
+    rows = list(
+        ranking.rows.order_by("rank", "unit_name").values_list("rank", "unit_name", "total", "tie")
+    )
+    assert rows[0] == (1, "Văn phòng Tỉnh ủy", Decimal(104), "")
+    assert len(rows) == 9 and services.ranking_matches(ranking)
+    # The Propaganda and Mass Mobilisation Boards tie on 93.5; section I settles it.
+    assert rows[3:5] == [
+        (4, "Ban Tuyên giáo Tỉnh ủy", Decimal("93.5"), "broken"),
+        (5, "Ban Dân vận Tỉnh ủy", Decimal("93.5"), "broken"),
+    ]
+    assert set(table.sheets.values_list("status", flat=True)) == {ScoreSheet.Status.FINAL}
+
+
+def test_last_year_has_a_reviewed_change_with_its_reason_in_the_audit_log(seeded: None) -> None:
+    table = table_of(timezone.localdate().year - 1)
+    changed = Score.objects.get(sheet__table=table, reviewed_points__isnull=False)
+    assert (changed.self_points, changed.reviewed_points) == (Decimal(20), Decimal(18))
+    assert changed.review_reason
+    event = AuditEvent.objects.get(action="scoring.score.reviewed")
+    assert event.reason == changed.review_reason
+    assert Evidence.objects.filter(score__sheet__table=table).exists()
+
+
+def test_this_years_table_is_the_adopted_sample_and_self_assessment_is_not_open(
+    seeded: None,
+) -> None:
+    table = table_of(timezone.localdate().year)
+    assert table.criteria.count() == 22 and not table.is_locked
+    assert table.document is not None and table.document.status == Document.Status.ADOPTED
+    assert services.adopted_text_matches(table)
+
+
+def test_seeding_again_changes_nothing(seeded: None) -> None:
+    counts = [m.objects.count() for m in (CriteriaTable, ScoreSheet, Score, Ranking, AuditEvent)]
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [
+        m.objects.count() for m in (CriteriaTable, ScoreSheet, Score, Ranking, AuditEvent)
+    ] == counts
