@@ -30,8 +30,12 @@ class RankingTable(tables.Table):
     bonus = PointsColumn(verbose_name=_("Bonus"))
     deduction = PointsColumn(verbose_name=_("Deductions"))
     total = PointsColumn(verbose_name=_("Total"))
-    band = tables.Column(verbose_name=_("Classification"), default="—")
-    tie_label = tables.Column(verbose_name=_("Tie"), default="", orderable=False)
+    band = tables.Column(
+        verbose_name=_("Classification"), default="—", attrs={"td": {"class": "col-band"}}
+    )
+    tie_label = tables.Column(
+        verbose_name=_("Tie"), default="", orderable=False, attrs={"td": {"class": "text-nowrap"}}
+    )
 
     class Meta:
         order_by = "rank"

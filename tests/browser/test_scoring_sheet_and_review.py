@@ -1,32 +1,33 @@
-# ruff: noqa: F811  (the browser fixtures are imported by name and requested as arguments)
 """In a real Chromium: a unit fills in its sheet (typed with a comma, saved as it types, evidence
 uploaded, totals live) and submits it; the reviewer changes a score on the side-by-side page,
 is asked for the reason, and sends the results back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from emulation.models import User
 from scoring.models import Score, ScoreSheet
-from tests.browser.conftest import (  # noqa: F401
-    _plain_http_while_the_server_starts,
-    browser,
-    live_server,
-    page,
-    screenshot,
-    sign_in,
-)
+from tests.browser.conftest import sign_in
 from tests.factories import World, fill_sheet, make_world, open_assessment
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are asserted in their English source text."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
