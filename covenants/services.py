@@ -402,13 +402,13 @@ def sign_covenant(
     """A unit's leader signs the covenant for their own unit, confirming who they are with their
     password (and their authenticator code when they have one). One signature per unit per
     version: a second attempt, even at the same instant, is refused."""
-    document = _locked(document)
     leader_role = UnitRole.objects.filter(user=by, unit=unit, role=UnitRole.Role.LEADER).first()
     if leader_role is None:
         raise DomainError(
             _("Only the leader of %(unit)s can sign for it.") % {"unit": unit}, field="unit"
         )
-    version = _check_signable(document, unit)
+    # Identity first, before the covenant's row is locked: the password hash is slow on purpose,
+    # and signers of one block should not queue behind each other's hashing.
     if not by.check_password(password):
         raise DomainError(_("The password is not correct."), field="password")
     method = Signature.Method.PASSWORD
@@ -416,6 +416,8 @@ def sign_covenant(
         if not otp.verify_code(by, code):
             raise DomainError(_("The authenticator code is not correct."), field="code")
         method = Signature.Method.PASSWORD_TOTP
+    document = _locked(document)
+    version = _check_signable(document, unit)
     signature = _create_signature(
         version,
         unit,
