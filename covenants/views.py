@@ -30,6 +30,9 @@ from covenants.forms import (
 )
 from covenants.models import Comment, Document, DocumentVersion, Registration, Signature
 from emulation import otp
+from emulation.actions import form_page as _form_page
+from emulation.actions import private_download
+from emulation.actions import require as _require
 from emulation.audit import client_ip
 from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
@@ -38,11 +41,6 @@ from emulation.issued import file_response
 from emulation.models import IssuedDocument
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def _require(request: AuthedRequest, permission: str, obj: Any) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _acts_for_a_unit(request: AuthedRequest, permission: str, obj: Any) -> bool:
@@ -78,10 +76,6 @@ def _own_units(
     if role:
         units = units.filter(roles__role=role)
     return units.distinct().order_by("name")
-
-
-def _form_page(request: AuthedRequest, form: Any, **context: Any) -> HttpResponse:
-    return render(request, "emulation/form_page.html", {"form": form, **context})
 
 
 # Documents ---------------------------------------------------------------------------------
@@ -618,10 +612,5 @@ def signature_scan(request: AuthedRequest, pk: int) -> FileResponse:
     _require(request, "covenants.run_document", signature.version.document)
     if not signature.scan:
         raise Http404
-    response = FileResponse(
-        signature.scan.open("rb"),
-        as_attachment=True,
-        filename=(signature.scan.name or "scan").rsplit("/", 1)[-1],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = (signature.scan.name or "scan").rsplit("/", 1)[-1]
+    return private_download(signature.scan, name=name)

@@ -11,9 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blocks.models import BlockYear, Unit, UnitRole
+from emulation.actions import act as _act
+from emulation.actions import confirm_page as _confirm
+from emulation.actions import form_page as _form_page
+from emulation.actions import private_download
+from emulation.actions import require as _require
+from emulation.actions import require_for_unit as _for_the_unit
 from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
@@ -55,17 +59,6 @@ from scoring.templatetags.scoring import points_input
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(request: AuthedRequest, permission: str, obj: Any) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
-def _for_the_unit(request: AuthedRequest, permission: str, obj: Any) -> None:
-    """Filling in, submitting and answering are done by the unit's own people only."""
-    if not rules.has_perm(permission, request.user, obj):
-        raise PermissionDenied
 
 
 def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
@@ -117,24 +110,6 @@ def _score(request: AuthedRequest, pk: int) -> Score:
         ),
         pk=pk,
     )
-
-
-def _form_page(request: AuthedRequest, form: Any, **context: Any) -> HttpResponse:
-    return render(request, "emulation/form_page.html", {"form": form, **context})
-
-
-def _confirm(request: AuthedRequest, **context: Any) -> HttpResponse:
-    return render(request, "emulation/confirm.html", {"no_reason": True, **context})
-
-
-def _act(request: AuthedRequest, action: Any, success: str) -> bool:
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # The criteria table -------------------------------------------------------------------------------
@@ -618,16 +593,7 @@ def _evidence(request: AuthedRequest, pk: int) -> Evidence:
 @require_safe
 def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
     evidence = _evidence(request, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(evidence.file, name=evidence.name, content_type=evidence.content_type)
 
 
 @require_http_methods(FORM_METHODS)
