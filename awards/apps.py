@@ -6,3 +6,14 @@ class AwardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "awards"
     verbose_name = _("Awards")
+
+    def ready(self) -> None:
+        from awards import dashboard, demo, home
+        from blocks.dashboard import register_step
+        from emulation import demo as demo_data
+        from emulation.home import register_section
+
+        register_step(9, dashboard.ballot_step)
+        register_step(10, dashboard.dossier_step)
+        register_section(home.my_tasks)
+        demo_data.register(demo.AwardsSeeder)

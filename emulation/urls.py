@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("blocks.urls")),
     path("", include("covenants.urls")),
     path("", include("scoring.urls")),
+    path("", include("awards.urls")),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,25 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background work (e-mail) runs at once, in the test, after the commit it waits for.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _default_award_types(request: pytest.FixtureRequest) -> None:
+    """The award types a migration seeds are data every test of the database may rely on; a
+    transactional test empties the tables after it, so they are put back where missing."""
+    names = set(request.fixturenames)
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from awards.models import AwardType
+
+    if not AwardType.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("awards.migrations.0002_default_award_types").create(apps, None)
 
 
 @pytest.fixture

@@ -365,3 +365,193 @@ def make_published_ranking(world: World) -> Any:
     services.publish_ranking(table, by=world.secretariat)
     table.refresh_from_db()
     return table
+
+
+# Awards: elections and the hand-over ---------------------------------------------------------
+
+
+def make_election(world: World, kind: str = "head", *elected: Unit) -> Any:
+    """A closed online election of next year's head (or deputies, `kind="deputy"`) in which every
+    member unit's leader chose `elected` (unit 3 by default); the ranking is published first when
+    it is not yet."""
+    from awards.services import ballots
+    from scoring.models import Ranking
+
+    if not Ranking.objects.filter(table__block_year=world.block_year).exists():
+        make_published_ranking(world)
+    leaders = make_leaders(world)
+    chosen = list(elected) or [world.units[2]]
+    ballot = ballots.create_ballot(
+        world.block_year, by=world.secretariat, kind=kind, seats=len(chosen)
+    )
+    ballots.open_ballot(ballot, by=world.secretariat)
+    picks = {c.pk: True for c in ballot.candidates.filter(unit__in=chosen)}
+    for leader in leaders:
+        ballots.cast_vote(ballot, by=leader, choices=picks)
+    ballots.close_ballot(ballot, by=world.secretariat)
+    ballot.refresh_from_db()
+    return ballot
+
+
+# Awards: nominations and the dossier --------------------------------------------------------
+
+REPORT_TEXT = {
+    "report_overview": "Đơn vị có 25 cán bộ, công chức; tham mưu cho Tỉnh ủy về công tác văn phòng.",
+    "report_results": "Hoàn thành 100% nhiệm vụ được giao, đúng tiến độ và chất lượng.",
+    "report_measures": "Số hóa toàn bộ hồ sơ lưu trữ; áp dụng chữ ký số trong điều hành.",
+    "report_movements": "Tham gia đầy đủ các phong trào thi đua và hoạt động chung của Khối.",
+    "report_awards": "Năm 2025: Bằng khen của Chủ tịch UBND tỉnh (Quyết định số 125/QĐ-UBND).",
+}
+
+
+def make_award_type(code: str = "block-merit", **extra: object) -> Any:
+    """An award any member unit may be proposed for (no ranking rule), with every attestation:
+    award types are data, and this one lets any persona's unit be nominated."""
+    from awards.models import ATTESTATIONS, AwardType
+
+    defaults: dict[str, object] = {
+        "name_vi": "Giấy khen của Khối thi đua",
+        "name_en": "Block's Certificate of Merit",
+        "level": AwardType.Level.PROVINCIAL,
+        "decided_by": "Trưởng khối",
+        "candidates": AwardType.Candidates.MEMBERS,
+        "attestations": list(ATTESTATIONS),
+        "legal_basis": "Quy chế hoạt động của Khối thi đua",
+        "position": 60,
+    }
+    return AwardType.objects.create(code=code, **{**defaults, **extra})
+
+
+def make_nominations(
+    world: World, award_code: str = "chairman-certificate", units: list[Unit] | None = None
+) -> list[Any]:
+    """A closed nomination ballot for an award in which every member unit's leader agreed to
+    every candidate (the suggested ones, or `units`): the nominations it created. The ranking is
+    published first when it is not yet."""
+    from awards.models import AwardType, Ballot, Nomination
+    from awards.services import ballots
+    from scoring.models import Ranking
+
+    if not Ranking.objects.filter(table__block_year=world.block_year).exists():
+        make_published_ranking(world)
+    leaders = make_leaders(world)
+    award = AwardType.objects.get(code=award_code)
+    ballot = ballots.create_ballot(
+        world.block_year,
+        by=world.secretariat,
+        kind=Ballot.Kind.NOMINATION,
+        award=award,
+        units=units,
+        seats=len(units) if units else None,
+    )
+    ballots.open_ballot(ballot, by=world.secretariat)
+    agree = {c.pk: True for c in ballot.candidates.all()}
+    for leader in leaders:
+        ballots.cast_vote(ballot, by=leader, choices=agree)
+    ballots.close_ballot(ballot, by=world.secretariat)
+    return list(Nomination.objects.filter(ballot=ballot).order_by("unit_name"))
+
+
+def complete_nomination(nomination: Any) -> Any:
+    """The unit's people write every section of the report; its leader approves it and attests
+    everything the award asks for."""
+    from awards.services import dossiers
+
+    role = UnitRole.objects.filter(unit=nomination.unit_id, role=UnitRole.Role.LEADER).first()
+    assert role is not None, "the unit needs a leader (make_leaders)"
+    dossiers.save_report(nomination, by=role.user, **REPORT_TEXT)
+    dossiers.approve_report(nomination, by=role.user)
+    dossiers.attest(
+        nomination, by=role.user, answers=dict.fromkeys(nomination.award_type.attestations, True)
+    )
+    nomination.refresh_from_db()
+    return nomination
+
+
+def make_complete_dossier(world: World) -> list[Any]:
+    """Nominations for the Chairman's certificate (units 1, 2 and 4), each complete, the minutes
+    and the proposal letter issued: a dossier ready to be sent. Its nominations."""
+    from awards import minutes
+    from awards.services import dossiers
+
+    nominations = [complete_nomination(n) for n in make_nominations(world)]
+    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    dossiers.issue_proposal_letter(
+        world.block_year,
+        by=world.secretariat,
+        number="05/TTr-KTĐ",
+        signer_name="Nguyễn Văn An",
+        signer_title="Chánh Văn phòng Tỉnh ủy",
+    )
+    return nominations
+
+
+# Awards: ballots ----------------------------------------------------------------------------
+
+
+def make_ballot(
+    world: World,
+    kind: str = "nomination",
+    award_code: str = "chairman-certificate",
+    *,
+    method: str = "online",
+    opened: bool = True,
+    units: list[Unit] | None = None,
+    seats: int | None = None,
+) -> Any:
+    """A ballot prepared by the secretariat (and opened, for an online one) on the published
+    ranking, which is published first when it is not yet."""
+    from awards.models import AwardType
+    from awards.services import ballots
+    from scoring.models import Ranking
+
+    if not Ranking.objects.filter(table__block_year=world.block_year).exists():
+        make_published_ranking(world)
+    award = AwardType.objects.get(code=award_code) if kind == "nomination" else None
+    ballot = ballots.create_ballot(
+        world.block_year,
+        by=world.secretariat,
+        kind=kind,
+        award=award,
+        units=units,
+        seats=seats,
+        method=method,
+    )
+    if opened and method == "online":
+        ballot = ballots.open_ballot(ballot, by=world.secretariat)
+    return ballot
+
+
+def make_closed_ballot(world: World, **options: Any) -> Any:
+    """An online ballot in which every member unit's leader agreed to (or chose) every candidate,
+    closed and counted by the secretariat."""
+    from awards.services import ballots
+
+    ballot = make_ballot(world, **options)
+    candidates = list(ballot.candidates.all())
+    chosen = candidates[: ballot.seats] if ballot.mode == "choose" else candidates
+    for leader in make_leaders(world):
+        ballots.cast_vote(ballot, by=leader, choices={c.pk: True for c in chosen})
+    ballot = ballots.close_ballot(ballot, by=world.secretariat)
+    ballot.refresh_from_db()
+    return ballot
+
+
+def make_first_place_tie(world: World) -> Any:
+    """A published ranking in which units 1, 2 and 4 tie for first place on full marks, with
+    nothing in the tie-break order to separate them (unit 3 is last): the block settles it by a
+    vote."""
+    from decimal import Decimal
+
+    from scoring import services
+    from scoring.models import Criterion, Score, ScoreSheet
+
+    table = open_assessment(world)
+    for criterion in Criterion.objects.filter(table=table, is_leaf=True):
+        points = criterion.max_points if criterion.kind == "standard" else Decimal(0)
+        Score.objects.filter(criterion=criterion).update(self_points=points)
+    Score.objects.filter(sheet__unit=world.units[2], criterion__code="I.1").update(self_points=15)
+    ScoreSheet.objects.filter(table=table).update(status=ScoreSheet.Status.FINAL)
+    services.publish_ranking(table, by=world.secretariat)
+    table.refresh_from_db()
+    return table

@@ -6,51 +6,32 @@ what a person may see but not change is 403. A URL added without a row here fail
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.awards.matrix import AWARDS_ROWS
 from tests.factories import World
-
-ROLES = ["anonymous", "admin", "staff", "member", "secretariat", "leader", "officer", "outsider"]
-LOGIN = 302  # anonymous: redirected to the sign-in page
-
-
-def everyone(status: int) -> dict[str, int]:
-    return {role: status for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN}
-
-
-def scoped(act: set[str], ok: int = 200) -> dict[str, int]:
-    """Seen by the province's people; done by `act`; the other province's leader gets 404."""
-    return {
-        "anonymous": LOGIN,
-        "outsider": 404,
-        **{
-            role: (ok if role in act else 403)
-            for role in ROLES
-            if role not in {"anonymous", "outsider"}
-        },
-    }
-
-
-def allowed(act: set[str], ok: int = 200) -> dict[str, int]:
-    """Not tied to an object: `act` may, everyone else signed in gets 403."""
-    return {"anonymous": LOGIN, **{r: (ok if r in act else 403) for r in ROLES if r != "anonymous"}}
-
-
-SEE = {"admin", "staff", "member", "secretariat", "leader", "officer"}
-MANAGE = {"admin", "staff"}
-RUN = {"admin", "staff", "secretariat"}
-FORM_ERRORS = 200  # an empty POST re-renders the form with its errors and saves nothing
-
-Args = Callable[[World], list[Any]]
-no_args: Args = lambda w: []  # noqa: E731
-block: Args = lambda w: [w.block.pk]  # noqa: E731
-year: Args = lambda w: [w.block_year.pk]  # noqa: E731
-unit: Args = lambda w: [w.units[2].pk]  # noqa: E731
-activity: Args = lambda w: [w.activity.pk]  # noqa: E731
+from tests.matrix import (
+    FORM_ERRORS,
+    MANAGE,
+    OWN_UNIT,
+    ROLES,
+    RUN,
+    SEE,
+    UNIT_PEOPLE,
+    Args,
+    activity,
+    allowed,
+    block,
+    everyone,
+    no_args,
+    only,
+    scoped,
+    unit,
+    year,
+)
 
 
 def membership(w: World) -> list[Any]:
@@ -78,8 +59,8 @@ def covenant_in_force(w: World) -> list[Any]:
     from tests.factories import make_covenant, make_leaders
 
     document = make_covenant(w, status="signing")
-    for unit, leader in zip(w.units, make_leaders(w), strict=True):
-        services.sign_covenant(document, unit, by=leader, password="demo12345")
+    for member, leader in zip(w.units, make_leaders(w), strict=True):
+        services.sign_covenant(document, member, by=leader, password="demo12345")
     return [document.pk]
 
 
@@ -117,18 +98,6 @@ def paper_signature(w: World) -> list[Any]:
 
 def own_registration(w: World) -> list[Any]:
     return [w.block_year.pk, w.units[2].pk]
-
-
-UNIT_PEOPLE = {"secretariat", "leader", "officer"}
-OWN_UNIT = {"leader", "officer"}
-
-
-def only(roles: set[str], ok: int, others: int) -> dict[str, int]:
-    """`roles` get `ok`; everyone else signed in gets `others` (anonymous goes to sign in)."""
-    return {
-        "anonymous": LOGIN,
-        **{r: (ok if r in roles else others) for r in ROLES if r != "anonymous"},
-    }
 
 
 def issued_document(w: World) -> list[Any]:
@@ -324,6 +293,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "scoring:ranking_export": (published_year, scoped(SEE), everyone(405)),
     "scoring:ranking_explain": (published_year, scoped(SEE), everyone(405)),
     "scoring:ranking_unit": (published_unit, scoped(SEE), everyone(405)),
+    **AWARDS_ROWS,
 }
 
 # Django's own admin guards every one of its pages with `is_staff`; it is tested as a whole below.

@@ -48,8 +48,8 @@ PAGES: dict[str, tuple[str, Callable[[World, Document], list[Any]], int]] = {
     "covenants:signing_progress": ("secretariat", lambda w, d: [d.pk], 8),
     "covenants:registration_list": ("leader", lambda w, d: [w.block_year.pk], 6),
     "covenants:covenant_sign": ("leader", lambda w, d: [d.pk], 10),
-    "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 16),
-    "home": ("leader", lambda w, d: [], 13),
+    "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 17),
+    "home": ("leader", lambda w, d: [], 15),
 }
 
 

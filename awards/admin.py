@@ -1,0 +1,162 @@
+"""The admin edits award types (configuration) and shows the rest read-only: every change of a
+ballot, nomination, dossier or hand-over goes through `awards.services`.
+
+Cast ballots, their choices and the voter roll are deliberately not registered: what a unit chose
+is never shown anywhere, and the admin keeps a history of the objects it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from awards.models import (
+    ATTESTATIONS,
+    AwardType,
+    Ballot,
+    BallotCandidate,
+    Dossier,
+    Handover,
+    Nomination,
+)
+
+
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AwardTypeForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = AwardType
+        fields = [
+            "code",
+            "name_vi",
+            "name_en",
+            "level",
+            "decided_by",
+            "position",
+            "candidates",
+            "max_rank",
+            "min_band",
+            "max_per_block",
+            "cap_percent",
+            "prerequisite",
+            "attestations",
+            "quorum_numerator",
+            "quorum_denominator",
+            "approval_numerator",
+            "approval_denominator",
+            "approval_base",
+            "approval_strict",
+            "legal_basis",
+            "is_active",
+        ]
+
+    def clean_attestations(self) -> list[str]:
+        codes = self.cleaned_data.get("attestations") or []
+        if not isinstance(codes, list) or any(code not in ATTESTATIONS for code in codes):
+            raise forms.ValidationError(
+                _("Give a list of these codes: %(codes)s.") % {"codes": ", ".join(ATTESTATIONS)}
+            )
+        return codes
+
+
+@admin.register(AwardType)
+class AwardTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = AwardTypeForm
+    list_display = ["name_vi", "code", "level", "candidates", "max_per_block", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["name_vi", "name_en", "code"]
+    ordering = ["position", "code"]
+    fieldsets = [
+        (None, {"fields": ["code", "name_vi", "name_en", "level", "decided_by", "position"]}),
+        (
+            _("Who may be proposed"),
+            {
+                "fields": [
+                    "candidates",
+                    "max_rank",
+                    "min_band",
+                    "max_per_block",
+                    "cap_percent",
+                    "prerequisite",
+                    "attestations",
+                ]
+            },
+        ),
+        (
+            _("Ballot"),
+            {
+                "fields": [
+                    ("quorum_numerator", "quorum_denominator"),
+                    ("approval_numerator", "approval_denominator"),
+                    "approval_base",
+                    "approval_strict",
+                ]
+            },
+        ),
+        (_("Legal basis and use"), {"fields": ["legal_basis", "is_active"]}),
+    ]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Ballots and nominations keep pointing at their award: retire one with "in use" instead.
+        return False
+
+
+class CandidateInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = BallotCandidate
+    fields = readonly_fields = (
+        "unit_name",
+        "rank",
+        "total",
+        "band",
+        "approvals",
+        "disapprovals",
+        "elected",
+        "outcome",
+    )
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnly):
+    list_display = ["title", "block_year", "kind", "method", "status", "closes_on", "cast"]
+    list_filter = ["status", "kind", "method"]
+    list_select_related = ["block_year__block", "award_type"]
+    search_fields = ["block_year__block__name", "award_type__name_vi"]
+    exclude = ["minutes_scan"]
+    inlines = [CandidateInline]
+
+
+@admin.register(Nomination)
+class NominationAdmin(ReadOnly):
+    list_display = ["unit_name", "award_type", "block_year", "status", "report_approved_at"]
+    list_filter = ["status", "award_type"]
+    list_select_related = ["block_year__block", "award_type"]
+    search_fields = ["unit_name", "block_year__block__name"]
+
+
+@admin.register(Dossier)
+class DossierAdmin(ReadOnly):
+    list_display = ["block_year", "status", "letter_number", "submitted_at", "manifest_sha256"]
+    list_filter = ["status"]
+    list_select_related = ["block_year__block"]
+
+
+@admin.register(Handover)
+class HandoverAdmin(ReadOnly):
+    list_display = ["from_year", "to_year", "head", "status", "handover_on", "confirmed_at"]
+    list_filter = ["status"]
+    list_select_related = ["from_year__block", "to_year__block", "head"]

@@ -1,0 +1,287 @@
+"""The dossier's issued documents: each nominee's achievement report and the block's proposal
+letter (tờ trình), in the official format and in Vietnamese whoever issues them.
+
+Both are rendered once and stored as issued documents (`emulation.issued`), with their
+verification code and QR code printed on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone, translation
+
+from awards.models import BallotCandidate, Dossier, Nomination
+from blocks.models import Membership, UnitRole
+from covenants.models import Document
+from emulation.issued import issue_document
+from emulation.models import IssuedDocument, User
+from scoring.models import Ranking, RankingRow
+
+PROPOSAL = "proposal"  # the kinds the kernel names (emulation.models.KIND_LABELS)
+REPORT = "report"
+LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022"
+DECREE = (
+    "Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều của"
+    " Luật Thi đua, khen thưởng"
+)
+
+# The sections of the decree's form of an achievement report for a collective.
+REPORT_SECTIONS = [
+    ("I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", [("", "report_overview")]),
+    (
+        "II. THÀNH TÍCH ĐẠT ĐƯỢC",
+        [
+            ("1. Kết quả thực hiện nhiệm vụ chính trị được giao", "report_results"),
+            ("2. Các giải pháp, sáng kiến, đổi mới đã thực hiện", "report_measures"),
+            (
+                "3. Việc thực hiện các phong trào thi đua; công tác xây dựng Đảng và đoàn thể",
+                "report_movements",
+            ),
+        ],
+    ),
+    ("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", [("", "report_awards")]),
+]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def sections_sha256(nomination: Nomination) -> str:
+    """The SHA-256 of the report's text as approved (its sections, in canonical JSON)."""
+    text = {name: getattr(nomination, name) for name in Nomination.REPORT_FIELDS}
+    canonical = json.dumps(text, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def report_context(nomination: Nomination) -> dict[str, Any]:
+    block_year = nomination.block_year
+    approver = nomination.report_approved_by
+    role = (
+        UnitRole.objects.filter(
+            user=approver, unit=nomination.unit_id, role=UnitRole.Role.LEADER
+        ).first()
+        if approver is not None
+        else None
+    )
+    approved_at = nomination.report_approved_at or timezone.now()
+    return {
+        "parent_body": block_year.block.name,
+        "issuer_name": nomination.unit_name,
+        "place": block_year.block.authority.place,
+        "date": timezone.localdate(approved_at),
+        "title": f"BÁO CÁO THÀNH TÍCH ĐỀ NGHỊ TẶNG {nomination.award_type.name_vi.upper()}",
+        "summary": f"của {nomination.unit_name}",
+        "nomination": nomination,
+        "year": block_year.year,
+        "sections": [
+            (
+                heading,
+                [(sub, _paragraphs(getattr(nomination, name))) for sub, name in parts],
+            )
+            for heading, parts in REPORT_SECTIONS
+        ],
+        "signature": {
+            "capacity": "",
+            "position": (role.title if role and role.title else "THỦ TRƯỞNG ĐƠN VỊ"),
+            "note": "(Đã phê duyệt trên hệ thống)",
+            "name": approver.get_full_name() if approver is not None else "",
+        },
+        "recipients": [],
+    }
+
+
+def issue_achievement_report(nomination: Nomination, *, by: User) -> IssuedDocument:
+    """Render and store the approved achievement report of one nominee."""
+    with translation.override("vi"):
+        context = report_context(nomination)
+        return issue_document(
+            kind=REPORT,
+            title=(
+                f"Báo cáo thành tích năm {nomination.block_year.year} của"
+                f" {nomination.unit_name} ({nomination.award_type.name_vi})"
+            ),
+            issuer_name=nomination.unit_name,
+            template_name="awards/achievement_report_pdf.html",
+            context=context,
+            by=by,
+            subject=nomination,
+            metadata={
+                "nomination": nomination.pk,
+                "unit": nomination.unit_name,
+                "award": nomination.award_type.code,
+                "version_sha256": sections_sha256(nomination),
+            },
+        )
+
+
+# The proposal letter --------------------------------------------------------------------------
+
+
+def _votes(nominations: list[Nomination]) -> dict[tuple[int, int], BallotCandidate]:
+    ballots = {n.ballot_id for n in nominations if n.ballot_id}
+    candidates = BallotCandidate.objects.filter(ballot__in=ballots).select_related("ballot")
+    return {(c.ballot_id, c.unit_id): c for c in candidates}
+
+
+def _number(value: Any) -> str:
+    """Points written the Vietnamese way: 97,5 (no trailing zeros)."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    return text.replace(".", ",")
+
+
+def nominee_rows(nominations: list[Nomination]) -> list[dict[str, Any]]:
+    """The nominees grouped by award, each with its place in the ranking and its votes."""
+    votes = _votes(nominations)
+    block_years = {n.block_year_id for n in nominations}
+    ranking = {
+        row.unit_id: row
+        for row in RankingRow.objects.filter(ranking__table__block_year__in=block_years)
+    }
+    groups: list[dict[str, Any]] = []
+    for nomination in nominations:
+        if not groups or groups[-1]["award"].pk != nomination.award_type_id:
+            groups.append({"award": nomination.award_type, "rows": []})
+        candidate = votes.get((nomination.ballot_id or 0, nomination.unit_id))
+        row = ranking.get(nomination.unit_id)
+        rank = candidate.rank if candidate and candidate.rank else (row.rank if row else None)
+        total = (
+            candidate.total
+            if candidate and candidate.total is not None
+            else (row.total if row else None)
+        )
+        band = candidate.band if candidate and candidate.band else (row.band if row else "")
+        cast = candidate.ballot.cast if candidate else None
+        groups[-1]["rows"].append(
+            {
+                "unit": nomination.unit_name,
+                "rank": rank or "",
+                "total": _number(total),
+                "band": band,
+                "votes": f"{candidate.approvals}/{cast}"
+                if candidate and candidate.approvals is not None and cast
+                else "",
+            }
+        )
+    for group in groups:
+        group["rows"].sort(key=lambda row: (row["rank"] or 999, row["unit"]))
+    return groups
+
+
+def _head(dossier: Dossier) -> Membership | None:
+    return (
+        dossier.block_year.memberships.filter(role=Membership.Role.HEAD, left_on__isnull=True)
+        .select_related("unit")
+        .first()
+    )
+
+
+def letter_context(
+    dossier: Dossier,
+    nominations: list[Nomination],
+    *,
+    number: str,
+    signer_name: str,
+    signer_title: str,
+) -> dict[str, Any]:
+    block_year = dossier.block_year
+    block = block_year.block
+    authority = block.authority
+    head = _head(dossier)
+    rules = (
+        Document.objects.filter(
+            block_year=block_year,
+            kind=Document.Kind.RULES,
+            status__in=[Document.Status.ADOPTED, Document.Status.IN_FORCE],
+        )
+        .order_by("-pk")
+        .first()
+    )
+    published = Ranking.objects.filter(table__block_year=block_year).first()
+    minutes = dossier.minutes
+    basis = [LAW, DECREE]
+    basis.append(
+        f"{rules.title} của {block.name}" if rules else f"Quy chế hoạt động của {block.name}"
+    )
+    if published is not None:
+        day = timezone.localdate(published.published_at).strftime("%d/%m/%Y")
+        basis.append(
+            f"kết quả chấm điểm, xếp hạng thi đua năm {block_year.year} của {block.name}"
+            f" (công bố ngày {day})"
+        )
+    if minutes is not None:
+        basis.append(f"{minutes.title} (mã xác thực {minutes.display_code})")
+    return {
+        "parent_body": block.name,
+        "issuer_name": head.unit.name if head else block.name,
+        "number": number,
+        "place": authority.place,
+        "date": timezone.localdate(),
+        "title": "TỜ TRÌNH",
+        "summary": f"Về việc đề nghị khen thưởng năm {block_year.year}",
+        "addressee": authority.name,
+        "block_name": block.name,
+        "year": block_year.year,
+        "basis": basis,
+        "groups": nominee_rows(nominations),
+        "count": len(nominations),
+        "minutes": minutes,
+        "signature": {
+            "capacity": f"TM. {block.name}",
+            "position": signer_title or "TRƯỞNG KHỐI",
+            "note": "",
+            "name": signer_name,
+        },
+        "recipients": [
+            "Như trên",
+            "Các đơn vị thành viên Khối",
+            f"Lưu: {head.unit.short_name or head.unit.name}" if head else "Lưu: Khối",
+        ],
+    }
+
+
+def issue_proposal_letter(
+    dossier: Dossier,
+    nominations: Iterable[Nomination],
+    *,
+    by: User,
+    number: str,
+    signer_name: str,
+    signer_title: str,
+    key: list[list[Any]],
+) -> IssuedDocument:
+    """Render and store the proposal letter; `key` (the nominations it lists) goes into its
+    metadata, so that the dossier can tell when the letter no longer matches."""
+    nominations = list(nominations)
+    block_year = dossier.block_year
+    with translation.override("vi"):
+        context = letter_context(
+            dossier,
+            nominations,
+            number=number,
+            signer_name=signer_name,
+            signer_title=signer_title,
+        )
+        return issue_document(
+            kind=PROPOSAL,
+            title=f"Tờ trình số {number} về việc đề nghị khen thưởng năm {block_year.year}",
+            issuer_name=block_year.block.name,
+            template_name="awards/proposal_letter_pdf.html",
+            context=context,
+            by=by,
+            subject=block_year,
+            metadata={
+                "number": number,
+                "nominations": key,
+                "nominees": [
+                    {"unit": n.unit_name, "award": n.award_type.name_vi} for n in nominations
+                ],
+                "minutes_code": dossier.minutes.code if dossier.minutes else "",
+            },
+        )

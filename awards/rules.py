@@ -1,0 +1,75 @@
+"""Who may act on ballots, nominations, dossiers and the hand-over.
+
+Seeing is decided by `BlockYear.objects.for_user` (404 outside it); these predicates decide acting
+(403 when someone can see but not act). Voting, attesting and approving the achievement report
+are done for a unit by its own leader only: no higher role does them.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from awards.models import Ballot, Nomination
+from blocks.models import BlockYear, UnitRole
+from blocks.rules import is_council_staff_of, is_secretariat_of, manages_block_year
+from emulation.models import User
+
+
+@rules.predicate
+def runs_awards_of(user: User, block_year: BlockYear) -> bool:
+    """The secretariat runs the year's ballots and dossier; council staff may step in."""
+    return bool(is_secretariat_of(user, block_year) or manages_block_year(user, block_year))
+
+
+@rules.predicate
+def votes_in(user: User, ballot: Ballot) -> bool:
+    """The leader of a current member unit of the ballot's block year."""
+    if not user.is_authenticated:
+        return False
+    members = ballot.block_year.memberships.filter(left_on__isnull=True).values("unit")
+    return UnitRole.objects.filter(user=user, role=UnitRole.Role.LEADER, unit__in=members).exists()
+
+
+def _works_in(user: User, nomination: Nomination, role: str | None = None) -> bool:
+    if not user.is_authenticated:
+        return False
+    roles = UnitRole.objects.filter(user=user, unit=nomination.unit_id)
+    return (roles.filter(role=role) if role else roles).exists()
+
+
+@rules.predicate
+def writes_report(user: User, nomination: Nomination) -> bool:
+    return _works_in(user, nomination)
+
+
+@rules.predicate
+def leads_nominee(user: User, nomination: Nomination) -> bool:
+    return _works_in(user, nomination, UnitRole.Role.LEADER)
+
+
+@rules.predicate
+def runs_dossier_of(user: User, nomination: Nomination) -> bool:
+    return bool(runs_awards_of(user, nomination.block_year))
+
+
+@rules.predicate
+def council_staff_for(user: User, block_year: BlockYear) -> bool:
+    return bool(is_council_staff_of(user, block_year.block.authority))
+
+
+@rules.predicate
+def council_staff_of_nomination(user: User, nomination: Nomination) -> bool:
+    return bool(is_council_staff_of(user, nomination.block_year.block.authority))
+
+
+is_admin = rules.is_superuser
+
+rules.add_perm("awards.run_ballots", is_admin | runs_awards_of)
+rules.add_perm("awards.vote", votes_in)
+rules.add_perm("awards.write_report", writes_report)
+rules.add_perm("awards.approve_report", leads_nominee)
+rules.add_perm("awards.attest", leads_nominee)
+rules.add_perm("awards.run_dossier", is_admin | runs_awards_of)
+rules.add_perm("awards.manage_nomination", is_admin | runs_dossier_of)
+rules.add_perm("awards.return_nomination", is_admin | council_staff_of_nomination)
+rules.add_perm("awards.confirm_handover", is_admin | council_staff_for)

@@ -1,0 +1,658 @@
+"""Secret ballots of a block year: create with candidates, open, vote, close and count, or
+record the counts of a ballot held on paper.
+
+Secrecy (DESIGN §6): a vote writes the voter roll (`BallotVoter`: this unit voted) and, apart
+from it, an anonymous `CastBallot` with its `CastChoice`s under random keys. Nothing written —
+rows, audit events, e-mails — carries both the voter and the choice. The receipt code is returned
+once and stored only as a hash on the cast ballot. After every vote (and again on closing) the
+cast ballots of the box are rewritten in random order under new random keys, so that neither
+their keys, their physical order nor the transaction that wrote them follow the order of voting.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import random
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards import eligibility
+from awards.models import (
+    AwardType,
+    Ballot,
+    BallotCandidate,
+    BallotReminder,
+    BallotVoter,
+    CastBallot,
+    CastChoice,
+)
+from blocks.models import BlockYear, Membership, Unit, UnitRole
+from emulation import audit, mail
+from emulation.errors import DomainError
+from emulation.models import User
+from emulation.uploads import validate_upload
+from scoring.models import Ranking, RankingRow
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
+RECEIPT_LENGTH = 12
+
+K = Ballot.Kind
+
+
+# Candidates ---------------------------------------------------------------------------------------
+
+
+def published_ranking(block_year: BlockYear) -> Ranking | None:
+    return Ranking.objects.filter(table__block_year=block_year).first()
+
+
+def _rows(block_year: BlockYear) -> dict[int, RankingRow]:
+    return {
+        row.unit_id: row
+        for row in RankingRow.objects.filter(ranking__table__block_year=block_year).order_by(
+            "rank", "unit_name"
+        )
+    }
+
+
+def _members(block_year: BlockYear) -> QuerySet[Membership]:
+    return (
+        block_year.memberships.filter(left_on__isnull=True)
+        .select_related("unit")
+        .order_by("position", "pk")
+    )
+
+
+def suggested_candidates(
+    block_year: BlockYear, kind: str, award: AwardType | None = None
+) -> list[Unit]:
+    """Who the rules put on a ballot of this kind: from the published ranking and the award."""
+    rows = _rows(block_year)
+    members = [m.unit for m in _members(block_year)]
+    if kind == K.ACCLAIM:
+        return [u for u in members if eligibility.is_leading(block_year, u, rows.get(u.pk))]
+    if kind == K.TIE:
+        tied = [r for r in rows.values() if r.rank == 1 and r.tie == RankingRow.Tie.VOTE]
+        ids = {r.unit_id for r in tied}
+        return [u for u in members if u.pk in ids]
+    if kind == K.NOMINATION:
+        assert award is not None
+        found = [
+            u
+            for u in members
+            if eligibility.passes(eligibility.check(award, block_year, u, ranking_only=True))
+        ]
+        return sorted(found, key=lambda u: (rows[u.pk].rank if u.pk in rows else 999, u.name))
+    return members  # head and deputies: any member unit
+
+
+def _defaults(kind: str, award: AwardType | None, candidates: int) -> dict[str, Any]:
+    if kind == K.NOMINATION:
+        assert award is not None
+        return {
+            "mode": Ballot.Mode.APPROVE,
+            "seats": award.max_per_block or max(candidates, 1),
+            "quorum_numerator": award.quorum_numerator,
+            "quorum_denominator": award.quorum_denominator,
+            "approval_numerator": award.approval_numerator,
+            "approval_denominator": award.approval_denominator,
+            "approval_base": award.approval_base,
+            "approval_strict": award.approval_strict,
+        }
+    mode = Ballot.Mode.APPROVE if kind == K.ACCLAIM else Ballot.Mode.CHOOSE
+    return {"mode": mode, "seats": 1}
+
+
+@transaction.atomic
+def create_ballot(
+    block_year: BlockYear,
+    *,
+    by: User,
+    kind: str,
+    award: AwardType | None = None,
+    units: Iterable[Unit] | None = None,
+    seats: int | None = None,
+    method: str = Ballot.Method.ONLINE,
+    closes_on: datetime.date | None = None,
+) -> Ballot:
+    """A ballot in preparation, with its candidates (the suggested ones unless `units` are given,
+    which must be member units). Only once the ranking is published; one ballot of a kind (and
+    award) at a time, and none once one has succeeded."""
+    BlockYear.objects.select_for_update().get(pk=block_year.pk)  # one creation at a time
+    if kind not in K.values:
+        raise DomainError(_("Choose what the ballot is for."), field="kind")
+    if kind == K.NOMINATION and award is None:
+        raise DomainError(_("Choose the award the units are proposed for."), field="award")
+    if kind != K.NOMINATION:
+        award = None
+    if published_ranking(block_year) is None:
+        raise DomainError(_("Ballots are held once the year's ranking is published."))
+    earlier = Ballot.objects.filter(block_year=block_year, kind=kind, award_type=award)
+    if earlier.exclude(status=Ballot.Status.CLOSED).exists():
+        raise DomainError(_("A ballot for this is already being prepared or open."))
+    if BallotCandidate.objects.filter(ballot__in=earlier, elected=True).exists():
+        raise DomainError(_("An earlier ballot for this has already decided it."))
+    if method not in Ballot.Method.values:
+        raise DomainError(_("Choose how the ballot is held."), field="method")
+
+    if closes_on is not None and closes_on < timezone.localdate():
+        raise DomainError(_("The closing date cannot be in the past."), field="closes_on")
+
+    member_units = {m.unit_id: m.unit for m in _members(block_year)}
+    chosen = list(units) if units is not None else suggested_candidates(block_year, kind, award)
+    outsiders = [u for u in chosen if u.pk not in member_units]
+    if outsiders:
+        raise DomainError(
+            _("Only member units can be candidates: %(units)s.")
+            % {"units": ", ".join(u.name for u in outsiders)},
+            field="units",
+        )
+    if not chosen:
+        raise DomainError(_no_candidates(block_year, kind), field="units")
+    _check_candidates(block_year, kind, award, chosen)
+    settings = _defaults(kind, award, len(chosen))
+    if seats is not None:
+        if seats < 1:
+            raise DomainError(_("There must be at least one place."), field="seats")
+        settings["seats"] = seats
+    if kind == K.TIE and len(chosen) < 2:
+        raise DomainError(_("A tie needs at least two candidates."), field="units")
+    ballot = Ballot.objects.create(
+        block_year=block_year,
+        kind=kind,
+        award_type=award,
+        method=method,
+        closes_on=closes_on or block_year.ballot_deadline,
+        created_by=by,
+        **settings,
+    )
+    rows = _rows(block_year)
+    order = sorted(chosen, key=lambda u: (rows[u.pk].rank if u.pk in rows else 999, u.name))
+    BallotCandidate.objects.bulk_create(
+        BallotCandidate(
+            ballot=ballot,
+            unit=unit,
+            unit_name=rows[unit.pk].unit_name if unit.pk in rows else unit.name,
+            position=index,
+            rank=rows[unit.pk].rank if unit.pk in rows else None,
+            total=rows[unit.pk].total if unit.pk in rows else None,
+            band=rows[unit.pk].band if unit.pk in rows else "",
+        )
+        for index, unit in enumerate(order)
+    )
+    audit.record(
+        "awards.ballot.created",
+        actor=by,
+        obj=ballot,
+        after={
+            "kind": kind,
+            "award": award.code if award else "",
+            "candidates": [u.name for u in order],
+            "method": method,
+            "seats": ballot.seats,
+        },
+    )
+    return ballot
+
+
+def _no_candidates(block_year: BlockYear, kind: str) -> str:
+    first = [r for r in _rows(block_year).values() if r.rank == 1]
+    tied = len(first) > 1 and any(r.tie == RankingRow.Tie.VOTE for r in first)
+    if kind == K.ACCLAIM and tied:
+        return _("Units are tied for first place: settle the tie by a ballot first.")
+    if kind == K.TIE:
+        return _("There is no tie for first place to settle.")
+    return _("No unit qualifies as a candidate under the rules; see the eligibility check.")
+
+
+def _check_candidates(
+    block_year: BlockYear, kind: str, award: AwardType | None, chosen: list[Unit]
+) -> None:
+    """The rules decide who may stand: the leading unit is acclaimed, only units tied for first
+    place settle a tie, and nominees meet the award's ranking rules."""
+    rows = _rows(block_year)
+    refused: list[str] = []
+    for unit in chosen:
+        row = rows.get(unit.pk)
+        if kind == K.ACCLAIM and not eligibility.is_leading(block_year, unit, row):
+            refused.append(_("%(unit)s is not the leading unit") % {"unit": unit.name})
+        elif kind == K.TIE and not (
+            row is not None and row.rank == 1 and row.tie == RankingRow.Tie.VOTE
+        ):
+            refused.append(_("%(unit)s is not tied for first place") % {"unit": unit.name})
+        elif kind == K.NOMINATION and award is not None:
+            failed = eligibility.failures(
+                eligibility.check(award, block_year, unit, ranking_only=True)
+            )
+            if failed:
+                refused.append(f"{unit.name}: {failed[0].rule} {failed[0].data}")
+    if refused:
+        raise DomainError(
+            _("Not a candidate under the rules: %(units)s.") % {"units": "; ".join(refused)},
+            field="units",
+        )
+
+
+def quorum_count(ballot: Ballot, members: int) -> int:
+    """The fewest ballots cast that make the quorum (2/3 of 9 member units is 6)."""
+    numerator, denominator = ballot.quorum_numerator, ballot.quorum_denominator or 1
+    return -(-members * numerator // denominator)
+
+
+def _locked(ballot: Ballot) -> Ballot:
+    return (
+        Ballot.objects.select_for_update(of=("self",))
+        .select_related("block_year__block__authority", "award_type")
+        .get(pk=ballot.pk)
+    )
+
+
+def _leaders(block_year: BlockYear) -> QuerySet[User]:
+    units = block_year.memberships.filter(left_on__isnull=True).values("unit")
+    return User.objects.filter(
+        is_active=True, unit_roles__unit__in=units, unit_roles__role=UnitRole.Role.LEADER
+    ).distinct()
+
+
+def _people(block_year: BlockYear) -> QuerySet[User]:
+    units = block_year.memberships.filter(left_on__isnull=True).values("unit")
+    return User.objects.filter(is_active=True, unit_roles__unit__in=units).distinct()
+
+
+def _mail_context(ballot: Ballot) -> dict[str, Any]:
+    return {
+        "ballot": ballot.title,
+        "block": ballot.block_year.block.name,
+        "year": ballot.block_year.year,
+        "closes_on": ballot.closes_on.strftime("%d/%m/%Y") if ballot.closes_on else "",
+        "path": reverse("awards:ballot_detail", args=[ballot.pk]),
+    }
+
+
+@transaction.atomic
+def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = None) -> Ballot:
+    """Open an online ballot: the member units at this moment are the ones entitled to vote."""
+    ballot = _locked(ballot)
+    if ballot.method != Ballot.Method.ONLINE:
+        raise DomainError(_("A ballot held on paper is recorded from its counts, not opened."))
+    if not ballot.can_move_to(Ballot.Status.OPEN):
+        raise DomainError(_("This ballot is not being prepared: it cannot be opened."))
+    if closes_on is not None:
+        ballot.closes_on = closes_on
+    if ballot.closes_on is not None and ballot.closes_on < timezone.localdate():
+        raise DomainError(
+            _("The closing date has passed: give a new one, today or later."), field="closes_on"
+        )
+    before = audit.snapshot(ballot, ["status", "closes_on"])
+    ballot.status = Ballot.Status.OPEN
+    ballot.opened_at, ballot.opened_by = timezone.now(), by
+    ballot.members = _members(ballot.block_year).count()
+    ballot.save(update_fields=["status", "opened_at", "opened_by", "members", "closes_on"])
+    audit.record(
+        "awards.ballot.opened",
+        actor=by,
+        obj=ballot,
+        before=before,
+        after=audit.snapshot(ballot, ["status", "closes_on", "members"]),
+    )
+    mail.send_templated_mail(
+        template="ballot_opened",
+        recipients=_leaders(ballot.block_year),
+        context=_mail_context(ballot),
+    )
+    return ballot
+
+
+# Voting -------------------------------------------------------------------------------------------
+
+
+def new_receipt() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+
+
+def receipt_hash(ballot: Ballot, receipt: str) -> str:
+    normalised = "".join(ch for ch in receipt.upper() if ch.isalnum())
+    return hashlib.sha256(f"{ballot.pk}:{normalised}".encode()).hexdigest()
+
+
+def voting_unit(ballot: Ballot, user: User) -> Unit | None:
+    """The member unit this person casts the ballot for: one they lead (the first, by name)."""
+    members = ballot.block_year.memberships.filter(left_on__isnull=True).values("unit")
+    role = (
+        UnitRole.objects.filter(user=user, role=UnitRole.Role.LEADER, unit__in=members)
+        .select_related("unit")
+        .order_by("unit__name")
+        .first()
+    )
+    return role.unit if role else None
+
+
+def _check_choices(ballot: Ballot, choices: Mapping[int, bool]) -> dict[int, bool]:
+    candidates = set(ballot.candidates.values_list("pk", flat=True))
+    unknown = set(choices) - candidates
+    if unknown:
+        raise DomainError(_("The ballot names a candidate who is not on it."))
+    if ballot.mode == Ballot.Mode.APPROVE:
+        missing = candidates - set(choices)
+        if missing:
+            raise DomainError(_("Say whether you agree or disagree for every candidate."))
+        return {pk: bool(value) for pk, value in choices.items()}
+    chosen = {pk: True for pk, value in choices.items() if value}
+    if len(chosen) > ballot.seats:
+        raise DomainError(
+            _("Choose at most %(n)d candidate(s).") % {"n": ballot.seats}, field="choices"
+        )
+    return chosen
+
+
+def cast_vote(ballot: Ballot, *, by: User, choices: Mapping[int, bool]) -> str:
+    """Cast the unit's ballot and return its receipt code (shown once, never stored as such)."""
+    receipt = new_receipt()
+    try:
+        with transaction.atomic():
+            _cast(ballot, by=by, choices=choices, receipt=receipt)
+    except IntegrityError as error:  # the voter roll's constraint: a simultaneous second click
+        raise DomainError(_("Your unit has already voted in this ballot.")) from error
+    return receipt
+
+
+def _cast(ballot: Ballot, *, by: User, choices: Mapping[int, bool], receipt: str) -> None:
+    ballot = _locked(ballot)
+    if ballot.status != Ballot.Status.OPEN:
+        raise DomainError(_("This ballot is not open for voting."))
+    if ballot.closes_on is not None and timezone.localdate() > ballot.closes_on:
+        raise DomainError(
+            _("Voting closed on %(day)s.") % {"day": ballot.closes_on.strftime("%d/%m/%Y")}
+        )
+    unit = voting_unit(ballot, by)
+    if unit is None:
+        raise DomainError(_("Only the leader of a member unit casts its ballot."))
+    if BallotVoter.objects.filter(ballot=ballot, unit=unit).exists():
+        raise DomainError(_("Your unit has already voted in this ballot."))
+    clean = _check_choices(ballot, choices)
+    BallotVoter.objects.create(ballot=ballot, unit=unit, voted_by=by, voted_at=timezone.now())
+    cast = CastBallot.objects.create(ballot=ballot, receipt_sha256=receipt_hash(ballot, receipt))
+    CastChoice.objects.bulk_create(
+        CastChoice(cast_ballot=cast, candidate_id=pk, approve=value)
+        for pk, value in sorted(clean.items())
+    )
+    _reshuffle(ballot)  # the box is shaken after every vote
+    # That the unit voted, never what it chose.
+    audit.record("awards.ballot.voted", actor=by, obj=ballot, after={"unit": unit.name})
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    found: bool
+    counted: bool
+
+
+def check_receipt(ballot: Ballot, receipt: str) -> ReceiptCheck:
+    """Whether a ballot with this receipt is in the box, and (once closed) in the count."""
+    found = CastBallot.objects.filter(
+        ballot=ballot, receipt_sha256=receipt_hash(ballot, receipt)
+    ).exists()
+    return ReceiptCheck(found=found, counted=found and ballot.is_closed)
+
+
+def has_voted(ballot: Ballot, unit: Unit | None) -> bool:
+    return unit is not None and BallotVoter.objects.filter(ballot=ballot, unit=unit).exists()
+
+
+# Counting -----------------------------------------------------------------------------------------
+
+
+def decide(
+    ballot: Ballot, counts: Mapping[int, tuple[int, int]], cast: int
+) -> dict[int, tuple[bool, str]]:
+    """Who succeeds, from the counts {candidate: (agree, disagree)}: the quorum first, then the
+    approval share, then the places (a tie at the last place decides nothing for those tied).
+    Returns {candidate: (succeeded, `BallotCandidate.Outcome`)}."""
+    outcome = BallotCandidate.Outcome
+    members = ballot.members or 0
+    if not ballot.quorum_met(cast, members):
+        return {pk: (False, outcome.NO_QUORUM) for pk in counts}
+    passing = {pk for pk, (agree, _d) in counts.items() if ballot.approved(agree, cast, members)}
+    ordered = sorted(passing, key=lambda pk: -counts[pk][0])
+    winners = set(ordered[: ballot.seats])
+    if len(ordered) > ballot.seats:
+        cutoff = counts[ordered[ballot.seats - 1]][0]
+        tied = {pk for pk in ordered if counts[pk][0] == cutoff}
+        if len(tied & winners) < len(tied):
+            winners -= tied
+    return {
+        pk: (
+            pk in winners,
+            outcome.SUCCEEDED
+            if pk in winners
+            else (outcome.OUTSIDE if pk in passing else outcome.SHORT),
+        )
+        for pk in counts
+    }
+
+
+def _tally(ballot: Ballot) -> dict[int, tuple[int, int]]:
+    rows = ballot.candidates.annotate(
+        agree=Count("choices", filter=Q(choices__approve=True)),
+        disagree=Count("choices", filter=Q(choices__approve=False)),
+    ).values_list("pk", "agree", "disagree")
+    return {pk: (agree, disagree) for pk, agree, disagree in rows}
+
+
+def _reshuffle(ballot: Ballot) -> None:
+    """Rewrite the cast ballots in random order under new random keys, in this transaction."""
+    papers = [
+        (cast.receipt_sha256, [(c.candidate_id, c.approve) for c in cast.choices.all()])
+        for cast in CastBallot.objects.filter(ballot=ballot).prefetch_related("choices")
+    ]
+    random.SystemRandom().shuffle(papers)
+    CastBallot.objects.filter(ballot=ballot).delete()
+    new = CastBallot.objects.bulk_create(
+        CastBallot(ballot=ballot, receipt_sha256=receipt) for receipt, _choices in papers
+    )
+    CastChoice.objects.bulk_create(
+        CastChoice(cast_ballot=cast, candidate_id=pk, approve=approve)
+        for cast, (_receipt, choices) in zip(new, papers, strict=True)
+        for pk, approve in choices
+    )
+
+
+def results_of(ballot: Ballot) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit": c.unit_name,
+            "agree": c.approvals,
+            "disagree": c.disapprovals,
+            "elected": c.elected,
+        }
+        for c in ballot.candidates.order_by("position", "pk")
+    ]
+
+
+def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], cast: int) -> None:
+    outcome = decide(ballot, counts, cast)
+    candidates = list(ballot.candidates.all())
+    for candidate in candidates:
+        agree, disagree = counts.get(candidate.pk, (0, 0))
+        candidate.approvals, candidate.disapprovals = agree, disagree
+        candidate.elected, candidate.outcome = outcome.get(candidate.pk, (False, ""))
+    BallotCandidate.objects.bulk_update(
+        candidates, ["approvals", "disapprovals", "elected", "outcome"]
+    )
+    ballot.status = Ballot.Status.CLOSED
+    ballot.closed_at, ballot.closed_by = timezone.now(), by
+    ballot.cast = cast
+    ballot.quorum_reached = ballot.quorum_met(cast, ballot.members or 0)
+    results = results_of(ballot)
+    canonical = json.dumps(
+        {"ballot": ballot.pk, "members": ballot.members, "cast": cast, "results": results},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    ballot.results_sha256 = hashlib.sha256(canonical.encode()).hexdigest()
+    ballot.save(
+        update_fields=[
+            "status",
+            "closed_at",
+            "closed_by",
+            "cast",
+            "quorum_reached",
+            "results_sha256",
+            "members",
+            "minutes_scan",
+            "minutes_scan_sha256",
+        ]
+    )
+    audit.record(
+        "awards.ballot.closed",
+        actor=by,
+        obj=ballot,
+        before={"status": Ballot.Status.OPEN if ballot.method == "online" else Ballot.Status.DRAFT},
+        after={
+            "status": Ballot.Status.CLOSED,
+            "members": ballot.members,
+            "cast": cast,
+            "quorum": ballot.quorum_reached,
+            # Totals only, as published once closed: [unit, agree, disagree, succeeded].
+            "results": [[r["unit"], r["agree"], r["disagree"], r["elected"]] for r in results],
+            "sha256": ballot.results_sha256,
+        },
+    )
+    elected = [c.unit_name for c in candidates if c.elected]
+    mail.send_templated_mail(
+        template="ballot_closed",
+        recipients=_people(ballot.block_year),
+        context={
+            **_mail_context(ballot),
+            "cast": cast,
+            "members": ballot.members,
+            "quorum": ballot.quorum_reached,
+            "elected": elected,
+        },
+    )
+    from awards.services import after_ballot  # nominations and hand-over follow the outcome
+
+    after_ballot.ballot_closed(ballot, by=by)
+
+
+@transaction.atomic
+def close_ballot(ballot: Ballot, *, by: User) -> Ballot:
+    """Close an online ballot and count it; the results exist from this moment."""
+    ballot = _locked(ballot)
+    if ballot.status != Ballot.Status.OPEN:
+        raise DomainError(_("Only an open ballot can be closed."))
+    _reshuffle(ballot)
+    cast = CastBallot.objects.filter(ballot=ballot).count()
+    _finish(ballot, by=by, counts=_tally(ballot), cast=cast)
+    return ballot
+
+
+@transaction.atomic
+def record_paper_ballot(
+    ballot: Ballot,
+    *,
+    by: User,
+    members: int,
+    cast: int,
+    counts: Mapping[int, tuple[int, int]],
+    scan: UploadedFile | None,
+) -> Ballot:
+    """Record a ballot held on paper at the meeting: the counts per candidate and the scanned
+    minutes signed there. It is closed at once."""
+    ballot = _locked(ballot)
+    if ballot.method != Ballot.Method.PAPER or ballot.status != Ballot.Status.DRAFT:
+        raise DomainError(_("Only a ballot held on paper, not yet recorded, takes counts."))
+    entitled = _members(ballot.block_year).count()
+    if not 1 <= members <= entitled:
+        raise DomainError(
+            _("The block has %(n)d member units entitled to vote.") % {"n": entitled},
+            field="members",
+        )
+    if not 0 <= cast <= members:
+        raise DomainError(_("More ballots cast than units entitled to vote."), field="cast")
+    ids = set(ballot.candidates.values_list("pk", flat=True))
+    if set(counts) != ids:
+        raise DomainError(_("Give the counts of every candidate."))
+    for agree, disagree in counts.values():
+        if agree < 0 or disagree < 0 or agree + disagree > cast:
+            raise DomainError(
+                _("A candidate cannot have more votes than ballots cast."), field="counts"
+            )
+    if (
+        ballot.mode == Ballot.Mode.CHOOSE
+        and sum(a for a, _d in counts.values()) > cast * ballot.seats
+    ):
+        raise DomainError(_("More choices counted than the ballots allow."), field="counts")
+    if scan is None:
+        raise DomainError(
+            _("Upload the scanned minutes signed at the meeting (PDF or image)."), field="scan"
+        )
+    try:
+        checked = validate_upload(scan, kinds=("pdf", "image"))
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field="scan") from error
+    scan.name = checked.safe_name
+    ballot.minutes_scan.save(scan.name, scan, save=False)
+    ballot.minutes_scan_sha256 = checked.sha256
+    ballot.members = members
+    try:
+        _finish(ballot, by=by, counts=counts, cast=cast)
+    except BaseException:
+        ballot.minutes_scan.delete(save=False)  # the rows roll back; the file must go too
+        raise
+    return ballot
+
+
+# Reminders ----------------------------------------------------------------------------------------
+
+
+def send_ballot_reminders(*, today: datetime.date | None = None, days_before: int = 2) -> int:
+    """Remind the leaders of units that have not voted when an open ballot closes soon; once a
+    day per unit. Returns how many units were reminded."""
+    today = today or timezone.localdate()
+    ballots = Ballot.objects.filter(
+        status=Ballot.Status.OPEN,
+        closes_on__gte=today,
+        closes_on__lte=today + datetime.timedelta(days=days_before),
+    ).select_related("block_year__block")
+    reminded = 0
+    for ballot in ballots:
+        voted = BallotVoter.objects.filter(ballot=ballot).values("unit")
+        waiting = (
+            ballot.block_year.memberships.filter(left_on__isnull=True)
+            .exclude(unit__in=voted)
+            .select_related("unit")
+        )
+        for membership in waiting:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        BallotReminder.objects.create(
+                            ballot=ballot, unit=membership.unit, sent_on=today
+                        )
+                except IntegrityError:
+                    continue  # already reminded today
+                mail.send_templated_mail(
+                    template="ballot_reminder",
+                    recipients=User.objects.filter(
+                        is_active=True,
+                        unit_roles__unit=membership.unit,
+                        unit_roles__role=UnitRole.Role.LEADER,
+                    ),
+                    context={**_mail_context(ballot), "unit": membership.unit.name},
+                )
+                reminded += 1
+    return reminded

@@ -1,0 +1,590 @@
+"""Screens of the year's secret ballots, the eligibility check and the minutes.
+
+Seeing follows `BlockYear.objects.for_user` (404 outside it). Running ballots needs
+`awards.run_ballots` on the block year; voting is done for a unit by its own leader only
+(`rules.has_perm("awards.vote", ...)`). Results exist, and are shown, only once a ballot is
+closed; before that a page says how many units voted, never what anyone chose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Value
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from awards import eligibility as award_rules
+from awards import minutes
+from awards.forms.ballots import (
+    BallotCreateForm,
+    EligibilityForm,
+    OpenForm,
+    PaperForm,
+    ReceiptForm,
+    VoteForm,
+)
+from awards.models import AwardType, Ballot, BallotCandidate, BallotVoter, Dossier, Nomination
+from awards.services import ballots as services
+from blocks.models import BlockYear, Unit, UnitRole
+from emulation.actions import act as _act
+from emulation.actions import confirm_page as _confirm
+from emulation.actions import private_download
+from emulation.actions import require as _require
+from emulation.errors import DomainError
+from emulation.forms import post_data, run_form
+from emulation.http import AuthedRequest
+from emulation.issued import file_response
+from scoring.models import RankingRow
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
+K = Ballot.Kind
+S = Ballot.Status
+
+
+def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
+    return get_object_or_404(
+        BlockYear.objects.for_user(request.user).select_related("block__authority"), pk=pk
+    )
+
+
+def _ballot(request: AuthedRequest, pk: int) -> Ballot:
+    return get_object_or_404(
+        Ballot.objects.filter(
+            block_year__in=BlockYear.objects.for_user(request.user)
+        ).select_related("block_year__block__authority", "award_type"),
+        pk=pk,
+    )
+
+
+def _member_units(block_year: BlockYear) -> Any:
+    return Unit.objects.filter(
+        memberships__block_year=block_year, memberships__left_on__isnull=True
+    ).order_by("memberships__position", "name")
+
+
+def _my_voting_unit(request: AuthedRequest, block_year: BlockYear) -> Unit | None:
+    """The member unit this person votes for (one they lead), as `services.voting_unit` says."""
+    role = (
+        UnitRole.objects.filter(
+            user=request.user,
+            role=UnitRole.Role.LEADER,
+            unit__memberships__block_year=block_year,
+            unit__memberships__left_on__isnull=True,
+        )
+        .select_related("unit")
+        .order_by("unit__name")
+        .first()
+    )
+    return role.unit if role else None
+
+
+def _leading(block_year: BlockYear) -> dict[str, Any]:
+    """The published ranking's first place: one unit, or units tied and how the tie stands."""
+    first = list(
+        RankingRow.objects.filter(ranking__table__block_year=block_year, rank=1).order_by(
+            "unit_name"
+        )
+    )
+    tied = len(first) > 1 and any(row.tie == RankingRow.Tie.VOTE for row in first)
+    winner = None
+    if tied:
+        winner = (
+            BallotCandidate.objects.filter(
+                ballot__block_year=block_year,
+                ballot__kind=K.TIE,
+                ballot__status=S.CLOSED,
+                elected=True,
+            )
+            .values_list("unit_name", flat=True)
+            .first()
+        )
+    return {"rows": first, "tied": tied, "winner": winner, "published": bool(first)}
+
+
+# The year's ballots ---------------------------------------------------------------------------
+
+
+@require_safe
+def ballot_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    unit = _my_voting_unit(request, block_year)
+    voted = BallotVoter.objects.filter(ballot=OuterRef("pk"), unit=unit)
+    candidates = BallotCandidate.objects.order_by("position", "pk")
+    ballots = list(
+        block_year.ballots.select_related("award_type")
+        .annotate(voted=Count("voters", distinct=True))
+        .annotate(mine=Exists(voted) if unit else Value(False, output_field=BooleanField()))
+        .prefetch_related(Prefetch("candidates", queryset=candidates))
+        .order_by("created_at", "pk")
+    )
+    can_run = request.user.has_perm("awards.run_ballots", block_year)
+    statuses = {b.status for b in ballots}
+    dossier = Dossier.objects.filter(block_year=block_year).select_related("minutes").first()
+    leading = _leading(block_year)
+    unsettled = leading["tied"] and not leading["winner"]
+    # What may still be put to a ballot: nothing in preparation, open, or already decided.
+    taken = {
+        (b.kind, b.award_type_id)
+        for b in ballots
+        if b.status != S.CLOSED or any(c.elected for c in b.candidates.all())
+    }
+    return render(
+        request,
+        "awards/ballots/ballot_list.html",
+        {
+            "block_year": block_year,
+            "ballots": ballots,
+            "leading": leading,
+            "can_run": can_run,
+            "voting_unit": unit,
+            "awards": [
+                a
+                for a in (AwardType.objects.filter(is_active=True) if can_run else [])
+                if (K.NOMINATION, a.pk) not in taken
+            ],
+            # A tie ballot is offered only while first place is tied and not yet settled.
+            "kinds": [
+                (k.value, k.label)
+                for k in K
+                if k != K.NOMINATION and (k != K.TIE or unsettled) and (k, None) not in taken
+            ],
+            "can_issue_minutes": can_run and S.CLOSED in statuses and statuses == {S.CLOSED},
+            "minutes": dossier.minutes if dossier else None,
+        },
+    )
+
+
+def _candidate_rows(
+    block_year: BlockYear, form: BallotCreateForm, kind: str, award: AwardType | None
+) -> list[dict[str, Any]]:
+    """Each member unit's checkbox with what the ranking says of it and, for a nomination,
+    whether it meets the award's ranking rules."""
+    rows = {
+        row.unit_id: row for row in RankingRow.objects.filter(ranking__table__block_year=block_year)
+    }
+    units = {u.pk: u for u in form.fields["units"].queryset}  # type: ignore[attr-defined]
+    total = len(units)
+    result = []
+    for widget in form["units"]:
+        unit = units[int(str(widget.data["value"]))]
+        row = rows.get(unit.pk)
+        checks = (
+            award_rules.check(award, block_year, unit, ranking_only=True)
+            if kind == K.NOMINATION and award is not None
+            else []
+        )
+        result.append(
+            {
+                "widget": widget,
+                "unit": unit,
+                "row": row,
+                "total_units": total,
+                "checks": checks,
+                "eligible": award_rules.passes(checks) if checks else None,
+                "failures": award_rules.failures(checks),
+            }
+        )
+    return sorted(result, key=lambda r: (r["row"].rank if r["row"] else 999, r["unit"].name))
+
+
+@require_http_methods(FORM_METHODS)
+def ballot_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    _require(request, "awards.run_ballots", block_year)
+    source = request.POST if request.method == "POST" else request.GET
+    kind = source.get("kind", K.ACCLAIM)
+    kind = kind if kind in K.values else K.ACCLAIM
+    award = None
+    if kind == K.NOMINATION:
+        awards = AwardType.objects.filter(is_active=True)
+        award = awards.filter(code=source.get("award", "")).first() or awards.first()
+    published = services.published_ranking(block_year) is not None
+    suggested = services.suggested_candidates(block_year, kind, award) if published else []
+    form = BallotCreateForm(
+        post_data(request),
+        units=_member_units(block_year),
+        initial={
+            "kind": kind,
+            "award": award.code if award else None,
+            "method": Ballot.Method.ONLINE,
+            "closes_on": block_year.ballot_deadline,
+            "units": [u.pk for u in suggested],
+        },
+    )
+    ballot = run_form(
+        request,
+        form,
+        lambda data: services.create_ballot(
+            block_year,
+            by=request.user,
+            kind=data["kind"],
+            award=data["award"],
+            units=list(data["units"]),
+            seats=data["seats"],
+            method=data["method"],
+            closes_on=data["closes_on"],
+        ),
+        _("The ballot was prepared. Check it, then open it for voting."),
+    )
+    if ballot:
+        return redirect(ballot)
+    context = {
+        "block_year": block_year,
+        "form": form,
+        "kind": kind,
+        "award": award,
+        "published": published,
+        "rows": _candidate_rows(block_year, form, kind, award),
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "awards/ballots/_create_form.html", context)
+    return render(request, "awards/ballots/ballot_create.html", context)
+
+
+# One ballot -----------------------------------------------------------------------------------
+
+
+def _chart(ballot: Ballot, candidates: list[BallotCandidate], needed: int) -> dict[str, Any]:
+    """Horizontal bars of agree (and disagree) per candidate, on a scale of the member units,
+    with the votes needed marked. Drawn with SVG attributes only (strict CSP)."""
+    label_width, plot_width, row = 240, 360, 30
+    top = max([ballot.members or 0, ballot.cast or 0, 1])
+    bars = []
+    for i, c in enumerate(candidates):
+        agree, disagree = c.approvals or 0, c.disapprovals or 0
+        agree_width = round(agree / top * plot_width, 1)
+        disagree_width = round(disagree / top * plot_width, 1)
+        name = c.unit_name if len(c.unit_name) <= 34 else c.unit_name[:33] + "…"
+        bars.append(
+            {
+                "y": i * row + 4,
+                "text_y": i * row + 19,
+                "label": name,
+                "title": c.unit_name,
+                "agree": agree,
+                "disagree": disagree,
+                "agree_width": agree_width,
+                "disagree_x": label_width + agree_width,
+                "disagree_width": disagree_width,
+                "value_x": label_width + agree_width + disagree_width + 6,
+                "fill": "#1e7b34" if c.elected else "#6c757d",
+            }
+        )
+    return {
+        "width": label_width + plot_width + 80,
+        "height": max(len(bars), 1) * row + 8,
+        "label_width": label_width,
+        "needed_x": label_width + round(needed / top * plot_width, 1),
+        "plot_height": max(len(bars), 1) * row,
+        "bars": bars,
+        "approve": ballot.mode == Ballot.Mode.APPROVE,
+    }
+
+
+@require_safe
+def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    block_year = ballot.block_year
+    candidates = list(ballot.candidates.order_by("position", "pk"))
+    voters = list(ballot.voters.select_related("unit").order_by("unit__name"))
+    voted_units = {v.unit_id for v in voters}
+    waiting = [u for u in _member_units(block_year) if u.pk not in voted_units]
+    unit = _my_voting_unit(request, block_year)
+    mine = next((v for v in voters if unit is not None and v.unit_id == unit.pk), None)
+    members = ballot.members if ballot.members is not None else len(voters) + len(waiting)
+    closed = ballot.is_closed
+    cast = ballot.cast or 0
+    base_is_cast = ballot.approval_base == Ballot.Base.CAST
+    context: dict[str, Any] = {
+        "ballot": ballot,
+        "block_year": block_year,
+        "candidates": candidates,
+        "voters": voters,
+        "waiting": waiting,
+        "members": members,
+        "voted": len(voters),
+        "voting_unit": unit,
+        "my_vote": mine,
+        "can_vote": ballot.is_open and unit is not None and mine is None,
+        "can_run": request.user.has_perm("awards.run_ballots", block_year),
+        "quorum_count": services.quorum_count(ballot, members),
+        "needed": ballot.votes_needed(cast, members) if closed or not base_is_cast else None,
+        "past_closing": ballot.closes_on is not None and ballot.closes_on < timezone.localdate(),
+    }
+    if closed:
+        context["chart"] = _chart(ballot, candidates, context["needed"] or 0)
+    return render(request, "awards/ballots/ballot_detail.html", context)
+
+
+@require_http_methods(FORM_METHODS)
+def ballot_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    _require(request, "awards.run_ballots", ballot.block_year)
+    form = OpenForm(post_data(request), initial={"closes_on": ballot.closes_on})
+    done = run_form(
+        request,
+        form,
+        lambda data: services.open_ballot(ballot, by=request.user, closes_on=data["closes_on"]),
+        _("The ballot is open; the leaders of the member units were told by e-mail."),
+    )
+    if done:
+        return redirect(ballot)
+    return render(
+        request,
+        "emulation/form_page.html",
+        {
+            "form": form,
+            "title": _("Open “%(title)s” for voting?") % {"title": ballot.title},
+            "intro": _(
+                "The leader of each member unit can then cast the unit's ballot once, until the"
+                " closing date. The candidates and rules can no longer change."
+            ),
+            "cancel": ballot,
+            "submit_label": _("Open the ballot"),
+        },
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def ballot_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    _require(request, "awards.run_ballots", ballot.block_year)
+    if request.method == "POST":
+        _act(
+            request,
+            lambda: services.close_ballot(ballot, by=request.user),
+            _("The ballot was closed and counted; the member units were told the results."),
+        )
+        return redirect(ballot)
+    voted = ballot.voters.count()
+    return _confirm(
+        request,
+        title=_("Close “%(title)s” and count it?") % {"title": ballot.title},
+        message=_(
+            "%(voted)d of %(members)d member units have voted. Once closed, no one can vote any"
+            " more and the results are published; a ballot is never reopened."
+        )
+        % {"voted": voted, "members": ballot.members or 0},
+        confirm_label=_("Close and count"),
+        cancel_link=ballot.get_absolute_url(),
+        danger=True,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def ballot_vote(request: AuthedRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    if not rules.has_perm("awards.vote", request.user, ballot):
+        raise PermissionDenied
+    candidates = list(ballot.candidates.order_by("position", "pk"))
+    form = VoteForm(post_data(request), ballot=ballot, candidates=candidates)
+    receipt = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipt = services.cast_vote(ballot, by=request.user, choices=form.choices())
+        except DomainError as error:
+            form.add_domain_error(error)
+    if receipt:
+        # Shown once, never stored as such: not cached, not put in a message or the session.
+        response = render(
+            request,
+            "awards/ballots/ballot_voted.html",
+            {"ballot": ballot, "block_year": ballot.block_year, "receipt": receipt},
+        )
+        add_never_cache_headers(response)
+        return response
+    unit = _my_voting_unit(request, ballot.block_year)
+    mine = BallotVoter.objects.filter(ballot=ballot, unit=unit).first() if unit else None
+    return render(
+        request,
+        "awards/ballots/ballot_vote.html",
+        {
+            "ballot": ballot,
+            "block_year": ballot.block_year,
+            "form": form,
+            "voting_unit": unit,
+            "my_vote": mine,
+        },
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def ballot_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Anyone who sees the year may check a receipt code (sent by POST, so that it stays out of
+    addresses and server logs)."""
+    ballot = _ballot(request, pk)
+    form = ReceiptForm(post_data(request))
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.check_receipt(ballot, form.cleaned_data["code"])
+    response = render(
+        request,
+        "awards/ballots/ballot_receipt.html",
+        {"ballot": ballot, "block_year": ballot.block_year, "form": form, "result": result},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(FORM_METHODS)
+def ballot_paper(request: AuthedRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    _require(request, "awards.run_ballots", ballot.block_year)
+    candidates = list(ballot.candidates.order_by("position", "pk"))
+    entitled = _member_units(ballot.block_year).count()
+    form = PaperForm(
+        post_data(request),
+        request.FILES or None,
+        ballot=ballot,
+        candidates=candidates,
+        initial={"members": entitled},
+    )
+    done = run_form(
+        request,
+        form,
+        lambda data: services.record_paper_ballot(
+            ballot,
+            by=request.user,
+            members=data["members"],
+            cast=data["cast"],
+            counts=form.counts(),
+            scan=data["scan"],
+        ),
+        _("The paper ballot was recorded and its results published."),
+    )
+    if done:
+        return redirect(ballot)
+    return render(
+        request,
+        "awards/ballots/ballot_paper.html",
+        {
+            "ballot": ballot,
+            "block_year": ballot.block_year,
+            "form": form,
+            "recordable": ballot.method == Ballot.Method.PAPER and ballot.status == S.DRAFT,
+        },
+    )
+
+
+@require_safe
+def ballot_scan(request: AuthedRequest, pk: int) -> FileResponse:
+    ballot = _ballot(request, pk)
+    if not ballot.minutes_scan:
+        raise Http404
+    name = (ballot.minutes_scan.name or "scan").rsplit("/", 1)[-1]
+    return private_download(ballot.minutes_scan, name=name)
+
+
+# Eligibility ----------------------------------------------------------------------------------
+
+
+@require_safe
+def eligibility(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    units = _member_units(block_year)
+    form = EligibilityForm(request.GET or None, units=units)
+    award = unit = None
+    if form.is_bound:
+        form.is_valid()  # a bad unit does not lose a good award, nor the other way round
+        award, unit = form.cleaned_data.get("award"), form.cleaned_data.get("unit")
+    award = award or AwardType.objects.filter(is_active=True).first()
+    if award is None:
+        raise Http404
+    nominations = {
+        n.unit_id: n for n in Nomination.objects.filter(block_year=block_year, award_type=award)
+    }
+    context: dict[str, Any] = {
+        "block_year": block_year,
+        "form": form,
+        "award": award,
+        "unit": unit,
+        "ranking_published": services.published_ranking(block_year) is not None,
+    }
+    if unit is not None:
+        results = award_rules.check(award, block_year, unit, nomination=nominations.get(unit.pk))
+        context["results"] = results
+        context["verdict"] = _verdict(results)
+        context["nomination"] = nominations.get(unit.pk)
+    else:
+        matrix = []
+        codes: dict[str, str] = {}
+        for member in units:
+            results = award_rules.check(
+                award, block_year, member, nomination=nominations.get(member.pk)
+            )
+            for result in results:
+                codes.setdefault(result.code, result.rule)
+            matrix.append({"unit": member, "results": results, "verdict": _verdict(results)})
+        for row in matrix:
+            by_code = {r.code: r for r in row["results"]}
+            row["cells"] = [by_code.get(code) for code in codes]
+        context["columns"] = list(codes.items())
+        context["matrix"] = matrix
+    return render(request, "awards/ballots/eligibility.html", context)
+
+
+def _verdict(results: list[award_rules.RuleResult]) -> str:
+    if award_rules.failures(results):
+        return "fails"
+    return "passes" if award_rules.passes(results) else "waiting"
+
+
+# Minutes --------------------------------------------------------------------------------------
+
+
+@require_http_methods(FORM_METHODS)
+def minutes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    _require(request, "awards.run_ballots", block_year)
+    if request.method == "POST":
+        _act(
+            request,
+            lambda: minutes.issue_minutes(block_year, by=request.user),
+            _("The minutes were issued and filed in the nomination dossier."),
+        )
+        return redirect("awards:ballot_list", block_year.pk)
+    return _confirm(
+        request,
+        title=_("Issue the minutes of the deliberation meeting?"),
+        message=_(
+            "A PDF in the official format is issued with a verification code: the published"
+            " ranking, and for every closed ballot the members entitled, ballots cast, quorum,"
+            " threshold, counts and outcome. It replaces earlier minutes in the dossier."
+        ),
+        confirm_label=_("Issue the minutes"),
+        cancel_link=reverse("awards:ballot_list", args=[block_year.pk]),
+    )
+
+
+@require_safe
+def minutes_pdf(request: AuthedRequest, pk: int) -> FileResponse:
+    block_year = _block_year(request, pk)
+    dossier = Dossier.objects.filter(block_year=block_year).select_related("minutes").first()
+    if dossier is None or dossier.minutes is None:
+        raise Http404
+    issued = dossier.minutes
+    return file_response(issued, filename=f"bien-ban-binh-xet-{block_year.year}-{issued.code}.pdf")
+
+
+urlpatterns: list[URLPattern] = [
+    path("years/<int:pk>/ballots/", ballot_list, name="ballot_list"),
+    path("years/<int:pk>/ballots/new/", ballot_create, name="ballot_create"),
+    path("years/<int:pk>/eligibility/", eligibility, name="eligibility"),
+    path("years/<int:pk>/minutes/issue/", minutes_issue, name="minutes_issue"),
+    path("years/<int:pk>/minutes.pdf", minutes_pdf, name="minutes_pdf"),
+    path("ballots/<int:pk>/", ballot_detail, name="ballot_detail"),
+    path("ballots/<int:pk>/open/", ballot_open, name="ballot_open"),
+    path("ballots/<int:pk>/close/", ballot_close, name="ballot_close"),
+    path("ballots/<int:pk>/vote/", ballot_vote, name="ballot_vote"),
+    path("ballots/<int:pk>/receipt/", ballot_receipt, name="ballot_receipt"),
+    path("ballots/<int:pk>/paper/", ballot_paper, name="ballot_paper"),
+    path("ballots/<int:pk>/scan/", ballot_scan, name="ballot_scan"),
+]

@@ -1,0 +1,77 @@
+"""Permission-matrix rows for ballots: name -> (arguments, GET statuses, POST statuses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.factories import World
+from tests.matrix import FORM_ERRORS, RUN, SEE, Args, everyone, scoped, year
+
+
+def published(w: World) -> list[Any]:
+    from tests.factories import make_published_ranking
+
+    return [make_published_ranking(w).block_year_id]
+
+
+def open_ballot(w: World) -> list[Any]:
+    from tests.factories import make_ballot
+
+    return [make_ballot(w).pk]
+
+
+def draft_ballot(w: World) -> list[Any]:
+    from tests.factories import make_ballot
+
+    return [make_ballot(w, opened=False).pk]
+
+
+def paper_ballot(w: World) -> list[Any]:
+    from tests.factories import make_ballot
+
+    return [make_ballot(w, method="paper").pk]
+
+
+def recorded_paper_ballot(w: World) -> list[Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.services import ballots
+    from tests.factories import make_ballot
+
+    ballot = make_ballot(w, method="paper")
+    scan = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    counts = {c.pk: (4, 0) for c in ballot.candidates.all()}
+    ballots.record_paper_ballot(
+        ballot, by=w.secretariat, members=4, cast=4, counts=counts, scan=scan
+    )
+    return [ballot.pk]
+
+
+def issued_minutes(w: World) -> list[Any]:
+    from awards import minutes
+    from tests.factories import make_closed_ballot
+
+    ballot = make_closed_ballot(w)
+    minutes.issue_minutes(w.block_year, by=w.secretariat)
+    return [ballot.block_year_id]
+
+
+VOTER = {"leader"}  # the leader of a member unit; no higher role votes for a unit
+
+ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
+    "awards:ballot_list": (published, scoped(SEE), everyone(405)),
+    # An empty form: the kind is missing, so nothing is prepared.
+    "awards:ballot_create": (published, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "awards:eligibility": (published, scoped(SEE), everyone(405)),
+    # No ballot is closed yet: the refusal is shown on the list of ballots.
+    "awards:minutes_issue": (year, scoped(RUN), scoped(RUN, 302)),
+    "awards:minutes_pdf": (issued_minutes, scoped(SEE), everyone(405)),
+    "awards:ballot_detail": (open_ballot, scoped(SEE), everyone(405)),
+    # Opening keeps the date set when it was prepared: an empty form opens the ballot.
+    "awards:ballot_open": (draft_ballot, scoped(RUN), scoped(RUN, 302)),
+    "awards:ballot_close": (open_ballot, scoped(RUN), scoped(RUN, 302)),
+    "awards:ballot_vote": (open_ballot, scoped(VOTER), scoped(VOTER, FORM_ERRORS)),
+    "awards:ballot_receipt": (open_ballot, scoped(SEE), scoped(SEE, FORM_ERRORS)),
+    "awards:ballot_paper": (paper_ballot, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "awards:ballot_scan": (recorded_paper_ballot, scoped(SEE), everyone(405)),
+}

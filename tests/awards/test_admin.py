@@ -1,0 +1,84 @@
+"""The admin edits award types and shows ballots, nominations, dossiers and hand-overs read-only;
+what a unit chose is never registered there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from awards.models import (
+    AwardType,
+    Ballot,
+    BallotVoter,
+    CastBallot,
+    CastChoice,
+    Dossier,
+    Handover,
+    Nomination,
+)
+from tests.factories import World, make_election
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_ballot_box_and_the_voter_roll_are_not_in_the_admin() -> None:
+    secret: list[Any] = [CastBallot, CastChoice, BallotVoter]
+    shown: list[Any] = [AwardType, Ballot, Nomination, Dossier, Handover]
+    assert [admin.site.is_registered(m) for m in secret] == [False, False, False]
+    assert all(admin.site.is_registered(m) for m in shown)
+
+
+def test_ballots_and_hand_overs_are_read_only(world: World, client: Any) -> None:
+    ballot = make_election(world, "head", world.units[2])
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:awards_ballot_change", args=[ballot.pk]))
+    assert page.status_code == 200 and 'name="title"' not in page.content.decode()
+    handover = Handover.objects.get()
+    response = client.post(
+        reverse("admin:awards_handover_change", args=[handover.pk]), {"status": "done"}
+    )
+    assert response.status_code == 403
+    assert Handover.objects.get().status == Handover.Status.PENDING
+    assert client.get(reverse("admin:awards_ballot_add")).status_code == 403
+
+
+def test_an_award_type_is_configured_in_the_admin_with_valid_attestations(
+    world: World, client: Any
+) -> None:
+    award = AwardType.objects.get(code="chairman-certificate")
+    client.force_login(world.admin)
+    url = reverse("admin:awards_awardtype_change", args=[award.pk])
+    page = client.get(url).content.decode()
+    assert "Who may be proposed" in page and 'name="max_per_block"' in page
+    form = {
+        "code": award.code,
+        "name_vi": award.name_vi,
+        "name_en": award.name_en,
+        "level": award.level,
+        "decided_by": award.decided_by,
+        "position": award.position,
+        "candidates": award.candidates,
+        "max_rank": 3,
+        "min_band": award.min_band,
+        "max_per_block": 2,
+        "cap_percent": "",
+        "prerequisite": "",
+        "attestations": '["no_discipline", "unknown"]',
+        "quorum_numerator": 2,
+        "quorum_denominator": 3,
+        "approval_numerator": 1,
+        "approval_denominator": 2,
+        "approval_base": award.approval_base,
+        "approval_strict": "on",
+        "legal_basis": award.legal_basis,
+        "is_active": "on",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200 and "Give a list of these codes" in response.content.decode()
+    response = client.post(url, {**form, "attestations": '["no_discipline"]'})
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert (award.max_per_block, award.max_rank, award.attestations) == (2, 3, ["no_discipline"])

@@ -1,0 +1,112 @@
+"""Votes at the same instant: one ballot per unit, none lost, the audit chain intact
+(PostgreSQL: row locks are real only there)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.utils import translation
+
+from awards.models import Ballot, BallotVoter, CastBallot, CastChoice
+from awards.services import ballots
+from emulation.audit import verify_chain
+from emulation.errors import DomainError
+from tests.factories import make_ballot, make_leaders, make_world
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks are real only on PostgreSQL"
+)
+
+# Transactional tests empty every table afterwards, the seeded award types with them: these
+# ballots (acclaiming the leading unit) need none.
+
+
+def _at_once(count: int, action: Any) -> list[object]:
+    barrier = threading.Barrier(count)
+    results: list[object] = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            with translation.override("en"):  # a thread starts in the default language
+                results[index] = action(index)
+        except Exception as error:
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_simultaneous_clicks_of_one_leader_cast_exactly_one_ballot(
+    transactional_db: None, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world()
+    ballot = make_ballot(world, kind=Ballot.Kind.ACCLAIM)
+    agree = {c.pk: True for c in ballot.candidates.all()}
+    results = _at_once(5, lambda _i: ballots.cast_vote(ballot, by=world.leader, choices=agree))
+    receipts = [r for r in results if isinstance(r, str)]
+    refusals = [r for r in results if isinstance(r, DomainError)]
+    assert (len(receipts), len(refusals)) == (1, 4), results
+    assert all("already voted" in r.message for r in refusals)
+    assert BallotVoter.objects.filter(ballot=ballot).count() == 1
+    assert CastBallot.objects.filter(ballot=ballot).count() == 1
+    assert CastChoice.objects.filter(cast_ballot__ballot=ballot).count() == len(agree)
+    assert ballots.check_receipt(ballot, receipts[0]).found
+    assert verify_chain() is None
+
+
+def test_every_unit_voting_at_once_is_counted(
+    transactional_db: None, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world()
+    ballot = make_ballot(world, kind=Ballot.Kind.ACCLAIM)
+    leaders = make_leaders(world)
+    agree = {c.pk: True for c in ballot.candidates.all()}
+    results = _at_once(
+        len(leaders), lambda i: ballots.cast_vote(ballot, by=leaders[i], choices=agree)
+    )
+    assert all(isinstance(r, str) for r in results), results
+    assert all(ballots.check_receipt(ballot, r).found for r in results if isinstance(r, str))
+    ballots.close_ballot(ballot, by=world.secretariat)
+    ballot.refresh_from_db()
+    assert (ballot.cast, ballot.members) == (4, 4)
+    assert set(ballot.candidates.values_list("approvals", flat=True)) == {4}
+    assert verify_chain() is None
+
+
+def test_closing_while_units_vote_loses_no_ballot(
+    transactional_db: None, settings: Any, tmp_path: Any
+) -> None:
+    """Each vote lands either before the count (and is in it) or after (and is refused)."""
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world()
+    ballot = make_ballot(world, kind=Ballot.Kind.ACCLAIM)
+    leaders = make_leaders(world)
+    agree = {c.pk: True for c in ballot.candidates.all()}
+
+    def act(i: int) -> object:
+        if i == len(leaders):
+            return ballots.close_ballot(ballot, by=world.secretariat)
+        return ballots.cast_vote(ballot, by=leaders[i], choices=agree)
+
+    results = _at_once(len(leaders) + 1, act)
+    counted = [r for r in results if isinstance(r, str)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(counted) + len(refused) == len(leaders), results
+    assert all("not open" in r.message for r in refused)
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.CLOSED
+    assert ballot.cast == len(counted) == BallotVoter.objects.filter(ballot=ballot).count()
+    assert all(ballots.check_receipt(ballot, r).counted for r in counted)
+    assert verify_chain() is None

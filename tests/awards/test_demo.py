@@ -1,0 +1,128 @@
+"""The demo: last year's ballots closed with results, the nominations' reports approved and
+attested, the dossier sent, next year's head handed over; this year nothing yet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from awards.models import (
+    Ballot,
+    BallotVoter,
+    CastBallot,
+    CastChoice,
+    Dossier,
+    Handover,
+    Nomination,
+)
+from awards.services import ballots, dossiers
+from blocks.models import BlockYear, Membership
+from blocks.rules import is_secretariat_of
+from emulation.models import AuditEvent, User
+
+pytestmark = pytest.mark.django_db
+QT_PARTY = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
+K = Ballot.Kind
+
+
+@pytest.fixture
+def seeded() -> None:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def year(offset: int) -> BlockYear:
+    return BlockYear.objects.get(block__name=QT_PARTY, year=timezone.localdate().year + offset)
+
+
+def elected(kind: str, award: str | None = None) -> list[str]:
+    ballot = Ballot.objects.get(block_year=year(-1), kind=kind, award_type__code=award)
+    return list(
+        ballot.candidates.filter(elected=True)
+        .order_by("position")
+        .values_list("unit_name", flat=True)
+    )
+
+
+def test_last_years_ballots_closed_with_results_every_unit_voting(seeded: None) -> None:
+    closed = Ballot.objects.filter(block_year=year(-1))
+    assert closed.count() == 5
+    assert set(closed.values_list("status", "cast", "members", "quorum_reached")) == {
+        (Ballot.Status.CLOSED, 9, 9, True)
+    }
+    assert elected(K.ACCLAIM) == ["Văn phòng Tỉnh ủy"]
+    assert elected(K.NOMINATION, "provincial-flag") == ["Văn phòng Tỉnh ủy"]
+    assert elected(K.NOMINATION, "chairman-certificate") == [
+        "Ban Tổ chức Tỉnh ủy",
+        "Ban Tuyên giáo Tỉnh ủy",
+    ]
+    assert elected(K.HEAD) == ["Văn phòng Tỉnh ủy"]
+    assert elected(K.DEPUTY) == ["Ban Tổ chức Tỉnh ủy"]
+    for ballot in closed:
+        assert BallotVoter.objects.filter(ballot=ballot).count() == 9
+        assert CastBallot.objects.filter(ballot=ballot).count() == 9
+        for candidate in ballot.candidates.all():
+            agree = CastChoice.objects.filter(candidate=candidate, approve=True).count()
+            assert candidate.approvals == agree  # the counts are the box's
+        results = ballots.results_of(ballot)
+        canonical = json.dumps(
+            {"ballot": ballot.pk, "members": 9, "cast": 9, "results": results},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        assert ballot.results_sha256 == hashlib.sha256(canonical.encode()).hexdigest()
+        assert ballot.closed_at is not None and ballot.closed_at.year == year(-1).year
+
+
+def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadline(
+    seeded: None,
+) -> None:
+    nominations = Nomination.objects.filter(block_year=year(-1))
+    assert sorted(nominations.values_list("unit_name", "award_type__code")) == [
+        ("Ban Tuyên giáo Tỉnh ủy", "chairman-certificate"),
+        ("Ban Tổ chức Tỉnh ủy", "chairman-certificate"),
+        ("Văn phòng Tỉnh ủy", "provincial-flag"),
+    ]
+    for nomination in nominations:
+        assert nomination.status == Nomination.Status.SUBMITTED
+        assert nomination.report_is_approved and nomination.report_document is not None
+        assert nomination.attested_at is not None and all(nomination.attestations.values())
+        assert dossiers.passes(nomination.eligibility)
+        assert all(getattr(nomination, name) for name in Nomination.REPORT_FIELDS)
+    dossier = Dossier.objects.get(block_year=year(-1))
+    assert dossier.status == Dossier.Status.SUBMITTED
+    assert dossier.minutes is not None and dossier.proposal_letter is not None
+    deadline = year(-1).dossier_deadline
+    assert dossier.submitted_at is not None and deadline is not None
+    assert dossier.submitted_at.date() <= deadline
+    assert dossier.manifest_sha256 == dossiers.manifest_sha256(dossier.manifest)
+    assert len(dossier.manifest["documents"]) == 5  # letter, minutes, three reports
+    assert dossiers.dossier_state(year(-1)).complete
+
+
+def test_this_years_head_was_elected_last_year_and_handed_over(seeded: None) -> None:
+    handover = Handover.objects.get(from_year=year(-1))
+    assert handover.to_year == year(0) and handover.status == Handover.Status.DONE
+    assert handover.head.name == "Văn phòng Tỉnh ủy"
+    assert [u.name for u in handover.deputies.all()] == ["Ban Tổ chức Tỉnh ủy"]
+    assert handover.handover_on == year(0).first_day
+    head = year(0).memberships.get(role=Membership.Role.HEAD)
+    assert head.unit == handover.head
+    assert is_secretariat_of(User.objects.get(username="canbo1"), year(0))
+    assert is_secretariat_of(User.objects.get(username="canbo3"), year(-1))
+    assert not is_secretariat_of(User.objects.get(username="canbo3"), year(0))
+
+
+def test_this_year_has_no_ballot_yet(seeded: None) -> None:
+    assert not Ballot.objects.filter(block_year=year(0)).exists()
+    assert not Nomination.objects.filter(block_year=year(0)).exists()
+
+
+def test_seeding_again_changes_nothing(seeded: None) -> None:
+    models = (Ballot, BallotVoter, CastBallot, Nomination, Dossier, Handover, AuditEvent)
+    counts = [m.objects.count() for m in models]
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [m.objects.count() for m in models] == counts

@@ -1,0 +1,59 @@
+"""The roles of the permission matrix and the shapes of its expected statuses, shared by the
+matrix rows that each app's tests contribute (see tests/test_permission_matrix.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.factories import World
+
+ROLES = ["anonymous", "admin", "staff", "member", "secretariat", "leader", "officer", "outsider"]
+LOGIN = 302  # anonymous: redirected to the sign-in page
+
+
+def everyone(status: int) -> dict[str, int]:
+    return {role: status for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN}
+
+
+def scoped(act: set[str], ok: int = 200) -> dict[str, int]:
+    """Seen by the province's people; done by `act`; the other province's leader gets 404."""
+    return {
+        "anonymous": LOGIN,
+        "outsider": 404,
+        **{
+            role: (ok if role in act else 403)
+            for role in ROLES
+            if role not in {"anonymous", "outsider"}
+        },
+    }
+
+
+def allowed(act: set[str], ok: int = 200) -> dict[str, int]:
+    """Not tied to an object: `act` may, everyone else signed in gets 403."""
+    return {"anonymous": LOGIN, **{r: (ok if r in act else 403) for r in ROLES if r != "anonymous"}}
+
+
+SEE = {"admin", "staff", "member", "secretariat", "leader", "officer"}
+MANAGE = {"admin", "staff"}
+RUN = {"admin", "staff", "secretariat"}
+FORM_ERRORS = 200  # an empty POST re-renders the form with its errors and saves nothing
+
+Args = Callable[[World], list[Any]]
+no_args: Args = lambda w: []  # noqa: E731
+block: Args = lambda w: [w.block.pk]  # noqa: E731
+year: Args = lambda w: [w.block_year.pk]  # noqa: E731
+unit: Args = lambda w: [w.units[2].pk]  # noqa: E731
+activity: Args = lambda w: [w.activity.pk]  # noqa: E731
+
+
+UNIT_PEOPLE = {"secretariat", "leader", "officer"}
+OWN_UNIT = {"leader", "officer"}
+
+
+def only(roles: set[str], ok: int, others: int) -> dict[str, int]:
+    """`roles` get `ok`; everyone else signed in gets `others` (anonymous goes to sign in)."""
+    return {
+        "anonymous": LOGIN,
+        **{r: (ok if r in roles else others) for r in ROLES if r != "anonymous"},
+    }
