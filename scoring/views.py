@@ -8,6 +8,7 @@ redirect with a message (or, for htmx, answer with the changed fragments).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -525,42 +526,52 @@ def _first_error(form: Any) -> str:
     return ""
 
 
+def _save_row(
+    request: AuthedRequest,
+    score: Score,
+    form: Any,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    review: bool,
+) -> HttpResponse:
+    """Parse one row of the grid, save it through its service, and answer with the row."""
+    if not form.is_valid():
+        return _row_answer(request, score, form, _first_error(form), False, review=review)
+    try:
+        save(form.cleaned_data)
+    except DomainError as error:
+        return _row_answer(request, score, form, error.message, False, review=review)
+    return _row_answer(request, score, form, "", True, review=review)
+
+
 @require_POST
 def score_save(request: AuthedRequest, pk: int) -> HttpResponse:
     score = _score(request, pk)
     _for_the_unit(request, "scoring.fill_in", score.sheet)
-    form = ScoreForm(request.POST)
-    if not form.is_valid():
-        return _row_answer(request, score, form, _first_error(form), False, review=False)
-    try:
-        services.save_self_score(
-            score,
-            by=request.user,
-            points=form.cleaned_data["self_points"],
-            explanation=form.cleaned_data["explanation"],
-        )
-    except DomainError as error:
-        return _row_answer(request, score, form, error.message, False, review=False)
-    return _row_answer(request, score, form, "", True, review=False)
+    return _save_row(
+        request,
+        score,
+        ScoreForm(request.POST),
+        lambda data: services.save_self_score(
+            score, by=request.user, points=data["self_points"], explanation=data["explanation"]
+        ),
+        review=False,
+    )
 
 
 @require_POST
 def score_review(request: AuthedRequest, pk: int) -> HttpResponse:
     score = _score(request, pk)
     _require(request, "scoring.review", score.sheet)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _row_answer(request, score, form, _first_error(form), False, review=True)
-    try:
-        services.review_score(
-            score,
-            by=request.user,
-            points=form.cleaned_data["reviewed_points"],
-            reason=form.cleaned_data["review_reason"],
-        )
-    except DomainError as error:
-        return _row_answer(request, score, form, error.message, False, review=True)
-    return _row_answer(request, score, form, "", True, review=True)
+    return _save_row(
+        request,
+        score,
+        ReviewForm(request.POST),
+        lambda data: services.review_score(
+            score, by=request.user, points=data["reviewed_points"], reason=data["review_reason"]
+        ),
+        review=True,
+    )
 
 
 @require_POST
