@@ -4,15 +4,18 @@
 waiting for something the unit still has to give (None, such as an attestation); the data it
 used, in plain words; and the legal basis. The same list is stored with a nomination as
 `Nomination.eligibility`, and run again by the council on current data.
+
+What the rules read about a year (members, ranking, bands, tie ballots, nominations across the
+authority) is loaded once as `YearFacts`; checking every unit of a block reuses it, so a page
+that checks them all runs the same few queries whatever the number of units.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from awards.models import ATTESTATIONS, AwardType, Ballot, BallotCandidate, Nomination
@@ -41,33 +44,83 @@ def failures(results: list[RuleResult]) -> list[RuleResult]:
     return [result for result in results if result.passed is False]
 
 
-def _ranking_row(block_year: BlockYear, unit: Unit) -> RankingRow | None:
-    return (
-        RankingRow.objects.filter(ranking__table__block_year=block_year, unit=unit)
-        .select_related("ranking__table")
-        .first()
+@dataclass
+class YearFacts:
+    """What the rules need to know about a block year, read in five queries."""
+
+    members: set[int]
+    rows: dict[int, RankingRow]
+    bands: list[str]  # the classification labels, highest first
+    tie_winners: set[int]
+    leading_units: int  # blocks of the authority with a published ranking that year
+    # (pk, award, block year, unit) of every nomination of the authority in that year
+    nominations: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def others(self, award: AwardType, nomination: Nomination | None) -> list[tuple[int, int, int]]:
+        """(award, block year, unit) of the award's nominations, other than `nomination`."""
+        own = nomination.pk if nomination is not None else None
+        return [(a, y, u) for pk, a, y, u in self.nominations if a == award.pk and pk != own]
+
+
+def facts_of(block_year: BlockYear) -> YearFacts:
+    rows = {
+        row.unit_id: row
+        for row in RankingRow.objects.filter(ranking__table__block_year=block_year).select_related(
+            "ranking"
+        )
+    }
+    table_id = next(iter(rows.values())).ranking.table_id if rows else None
+    authority_year = {
+        "block_year__block__authority": block_year.block.authority_id,
+        "block_year__year": block_year.year,
+    }
+    return YearFacts(
+        members=set(
+            block_year.memberships.filter(left_on__isnull=True).values_list("unit", flat=True)
+        ),
+        rows=rows,
+        bands=list(
+            Band.objects.filter(table=table_id)
+            .order_by("-min_total", "position")
+            .values_list("label", flat=True)
+        )
+        if table_id
+        else [],
+        tie_winners=set(
+            BallotCandidate.objects.filter(
+                ballot__block_year=block_year,
+                ballot__kind=Ballot.Kind.TIE,
+                ballot__status=Ballot.Status.CLOSED,
+                elected=True,
+            ).values_list("unit", flat=True)
+        ),
+        leading_units=leading_units_of(block_year),
+        nominations=list(
+            Nomination.objects.filter(**authority_year).values_list(
+                "pk", "award_type", "block_year", "unit"
+            )
+        ),
     )
-
-
-def _won_tie(block_year: BlockYear, unit: Unit) -> bool:
-    return BallotCandidate.objects.filter(
-        ballot__block_year=block_year,
-        ballot__kind=Ballot.Kind.TIE,
-        ballot__status=Ballot.Status.CLOSED,
-        unit=unit,
-        elected=True,
-    ).exists()
 
 
 def is_leading(block_year: BlockYear, unit: Unit, row: RankingRow | None) -> bool:
     """First in the published ranking, with any tie for first place settled by a vote."""
     if row is None or row.rank != 1:
         return False
-    return row.tie != RankingRow.Tie.VOTE or _won_tie(block_year, unit)
+    return (
+        row.tie != RankingRow.Tie.VOTE
+        or BallotCandidate.objects.filter(
+            ballot__block_year=block_year,
+            ballot__kind=Ballot.Kind.TIE,
+            ballot__status=Ballot.Status.CLOSED,
+            unit=unit,
+            elected=True,
+        ).exists()
+    )
 
 
-def _member(block_year: BlockYear, unit: Unit, basis: str) -> RuleResult:
-    member = block_year.memberships.filter(unit=unit, left_on__isnull=True).exists()
+def _member(block_year: BlockYear, unit: Unit, basis: str, facts: YearFacts) -> RuleResult:
+    member = unit.pk in facts.members
     return RuleResult(
         "member",
         member,
@@ -80,7 +133,7 @@ def _member(block_year: BlockYear, unit: Unit, basis: str) -> RuleResult:
 
 
 def _ranking_rules(
-    award: AwardType, block_year: BlockYear, unit: Unit, row: RankingRow | None
+    award: AwardType, unit: Unit, row: RankingRow | None, facts: YearFacts
 ) -> list[RuleResult]:
     basis = award.legal_basis
     if row is None:
@@ -100,7 +153,7 @@ def _ranking_rules(
     }
     results = []
     if award.candidates == AwardType.Candidates.LEADING:
-        leading = is_leading(block_year, unit, row)
+        leading = row.rank == 1 and (row.tie != RankingRow.Tie.VOTE or unit.pk in facts.tie_winners)
         note = (
             _(" Tied for first place: settled by a vote.")
             if row.rank == 1 and row.tie == RankingRow.Tie.VOTE
@@ -126,10 +179,7 @@ def _ranking_rules(
             )
         )
     if award.min_band:
-        bands = list(
-            Band.objects.filter(table=row.ranking.table).order_by("-min_total", "position")
-        )
-        labels = [band.label for band in bands]
+        labels = facts.bands
         level = labels.index(row.band) + 1 if row.band in labels else None
         wanted = labels[award.min_band - 1] if award.min_band <= len(labels) else "—"
         results.append(
@@ -144,17 +194,16 @@ def _ranking_rules(
     return results
 
 
-def _others(award: AwardType, nomination: Nomination | None) -> Any:
-    others = Nomination.objects.filter(award_type=award)
-    if nomination is not None and nomination.pk:
-        others = others.exclude(pk=nomination.pk)
-    return others
-
-
 def _per_block(
-    award: AwardType, block_year: BlockYear, unit: Unit, nomination: Nomination | None
+    award: AwardType,
+    block_year: BlockYear,
+    unit: Unit,
+    nomination: Nomination | None,
+    facts: YearFacts,
 ) -> RuleResult:
-    taken = _others(award, nomination).filter(block_year=block_year).exclude(unit=unit).count()
+    taken = sum(
+        1 for _a, y, u in facts.others(award, nomination) if y == block_year.pk and u != unit.pk
+    )
     limit = award.max_per_block or 0
     return RuleResult(
         "per_block",
@@ -179,18 +228,18 @@ def leading_units_of(block_year: BlockYear) -> int:
 
 
 def _authority_cap(
-    award: AwardType, block_year: BlockYear, unit: Unit, nomination: Nomination | None
+    award: AwardType,
+    block_year: BlockYear,
+    unit: Unit,
+    nomination: Nomination | None,
+    facts: YearFacts,
 ) -> RuleResult:
-    leading = leading_units_of(block_year)
+    leading = facts.leading_units
     cap = cap_for(award, leading)
-    taken = (
-        _others(award, nomination)
-        .filter(
-            block_year__block__authority=block_year.block.authority_id,
-            block_year__year=block_year.year,
-        )
-        .exclude(Q(block_year=block_year) & Q(unit=unit))
-        .count()
+    taken = sum(
+        1
+        for _a, y, u in facts.others(award, nomination)
+        if not (y == block_year.pk and u == unit.pk)
     )
     return RuleResult(
         "cap",
@@ -206,12 +255,15 @@ def _authority_cap(
     )
 
 
-def _prerequisite(award: AwardType, block_year: BlockYear, unit: Unit) -> RuleResult:
+def _prerequisite(
+    award: AwardType, block_year: BlockYear, unit: Unit, facts: YearFacts
+) -> RuleResult:
     required = award.prerequisite
     assert required is not None
-    proposed = Nomination.objects.filter(
-        block_year=block_year, unit=unit, award_type=required
-    ).exists()
+    proposed = any(
+        a == required.pk and y == block_year.pk and u == unit.pk
+        for _pk, a, y, u in facts.nominations
+    )
     return RuleResult(
         "prerequisite",
         proposed,
@@ -250,19 +302,22 @@ def check(
     *,
     nomination: Nomination | None = None,
     ranking_only: bool = False,
+    facts: YearFacts | None = None,
 ) -> list[RuleResult]:
     """Every rule of the award for this unit in this year. `ranking_only` keeps the rules that
-    decide who may be a candidate on a ballot (membership, ranking, classification)."""
-    row = _ranking_row(block_year, unit)
-    results = [_member(block_year, unit, award.legal_basis)]
-    results += _ranking_rules(award, block_year, unit, row)
+    decide who may be a candidate on a ballot (membership, ranking, classification). Give
+    `facts` (from `facts_of`) when checking several units of the same year."""
+    facts = facts if facts is not None else facts_of(block_year)
+    row = facts.rows.get(unit.pk)
+    results = [_member(block_year, unit, award.legal_basis, facts)]
+    results += _ranking_rules(award, unit, row, facts)
     if ranking_only:
         return results
     if award.max_per_block:
-        results.append(_per_block(award, block_year, unit, nomination))
+        results.append(_per_block(award, block_year, unit, nomination, facts))
     if award.cap_percent:
-        results.append(_authority_cap(award, block_year, unit, nomination))
+        results.append(_authority_cap(award, block_year, unit, nomination, facts))
     if award.prerequisite_id:
-        results.append(_prerequisite(award, block_year, unit))
+        results.append(_prerequisite(award, block_year, unit, facts))
     results += _attestations(award, nomination)
     return results

@@ -566,12 +566,9 @@ def send_signing_reminders(*, today: datetime.date | None = None, days_before: i
             if signature is not None:
                 continue
             with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        SigningReminder.objects.create(
-                            document=document, unit=membership.unit, sent_on=today
-                        )
-                except IntegrityError:
+                if not mail.claim_once(
+                    SigningReminder, document=document, unit=membership.unit, sent_on=today
+                ):
                     continue
                 leaders = User.objects.filter(
                     unit_roles__unit=membership.unit,

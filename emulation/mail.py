@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 
 from emulation.models import User
 from emulation.tasks import send_mail_to_user
@@ -38,3 +38,15 @@ def send_templated_mail(
 
     if user_ids:
         transaction.on_commit(enqueue)
+
+
+def claim_once(model: type[models.Model], **keys: Any) -> bool:
+    """Record that something was done for `keys` (a row under a unique constraint, such as "this
+    unit was reminded today"); False when it was already recorded, by this run or a concurrent
+    one. Call it inside the transaction that does the thing, so that both happen or neither."""
+    try:
+        with transaction.atomic():
+            model._default_manager.create(**keys)
+    except IntegrityError:
+        return False
+    return True

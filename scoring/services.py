@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -958,10 +958,7 @@ def send_assessment_reminders(*, today: datetime.date | None = None, days_before
     reminded = 0
     for sheet in due:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    ReminderSent.objects.create(sheet=sheet, sent_on=today)
-            except IntegrityError:
+            if not mail.claim_once(ReminderSent, sheet=sheet, sent_on=today):
                 continue
             deadline = sheet.table.deadline
             mail.send_templated_mail(

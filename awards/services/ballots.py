@@ -89,10 +89,13 @@ def suggested_candidates(
         return [u for u in members if u.pk in ids]
     if kind == K.NOMINATION:
         assert award is not None
+        facts = eligibility.facts_of(block_year)
         found = [
             u
             for u in members
-            if eligibility.passes(eligibility.check(award, block_year, u, ranking_only=True))
+            if eligibility.passes(
+                eligibility.check(award, block_year, u, ranking_only=True, facts=facts)
+            )
         ]
         return sorted(found, key=lambda u: (rows[u.pk].rank if u.pk in rows else 999, u.name))
     return members  # head and deputies: any member unit
@@ -223,6 +226,7 @@ def _check_candidates(
     """The rules decide who may stand: the leading unit is acclaimed, only units tied for first
     place settle a tie, and nominees meet the award's ranking rules."""
     rows = _rows(block_year)
+    facts = eligibility.facts_of(block_year) if kind == K.NOMINATION else None
     refused: list[str] = []
     for unit in chosen:
         row = rows.get(unit.pk)
@@ -234,7 +238,7 @@ def _check_candidates(
             refused.append(_("%(unit)s is not tied for first place") % {"unit": unit.name})
         elif kind == K.NOMINATION and award is not None:
             failed = eligibility.failures(
-                eligibility.check(award, block_year, unit, ranking_only=True)
+                eligibility.check(award, block_year, unit, ranking_only=True, facts=facts)
             )
             if failed:
                 refused.append(f"{unit.name}: {failed[0].rule} {failed[0].data}")
@@ -638,12 +642,9 @@ def send_ballot_reminders(*, today: datetime.date | None = None, days_before: in
         )
         for membership in waiting:
             with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        BallotReminder.objects.create(
-                            ballot=ballot, unit=membership.unit, sent_on=today
-                        )
-                except IntegrityError:
+                if not mail.claim_once(
+                    BallotReminder, ballot=ballot, unit=membership.unit, sent_on=today
+                ):
                     continue  # already reminded today
                 mail.send_templated_mail(
                     template="ballot_reminder",

@@ -172,12 +172,13 @@ def _candidate_rows(
     }
     units = {u.pk: u for u in form.fields["units"].queryset}  # type: ignore[attr-defined]
     total = len(units)
+    facts = award_rules.facts_of(block_year) if kind == K.NOMINATION and award else None
     result = []
     for widget in form["units"]:
         unit = units[int(str(widget.data["value"]))]
         row = rows.get(unit.pk)
         checks = (
-            award_rules.check(award, block_year, unit, ranking_only=True)
+            award_rules.check(award, block_year, unit, ranking_only=True, facts=facts)
             if kind == K.NOMINATION and award is not None
             else []
         )
@@ -516,9 +517,10 @@ def eligibility(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         matrix = []
         codes: dict[str, str] = {}
+        facts = award_rules.facts_of(block_year)
         for member in units:
             results = award_rules.check(
-                award, block_year, member, nomination=nominations.get(member.pk)
+                award, block_year, member, nomination=nominations.get(member.pk), facts=facts
             )
             for result in results:
                 codes.setdefault(result.code, result.rule)

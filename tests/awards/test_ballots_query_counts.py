@@ -111,3 +111,25 @@ def test_a_ballots_page_does_not_grow(
     large = measure(client, larger.get_absolute_url(), count_queries)
     assert larger.candidates.count() >= 4 and larger.voters.count() >= 4
     assert (small, large) == (DETAIL_PINS[(role, state)],) * 2, (small, large)
+
+
+ELIGIBILITY_PIN = 17
+
+
+@pytest.mark.parametrize("award_code", ["chairman-certificate", "government-flag"])
+def test_the_eligibility_of_every_member_is_checked_in_a_fixed_number_of_queries(
+    award_code: str, world: World, client: Client, count_queries: Any
+) -> None:
+    from awards.models import AwardType
+    from tests.factories import make_published_ranking
+
+    make_published_ranking(world)
+    award = AwardType.objects.get(code=award_code)
+    client.force_login(world.secretariat)
+    address = reverse("awards:eligibility", args=[world.block_year.pk]) + f"?award={award.pk}"
+    small = measure(client, address, count_queries)
+    more_members(world)
+    large = measure(client, address, count_queries)
+    page = client.get(address).content.decode()
+    assert page.count('class="bi bi-x-lg"') > 0  # the new members fail the ranking rules
+    assert (small, large) == (ELIGIBILITY_PIN, ELIGIBILITY_PIN), (small, large)
