@@ -154,6 +154,17 @@ class AwardType(Fractions):
         help_text=_("Codes: no_discipline, no_inspection, no_complaint."),
     )
     legal_basis = models.TextField(_("legal basis"), max_length=2000)
+    # How the council approves a proposal for this award: a share of the council members present
+    # who vote (the block's share above is for the block's ballot).
+    council_approval_numerator = models.PositiveSmallIntegerField(
+        _("council approval (numerator)"), default=1
+    )
+    council_approval_denominator = models.PositiveSmallIntegerField(
+        _("council approval (denominator)"), default=2
+    )
+    council_approval_strict = models.BooleanField(
+        _("council: strictly more than the share"), default=True
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -176,6 +187,11 @@ class AwardType(Fractions):
             models.CheckConstraint(
                 condition=Q(cap_percent__isnull=True) | Q(cap_percent__lte=100),
                 name="award_type_cap_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(council_approval_denominator__gt=0)
+                & Q(council_approval_numerator__lte=F("council_approval_denominator")),
+                name="award_type_council_fraction_valid",
             ),
         ]
 
@@ -479,12 +495,37 @@ class Nomination(models.Model):
         DRAFT = "draft", _("Being prepared")
         SUBMITTED = "submitted", _("Sent to the council")
         RETURNED = "returned", _("Returned by the council")
+        RECEIVED = "received", _("Received by the council")
+        APPRAISED = "appraised", _("Appraised")
+        SCHEDULED = "scheduled", _("On a council session's agenda")
+        APPROVED = "approved", _("Approved by the council")
+        REJECTED = "rejected", _("Not approved by the council")
+        AWARDED = "awarded", _("Awarded")
 
+    # The block's part ends at SUBMITTED; the council's begins there (DOMAIN §6): it receives,
+    # appraises, puts on a session's agenda, and the session approves or not; a decision awards.
+    # A session that lacks its quorum puts its items back to APPRAISED.
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.DRAFT: {Status.SUBMITTED},
-        Status.SUBMITTED: {Status.RETURNED},
+        Status.SUBMITTED: {Status.RECEIVED, Status.RETURNED},
         Status.RETURNED: {Status.SUBMITTED},
+        Status.RECEIVED: {Status.APPRAISED, Status.RETURNED},
+        Status.APPRAISED: {Status.APPRAISED, Status.SCHEDULED, Status.RETURNED},
+        Status.SCHEDULED: {Status.APPRAISED, Status.APPROVED, Status.REJECTED},
+        Status.APPROVED: {Status.AWARDED},
+        Status.REJECTED: set(),
+        Status.AWARDED: set(),
     }
+    # Statuses in which the council holds the nomination (sent and not returned).
+    WITH_COUNCIL: ClassVar[tuple[str, ...]] = (
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.APPRAISED,
+        Status.SCHEDULED,
+        Status.APPROVED,
+        Status.REJECTED,
+        Status.AWARDED,
+    )
 
     block_year = models.ForeignKey(
         BlockYear,
@@ -569,6 +610,31 @@ class Nomination(models.Model):
         related_name="+",
     )
     return_reason = models.TextField(_("reason for returning"), blank=True, max_length=5000)
+    # The council's appraisal (thẩm định): its checklist {code: bool}, notes, and the eligibility
+    # check run again on the data of the day.
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    appraisal = models.JSONField(_("appraisal checklist"), default=dict, blank=True)
+    appraisal_notes = models.TextField(_("appraisal notes"), blank=True, max_length=5000)
+    appraisal_eligibility = models.JSONField(
+        _("eligibility at appraisal"), default=list, blank=True
+    )
+    appraised_at = models.DateTimeField(_("appraised at"), null=True, blank=True)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appraised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     REPORT_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -605,6 +671,10 @@ class Nomination(models.Model):
     @property
     def report_is_approved(self) -> bool:
         return self.report_approved_at is not None
+
+    @property
+    def is_with_council(self) -> bool:
+        return self.status in self.WITH_COUNCIL
 
 
 class NominationFile(models.Model):
@@ -749,3 +819,40 @@ class BallotReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.sent_on}"
+
+
+# The council's part of the year (sessions, secret votes, decisions) lives in its own module; it is
+# imported here so that Django finds its models, after the models it refers to.
+from awards.council_models import (  # noqa: E402
+    AgendaItem,
+    Awardee,
+    CouncilCastBallot,
+    CouncilCastChoice,
+    CouncilSession,
+    CouncilVoter,
+    Decision,
+)
+
+__all__ = [
+    "ATTESTATIONS",
+    "AgendaItem",
+    "AwardType",
+    "Awardee",
+    "Ballot",
+    "BallotCandidate",
+    "BallotReminder",
+    "BallotVoter",
+    "CastBallot",
+    "CastChoice",
+    "CouncilCastBallot",
+    "CouncilCastChoice",
+    "CouncilSession",
+    "CouncilVoter",
+    "Decision",
+    "Dossier",
+    "Fractions",
+    "Handover",
+    "Nomination",
+    "NominationFile",
+    "ballot_title",
+]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import rules
 
-from awards.models import Ballot, Nomination
-from blocks.models import BlockYear, UnitRole
+from awards.models import Ballot, CouncilSession, Decision, Nomination
+from blocks.models import Authority, BlockYear, CouncilRole, UnitRole
 from blocks.rules import is_council_staff_of, is_secretariat_of, manages_block_year
 from emulation.models import User
 
@@ -62,6 +62,43 @@ def council_staff_of_nomination(user: User, nomination: Nomination) -> bool:
     return bool(is_council_staff_of(user, nomination.block_year.block.authority))
 
 
+@rules.predicate
+def sits_on_council_of(user: User, authority: Authority) -> bool:
+    """Council staff and council members read the authority's dossiers, sessions and decisions."""
+    return (
+        user.is_authenticated
+        and CouncilRole.objects.filter(user=user, authority=authority).exists()
+    )
+
+
+@rules.predicate
+def council_staff_of(user: User, authority: Authority) -> bool:
+    return bool(is_council_staff_of(user, authority))
+
+
+@rules.predicate
+def runs_session(user: User, session: CouncilSession) -> bool:
+    return bool(is_council_staff_of(user, session.authority))
+
+
+@rules.predicate
+def votes_in_session(user: User, session: CouncilSession) -> bool:
+    """A council member of the session's authority, recorded as present at the session."""
+    if not user.is_authenticated:
+        return False
+    return (
+        CouncilRole.objects.filter(
+            user=user, authority=session.authority_id, role=CouncilRole.Role.MEMBER
+        ).exists()
+        and session.present.filter(pk=user.pk).exists()
+    )
+
+
+@rules.predicate
+def manages_decision(user: User, decision: Decision) -> bool:
+    return bool(is_council_staff_of(user, decision.authority))
+
+
 is_admin = rules.is_superuser
 
 rules.add_perm("awards.run_ballots", is_admin | runs_awards_of)
@@ -73,3 +110,10 @@ rules.add_perm("awards.run_dossier", is_admin | runs_awards_of)
 rules.add_perm("awards.manage_nomination", is_admin | runs_dossier_of)
 rules.add_perm("awards.return_nomination", is_admin | council_staff_of_nomination)
 rules.add_perm("awards.confirm_handover", is_admin | council_staff_for)
+rules.add_perm("awards.see_council", is_admin | sits_on_council_of)
+rules.add_perm("awards.run_council", is_admin | council_staff_of)
+rules.add_perm("awards.appraise_nomination", is_admin | council_staff_of_nomination)
+rules.add_perm("awards.run_session", is_admin | runs_session)
+rules.add_perm("awards.vote_in_session", votes_in_session)
+rules.add_perm("awards.manage_decision", is_admin | manages_decision)
+rules.add_perm("awards.archive_year", is_admin | council_staff_for)

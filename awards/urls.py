@@ -1,5 +1,23 @@
-from awards.views import ballots, dossiers, handover
+from awards.views import (
+    ballots,
+    decisions,
+    dossiers,
+    handover,
+    intake,
+    public,
+    sessions,
+    statistics,
+)
 
 app_name = "awards"
 
-urlpatterns = ballots.urlpatterns + dossiers.urlpatterns + handover.urlpatterns
+urlpatterns = (
+    ballots.urlpatterns
+    + dossiers.urlpatterns
+    + handover.urlpatterns
+    + intake.urlpatterns
+    + sessions.urlpatterns
+    + decisions.urlpatterns
+    + statistics.urlpatterns
+    + public.urlpatterns
+)

@@ -272,6 +272,16 @@ class BlockYear(models.Model):
     review_deadline = models.DateField(_("review deadline"), null=True, blank=True)
     ballot_deadline = models.DateField(_("ballot deadline"), null=True, blank=True)
     dossier_deadline = models.DateField(_("nomination dossier deadline"), null=True, blank=True)
+    # Once the council has published the year's decisions the year can be archived: read-only.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archived by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = BlockYearQuerySet.as_manager()
 
@@ -299,6 +309,10 @@ class BlockYear(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("blocks:blockyear_detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def first_day(self) -> datetime.date:

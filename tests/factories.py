@@ -555,3 +555,40 @@ def make_first_place_tie(world: World) -> Any:
     services.publish_ranking(table, by=world.secretariat)
     table.refresh_from_db()
     return table
+
+
+# Awards: the council ---------------------------------------------------------------------------
+
+
+def make_sent_dossier(world: World) -> list[Any]:
+    """`make_complete_dossier`, sent to the council: its nominations, now "sent"."""
+    from awards.services import dossiers
+
+    nominations = make_complete_dossier(world)
+    dossiers.submit_dossier(world.block_year, by=world.secretariat)
+    for nomination in nominations:
+        nomination.refresh_from_db()
+    return nominations
+
+
+def at_council_status(nominations: list[Any], status: str) -> list[Any]:
+    """Test set-up only: put nominations at a council status directly (the services that move
+    them there are tested on their own)."""
+    from awards.models import Nomination
+
+    Nomination.objects.filter(pk__in=[n.pk for n in nominations]).update(status=status)
+    for nomination in nominations:
+        nomination.refresh_from_db()
+    return nominations
+
+
+def make_council_members(world: World, count: int) -> list[User]:
+    """`count` more members of the world's council (the world has one: `world.member`)."""
+    members = []
+    for number in range(1, count + 1):
+        user = make_user(f"council{number}", full_name=f"Ủy viên Hội đồng {number}")
+        CouncilRole.objects.create(
+            user=user, authority=world.authority, role=CouncilRole.Role.MEMBER
+        )
+        members.append(user)
+    return members

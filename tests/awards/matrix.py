@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 from tests.awards.matrix_ballots import ROWS as BALLOT_ROWS
+from tests.awards.matrix_decisions import ROWS as DECISION_ROWS
 from tests.awards.matrix_dossiers import ROWS as DOSSIER_ROWS
 from tests.awards.matrix_handover import ROWS as HANDOVER_ROWS
+from tests.awards.matrix_intake import ROWS as INTAKE_ROWS
+from tests.awards.matrix_public import ROWS as PUBLIC_ROWS
+from tests.awards.matrix_sessions import ROWS as SESSION_ROWS
+from tests.awards.matrix_statistics import ROWS as STATISTICS_ROWS
 
-AWARDS_ROWS = {**BALLOT_ROWS, **DOSSIER_ROWS, **HANDOVER_ROWS}
+AWARDS_ROWS = {
+    **BALLOT_ROWS,
+    **DOSSIER_ROWS,
+    **HANDOVER_ROWS,
+    **INTAKE_ROWS,
+    **SESSION_ROWS,
+    **DECISION_ROWS,
+    **STATISTICS_ROWS,
+    **PUBLIC_ROWS,
+}
