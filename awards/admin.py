@@ -1,8 +1,9 @@
 """The admin edits award types (configuration) and shows the rest read-only: every change of a
 ballot, nomination, dossier or hand-over goes through `awards.services`.
 
-Cast ballots, their choices and the voter roll are deliberately not registered: what a unit chose
-is never shown anywhere, and the admin keeps a history of the objects it shows.
+Cast ballots, their choices and the voter rolls (the block's and the council's) are deliberately not
+registered: what a unit or a council member chose is never shown anywhere, and the admin keeps a
+history of the objects it shows.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import (
     ATTESTATIONS,
+    AgendaItem,
+    Awardee,
     AwardType,
     Ballot,
     BallotCandidate,
+    CouncilSession,
+    Decision,
     Dossier,
     Handover,
     Nomination,
@@ -59,6 +64,9 @@ class AwardTypeForm(forms.ModelForm):  # type: ignore[type-arg]
             "approval_denominator",
             "approval_base",
             "approval_strict",
+            "council_approval_numerator",
+            "council_approval_denominator",
+            "council_approval_strict",
             "legal_basis",
             "is_active",
         ]
@@ -103,6 +111,15 @@ class AwardTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     ("approval_numerator", "approval_denominator"),
                     "approval_base",
                     "approval_strict",
+                ]
+            },
+        ),
+        (
+            _("Council vote"),
+            {
+                "fields": [
+                    ("council_approval_numerator", "council_approval_denominator"),
+                    "council_approval_strict",
                 ]
             },
         ),
@@ -160,3 +177,35 @@ class HandoverAdmin(ReadOnly):
     list_display = ["from_year", "to_year", "head", "status", "handover_on", "confirmed_at"]
     list_filter = ["status"]
     list_select_related = ["from_year__block", "to_year__block", "head"]
+
+
+class AgendaItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = AgendaItem
+    fields = readonly_fields = ("nomination", "approvals", "disapprovals", "outcome", "note")
+    extra = 0
+    can_delete = False
+
+
+@admin.register(CouncilSession)
+class CouncilSessionAdmin(ReadOnly):
+    list_display = ["title", "authority", "year", "held_on", "method", "status", "cast"]
+    list_filter = ["status", "method", "authority"]
+    list_select_related = ["authority"]
+    exclude = ["minutes_scan"]
+    inlines = [AgendaItemInline]
+
+
+class AwardeeInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Awardee
+    fields = readonly_fields = ("unit_name", "block_name", "certificate")
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnly):
+    list_display = ["number", "authority", "year", "award_type", "kind", "status", "signed_on"]
+    list_filter = ["status", "kind", "authority"]
+    list_select_related = ["authority", "award_type"]
+    search_fields = ["number"]
+    inlines = [AwardeeInline]

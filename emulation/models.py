@@ -131,6 +131,8 @@ KIND_LABELS = {
     "decision": _("Award decision"),
     "certificate": _("Certificate"),
     "report": _("Achievement report"),
+    "moha_proposal": _("Proposal to the Ministry of Home Affairs"),
+    "council_minutes": _("Minutes of the council session"),
 }
 
 

@@ -1,7 +1,349 @@
-"""(being built)"""
+"""The council's award decisions: drafting from the approved nominations, issuing the PDF and the
+certificates, publishing.
+
+A council's decisions are seen by its staff and members (`awards.see_council`; 404 for anyone
+else) and managed by its staff (`awards.manage_decision`, `awards.run_council`; 403 for members).
+Once a decision is published, the awardee units' own people may also download it and their
+certificates.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from itertools import groupby
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_safe
+
+from awards.forms.decisions import DecisionForm
+from awards.models import Awardee, AwardType, Decision, Nomination
+from awards.services import decisions as services
+from blocks.models import Authority, UnitRole
+from emulation.actions import act, confirm_page, form_page, require
+from emulation.forms import post_data, run_form
+from emulation.http import AuthedRequest
+from emulation.issued import file_response
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
+
+
+def _authority(request: AuthedRequest, pk: int) -> Authority:
+    authority = get_object_or_404(Authority, pk=pk)
+    if not request.user.has_perm("awards.see_council", authority):
+        raise Http404
+    return authority
+
+
+def _decision(request: AuthedRequest, pk: int) -> Decision:
+    decision = get_object_or_404(
+        Decision.objects.select_related(
+            "authority", "award_type", "document", "created_by", "issued_by", "published_by"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("awards.see_council", decision.authority):
+        raise Http404
+    return decision
+
+
+def _list_url(decision: Decision) -> str:
+    return reverse("awards:decision_list", args=[decision.authority_id, decision.year])
+
+
+@require_safe
+def decision_list(request: AuthedRequest, authority: int, year: int) -> HttpResponse:
+    council = _authority(request, authority)
+    waiting = (
+        Nomination.objects.filter(
+            status=Nomination.Status.APPROVED,
+            block_year__block__authority=council,
+            block_year__year=year,
+            awardee__isnull=True,
+        )
+        .select_related("award_type", "block_year__block")
+        .order_by(
+            "award_type__position", "award_type__code", "block_year__block__name", "unit_name"
+        )
+    )
+    groups = [
+        {"award": award, "nominations": list(rows)}
+        for award, rows in groupby(waiting, key=lambda n: n.award_type)
+    ]
+    decisions = list(
+        Decision.objects.filter(authority=council, year=year)
+        .select_related("award_type", "document")
+        .annotate(awardee_count=Count("awardees"))
+        .order_by("award_type__position", "signed_on", "pk")
+    )
+    return render(
+        request,
+        "awards/decisions/decision_list.html",
+        {
+            "authority": council,
+            "year": year,
+            "groups": groups,
+            "decisions": decisions,
+            "can_draft": request.user.has_perm("awards.run_council", council),
+            "published": any(d.status == Decision.Status.PUBLISHED for d in decisions),
+        },
+    )
+
+
+def _signer_initial(award: AwardType) -> dict[str, Any]:
+    return {
+        "signed_on": timezone.localdate(),
+        "signer_title": services.DEFAULT_SIGNER_TITLE,
+        "legal_bases": services.default_legal_bases(award),
+    }
+
+
+@require_http_methods(FORM_METHODS)
+def decision_create(request: AuthedRequest, authority: int, year: int, award: int) -> HttpResponse:
+    council = _authority(request, authority)
+    require(request, "awards.run_council", council)
+    award_type = get_object_or_404(AwardType, pk=award)
+    form = DecisionForm(post_data(request), initial=_signer_initial(award_type))
+    decision = run_form(
+        request,
+        form,
+        lambda data: services.draft_decision(council, year, award_type, by=request.user, **data),
+        _("The draft decision was saved. Check it, then issue it."),
+    )
+    if decision is not None:
+        return redirect(decision)
+    waiting = list(
+        services.approved_for_decision(council, year, award_type).values_list(
+            "unit_name", flat=True
+        )
+    )
+    proposal = services.kind_for(award_type) == Decision.Kind.PROPOSAL
+    if waiting:
+        intro = ngettext(
+            "It will list %(count)d unit the council approved: %(units)s.",
+            "It will list the %(count)d units the council approved: %(units)s.",
+            len(waiting),
+        ) % {"count": len(waiting), "units": "; ".join(waiting)}
+    else:
+        intro = _("No nomination for this award is approved and waiting for a decision.")
+    if proposal:
+        intro += " " + _(
+            "The Government decides this award: this is the province's proposal letter to the"
+            " Ministry of Home Affairs, and the nominations stay approved until the Prime"
+            " Minister decides."
+        )
+    return form_page(
+        request,
+        form,
+        title=(
+            _("Draft the proposal for %(award)s, %(year)d")
+            if proposal
+            else _("Draft the decision on %(award)s, %(year)d")
+        )
+        % {"award": award_type.name, "year": year},
+        intro=intro,
+        submit_label=_("Save the draft"),
+        cancel_link=reverse("awards:decision_list", args=[council.pk, year]),
+    )
+
+
+@require_safe
+def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    awardees = list(
+        decision.awardees.select_related("certificate", "nomination").order_by("position", "pk")
+    )
+    can_manage = request.user.has_perm("awards.manage_decision", decision)
+    return render(
+        request,
+        "awards/decisions/decision_detail.html",
+        {
+            "decision": decision,
+            "awardees": awardees,
+            "bases": [line for line in decision.legal_bases.splitlines() if line.strip()],
+            "can_manage": can_manage,
+            "is_draft": decision.status == Decision.Status.DRAFT,
+            "is_issued": decision.status == Decision.Status.ISSUED,
+            "is_published": decision.status == Decision.Status.PUBLISHED,
+            "is_proposal": decision.kind == Decision.Kind.PROPOSAL,
+            "list_url": _list_url(decision),
+        },
+    )
+
+
+def _not_draft(request: AuthedRequest, decision: Decision) -> HttpResponse | None:
+    if decision.status == Decision.Status.DRAFT:
+        return None
+    messages.error(
+        request, _("The decision was issued: it can no longer change. Its PDF stays as issued.")
+    )
+    return redirect(decision)
+
+
+@require_http_methods(FORM_METHODS)
+def decision_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    require(request, "awards.manage_decision", decision)
+    refused = _not_draft(request, decision)
+    if refused is not None:
+        return refused
+    form = DecisionForm(
+        post_data(request),
+        initial={name: getattr(decision, name) for name in DecisionForm.base_fields},
+    )
+    done = run_form(
+        request,
+        form,
+        lambda data: services.update_decision(decision, by=request.user, **data),
+        _("The draft decision was saved."),
+    )
+    if done is not None:
+        return redirect(decision)
+    return form_page(
+        request,
+        form,
+        title=_("Edit the draft %(number)s") % {"number": decision.number},
+        submit_label=_("Save"),
+        cancel=decision,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def decision_issue(request: AuthedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    require(request, "awards.manage_decision", decision)
+    if request.method == "POST":
+        act(
+            request,
+            lambda: services.issue_decision(decision, by=request.user),
+            _("The decision was issued with its verification code."),
+        )
+        return redirect(decision)
+    count = decision.awardees.count()
+    if decision.kind == Decision.Kind.PROPOSAL:
+        message = _(
+            "The proposal letter %(number)s to the Ministry of Home Affairs is issued as a PDF"
+            " with a verification code, listing %(count)d units. Their nominations stay approved"
+            " until the Prime Minister decides. Nothing in it can change afterwards."
+        )
+    else:
+        message = _(
+            "The decision %(number)s is issued as a PDF with a verification code, with one"
+            " certificate for each of its %(count)d units, and their nominations become awarded."
+            " Nothing in it can change afterwards."
+        )
+    return confirm_page(
+        request,
+        title=_("Issue %(number)s?") % {"number": decision.number},
+        message=message % {"number": decision.number, "count": count},
+        confirm_label=_("Issue"),
+        cancel=decision,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def decision_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    require(request, "awards.manage_decision", decision)
+    if request.method == "POST":
+        act(
+            request,
+            lambda: services.publish_decision(decision, by=request.user),
+            _("The decision is published; the units were told by e-mail."),
+        )
+        return redirect(decision)
+    return confirm_page(
+        request,
+        title=_("Publish %(number)s?") % {"number": decision.number},
+        message=_(
+            "The units it names, with the decision's number and date, appear on the public"
+            " results page of %(year)d, which anyone can read without signing in. The units'"
+            " leaders and officers and their blocks' secretariats are told by e-mail."
+        )
+        % {"year": decision.year},
+        confirm_label=_("Publish"),
+        cancel=decision,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def decision_discard(request: AuthedRequest, pk: int) -> HttpResponse:
+    decision = _decision(request, pk)
+    require(request, "awards.manage_decision", decision)
+    if request.method == "POST":
+        done = act(
+            request,
+            lambda: services.discard_decision(decision, by=request.user),
+            _("The draft was discarded; its nominations wait for a decision again."),
+        )
+        return redirect(_list_url(decision) if done else decision.get_absolute_url())
+    return confirm_page(
+        request,
+        title=_("Discard the draft %(number)s?") % {"number": decision.number},
+        message=_("The draft is deleted; the nominations it lists wait for a decision again."),
+        confirm_label=_("Discard"),
+        danger=True,
+        cancel=decision,
+    )
+
+
+def _own_unit(request: AuthedRequest, decision: Decision, units: list[int]) -> bool:
+    """The awardee units' own people may download once the decision is published."""
+    return (
+        decision.status == Decision.Status.PUBLISHED
+        and request.user.is_authenticated
+        and UnitRole.objects.filter(user=request.user, unit__in=units).exists()
+    )
+
+
+def _downloadable(request: AuthedRequest, decision: Decision, units: list[int]) -> None:
+    if request.user.has_perm("awards.see_council", decision.authority):
+        return
+    if not _own_unit(request, decision, units):
+        raise Http404
+
+
+@require_safe
+def decision_pdf(request: AuthedRequest, pk: int) -> FileResponse:
+    decision = get_object_or_404(Decision.objects.select_related("authority", "document"), pk=pk)
+    units = list(decision.awardees.values_list("nomination__unit", flat=True))
+    _downloadable(request, decision, units)
+    if decision.document is None:
+        raise Http404
+    name = "to-trinh" if decision.kind == Decision.Kind.PROPOSAL else "quyet-dinh"
+    return file_response(decision.document, filename=f"{name}-{decision.document.code}.pdf")
+
+
+@require_safe
+def certificate_pdf(request: AuthedRequest, pk: int) -> FileResponse:
+    awardee = get_object_or_404(
+        Awardee.objects.select_related("decision__authority", "certificate", "nomination"),
+        pk=pk,
+    )
+    _downloadable(request, awardee.decision, [awardee.nomination.unit_id])
+    if awardee.certificate is None:
+        raise Http404
+    return file_response(awardee.certificate, filename=f"bang-khen-{awardee.certificate.code}.pdf")
+
+
+urlpatterns: list[URLPattern] = [
+    path("council/<int:authority>/<int:year>/decisions/", decision_list, name="decision_list"),
+    path(
+        "council/<int:authority>/<int:year>/decisions/new/<int:award>/",
+        decision_create,
+        name="decision_create",
+    ),
+    path("council/decisions/<int:pk>/", decision_detail, name="decision_detail"),
+    path("council/decisions/<int:pk>/edit/", decision_edit, name="decision_edit"),
+    path("council/decisions/<int:pk>/issue/", decision_issue, name="decision_issue"),
+    path("council/decisions/<int:pk>/publish/", decision_publish, name="decision_publish"),
+    path("council/decisions/<int:pk>/discard/", decision_discard, name="decision_discard"),
+    path("council/decisions/<int:pk>/decision.pdf", decision_pdf, name="decision_pdf"),
+    path("council/awardees/<int:pk>/certificate.pdf", certificate_pdf, name="certificate_pdf"),
+]

@@ -291,7 +291,11 @@ def _rules(nomination: Nomination) -> list[dict[str, Any]]:
 def _next_step(nomination: Nomination, perms: dict[str, bool]) -> str:
     """What the person looking at the nomination can do next (or is waiting for)."""
     status = nomination.status
-    if status == Nomination.Status.SUBMITTED:
+    if status in (Nomination.Status.APPROVED, Nomination.Status.AWARDED):
+        return _("The council approved the nomination.")
+    if status == Nomination.Status.REJECTED:
+        return _("The council did not approve the nomination.")
+    if nomination.is_with_council:
         if perms["can_return"]:
             return _(
                 "Appraise the dossier; return the nomination with a reason if a part is wrong."

@@ -15,6 +15,11 @@ from awards.models import (
     BallotVoter,
     CastBallot,
     CastChoice,
+    CouncilCastBallot,
+    CouncilCastChoice,
+    CouncilSession,
+    CouncilVoter,
+    Decision,
     Dossier,
     Handover,
     Nomination,
@@ -25,9 +30,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_ballot_box_and_the_voter_roll_are_not_in_the_admin() -> None:
-    secret: list[Any] = [CastBallot, CastChoice, BallotVoter]
-    shown: list[Any] = [AwardType, Ballot, Nomination, Dossier, Handover]
-    assert [admin.site.is_registered(m) for m in secret] == [False, False, False]
+    secret: list[Any] = [
+        CastBallot,
+        CastChoice,
+        BallotVoter,
+        CouncilCastBallot,
+        CouncilCastChoice,
+        CouncilVoter,
+    ]
+    shown: list[Any] = [AwardType, Ballot, Nomination, Dossier, Handover, CouncilSession, Decision]
+    assert not any(admin.site.is_registered(m) for m in secret)
     assert all(admin.site.is_registered(m) for m in shown)
 
 
@@ -73,6 +85,9 @@ def test_an_award_type_is_configured_in_the_admin_with_valid_attestations(
         "approval_denominator": 2,
         "approval_base": award.approval_base,
         "approval_strict": "on",
+        "council_approval_numerator": 1,
+        "council_approval_denominator": 2,
+        "council_approval_strict": "on",
         "legal_basis": award.legal_basis,
         "is_active": "on",
     }
