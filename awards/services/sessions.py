@@ -1,0 +1,927 @@
+"""Council sessions (DOMAIN §6): the agenda of appraised nominations, attendance and quorum, the
+members' secret vote online (or the counts of a paper vote), the count with the approval share of
+each award and the authority's caps, and the results.
+
+Secrecy is the block ballot's (DESIGN §6, `awards.services.ballots`): a vote writes the roll
+(`CouncilVoter`: this member voted) and, apart from it, an anonymous `CouncilCastBallot` with its
+`CouncilCastChoice`s under random keys. Nothing written — rows, audit events, e-mails — carries
+both the member and the choice. The receipt code is returned once and kept only as a hash. After
+every vote, and again on closing, the session's cast ballots are rewritten in random order under
+new random keys.
+
+Quorum and approval base. The quorum is the members who voted (online: ballots cast; paper: the
+members present who voted) against the council's size when voting opened, at the session's
+fraction (2/3 by default). An item is approved when its votes for reach the award's council share
+(`AgendaItem.approved`) *of the members who voted* — the members present and voting: online a
+present member who casts no ballot takes no part in the vote, exactly as one who left the room,
+and on paper the minutes give the members present who voted. So both methods count on the same
+base, and a decision never depends on a member who did not vote.
+
+Caps (DOMAIN §5) apply after the vote, to the items that reached their share: the authority-wide
+percentage of the blocks' leading units (the Government flag: at most 20 per cent), counting what
+earlier sessions approved, and the award's most per block. When more pass than there is room,
+those with most votes are approved; those tied at the cut-off are all left out. That the council
+approves fewer provincial flags than were proposed is simply the vote.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import math
+import random
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards.models import (
+    AgendaItem,
+    AwardType,
+    CouncilCastBallot,
+    CouncilCastChoice,
+    CouncilSession,
+    CouncilVoter,
+    Nomination,
+)
+from blocks.models import Authority, BlockYear, CouncilRole
+from emulation import audit, mail
+from emulation.errors import DomainError
+from emulation.models import IssuedDocument, User
+from emulation.uploads import validate_upload
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
+RECEIPT_LENGTH = 12
+
+S = CouncilSession.Status
+N = Nomination.Status
+O = AgendaItem.Outcome  # noqa: E741
+# Nominations the council has already approved: they take room under a cap.
+TAKEN = (N.APPROVED, N.AWARDED)
+
+
+# Who sits on the council ------------------------------------------------------------------------
+
+
+def council_members(authority: Authority | int) -> QuerySet[User]:
+    """The authority's council members (who vote), active accounts only."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            council_roles__authority=authority,
+            council_roles__role=CouncilRole.Role.MEMBER,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def _council_people(authority: Authority | int) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, council_roles__authority=authority).distinct()
+
+
+def _locked(session: CouncilSession) -> CouncilSession:
+    return (
+        CouncilSession.objects.select_for_update(of=("self",))
+        .select_related("authority")
+        .get(pk=session.pk)
+    )
+
+
+def _mail_context(session: CouncilSession) -> dict[str, Any]:
+    return {
+        "session": session.title,
+        "authority": session.authority.name,
+        "year": session.year,
+        "held_on": session.held_on.strftime("%d/%m/%Y"),
+        "place": session.place,
+        "path": reverse("awards:session_detail", args=[session.pk]),
+    }
+
+
+# Preparing a session ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_session(
+    authority: Authority,
+    *,
+    by: User,
+    year: int,
+    title: str,
+    held_on: datetime.date,
+    place: str = "",
+    method: str = CouncilSession.Method.ONLINE,
+    quorum: tuple[int, int] = (2, 3),
+) -> CouncilSession:
+    """A session being prepared: its agenda and attendance are set next. The quorum is a fraction
+    of the council's members (2/3 unless the council's rules say otherwise)."""
+    numerator, denominator = quorum
+    if not (0 < numerator <= denominator):
+        raise DomainError(_("The quorum is a fraction such as 2/3, at most 1."), field="quorum")
+    if method not in CouncilSession.Method.values:
+        raise DomainError(_("Choose how the members vote."), field="method")
+    title = title.strip()
+    if not title:
+        raise DomainError(_("Give the session a title."), field="title")
+    session = CouncilSession.objects.create(
+        authority=authority,
+        year=year,
+        title=title,
+        held_on=held_on,
+        place=place.strip(),
+        method=method,
+        quorum_numerator=numerator,
+        quorum_denominator=denominator,
+        created_by=by,
+    )
+    audit.record(
+        "awards.councilsession.created",
+        actor=by,
+        obj=session,
+        after={
+            "title": title,
+            "year": year,
+            "held_on": held_on.isoformat(),
+            "method": method,
+            "quorum": f"{numerator}/{denominator}",
+        },
+    )
+    return session
+
+
+def _require_draft(session: CouncilSession) -> None:
+    if session.status != S.DRAFT:
+        raise DomainError(_("The agenda and attendance change only while the session is prepared."))
+
+
+def _renumber(session: CouncilSession) -> None:
+    """Agenda order: by award (in the awards' order), then block, then unit."""
+    items = list(
+        session.items.select_related("nomination__award_type", "nomination__block_year__block")
+    )
+    items.sort(
+        key=lambda i: (
+            i.nomination.award_type.position,
+            i.nomination.award_type.code,
+            i.nomination.block_year.block.name,
+            i.nomination.unit_name,
+            i.pk,
+        )
+    )
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+@transaction.atomic
+def add_to_agenda(
+    session: CouncilSession, nominations: Iterable[Nomination], *, by: User
+) -> list[AgendaItem]:
+    """Put appraised nominations of the session's authority and year on its agenda (while it is
+    prepared): each is scheduled, and takes the council approval share of its award as it stands
+    now, so that a later change of the rules does not change a session already held."""
+    session = _locked(session)
+    _require_draft(session)
+    ids = sorted({n.pk for n in nominations})
+    if not ids:
+        raise DomainError(_("Choose at least one nomination."), field="nominations")
+    found = list(
+        Nomination.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("award_type", "block_year__block")
+        .order_by("pk")
+    )
+    if len(found) != len(ids):
+        raise DomainError(_("A nomination chosen no longer exists."), field="nominations")
+    foreign = [
+        n.unit_name
+        for n in found
+        if n.block_year.block.authority_id != session.authority_id
+        or n.block_year.year != session.year
+    ]
+    if foreign:
+        raise DomainError(
+            _("Only nominations of %(authority)s for %(year)d go on this agenda: %(units)s.")
+            % {
+                "authority": session.authority.short_name,
+                "year": session.year,
+                "units": ", ".join(foreign),
+            },
+            field="nominations",
+        )
+    unready = [n.unit_name for n in found if n.status != N.APPRAISED]
+    if unready:
+        raise DomainError(
+            _("Only appraised nominations go on an agenda: %(units)s.")
+            % {"units": ", ".join(unready)},
+            field="nominations",
+        )
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(
+            session=session,
+            nomination=n,
+            approval_numerator=n.award_type.council_approval_numerator,
+            approval_denominator=n.award_type.council_approval_denominator,
+            approval_strict=n.award_type.council_approval_strict,
+        )
+        for n in found
+    )
+    Nomination.objects.filter(pk__in=ids).update(status=N.SCHEDULED)
+    _renumber(session)
+    audit.record(
+        "awards.councilsession.agenda_added",
+        actor=by,
+        obj=session,
+        after={"nominations": [[n.pk, n.unit_name, n.award_type.code] for n in found]},
+    )
+    return list(AgendaItem.objects.filter(pk__in=[i.pk for i in items]).order_by("position"))
+
+
+@transaction.atomic
+def remove_from_agenda(item: AgendaItem, *, by: User) -> None:
+    """Take a nomination off the agenda of a session being prepared: it is appraised again,
+    free for another session."""
+    session = _locked(item.session)
+    _require_draft(session)
+    item = AgendaItem.objects.select_related("nomination").get(pk=item.pk, session=session)
+    nomination = Nomination.objects.select_for_update().get(pk=item.nomination_id)
+    if not nomination.can_move_to(N.APPRAISED):
+        raise DomainError(_("This nomination cannot go back to the appraised ones."))
+    nomination.status = N.APPRAISED
+    nomination.save(update_fields=["status"])
+    item.delete()
+    _renumber(session)
+    audit.record(
+        "awards.councilsession.agenda_removed",
+        actor=by,
+        obj=session,
+        before={"nomination": [nomination.pk, nomination.unit_name]},
+    )
+
+
+@transaction.atomic
+def record_attendance(
+    session: CouncilSession, members: Iterable[User], *, by: User
+) -> CouncilSession:
+    """Record who of the council's members is present (while the session is prepared)."""
+    session = _locked(session)
+    _require_draft(session)
+    chosen = {m.pk for m in members}
+    allowed = set(council_members(session.authority).values_list("pk", flat=True))
+    if chosen - allowed:
+        raise DomainError(
+            _("Only members of the council can be recorded as present."), field="members"
+        )
+    before = sorted(session.present.values_list("username", flat=True))
+    session.present.set(sorted(chosen))
+    audit.record(
+        "awards.councilsession.attendance",
+        actor=by,
+        obj=session,
+        before={"present": before},
+        after={"present": sorted(session.present.values_list("username", flat=True))},
+    )
+    return session
+
+
+def present_members(session: CouncilSession) -> QuerySet[User]:
+    """The members recorded present who still sit on the council."""
+    return council_members(session.authority_id).filter(council_sessions_attended=session)
+
+
+@transaction.atomic
+def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
+    """Open voting online: needs an agenda and the quorum of the council's members present. The
+    council's size is fixed at this moment; the members present are told by e-mail."""
+    session = _locked(session)
+    if session.method != CouncilSession.Method.ONLINE:
+        raise DomainError(_("A session voting on paper is recorded from its counts, not opened."))
+    if session.status != S.DRAFT or not session.can_move_to(S.OPEN):
+        raise DomainError(_("This session is not being prepared: it cannot be opened."))
+    if not session.items.exists():
+        raise DomainError(_("Put at least one nomination on the agenda first."))
+    size = council_members(session.authority).count()
+    present = list(present_members(session))
+    if not session.quorum_met(len(present), size):
+        raise DomainError(
+            _(
+                "%(present)d of %(size)d council members are recorded present; the quorum"
+                " (%(n)d/%(d)d) needs %(needed)d."
+            )
+            % {
+                "present": len(present),
+                "size": size,
+                "n": session.quorum_numerator,
+                "d": session.quorum_denominator,
+                "needed": session.quorum_needed(size),
+            }
+        )
+    session.status = S.OPEN
+    session.council_size = size
+    session.opened_at = timezone.now()
+    session.save(update_fields=["status", "council_size", "opened_at"])
+    audit.record(
+        "awards.councilsession.opened",
+        actor=by,
+        obj=session,
+        before={"status": S.DRAFT},
+        after={"status": S.OPEN, "council_size": size, "present": len(present)},
+    )
+    mail.send_templated_mail(
+        template="session_opened", recipients=present, context=_mail_context(session)
+    )
+    return session
+
+
+# Voting -----------------------------------------------------------------------------------------
+
+
+def new_receipt() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+
+
+def receipt_hash(session: CouncilSession, receipt: str) -> str:
+    normalised = "".join(ch for ch in receipt.upper() if ch.isalnum())
+    return hashlib.sha256(f"council:{session.pk}:{normalised}".encode()).hexdigest()
+
+
+def cast_council_vote(session: CouncilSession, *, by: User, choices: Mapping[int, bool]) -> str:
+    """Cast a present member's secret vote (agree or disagree on every agenda item) and return
+    its receipt code (shown once, never stored as such)."""
+    receipt = new_receipt()
+    try:
+        with transaction.atomic():
+            _cast(session, by=by, choices=choices, receipt=receipt)
+    except IntegrityError as error:  # the roll's constraint: a simultaneous second click
+        raise DomainError(_("You have already voted in this session.")) from error
+    return receipt
+
+
+def _check_choices(session: CouncilSession, choices: Mapping[int, bool]) -> dict[int, bool]:
+    items = set(session.items.values_list("pk", flat=True))
+    if set(choices) - items:
+        raise DomainError(_("The vote names an item that is not on the agenda."))
+    if items - set(choices):
+        raise DomainError(_("Say whether you agree or disagree on every item of the agenda."))
+    return {pk: bool(value) for pk, value in choices.items()}
+
+
+def _cast(session: CouncilSession, *, by: User, choices: Mapping[int, bool], receipt: str) -> None:
+    session = _locked(session)
+    if session.status != S.OPEN:
+        raise DomainError(_("This session is not open for voting."))
+    if not present_members(session).filter(pk=by.pk).exists():
+        raise DomainError(_("Only council members recorded present vote in this session."))
+    if CouncilVoter.objects.filter(session=session, user=by).exists():
+        raise DomainError(_("You have already voted in this session."))
+    clean = _check_choices(session, choices)
+    CouncilVoter.objects.create(session=session, user=by, voted_at=timezone.now())
+    cast = CouncilCastBallot.objects.create(
+        session=session, receipt_sha256=receipt_hash(session, receipt)
+    )
+    CouncilCastChoice.objects.bulk_create(
+        CouncilCastChoice(cast_ballot=cast, item_id=pk, approve=value)
+        for pk, value in sorted(clean.items())
+    )
+    _reshuffle(session)  # the box is shaken after every vote
+    # That the member voted, never what they chose.
+    audit.record(
+        "awards.councilsession.voted", actor=by, obj=session, after={"member": by.username}
+    )
+
+
+def _reshuffle(session: CouncilSession) -> None:
+    """Rewrite the cast ballots in random order under new random keys, in this transaction."""
+    papers = [
+        (cast.receipt_sha256, [(c.item_id, c.approve) for c in cast.choices.all()])
+        for cast in CouncilCastBallot.objects.filter(session=session).prefetch_related("choices")
+    ]
+    random.SystemRandom().shuffle(papers)
+    CouncilCastBallot.objects.filter(session=session).delete()
+    new = CouncilCastBallot.objects.bulk_create(
+        CouncilCastBallot(session=session, receipt_sha256=receipt) for receipt, _c in papers
+    )
+    CouncilCastChoice.objects.bulk_create(
+        CouncilCastChoice(cast_ballot=cast, item_id=pk, approve=approve)
+        for cast, (_receipt, choices) in zip(new, papers, strict=True)
+        for pk, approve in choices
+    )
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    found: bool
+    counted: bool
+
+
+def check_council_receipt(session: CouncilSession, receipt: str) -> ReceiptCheck:
+    """Whether a vote with this receipt is in the box, and (once closed) in the count."""
+    found = CouncilCastBallot.objects.filter(
+        session=session, receipt_sha256=receipt_hash(session, receipt)
+    ).exists()
+    return ReceiptCheck(found=found, counted=found and session.status == S.CLOSED)
+
+
+def has_voted(session: CouncilSession, user: User) -> bool:
+    return CouncilVoter.objects.filter(session=session, user=user).exists()
+
+
+# Caps -------------------------------------------------------------------------------------------
+
+
+def leading_units(authority: Authority | int, year: int) -> int:
+    """How many of the authority's blocks published a ranking for the year (each has a leading
+    unit): the authority+year form of `awards.eligibility.leading_units_of`."""
+    return BlockYear.objects.filter(
+        block__authority=authority, year=year, criteria_table__ranking__isnull=False
+    ).count()
+
+
+def cap_for(award: AwardType, leading: int) -> int:
+    return math.floor(leading * (award.cap_percent or 0) / 100)
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """What earlier sessions approved: per award, and per award and block."""
+
+    by_award: dict[int, int]
+    by_block: dict[tuple[int, int], int]
+
+
+def _taken(authority: Authority | int, year: int, session: CouncilSession | None) -> _Taken:
+    """Nominations of the authority and year already approved (or awarded), other than this
+    session's items and, for a closed session, other than those approved after it."""
+    found = Nomination.objects.filter(
+        block_year__block__authority=authority, block_year__year=year, status__in=TAKEN
+    )
+    if session is not None:
+        found = found.exclude(agenda_items__session=session)
+        if session.closed_at is not None:
+            later = AgendaItem.objects.filter(
+                outcome=O.APPROVED, session__closed_at__gt=session.closed_at
+            ).values("nomination_id")
+            found = found.exclude(pk__in=later)
+    by_award: dict[int, int] = defaultdict(int)
+    by_block: dict[tuple[int, int], int] = {}
+    for row in found.values("award_type_id", "block_year__block_id").annotate(n=Count("pk")):
+        by_award[row["award_type_id"]] += row["n"]
+        by_block[(row["award_type_id"], row["block_year__block_id"])] = row["n"]
+    return _Taken(dict(by_award), by_block)
+
+
+def _percent_words(award: AwardType, leading: int, taken: int) -> str:
+    return _(
+        "%(award)s: at most %(percent)d per cent of %(leading)d leading units = %(cap)d;"
+        " %(taken)d already approved."
+    ) % {
+        "award": award.name,
+        "percent": award.cap_percent or 0,
+        "leading": leading,
+        "cap": cap_for(award, leading),
+        "taken": taken,
+    }
+
+
+def _block_words(award: AwardType, block: str, taken: int) -> str:
+    return _("%(award)s: at most %(cap)d per block (%(block)s); %(taken)d already approved.") % {
+        "award": award.name,
+        "cap": award.max_per_block or 0,
+        "block": block,
+        "taken": taken,
+    }
+
+
+@dataclass(frozen=True)
+class CapLine:
+    """One cap that bears on the agenda: the rule in plain words, the room it leaves after
+    earlier approvals, how many are proposed and (once closed) approved."""
+
+    award_id: int
+    award: str
+    block: str  # empty for an authority-wide cap
+    cap: int
+    leading: int | None
+    taken: int
+    proposed: int
+    approved: int | None
+    rule: str
+
+    @property
+    def room(self) -> int:
+        return max(self.cap - self.taken, 0)
+
+    @property
+    def over(self) -> bool:
+        return self.proposed > self.room
+
+    @property
+    def authority_wide(self) -> bool:
+        return not self.block
+
+
+def cap_lines(
+    authority: Authority | int, year: int, session: CouncilSession | None = None
+) -> list[CapLine]:
+    """The caps that bear on a session's agenda (or, without a session, on the appraised and
+    scheduled nominations of the year): the authority-wide percentage per award and the most per
+    block, each with what is proposed against the room left. A fixed number of queries."""
+    if session is not None:
+        rows = (
+            AgendaItem.objects.filter(session=session)
+            .values(
+                "nomination__award_type_id",
+                "nomination__block_year__block_id",
+                "nomination__block_year__block__name",
+            )
+            .annotate(proposed=Count("pk"), passed=Count("pk", filter=Q(outcome=O.APPROVED)))
+        )
+        grouped = [
+            (
+                r["nomination__award_type_id"],
+                r["nomination__block_year__block_id"],
+                r["nomination__block_year__block__name"],
+                r["proposed"],
+                r["passed"],
+            )
+            for r in rows
+        ]
+        closed = session.status == S.CLOSED
+    else:
+        nominations = (
+            Nomination.objects.filter(
+                block_year__block__authority=authority,
+                block_year__year=year,
+                status__in=(N.APPRAISED, N.SCHEDULED),
+            )
+            .values("award_type_id", "block_year__block_id", "block_year__block__name")
+            .annotate(proposed=Count("pk"))
+        )
+        grouped = [
+            (
+                r["award_type_id"],
+                r["block_year__block_id"],
+                r["block_year__block__name"],
+                r["proposed"],
+                0,
+            )
+            for r in nominations
+        ]
+        closed = False
+    awards = {
+        a.pk: a
+        for a in AwardType.objects.filter(pk__in={g[0] for g in grouped}).filter(
+            Q(cap_percent__isnull=False) | Q(max_per_block__isnull=False)
+        )
+    }
+    if not awards:
+        return []
+    taken = _taken(authority, year, session)
+    leading = (
+        leading_units(authority, year)
+        if any(a.cap_percent is not None for a in awards.values())
+        else 0
+    )
+    lines: list[CapLine] = []
+    for award in sorted(awards.values(), key=lambda a: (a.position, a.code)):
+        mine = [g for g in grouped if g[0] == award.pk]
+        if award.cap_percent is not None:
+            earlier = taken.by_award.get(award.pk, 0)
+            lines.append(
+                CapLine(
+                    award_id=award.pk,
+                    award=award.name,
+                    block="",
+                    cap=cap_for(award, leading),
+                    leading=leading,
+                    taken=earlier,
+                    proposed=sum(g[3] for g in mine),
+                    approved=sum(g[4] for g in mine) if closed else None,
+                    rule=_percent_words(award, leading, earlier),
+                )
+            )
+        if award.max_per_block is not None:
+            for _a, block_id, block_name, proposed, approved in sorted(mine, key=lambda g: g[2]):
+                earlier = taken.by_block.get((award.pk, block_id), 0)
+                lines.append(
+                    CapLine(
+                        award_id=award.pk,
+                        award=award.name,
+                        block=block_name,
+                        cap=award.max_per_block,
+                        leading=None,
+                        taken=earlier,
+                        proposed=proposed,
+                        approved=approved if closed else None,
+                        rule=_block_words(award, block_name, earlier),
+                    )
+                )
+    return lines
+
+
+# Counting ---------------------------------------------------------------------------------------
+
+
+def _share_words(item: AgendaItem) -> str:
+    fraction = f"{item.approval_numerator}/{item.approval_denominator}"
+    if item.approval_strict:
+        return _("more than %(fraction)s") % {"fraction": fraction}
+    return _("at least %(fraction)s") % {"fraction": fraction}
+
+
+def _vote_words(item: AgendaItem, agree: int, base: int) -> str:
+    return _("%(agree)d of %(base)d members voting agreed; %(share)s needed %(needed)d.") % {
+        "agree": agree,
+        "base": base,
+        "share": _share_words(item),
+        "needed": item.votes_needed(base),
+    }
+
+
+def _within(
+    passing: Sequence[AgendaItem], room: int, counts: Mapping[int, tuple[int, int]]
+) -> tuple[set[int], set[int]]:
+    """Of the items that reached their share, those within `room` (most votes first), and those
+    left out because they tie at the cut-off (none of those tied is approved)."""
+    ordered = sorted(passing, key=lambda i: -counts[i.pk][0])
+    if len(ordered) <= room:
+        return {i.pk for i in ordered}, set()
+    if room <= 0:
+        return set(), set()
+    cutoff = counts[ordered[room - 1].pk][0]
+    chosen = {i.pk for i in ordered[:room]}
+    tied = {i.pk for i in ordered if counts[i.pk][0] == cutoff}
+    if tied <= chosen:
+        return chosen, set()
+    return chosen - tied, tied
+
+
+def decide(
+    session: CouncilSession,
+    items: Sequence[AgendaItem],
+    counts: Mapping[int, tuple[int, int]],
+    voted: int,
+) -> dict[int, tuple[str, str]]:
+    """Each item's outcome and explanation, from the counts {item: (for, against)} and the
+    number of members who voted: the quorum first, then the award's approval share of the
+    members who voted, then the most per block, then the authority-wide percentage.
+    Items need `nomination__award_type` and `nomination__block_year`."""
+    size = session.council_size or 0
+    if not session.quorum_met(voted, size):
+        words = _(
+            "No quorum: %(voted)d of %(size)d council members voted; %(needed)d needed"
+            " (%(n)d/%(d)d). The nomination can go on a later session."
+        ) % {
+            "voted": voted,
+            "size": size,
+            "needed": session.quorum_needed(size),
+            "n": session.quorum_numerator,
+            "d": session.quorum_denominator,
+        }
+        return {item.pk: (O.NO_QUORUM, words) for item in items}
+    result: dict[int, tuple[str, str]] = {}
+    passing: list[AgendaItem] = []
+    for item in items:
+        agree = counts.get(item.pk, (0, 0))[0]
+        words = _vote_words(item, agree, voted)
+        if item.approved(agree, voted):
+            passing.append(item)
+            result[item.pk] = (O.APPROVED, words)
+        else:
+            result[item.pk] = (O.REJECTED, words)
+    session_counts = {i.pk: counts.get(i.pk, (0, 0)) for i in items}
+    taken = _taken(session.authority_id, session.year, session)
+    leading: int | None = None
+
+    def cut(group: list[AgendaItem], room: int, rule: str) -> None:
+        kept, tied = _within(group, room, session_counts)
+        for item in group:
+            if item.pk in kept:
+                continue
+            why = (
+                _("Tied at the cut-off with as many votes: none of those tied is approved.")
+                if item.pk in tied
+                else _("Others had more votes.")
+            )
+            words = result[item.pk][1]
+            result[item.pk] = (O.CAPPED, f"{words} {_('Over the cap:')} {rule} {why}")
+
+    by_block: dict[tuple[int, int], list[AgendaItem]] = defaultdict(list)
+    for item in passing:
+        award = item.nomination.award_type
+        if award.max_per_block is not None:
+            by_block[(award.pk, item.nomination.block_year.block_id)].append(item)
+    for (award_id, block_id), group in by_block.items():
+        award = group[0].nomination.award_type
+        earlier = taken.by_block.get((award_id, block_id), 0)
+        block_name = group[0].nomination.block_year.block.name
+        cut(group, award.max_per_block - earlier, _block_words(award, block_name, earlier))  # type: ignore[operator]
+    by_award: dict[int, list[AgendaItem]] = defaultdict(list)
+    for item in passing:
+        if result[item.pk][0] == O.APPROVED and item.nomination.award_type.cap_percent is not None:
+            by_award[item.nomination.award_type_id].append(item)
+    for award_id, group in by_award.items():
+        award = group[0].nomination.award_type
+        if leading is None:
+            leading = leading_units(session.authority_id, session.year)
+        earlier = taken.by_award.get(award_id, 0)
+        cut(group, cap_for(award, leading) - earlier, _percent_words(award, leading, earlier))
+    return result
+
+
+def _tally(session: CouncilSession) -> dict[int, tuple[int, int]]:
+    rows = session.items.annotate(
+        agree=Count("choices", filter=Q(choices__approve=True)),
+        disagree=Count("choices", filter=Q(choices__approve=False)),
+    ).values_list("pk", "agree", "disagree")
+    return {pk: (agree, disagree) for pk, agree, disagree in rows}
+
+
+def results_of(session: CouncilSession) -> list[dict[str, Any]]:
+    return [
+        {
+            "item": item.pk,
+            "nomination": item.nomination_id,
+            "unit": item.nomination.unit_name,
+            "block": item.nomination.block_year.block.name,
+            "award": item.nomination.award_type.code,
+            "for": item.approvals,
+            "against": item.disapprovals,
+            "outcome": item.outcome,
+        }
+        for item in session.items.select_related(
+            "nomination__award_type", "nomination__block_year__block"
+        ).order_by("position", "pk")
+    ]
+
+
+def _finish(
+    session: CouncilSession,
+    *,
+    by: User,
+    counts: Mapping[int, tuple[int, int]],
+    voted: int,
+    before: str,
+) -> None:
+    items = list(
+        session.items.select_related(
+            "nomination__award_type", "nomination__block_year__block"
+        ).order_by("position", "pk")
+    )
+    outcomes = decide(session, items, counts, voted)
+    status_of: dict[str, str] = {O.APPROVED: N.APPROVED, O.NO_QUORUM: N.APPRAISED}
+    moves: dict[str, list[int]] = defaultdict(list)
+    for item in items:
+        item.approvals, item.disapprovals = counts.get(item.pk, (0, 0))
+        item.outcome, item.note = outcomes[item.pk]
+        item.note = item.note[:500]
+        moves[status_of.get(item.outcome, N.REJECTED)].append(item.nomination_id)
+    AgendaItem.objects.bulk_update(items, ["approvals", "disapprovals", "outcome", "note"])
+    for status, ids in moves.items():
+        Nomination.objects.filter(pk__in=ids, status=N.SCHEDULED).update(status=status)
+    session.status = S.CLOSED
+    session.closed_at, session.closed_by = timezone.now(), by
+    session.cast = voted
+    session.quorum_reached = session.quorum_met(voted, session.council_size or 0)
+    results = results_of(session)
+    canonical = json.dumps(
+        {
+            "session": session.pk,
+            "council_size": session.council_size,
+            "voted": voted,
+            "quorum": session.quorum_reached,
+            "results": results,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    session.results_sha256 = hashlib.sha256(canonical.encode()).hexdigest()
+    session.save(
+        update_fields=[
+            "status",
+            "closed_at",
+            "closed_by",
+            "cast",
+            "quorum_reached",
+            "results_sha256",
+            "council_size",
+            "minutes_scan",
+        ]
+    )
+    audit.record(
+        "awards.councilsession.closed",
+        actor=by,
+        obj=session,
+        before={"status": before},
+        after={
+            "status": S.CLOSED,
+            "council_size": session.council_size,
+            "voted": voted,
+            "quorum": session.quorum_reached,
+            # Totals only, as published once closed: [unit, award, for, against, outcome].
+            "results": [
+                [r["unit"], r["award"], r["for"], r["against"], r["outcome"]] for r in results
+            ],
+            "sha256": session.results_sha256,
+        },
+    )
+    approved = [
+        f"{i.nomination.unit_name} – {i.nomination.award_type.name_vi}"
+        for i in items
+        if i.outcome == O.APPROVED
+    ]
+    mail.send_templated_mail(
+        template="session_closed",
+        recipients=_council_people(session.authority_id),
+        context={
+            **_mail_context(session),
+            "voted": voted,
+            "council_size": session.council_size,
+            "quorum": session.quorum_reached,
+            "approved": approved,
+            "items": len(items),
+        },
+    )
+
+
+@transaction.atomic
+def close_session(session: CouncilSession, *, by: User) -> CouncilSession:
+    """Close online voting and count it: the results and the nominations' outcomes exist from
+    this moment (see the module's docstring for the rules)."""
+    session = _locked(session)
+    if session.status != S.OPEN or not session.can_move_to(S.CLOSED):
+        raise DomainError(_("Only a session open for voting can be closed."))
+    _reshuffle(session)
+    voted = CouncilCastBallot.objects.filter(session=session).count()
+    _finish(session, by=by, counts=_tally(session), voted=voted, before=S.OPEN)
+    return session
+
+
+@transaction.atomic
+def record_paper_counts(
+    session: CouncilSession,
+    *,
+    by: User,
+    present: int,
+    counts: Mapping[int, tuple[int, int]],
+    scan: UploadedFile | None,
+) -> CouncilSession:
+    """Record a vote held on paper at the meeting: the members present who voted and, per agenda
+    item, the votes for and against, with the scanned minutes signed there when there are any.
+    The same quorum, shares and caps as online decide; the session closes at once."""
+    session = _locked(session)
+    if session.method != CouncilSession.Method.PAPER or session.status != S.DRAFT:
+        raise DomainError(_("Only a session voting on paper, not yet recorded, takes counts."))
+    items = set(session.items.values_list("pk", flat=True))
+    if not items:
+        raise DomainError(_("Put at least one nomination on the agenda first."))
+    size = council_members(session.authority).count()
+    if size == 0:
+        raise DomainError(_("The council has no members."))
+    if not 0 <= present <= size:
+        raise DomainError(
+            _("The council has %(n)d members: at most that many can be present.") % {"n": size},
+            field="present",
+        )
+    if set(counts) != items:
+        raise DomainError(_("Give the counts of every item of the agenda."), field="counts")
+    for agree, disagree in counts.values():
+        if agree < 0 or disagree < 0 or agree + disagree > present:
+            raise DomainError(
+                _("An item cannot have more votes than members present who voted."),
+                field="counts",
+            )
+    if scan is not None:
+        try:
+            checked = validate_upload(scan, kinds=("pdf", "image"))
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages), field="scan") from error
+        scan.name = checked.safe_name
+        session.minutes_scan.save(scan.name, scan, save=False)
+    session.council_size = size
+    try:
+        _finish(session, by=by, counts=counts, voted=present, before=S.DRAFT)
+    except BaseException:
+        if scan is not None:
+            session.minutes_scan.delete(save=False)  # the rows roll back; the file must go too
+        raise
+    return session
+
+
+def issue_session_minutes(session: CouncilSession, *, by: User) -> IssuedDocument:
+    """Issue the minutes of a closed session once (see `awards.session_minutes`)."""
+    from awards.session_minutes import issue_session_minutes as issue
+
+    return issue(session, by=by)

@@ -1,0 +1,162 @@
+"""The authority's caps on what a council session approves: the Government flag at most 20 per
+cent of the blocks' leading units (earlier approvals counting), and the most per block; the ones
+with most votes go first, and a tie at the cut-off approves none of those tied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from awards.models import AgendaItem, CouncilSession, Nomination
+from awards.services import sessions
+from tests.awards.matrix_sessions import nominate, opened, prepared, published_blocks
+from tests.factories import World, make_council_members
+
+pytestmark = pytest.mark.django_db
+
+
+def flags(world: World, leading: int, proposed: int) -> list[Nomination]:
+    """`leading` blocks with a published ranking; the leading units of the first `proposed`
+    nominated for the Government flag and appraised."""
+    years = published_blocks(world, leading)
+    return [
+        nominate(year, year.memberships.get().unit, "government-flag") for year in years[:proposed]
+    ]
+
+
+def vote(session: CouncilSession, members: list[Any], agree: dict[int, int]) -> None:
+    """Every member votes; the item at index i gets `agree[i]` votes for (the first members)."""
+    items = list(session.items.order_by("position"))
+    for index, member in enumerate(members):
+        choices = {item.pk: index < agree.get(n, 0) for n, item in enumerate(items)}
+        sessions.cast_council_vote(session, by=member, choices=choices)
+    sessions.close_session(session, by=session.created_by)
+
+
+def outcomes(session: CouncilSession) -> list[tuple[str, str]]:
+    return [(i.nomination.unit_name, i.outcome) for i in session.items.order_by("position")]
+
+
+def _members(world: World) -> list[Any]:
+    return [world.member, *make_council_members(world, 2)]  # three members
+
+
+def test_five_leading_units_allow_one_government_flag_and_the_one_with_more_votes_gets_it(
+    world: World,
+) -> None:
+    members = _members(world)
+    nominations = flags(world, leading=5, proposed=2)
+    session = opened(world, nominations=nominations, present=members)
+    items = list(session.items.order_by("position"))
+    more = 0 if items[0].nomination == nominations[0] else 1
+    agree = {more: 3, 1 - more: 2}
+    vote(session, members, agree)
+    first, second = (AgendaItem.objects.get(pk=i.pk) for i in items)
+    winner, capped = (first, second) if more == 0 else (second, first)
+    assert (winner.outcome, capped.outcome) == ("approved", "capped")
+    assert capped.note == (
+        "2 of 3 members voting agreed; more than 1/2 needed 2. Over the cap: Government Emulation"
+        " Flag: at most 20 per cent of 5 leading units = 1; 0 already approved."
+        " Others had more votes."
+    )
+    capped.nomination.refresh_from_db()
+    winner.nomination.refresh_from_db()
+    assert (winner.nomination.status, capped.nomination.status) == ("approved", "rejected")
+
+
+def test_a_tie_at_the_cut_off_approves_neither_and_says_why(world: World) -> None:
+    members = _members(world)
+    session = opened(world, nominations=flags(world, leading=5, proposed=2), present=members)
+    vote(session, members, {0: 3, 1: 3})
+    assert [o for _u, o in outcomes(session)] == ["capped", "capped"]
+    note = session.items.first().note  # type: ignore[union-attr]
+    assert "at most 20 per cent of 5 leading units = 1" in note
+    assert note.endswith("Tied at the cut-off with as many votes: none of those tied is approved.")
+
+
+def test_an_item_without_its_share_takes_no_room_under_the_cap(world: World) -> None:
+    members = _members(world)
+    session = opened(world, nominations=flags(world, leading=5, proposed=2), present=members)
+    vote(session, members, {0: 1, 1: 2})
+    assert [o for _u, o in outcomes(session)] == ["rejected", "approved"]
+
+
+def test_approvals_of_earlier_sessions_count_against_the_cap(world: World) -> None:
+    members = _members(world)
+    nominations = flags(world, leading=10, proposed=3)  # at most 2
+    Nomination.objects.filter(pk=nominations[2].pk).update(status="approved")  # an earlier one
+    session = opened(world, nominations=nominations[:2], present=members)
+    lines = sessions.cap_lines(world.authority, world.block_year.year, session)
+    flag = next(line for line in lines if line.authority_wide)
+    assert (flag.cap, flag.taken, flag.room, flag.proposed, flag.over) == (2, 1, 1, 2, True)
+    assert flag.rule == (
+        "Government Emulation Flag: at most 20 per cent of 10 leading units = 2;"
+        " 1 already approved."
+    )
+    vote(session, members, {0: 3, 1: 2})
+    assert [o for _u, o in outcomes(session)] == ["approved", "capped"]
+    session.refresh_from_db()
+    lines = sessions.cap_lines(world.authority, world.block_year.year, session)
+    flag = next(line for line in lines if line.authority_wide)
+    assert (flag.taken, flag.proposed, flag.approved) == (1, 2, 1)
+
+
+def test_another_authoritys_approvals_do_not_count(world: World) -> None:
+    from blocks.models import BlockYear
+
+    elsewhere = BlockYear.objects.get(block=world.other_block)
+    nominate(elsewhere, world.other_unit, "government-flag", status="approved")
+    members = _members(world)
+    session = opened(world, nominations=flags(world, leading=5, proposed=1), present=members)
+    vote(session, members, {0: 3})
+    assert [o for _u, o in outcomes(session)] == ["approved"]
+
+
+def test_at_most_one_provincial_flag_per_block(world: World) -> None:
+    members = _members(world)
+    two = [nominate(world.block_year, world.units[i], "provincial-flag") for i in (0, 1)]
+    session = opened(world, nominations=two, present=members)
+    lines = sessions.cap_lines(world.authority, world.block_year.year, session)
+    assert [(line.block, line.cap, line.proposed, line.over) for line in lines] == [
+        (world.block.name, 1, 2, True)
+    ]
+    vote(session, members, {0: 2, 1: 3})
+    assert [o for _u, o in outcomes(session)] == ["capped", "approved"]
+    capped = session.items.order_by("position").first()
+    assert capped is not None
+    assert f"at most 1 per block ({world.block.name}); 0 already approved." in capped.note
+
+
+def test_a_block_that_already_has_its_provincial_flag_gets_no_other(world: World) -> None:
+    nominate(world.block_year, world.units[3], "provincial-flag", status="awarded")
+    members = _members(world)
+    one = [nominate(world.block_year, world.units[0], "provincial-flag")]
+    session = opened(world, nominations=one, present=members)
+    vote(session, members, {0: 3})
+    assert [o for _u, o in outcomes(session)] == ["capped"]
+
+
+def test_the_caps_are_shown_before_voting_as_proposed_against_the_room(world: World) -> None:
+    nominations = flags(world, leading=5, proposed=2)
+    lines = sessions.cap_lines(world.authority, world.block_year.year)
+    flag = next(line for line in lines if line.authority_wide)
+    assert (flag.leading, flag.cap, flag.proposed, flag.approved, flag.over) == (
+        5,
+        1,
+        2,
+        None,
+        True,
+    )
+    session = prepared(world, nominations=nominations)
+    lines = sessions.cap_lines(world.authority, 2026, session)
+    assert lines[0].proposed == 2
+
+
+def test_the_council_may_approve_fewer_provincial_flags_than_proposed(world: World) -> None:
+    members = _members(world)
+    years = published_blocks(world, 3)
+    proposed = [nominate(y, y.memberships.get().unit, "provincial-flag") for y in years]
+    session = opened(world, nominations=proposed, present=members)
+    vote(session, members, {0: 3, 1: 1, 2: 3})
+    assert sorted(o for _u, o in outcomes(session)) == ["approved", "approved", "rejected"]
