@@ -8,7 +8,7 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self) -> None:
-        from awards import dashboard, demo, home
+        from awards import council_demo, dashboard, demo, home
         from blocks.dashboard import register_step
         from emulation import demo as demo_data
         from emulation.home import register_section
@@ -17,3 +17,4 @@ class AwardsConfig(AppConfig):
         register_step(10, dashboard.dossier_step)
         register_section(home.my_tasks)
         demo_data.register(demo.AwardsSeeder)
+        demo_data.register(council_demo.CouncilSeeder)

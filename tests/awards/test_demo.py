@@ -1,20 +1,28 @@
 """The demo: last year's ballots closed with results, the nominations' reports approved and
-attested, the dossier sent, next year's head handed over; this year nothing yet."""
+attested, the dossier sent, next year's head handed over, the council's session and published
+decisions; this year nothing yet."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import (
+    AgendaItem,
     Ballot,
     BallotVoter,
     CastBallot,
     CastChoice,
+    CouncilCastBallot,
+    CouncilSession,
+    Decision,
     Dossier,
     Handover,
     Nomination,
@@ -87,7 +95,7 @@ def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadli
         ("Văn phòng Tỉnh ủy", "provincial-flag"),
     ]
     for nomination in nominations:
-        assert nomination.status == Nomination.Status.SUBMITTED
+        assert nomination.status == Nomination.Status.AWARDED  # the council's demo goes on
         assert nomination.report_is_approved and nomination.report_document is not None
         assert nomination.attested_at is not None and all(nomination.attestations.values())
         assert dossiers.passes(nomination.eligibility)
@@ -116,13 +124,54 @@ def test_this_years_head_was_elected_last_year_and_handed_over(seeded: None) -> 
     assert not is_secretariat_of(User.objects.get(username="canbo3"), year(0))
 
 
+def test_last_years_council_session_approved_every_nomination_with_its_quorum(
+    seeded: None,
+) -> None:
+    session = CouncilSession.objects.get(year=year(-1).year)
+    assert session.status == CouncilSession.Status.CLOSED and session.quorum_reached
+    assert (session.cast, session.council_size, session.present.count()) == (4, 5, 4)
+    assert CouncilCastBallot.objects.filter(session=session).count() == 4
+    assert set(AgendaItem.objects.filter(session=session).values_list("outcome", flat=True)) == {
+        AgendaItem.Outcome.APPROVED
+    }
+    assert session.minutes is not None
+    assert session.held_on == datetime.date(year(-1).year + 1, 3, 20)
+
+
+def test_last_years_decisions_are_issued_published_and_on_the_public_page(
+    seeded: None, client: Client
+) -> None:
+    decisions = Decision.objects.order_by("number")
+    assert [(d.number, d.status) for d in decisions] == [
+        ("345/QĐ-UBND", Decision.Status.PUBLISHED),
+        ("346/QĐ-UBND", Decision.Status.PUBLISHED),
+    ]
+    assert all(d.document is not None for d in decisions)
+    assert all(a.certificate is not None for d in decisions for a in d.awardees.all())
+    authority = year(-1).block.authority
+    page = client.get(reverse("awards:results", args=[authority.pk, year(-1).year]))
+    text = page.content.decode()
+    assert page.status_code == 200  # no sign-in needed
+    assert "345/QĐ-UBND" in text and "Văn phòng Tỉnh ủy" in text and "Ban Tổ chức Tỉnh ủy" in text
+
+
 def test_this_year_has_no_ballot_yet(seeded: None) -> None:
     assert not Ballot.objects.filter(block_year=year(0)).exists()
     assert not Nomination.objects.filter(block_year=year(0)).exists()
 
 
 def test_seeding_again_changes_nothing(seeded: None) -> None:
-    models = (Ballot, BallotVoter, CastBallot, Nomination, Dossier, Handover, AuditEvent)
+    models = (
+        Ballot,
+        BallotVoter,
+        CastBallot,
+        Nomination,
+        Dossier,
+        Handover,
+        CouncilSession,
+        Decision,
+        AuditEvent,
+    )
     counts = [m.objects.count() for m in models]
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [m.objects.count() for m in models] == counts
