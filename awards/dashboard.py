@@ -1,8 +1,10 @@
-"""Steps 9–10 of the block-year dashboard: deliberation and secret ballot, nomination dossiers.
+"""Steps 9–12 of the block-year dashboard: deliberation and secret ballot, nomination dossiers,
+the council's review and the award decision, and the year's archiving.
 
-Both steps share one query (cached on the block year), whatever the number of ballots, units and
-nominations: one row per ballot of the year (a single row with no ballot when there is none),
-each carrying the year's counts of nominations and the state of its dossier and hand-over.
+The four steps share one query (cached on the block year), whatever the number of ballots, units
+and nominations: one row per ballot of the year (a single row with no ballot when there is none),
+each carrying the year's counts of nominations by status, the state of its dossier and hand-over,
+who archived it, and whether the person sits on the authority's council.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -21,20 +23,33 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from awards.models import (
+    Awardee,
     AwardType,
     Ballot,
     BallotVoter,
+    Decision,
     Dossier,
     Handover,
     Nomination,
     ballot_title,
 )
 from blocks.dashboard import StepState
-from blocks.models import BlockYear
+from blocks.models import BlockYear, CouncilRole
 from emulation.models import User
 from scoring.models import Ranking
 
 B = Ballot.Status
+N = Nomination.Status
+# The council's counts of the year's nominations, by status (step 11).
+COUNCIL_STATUSES = (
+    N.SUBMITTED,
+    N.RECEIVED,
+    N.APPRAISED,
+    N.SCHEDULED,
+    N.APPROVED,
+    N.REJECTED,
+    N.AWARDED,
+)
 
 
 def _count(queryset: QuerySet[Any]) -> Any:
@@ -54,6 +69,20 @@ class AwardsState:
     dossier_submitted_at: Any = None
     minutes: bool = False
     handover_status: str | None = None
+    by_status: dict[str, int] = field(default_factory=dict)
+    held: int = 0  # with the council (sent and not returned)
+    published_awards: int = 0  # approved or awarded, and in a published decision
+    archived_by: str = ""
+    sits_on_council: bool = False
+    council_staff: bool = False
+
+    @property
+    def decided(self) -> int:
+        return self.by_status.get(N.REJECTED, 0) + self.published_awards
+
+    @property
+    def approved(self) -> int:
+        return self.by_status.get(N.APPROVED, 0) + self.by_status.get(N.AWARDED, 0)
 
     def of(self, status: str) -> list[dict[str, Any]]:
         return [b for b in self.ballots if b["status"] == status]
@@ -62,12 +91,18 @@ class AwardsState:
         return {b["kind"] for b in self.of(B.CLOSED)}
 
 
-def state_of(block_year: BlockYear) -> AwardsState:
+def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
     cached = getattr(block_year, "_awards_cache", None)
-    if cached is not None:
-        return cached
+    if cached is not None and cached[0] == getattr(user, "pk", None):
+        return cached[1]
     nominations = Nomination.objects.filter(block_year=OuterRef("pk"))
     dossier = Dossier.objects.filter(block_year=OuterRef("pk"))
+    roles = CouncilRole.objects.filter(
+        user=getattr(user, "pk", None), authority=OuterRef("block__authority")
+    )
+    by_status = {
+        f"n_{status}": _count(nominations.filter(status=status)) for status in COUNCIL_STATUSES
+    }
     rows = list(
         BlockYear.objects.filter(pk=block_year.pk)
         .annotate(
@@ -84,8 +119,25 @@ def state_of(block_year: BlockYear) -> AwardsState:
                 Handover.objects.filter(from_year=OuterRef("pk")).values("status")[:1]
             ),
             voted=_count(BallotVoter.objects.filter(ballot=OuterRef("ballots__pk"))),
+            **by_status,
+            published_awards=_count(
+                nominations.filter(
+                    status__in=[N.APPROVED, N.AWARDED],
+                    pk__in=Awardee.objects.filter(
+                        decision__status=Decision.Status.PUBLISHED
+                    ).values("nomination"),
+                )
+            ),
+            sits_on_council=Exists(roles),
+            council_staff=Exists(roles.filter(role=CouncilRole.Role.STAFF)),
         )
         .values(
+            *by_status,
+            "published_awards",
+            "sits_on_council",
+            "council_staff",
+            "archived_by__full_name",
+            "archived_by__username",
             "published",
             "nomination_count",
             "ready_count",
@@ -138,8 +190,14 @@ def state_of(block_year: BlockYear) -> AwardsState:
             dossier_submitted_at=first["dossier_submitted_at"],
             minutes=bool(first["minutes"]),
             handover_status=first["handover_status"],
+            by_status={status: first[f"n_{status}"] for status in COUNCIL_STATUSES},
+            published_awards=first["published_awards"],
+            archived_by=first["archived_by__full_name"] or first["archived_by__username"] or "",
+            sits_on_council=bool(first["sits_on_council"]),
+            council_staff=bool(first["council_staff"]),
         )
-    block_year._awards_cache = state  # type: ignore[attr-defined]
+        state.held = sum(state.by_status.values())
+    block_year._awards_cache = (getattr(user, "pk", None), state)  # type: ignore[attr-defined]
     return state
 
 
@@ -148,7 +206,7 @@ def _day(moment: datetime.datetime | None) -> str:
 
 
 def ballot_step(block_year: BlockYear, user: User) -> StepState:
-    state = state_of(block_year)
+    state = state_of(block_year, user)
     if not state.published:
         return StepState("waiting", _("Ballots are held once the ranking is published."))
     actions: list[tuple[str | Promise, str]] = [
@@ -189,7 +247,7 @@ def ballot_step(block_year: BlockYear, user: User) -> StepState:
 
 
 def dossier_step(block_year: BlockYear, user: User) -> StepState:
-    state = state_of(block_year)
+    state = state_of(block_year, user)
     if not state.nominations:
         return StepState("waiting", _("The dossier follows the nomination ballots."))
     actions: list[tuple[str | Promise, str]] = [
@@ -213,3 +271,104 @@ def dossier_step(block_year: BlockYear, user: User) -> StepState:
             "%(n)d returned by the council.", "%(n)d returned by the council.", state.returned
         ) % {"n": state.returned}
     return StepState("active", summary, deadline=block_year.dossier_deadline, actions=actions)
+
+
+# Steps 11–12: the council ---------------------------------------------------------------------
+
+
+def _url(name: str, *args: Any) -> str:
+    """A link to a council page, or "" while that page does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _links(*links: tuple[str | Promise, str]) -> list[tuple[str | Promise, str]]:
+    return [(label, url) for label, url in links if url]
+
+
+def council_step(block_year: BlockYear, user: User) -> StepState:
+    """Step 11: the council receives, appraises, puts on a session's agenda and votes."""
+    state = state_of(block_year, user)
+    if not state.held:
+        return StepState("waiting", _("The council reviews the dossier once the block sends it."))
+    counts = state.by_status
+    summary = ngettext(
+        "%(held)d nomination with the council:",
+        "%(held)d nominations with the council:",
+        state.held,
+    ) % {"held": state.held}
+    parts = [
+        (N.SUBMITTED, _("%(n)d to receive")),
+        (N.RECEIVED, _("%(n)d received")),
+        (N.APPRAISED, _("%(n)d appraised")),
+        (N.SCHEDULED, _("%(n)d on a session's agenda")),
+        (N.APPROVED, _("%(n)d approved")),
+        (N.AWARDED, _("%(n)d awarded")),
+        (N.REJECTED, _("%(n)d not approved")),
+    ]
+    summary += " " + ", ".join(
+        str(text) % {"n": counts[status]} for status, text in parts if counts.get(status)
+    )
+    summary += "."
+    pending = sum(counts.get(s, 0) for s in (N.SUBMITTED, N.RECEIVED, N.APPRAISED, N.SCHEDULED))
+    actions: list[tuple[str | Promise, str]] = []
+    if state.sits_on_council or user.is_superuser:
+        authority = block_year.block.authority_id
+        actions = _links(
+            (_("The council's intake"), _url("awards:intake_list", authority, block_year.year))
+        )
+    return StepState("active" if pending else "done", summary, actions=actions)
+
+
+def decision_step(block_year: BlockYear, user: User) -> StepState:
+    """Step 12: the award decisions are published; then the year is complete and can be
+    archived (read-only from then on)."""
+    state = state_of(block_year, user)
+    authority = block_year.block.authority_id
+    results = _links((_("Results"), _url("awards:results", authority, block_year.year)))
+    if block_year.archived_at is not None:
+        return StepState(
+            "done",
+            _("Archived on %(day)s by %(person)s: the year is read-only.")
+            % {"day": _day(block_year.archived_at), "person": state.archived_by or "—"},
+            actions=results,
+        )
+    no_nominations = not state.nominations
+    sent = state.dossier_status == Dossier.Status.SUBMITTED
+    complete = (sent and state.held > 0 and state.decided == state.held) or (
+        no_nominations and state.published
+    )
+    if not complete:
+        if not state.held:
+            return StepState("waiting", _("The decisions follow the council's vote."))
+        waiting = state.approved - state.published_awards
+        summary = ngettext(
+            "%(decided)d of %(held)d nomination decided.",
+            "%(decided)d of %(held)d nominations decided.",
+            state.held,
+        ) % {"decided": state.decided, "held": state.held}
+        if waiting:
+            summary += " " + ngettext(
+                "%(n)d approved nomination awaits a published decision.",
+                "%(n)d approved nominations await a published decision.",
+                waiting,
+            ) % {"n": waiting}
+        return StepState("active", summary, actions=results)
+    if no_nominations:
+        summary = str(_("The block proposed nobody this year."))
+    else:
+        summary = ngettext(
+            "Every nomination is decided: %(awarded)d of %(held)d awarded in a published decision.",
+            "Every nomination is decided: %(awarded)d of %(held)d awarded in published decisions.",
+            state.held,
+        ) % {"awarded": state.published_awards, "held": state.held}
+    summary += " " + str(_("The year is complete and can be archived."))
+    actions = results
+    if state.council_staff or user.is_superuser:
+        actions = [
+            (_("Archive the year"), reverse("awards:year_archive", args=[block_year.pk])),
+            *results,
+        ]
+    return StepState("done", summary, actions=actions)

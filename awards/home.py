@@ -1,8 +1,11 @@
-"""What each person must do now about ballots, nominations, the dossier and the hand-over.
+"""What each person must do now about ballots, nominations, the dossier, the hand-over and the
+council's work.
 
-Two queries whatever the data size: the ballots that concern the person (to vote in, to run, or
-an election whose hand-over awaits the council), and the nominations (to write, approve or attest,
-to gather into the dossier, returned, or received by the council).
+Four queries whatever the data size: the ballots that concern the person (to vote in, to run, or
+an election whose hand-over awaits the council), the nominations (to write, approve or attest,
+to gather into the dossier, returned, or received by the council), the council staff's counts per
+authority and year (to receive, to appraise, approved awaiting a decision), and the council
+sessions open for the person's vote.
 """
 
 from __future__ import annotations
@@ -10,14 +13,23 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards.models import Ballot, BallotVoter, Handover, Nomination
+from awards.models import (
+    Awardee,
+    Ballot,
+    BallotVoter,
+    CouncilSession,
+    CouncilVoter,
+    Decision,
+    Handover,
+    Nomination,
+)
 from blocks.models import CouncilRole, Membership, UnitRole
 from emulation.home import Section
 from emulation.http import AuthedRequest
@@ -93,6 +105,8 @@ def my_tasks(request: AuthedRequest) -> Section | None:
             continue
         tasks.extend(_ballot_tasks(ballot, today))
     tasks.extend(_nomination_tasks(list(nominations)))
+    tasks.extend(_council_tasks(list(_council_counts(staff_of))))
+    tasks.extend(_session_tasks(list(_sessions_to_vote(user))))
     if not tasks:
         return None
     tasks.sort(key=lambda t: (t["deadline"] is None, t["deadline"] or today))
@@ -252,3 +266,121 @@ def _task(
     icon: str, text: str, deadline: datetime.date | None, url: str, label: str = ""
 ) -> dict[str, Any]:
     return {"icon": icon, "text": text, "deadline": deadline, "url": url, "label": label}
+
+
+# The council ----------------------------------------------------------------------------------
+
+
+def _url(name: str, *args: Any) -> str:
+    """A link to a council page, or "" while that page does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _council_counts(staff_of: Any) -> Any:
+    """Per authority and year the staff work for: nominations to receive, to appraise, and
+    approved but not yet in an issued decision (one grouped query)."""
+    in_decision = Awardee.objects.filter(
+        nomination=OuterRef("pk"),
+        decision__status__in=[Decision.Status.ISSUED, Decision.Status.PUBLISHED],
+    )
+    return (
+        Nomination.objects.filter(
+            block_year__block__authority__in=staff_of.values("authority"),
+            status__in=[N.SUBMITTED, N.RECEIVED, N.APPROVED],
+        )
+        .order_by()
+        .values(
+            "block_year__block__authority",
+            "block_year__block__authority__name",
+            "block_year__year",
+        )
+        .annotate(
+            to_receive=Count("pk", filter=Q(status=N.SUBMITTED)),
+            to_appraise=Count("pk", filter=Q(status=N.RECEIVED)),
+            awaiting=Count("pk", filter=Q(Q(status=N.APPROVED), ~Exists(in_decision))),
+        )
+        .order_by("block_year__year", "block_year__block__authority__name")
+    )
+
+
+def _council_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    tasks = []
+    for row in rows:
+        authority, year = row["block_year__block__authority"], row["block_year__year"]
+        names = {"authority": row["block_year__block__authority__name"], "year": year}
+        intake = _url("awards:intake_list", authority, year)
+        if row["to_receive"]:
+            tasks.append(
+                _task(
+                    "inbox",
+                    ngettext(
+                        "%(n)d nomination to receive (%(authority)s, %(year)d)",
+                        "%(n)d nominations to receive (%(authority)s, %(year)d)",
+                        row["to_receive"],
+                    )
+                    % {**names, "n": row["to_receive"]},
+                    None,
+                    intake,
+                )
+            )
+        if row["to_appraise"]:
+            tasks.append(
+                _task(
+                    "clipboard-check",
+                    ngettext(
+                        "%(n)d nomination to appraise (%(authority)s, %(year)d)",
+                        "%(n)d nominations to appraise (%(authority)s, %(year)d)",
+                        row["to_appraise"],
+                    )
+                    % {**names, "n": row["to_appraise"]},
+                    None,
+                    intake,
+                )
+            )
+        if row["awaiting"]:
+            tasks.append(
+                _task(
+                    "file-earmark-check",
+                    ngettext(
+                        "%(n)d approved nomination awaiting a decision (%(authority)s, %(year)d)",
+                        "%(n)d approved nominations awaiting a decision (%(authority)s, %(year)d)",
+                        row["awaiting"],
+                    )
+                    % {**names, "n": row["awaiting"]},
+                    None,
+                    _url("awards:decision_list", authority, year) or intake,
+                )
+            )
+    return tasks
+
+
+def _sessions_to_vote(user: Any) -> Any:
+    """Open sessions where the person, a council member, is recorded present and has not voted."""
+    members_of = CouncilRole.objects.filter(user=user, role=CouncilRole.Role.MEMBER)
+    return (
+        CouncilSession.objects.filter(
+            status=CouncilSession.Status.OPEN,
+            present=user,
+            authority__in=members_of.values("authority"),
+        )
+        .exclude(Exists(CouncilVoter.objects.filter(session=OuterRef("pk"), user=user)))
+        .select_related("authority")
+        .order_by("held_on", "pk")
+    )
+
+
+def _session_tasks(sessions: list[CouncilSession]) -> list[dict[str, Any]]:
+    return [
+        _task(
+            "box-arrow-in-down",
+            _("Vote in the council session: %(title)s (%(authority)s)")
+            % {"title": session.title, "authority": session.authority.name},
+            None,
+            _url("awards:session_vote", session.pk),
+            _("Vote"),
+        )
+        for session in sessions
+    ]

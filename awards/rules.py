@@ -11,7 +11,12 @@ import rules
 
 from awards.models import Ballot, CouncilSession, Decision, Nomination
 from blocks.models import Authority, BlockYear, CouncilRole, UnitRole
-from blocks.rules import is_council_staff_of, is_secretariat_of, manages_block_year
+from blocks.rules import (
+    is_archived_object,
+    is_council_staff_of,
+    is_secretariat_of,
+    manages_block_year,
+)
 from emulation.models import User
 
 
@@ -101,19 +106,21 @@ def manages_decision(user: User, decision: Decision) -> bool:
 
 is_admin = rules.is_superuser
 
-rules.add_perm("awards.run_ballots", is_admin | runs_awards_of)
-rules.add_perm("awards.vote", votes_in)
-rules.add_perm("awards.write_report", writes_report)
-rules.add_perm("awards.approve_report", leads_nominee)
-rules.add_perm("awards.attest", leads_nominee)
-rules.add_perm("awards.run_dossier", is_admin | runs_awards_of)
-rules.add_perm("awards.manage_nomination", is_admin | runs_dossier_of)
+# An archived year is read-only: every acting permission of the block's side ends with
+# `~is_archived_object`; the council's side works on the council's own objects.
+rules.add_perm("awards.run_ballots", (is_admin | runs_awards_of) & ~is_archived_object)
+rules.add_perm("awards.vote", votes_in & ~is_archived_object)
+rules.add_perm("awards.write_report", writes_report & ~is_archived_object)
+rules.add_perm("awards.approve_report", leads_nominee & ~is_archived_object)
+rules.add_perm("awards.attest", leads_nominee & ~is_archived_object)
+rules.add_perm("awards.run_dossier", (is_admin | runs_awards_of) & ~is_archived_object)
+rules.add_perm("awards.manage_nomination", (is_admin | runs_dossier_of) & ~is_archived_object)
 rules.add_perm("awards.return_nomination", is_admin | council_staff_of_nomination)
-rules.add_perm("awards.confirm_handover", is_admin | council_staff_for)
+rules.add_perm("awards.confirm_handover", (is_admin | council_staff_for) & ~is_archived_object)
 rules.add_perm("awards.see_council", is_admin | sits_on_council_of)
 rules.add_perm("awards.run_council", is_admin | council_staff_of)
 rules.add_perm("awards.appraise_nomination", is_admin | council_staff_of_nomination)
 rules.add_perm("awards.run_session", is_admin | runs_session)
 rules.add_perm("awards.vote_in_session", votes_in_session)
 rules.add_perm("awards.manage_decision", is_admin | manages_decision)
-rules.add_perm("awards.archive_year", is_admin | council_staff_for)
+rules.add_perm("awards.archive_year", (is_admin | council_staff_for) & ~is_archived_object)

@@ -1,4 +1,5 @@
 from awards.views import (
+    archive,
     ballots,
     decisions,
     dossiers,
@@ -19,5 +20,6 @@ urlpatterns = (
     + sessions.urlpatterns
     + decisions.urlpatterns
     + statistics.urlpatterns
+    + archive.urlpatterns
     + public.urlpatterns
 )

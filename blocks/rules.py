@@ -3,7 +3,10 @@ them); these predicates decide acting (403 when someone can see but not act)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
+from django.db import models
 
 from blocks.models import Authority, Block, BlockYear, CouncilRole, Membership, Unit, UnitRole
 from emulation.models import User
@@ -56,6 +59,81 @@ def runs_activities_of(user: User, block_year: BlockYear) -> bool:
     return bool(is_secretariat_of(user, block_year) or manages_block_year(user, block_year))
 
 
+# How an object acted on reaches its block year: the first forward relation the object's model has,
+# then on along the chain (a score sheet through its criteria table, a signature through its
+# document's version...). The registry cannot import the apps above it, so the chains name fields.
+_CHAINS: tuple[tuple[str, ...], ...] = (
+    ("block_year",),
+    ("from_year",),
+    ("table", "block_year"),
+    ("sheet", "table", "block_year"),
+    ("document", "block_year"),
+    ("version", "document", "block_year"),
+    ("activity", "block_year"),
+    ("ballot", "block_year"),
+    ("nomination", "block_year"),
+)
+
+
+def _chain_of(model: type[models.Model]) -> tuple[str, ...] | None:
+    forward = {
+        f.name
+        for f in model._meta.get_fields()
+        if f.is_relation and f.concrete and (f.many_to_one or f.one_to_one)
+    }
+    return next((chain for chain in _CHAINS if chain[0] in forward), None)
+
+
+def block_year_of(obj: Any) -> BlockYear | None:
+    """The block year an object belongs to (the object itself for a block year), or None for
+    objects outside any year (units, blocks, authorities, council sessions)."""
+    if obj is None or isinstance(obj, BlockYear):
+        return obj
+    if not isinstance(obj, models.Model):
+        return None
+    chain = _chain_of(type(obj))
+    if chain is None:
+        return None
+    found: Any = obj
+    for name in chain:
+        found = getattr(found, name)
+        if found is None:
+            return None
+    return found if isinstance(found, BlockYear) else None
+
+
+def _cached_block_year(obj: models.Model, chain: tuple[str, ...]) -> BlockYear | None:
+    """The block year when every step of the chain is already loaded (no query), else None."""
+    found: Any = obj
+    for name in chain:
+        if not type(found)._meta.get_field(name).is_cached(found):
+            return None
+        found = getattr(found, name)
+        if found is None:
+            return None
+    return found if isinstance(found, BlockYear) else None
+
+
+@rules.predicate
+def is_archived_object(user: User, obj: Any) -> bool:
+    """The object belongs to an archived block year: read-only from then on. Free when the block
+    year is already loaded; otherwise one query."""
+    if obj is None:
+        return False
+    if isinstance(obj, BlockYear):
+        return obj.archived_at is not None
+    if not isinstance(obj, models.Model) or obj.pk is None:
+        return False
+    chain = _chain_of(type(obj))
+    if chain is None:
+        return False
+    block_year = _cached_block_year(obj, chain)
+    if block_year is not None:
+        return block_year.archived_at is not None
+    lookup = "__".join(chain) + "__archived_at__isnull"
+    return type(obj)._default_manager.filter(pk=obj.pk, **{lookup: False}).exists()
+
+
 def leads_unit(user: User, unit: Unit) -> bool:
     return UnitRole.objects.filter(user=user, unit=unit, role=UnitRole.Role.LEADER).exists()
 
@@ -65,6 +143,6 @@ is_admin = rules.is_superuser
 rules.add_perm("blocks.create_block", is_admin | is_any_council_staff)
 rules.add_perm("blocks.create_unit", is_admin | is_any_council_staff)
 rules.add_perm("blocks.manage_block", is_admin | manages_block)
-rules.add_perm("blocks.manage_blockyear", is_admin | manages_block_year)
+rules.add_perm("blocks.manage_blockyear", (is_admin | manages_block_year) & ~is_archived_object)
 rules.add_perm("blocks.manage_unit", is_admin | manages_unit)
-rules.add_perm("blocks.run_activities", is_admin | runs_activities_of)
+rules.add_perm("blocks.run_activities", (is_admin | runs_activities_of) & ~is_archived_object)

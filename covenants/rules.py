@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 
 from blocks.models import BlockYear, Membership, UnitRole
-from blocks.rules import is_secretariat_of, manages_block_year
+from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
 from covenants.models import Document
 from emulation.models import User
 
@@ -50,8 +50,9 @@ def can_sign(user: User, document: Document) -> bool:
 
 is_admin = rules.is_superuser
 
-rules.add_perm("covenants.run_documents", is_admin | runs_documents_of)
-rules.add_perm("covenants.run_document", is_admin | runs_document)
-rules.add_perm("covenants.comment", can_comment_on)
-rules.add_perm("covenants.sign", can_sign)
-rules.add_perm("covenants.register", works_in_a_member_unit)
+# An archived year is read-only: every acting permission ends with `~is_archived_object`.
+rules.add_perm("covenants.run_documents", (is_admin | runs_documents_of) & ~is_archived_object)
+rules.add_perm("covenants.run_document", (is_admin | runs_document) & ~is_archived_object)
+rules.add_perm("covenants.comment", can_comment_on & ~is_archived_object)
+rules.add_perm("covenants.sign", can_sign & ~is_archived_object)
+rules.add_perm("covenants.register", works_in_a_member_unit & ~is_archived_object)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import rules
 
 from blocks.models import BlockYear, CouncilRole, UnitRole
-from blocks.rules import is_secretariat_of, manages_block_year
+from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
 from emulation.models import User
 from scoring.models import ScoreSheet
 
@@ -76,10 +76,11 @@ def settles(user: User, sheet: ScoreSheet) -> bool:
 
 is_admin = rules.is_superuser
 
-rules.add_perm("scoring.run_scoring", is_admin | runs_scoring_of)
+# An archived year is read-only: every acting permission ends with `~is_archived_object`.
+rules.add_perm("scoring.run_scoring", (is_admin | runs_scoring_of) & ~is_archived_object)
 rules.add_perm("scoring.see_ranking", is_admin | sees_ranking)
-rules.add_perm("scoring.fill_in", fills_in)
-rules.add_perm("scoring.submit", leads)
-rules.add_perm("scoring.answer", leads)
-rules.add_perm("scoring.review", reviews)
-rules.add_perm("scoring.settle", settles)
+rules.add_perm("scoring.fill_in", fills_in & ~is_archived_object)
+rules.add_perm("scoring.submit", leads & ~is_archived_object)
+rules.add_perm("scoring.answer", leads & ~is_archived_object)
+rules.add_perm("scoring.review", reviews & ~is_archived_object)
+rules.add_perm("scoring.settle", settles & ~is_archived_object)

@@ -1,8 +1,27 @@
-"""Permission-matrix rows for the council's statistics pages: name -> (arguments, GET statuses, POST
-statuses)."""
+"""Permission-matrix rows for the council's statistics and for archiving a year: name ->
+(arguments, GET statuses, POST statuses).
+
+Statistics are the council's pages: its staff and members (and site administrators) see them,
+everyone else gets 404. Archiving is seen by everyone who sees the year and done by the council's
+staff; the world's year is not ready, so their POST is sent back to the page with the reason.
+"""
 
 from __future__ import annotations
 
-from tests.matrix import Args
+from typing import Any
 
-ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {}
+from tests.factories import YEAR, World
+from tests.matrix import MANAGE, Args, everyone, only, scoped
+
+
+def council_year(w: World) -> list[Any]:
+    return [w.authority.pk, YEAR]
+
+
+COUNCIL = {"admin", "staff", "member"}
+
+ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
+    "awards:statistics": (council_year, only(COUNCIL, 200, 404), everyone(405)),
+    "awards:statistics_xlsx": (council_year, only(COUNCIL, 200, 404), everyone(405)),
+    "awards:year_archive": (lambda w: [w.block_year.pk], scoped(MANAGE), scoped(MANAGE, 302)),
+}

@@ -49,7 +49,7 @@ PAGES: dict[str, tuple[str, Callable[[World, Document], list[Any]], int]] = {
     "covenants:registration_list": ("leader", lambda w, d: [w.block_year.pk], 6),
     "covenants:covenant_sign": ("leader", lambda w, d: [d.pk], 10),
     "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 17),
-    "home": ("leader", lambda w, d: [], 15),
+    "home": ("leader", lambda w, d: [], 17),  # +2: the council's tasks
 }
 
 

@@ -83,7 +83,7 @@ PAGES: dict[str, tuple[str, Args, int]] = {
     "scoring:ranking_detail": ("secretariat", lambda w, t: [w.block_year.pk], 8),
     "scoring:ranking_explain": ("secretariat", lambda w, t: [w.block_year.pk], 8),
     "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 15),
-    "home": ("leader", lambda w, t: [], 15),
+    "home": ("leader", lambda w, t: [], 17),  # +2: the council's tasks
 }
 
 
