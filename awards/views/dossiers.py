@@ -621,8 +621,10 @@ def nomination_return(request: AuthedRequest, pk: int) -> HttpResponse:
         lambda data: services.return_nomination(nomination, by=request.user, reason=data["reason"]),
         _("The nomination was returned; the secretariat and the unit were told by e-mail."),
     )
+    # The council's staff return a nomination from their own page of it, and go back there.
+    council_page = reverse("awards:intake_detail", args=[nomination.pk])
     if done is not None:
-        return redirect(nomination)
+        return redirect(council_page)
     return _form_page(
         request,
         form,
@@ -631,7 +633,7 @@ def nomination_return(request: AuthedRequest, pk: int) -> HttpResponse:
             "Say what is wrong or missing; the unit fixes it and the secretariat sends the"
             " nomination again."
         ),
-        cancel_link=nomination.get_absolute_url(),
+        cancel_link=council_page,
         submit_label=_("Return the nomination"),
         danger=True,
     )

@@ -299,7 +299,8 @@ def test_council_staff_return_a_nomination_and_the_secretariat_sends_it_again(
     url = reverse("awards:nomination_return", args=[nomination.pk])
     signed_in(client, world.staff)
     assert client.post(url, {"reason": ""}).status_code == 200
-    client.post(url, {"reason": "Thiếu quyết định khen thưởng năm trước."})
+    response = client.post(url, {"reason": "Thiếu quyết định khen thưởng năm trước."})
+    assert response["Location"] == reverse("awards:intake_detail", args=[nomination.pk])
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.RETURNED
     page = text(signed_in(client, world.secretariat).get(nomination.get_absolute_url()))
