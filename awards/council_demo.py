@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from awards.models import (
     AwardType,
@@ -60,11 +60,9 @@ class CouncilSeeder(Seeder):
         if not nominations or staff is None or len(members) < 3:
             return
         spring = year + 1
-        # The outcomes' explanations are written in the language of whoever closes a session.
-        with translation.override("vi"):
-            self.appraise(nominations, staff, spring)
-            session = self.session(authority, year, nominations, staff, members, spring)
-            self.decide(authority, year, staff, spring)
+        self.appraise(nominations, staff, spring)
+        session = self.session(authority, year, nominations, staff, members, spring)
+        self.decide(authority, year, staff, spring)
         CouncilSession.objects.filter(pk=session.pk).update(
             opened_at=_aware(datetime.date(spring, 3, 20), 8, 30),
             closed_at=_aware(datetime.date(spring, 3, 20), 10),

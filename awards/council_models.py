@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, Nomination
@@ -170,7 +171,10 @@ class AgendaItem(models.Model):
     approvals = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
     disapprovals = models.PositiveSmallIntegerField(_("votes against"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    # The outcome explained in words, kept in both languages when the session closes (the
+    # minutes are in Vietnamese; each reader sees their own language).
     note = models.CharField(_("explanation"), max_length=500, blank=True)
+    note_en = models.CharField(_("explanation (English)"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("agenda item")
@@ -193,6 +197,11 @@ class AgendaItem(models.Model):
     @property
     def approval(self) -> Fraction:
         return Fraction(self.approval_numerator, self.approval_denominator or 1)
+
+    @property
+    def explanation(self) -> str:
+        english = (get_language() or "vi").startswith("en")
+        return self.note_en if english and self.note_en else self.note
 
     def approved(self, votes: int, present: int) -> bool:
         """Whether `votes` of the `present` members approve (the share counts those present)."""

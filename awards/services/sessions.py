@@ -42,7 +42,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from awards.models import (
@@ -780,15 +780,21 @@ def _finish(
             "nomination__award_type", "nomination__block_year__block"
         ).order_by("position", "pk")
     )
-    outcomes = decide(session, items, counts, voted)
+    # The explanations are written in Vietnamese (as in the minutes) and in English.
+    with translation.override("vi"):
+        outcomes = decide(session, items, counts, voted)
+    with translation.override("en"):
+        english = decide(session, items, counts, voted)
     status_of: dict[str, str] = {O.APPROVED: N.APPROVED, O.NO_QUORUM: N.APPRAISED}
     moves: dict[str, list[int]] = defaultdict(list)
     for item in items:
         item.approvals, item.disapprovals = counts.get(item.pk, (0, 0))
-        item.outcome, item.note = outcomes[item.pk]
-        item.note = item.note[:500]
+        item.outcome, note = outcomes[item.pk]
+        item.note, item.note_en = note[:500], english[item.pk][1][:500]
         moves[status_of.get(item.outcome, N.REJECTED)].append(item.nomination_id)
-    AgendaItem.objects.bulk_update(items, ["approvals", "disapprovals", "outcome", "note"])
+    AgendaItem.objects.bulk_update(
+        items, ["approvals", "disapprovals", "outcome", "note", "note_en"]
+    )
     for status, ids in moves.items():
         Nomination.objects.filter(pk__in=ids, status=N.SCHEDULED).update(status=status)
     session.status = S.CLOSED

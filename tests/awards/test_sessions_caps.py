@@ -55,7 +55,7 @@ def test_five_leading_units_allow_one_government_flag_and_the_one_with_more_vote
     first, second = (AgendaItem.objects.get(pk=i.pk) for i in items)
     winner, capped = (first, second) if more == 0 else (second, first)
     assert (winner.outcome, capped.outcome) == ("approved", "capped")
-    assert capped.note == (
+    assert capped.note_en == (
         "2 of 3 members voting agreed; more than 1/2 needed 2. Over the cap: Government Emulation"
         " Flag: at most 20 per cent of 5 leading units = 1; 0 already approved."
         " Others had more votes."
@@ -70,7 +70,7 @@ def test_a_tie_at_the_cut_off_approves_neither_and_says_why(world: World) -> Non
     session = opened(world, nominations=flags(world, leading=5, proposed=2), present=members)
     vote(session, members, {0: 3, 1: 3})
     assert [o for _u, o in outcomes(session)] == ["capped", "capped"]
-    note = session.items.first().note  # type: ignore[union-attr]
+    note = session.items.first().note_en  # type: ignore[union-attr]
     assert "at most 20 per cent of 5 leading units = 1" in note
     assert note.endswith("Tied at the cut-off with as many votes: none of those tied is approved.")
 
@@ -125,7 +125,7 @@ def test_at_most_one_provincial_flag_per_block(world: World) -> None:
     assert [o for _u, o in outcomes(session)] == ["capped", "approved"]
     capped = session.items.order_by("position").first()
     assert capped is not None
-    assert f"at most 1 per block ({world.block.name}); 0 already approved." in capped.note
+    assert f"at most 1 per block ({world.block.name}); 0 already approved." in capped.note_en
 
 
 def test_a_block_that_already_has_its_provincial_flag_gets_no_other(world: World) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from awards.models import AgendaItem, AwardType, CouncilSession, Nomination
 from awards.services import sessions
@@ -198,7 +199,7 @@ def test_too_few_votes_cast_leave_everything_undecided_for_a_later_session(world
     assert (session.cast, session.quorum_reached) == (5, False)
     items = list(session.items.all())
     assert {i.outcome for i in items} == {"no_quorum"}
-    assert items[0].note.startswith("No quorum: 5 of 9 council members voted; 6 needed (2/3).")
+    assert items[0].note_en.startswith("No quorum: 5 of 9 council members voted; 6 needed (2/3).")
     assert set(Nomination.objects.values_list("status", flat=True)) == {"appraised"}
     # They can go on a later session.
     later = prepared(world, nominations=list(Nomination.objects.all()), present=members[:6])
@@ -243,13 +244,13 @@ def test_an_item_passes_with_its_awards_share_of_the_members_who_voted(
     )
     assert (item.approvals, item.disapprovals, item.outcome) == (agree, 9 - agree, outcome)
     assert item.nomination.status == outcome
-    assert item.note.startswith(f"{agree} of 9 members voting agreed;")
+    assert item.note_en.startswith(f"{agree} of 9 members voting agreed;")
 
 
 def test_the_explanation_says_how_many_agreed_and_how_many_were_needed(world: World) -> None:
     members = [world.member, *make_council_members(world, 8)]
     item = _count_with(world, members, 7, numerator=1, denominator=2, strict=True)
-    assert item.note == "7 of 9 members voting agreed; more than 1/2 needed 5."
+    assert item.note_en == "7 of 9 members voting agreed; more than 1/2 needed 5."
 
 
 def test_closing_records_the_results_hash_and_tells_the_council(
@@ -321,3 +322,13 @@ def test_bad_paper_counts_are_refused_and_nothing_is_saved(
     assert set(session.items.values_list("outcome", flat=True)) == {""}
     assert set(Nomination.objects.values_list("status", flat=True)) == {"scheduled"}
     assert AuditEvent.objects.count() == events
+
+
+def test_the_explanation_is_kept_in_vietnamese_and_in_english(world: World) -> None:
+    members = [world.member, *make_council_members(world, 8)]
+    item = _count_with(world, members, 7, numerator=1, denominator=2, strict=True)
+    assert item.note == "7/9 thành viên bỏ phiếu đồng ý; để đạt trên 1/2 cần 5 phiếu."
+    with translation.override("vi"):
+        assert item.explanation == item.note
+    with translation.override("en"):
+        assert item.explanation == item.note_en
