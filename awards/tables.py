@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from awards.models import Nomination
 
 STATUS_BADGES: dict[str, str] = {
-    Nomination.Status.SUBMITTED: "text-bg-primary",
+    Nomination.Status.SUBMITTED: "text-bg-info",
     Nomination.Status.RETURNED: "text-bg-warning",
-    Nomination.Status.RECEIVED: "text-bg-info",
+    Nomination.Status.RECEIVED: "text-bg-secondary",
     Nomination.Status.APPRAISED: "text-bg-success",
-    Nomination.Status.SCHEDULED: "text-bg-primary",
+    Nomination.Status.SCHEDULED: "text-bg-dark",
     Nomination.Status.APPROVED: "text-bg-success",
     Nomination.Status.REJECTED: "text-bg-danger",
     Nomination.Status.AWARDED: "text-bg-success",

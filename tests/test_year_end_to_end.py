@@ -33,12 +33,9 @@ from tests.factories import (
     make_world,
 )
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="the end-to-end year runs on PostgreSQL"
-    ),
-]
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the end-to-end year runs on PostgreSQL"
+)
 
 
 def vote_for_all(ballot: Ballot, leaders: list[Any]) -> None:
@@ -52,7 +49,8 @@ def ballot_secretary(ballot: Ballot) -> Any:
     return ballot.created_by
 
 
-def test_a_year_runs_from_the_covenant_to_the_published_decision() -> None:
+def test_a_year_runs_from_the_covenant_to_the_published_decision(transactional_db: None) -> None:
+    # Committed for real, as in production (the award types are seeded again by tests/conftest).
     translation.activate("en")
     world = make_world()
     leaders = make_leaders(world)

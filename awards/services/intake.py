@@ -201,7 +201,7 @@ def appraise_nomination(
                 "The eligibility check does not pass on today's data: %(rules)s. Return the"
                 " nomination to the block with the reason instead."
             )
-            % {"rules": "; ".join(failing)}
+            % {"rules": "; ".join(str(rule).rstrip(".") for rule in failing)}
         )
     fields = [
         "status",

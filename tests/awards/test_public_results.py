@@ -76,9 +76,9 @@ def test_a_proposal_to_the_ministry_is_shown_as_proposed_not_awarded(
     client: Client, world: World
 ) -> None:
     published(world, number="12/TTr-UBND", award_code="government-flag")
-    page = client.get(_results(world)).content.decode()
-    assert "Proposed to the Prime Minister" in page and "12/TTr-UBND" in page
-    assert ">Awarded<" not in page
+    page = client.get(_results(world)).content.decode()  # in Vietnamese, as anyone first sees it
+    assert "Đề nghị Thủ tướng Chính phủ khen thưởng" in page and "12/TTr-UBND" in page
+    assert ">Đã được khen thưởng<" not in page
 
 
 def test_the_sign_in_page_links_to_the_public_results(client: Client) -> None:
