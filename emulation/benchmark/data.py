@@ -11,14 +11,19 @@ benchmark needs a database of its own.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import importlib
 import math
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -26,6 +31,22 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from awards.council_models import (
+    AgendaItem,
+    Awardee,
+    CouncilSession,
+    CouncilVoter,
+    Decision,
+)
+from awards.models import (
+    AwardType,
+    Ballot,
+    BallotCandidate,
+    BallotVoter,
+    CastBallot,
+    CastChoice,
+    Nomination,
+)
 from blocks.models import (
     Authority,
     Block,
@@ -42,6 +63,8 @@ from covenants import demo as texts
 from covenants.models import Comment, Document, DocumentVersion, Registration, Signature
 from emulation.models import IssuedDocument, User, new_verification_code
 from emulation.text import search_key
+from scoring.models import Band, CriteriaTable, Criterion, Ranking, RankingRow, Score, ScoreSheet
+from scoring.services import freeze_ranking
 
 M = TypeVar("M", bound=models.Model)
 
@@ -72,16 +95,157 @@ class Scale:
 SCALES = {
     "province": Scale("province", blocks=30, units=400, years=3, criteria=60),
     "country": Scale("country", blocks=1000, units=10_000, years=3, criteria=60),
-    # For the test: small enough for seconds, with a past year so that a covenant is in force.
-    "tiny": Scale("tiny", blocks=2, units=12, years=2, criteria=60),
+    # For the test: small enough for seconds, with a past year so that a covenant is in force,
+    # and the three blocks of one authority that the pages and storms use.
+    "tiny": Scale("tiny", blocks=3, units=18, years=2, criteria=60),
 }
 PUBLIC_SCALES = ("province", "country")
 
 # Rows that wait for apps not written yet; each app that lands adds its generator here.
-PENDING_ROWS = {
-    "criteria": "criteria (60 per block year) and score sheets wait for the scoring app",
-    "ballots": "ballots and votes wait for the awards app",
-}
+PENDING_ROWS: dict[str, str] = {}
+
+# The blocks of the first authority that the pages and storms use, by their index in it: the
+# measured block (covenant open for signing this year; last year ranked, balloted, proposed),
+# the block of the one-block signing storm, and the block whose self-assessment is open this
+# year (its covenant in force, as scoring requires).
+MEASURED, STORM, SCORING = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    code: str
+    title: str
+    max_points: Decimal
+    kind: str
+    is_leaf: bool = True
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".")
+
+    @property
+    def parent(self) -> str:
+        return self.code.rpartition(".")[0]
+
+    @property
+    def group(self) -> str:
+        """The criterion the row counts under: a section's direct child (or the section)."""
+        return ".".join(self.code.split(".")[:2])
+
+
+def _criteria_rows() -> list[CriterionRow]:
+    """Sixty rows shaped like `scoring/data/criteria-party-agencies-sample.csv`, 51 of them
+    scored: three standard sections making 100 points (one with sub-criteria), a bonus section
+    and a deduction section."""
+    standard, bonus, deduction = (k.value for k in Criterion.Kind)
+    rows = [
+        CriterionRow("I", "Thực hiện nhiệm vụ chính trị, chuyên môn", Decimal(50), standard, False)
+    ]
+    rows += [
+        CriterionRow(
+            f"I.{i}", f"{TASKS[(i - 1) % len(TASKS)]} (nội dung {i})", Decimal(5), standard
+        )
+        for i in range(1, 11)
+    ]
+    rows.append(
+        CriterionRow("II", "Xây dựng Đảng, đoàn thể vững mạnh", Decimal(20), standard, False)
+    )
+    for i in range(1, 5):
+        rows.append(
+            CriterionRow(
+                f"II.{i}",
+                f"Tổ chức, đoàn thể vững mạnh (nội dung {i})",
+                Decimal(5),
+                standard,
+                False,
+            )
+        )
+        rows += [
+            CriterionRow(
+                f"II.{i}.{part}", f"Đạt yêu cầu {part} của nội dung {i}", Decimal("2.5"), standard
+            )
+            for part in "ab"
+        ]
+    rows.append(
+        CriterionRow(
+            "III",
+            "Công tác thi đua, khen thưởng và hoạt động của Khối",
+            Decimal(30),
+            standard,
+            False,
+        )
+    )
+    rows += [
+        CriterionRow(
+            f"III.{i}", f"Tham gia hoạt động chung của Khối (nội dung {i})", Decimal(3), standard
+        )
+        for i in range(1, 11)
+    ]
+    rows.append(CriterionRow("IV", "Điểm thưởng", Decimal(10), bonus, False))
+    rows += [
+        CriterionRow(
+            f"IV.{i}", f"Mô hình, sáng kiến được công nhận (nội dung {i})", Decimal(2), bonus
+        )
+        for i in range(1, 11)
+    ]
+    rows.append(CriterionRow("V", "Điểm trừ", Decimal(10), deduction, False))
+    rows += [
+        CriterionRow(f"V.{i}", f"Vi phạm, chậm trễ (nội dung {i})", Decimal(2), deduction)
+        for i in range(1, 14)
+    ]
+    return rows
+
+
+TASKS = [
+    "Hoàn thành các chỉ tiêu, nhiệm vụ được giao trong năm",
+    "Tham mưu, đề xuất với cấp ủy, chính quyền có chất lượng",
+    "Cải cách hành chính, ứng dụng công nghệ thông tin, chuyển đổi số",
+    "Thực hành tiết kiệm, chống lãng phí; phòng, chống tham nhũng",
+]
+CRITERIA = _criteria_rows()
+CRITERIA_BY_CODE = {row.code: row for row in CRITERIA}
+LEAVES = sum(row.is_leaf for row in CRITERIA)
+BANDS = [
+    ("Hoàn thành xuất sắc nhiệm vụ", Decimal(95), Decimal(80)),
+    ("Hoàn thành tốt nhiệm vụ", Decimal(85), Decimal(50)),
+    ("Hoàn thành nhiệm vụ", Decimal(50), Decimal(0)),
+]
+RUSH_CODE = "III.10"  # left empty in this year's drafts: the row the deadline rush saves
+RUSH_POINTS = Decimal("2.5")
+REVIEWED_POSITION = 4  # this year's sheet already submitted, for the review page
+TABLES_PER_BATCH = 200  # criteria, sheets and scores are written this many tables at a time
+FLAG, CERTIFICATE, OPEN_AWARD = "provincial-flag", "chairman-certificate", "excellent-labour"
+INTAKE_STATUSES = [
+    Nomination.Status.SUBMITTED,
+    Nomination.Status.RECEIVED,
+    Nomination.Status.APPRAISED,
+    Nomination.Status.RETURNED,
+]
+
+
+def sheet_points(unit_id: int, criterion: Criterion) -> Decimal:
+    """A unit's points on a row, varied by unit so that totals, bands and ranks differ."""
+    turn = unit_id * 7 + criterion.position * 3
+    if criterion.kind == Criterion.Kind.STANDARD:
+        return criterion.max_points - (Decimal("0.5") if turn % 4 == 0 else Decimal(0))
+    if criterion.kind == Criterion.Kind.BONUS:
+        return Decimal(1) if turn % 5 == 0 else Decimal(0)
+    return Decimal(1) if turn % 13 == 0 else Decimal(0)
+
+
+def ensure_award_types() -> None:
+    """The award types a migration writes (gone after an earlier benchmark's flush)."""
+    if not AwardType.objects.exists():
+        importlib.import_module("awards.migrations.0002_default_award_types").create(apps, None)
+
+
+def uuid_bytes() -> bytes:
+    return uuid.uuid4().bytes
+
+
+def _aware(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
 
 PROVINCES = [
     "Quảng Trị", "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh",
@@ -228,6 +392,8 @@ class Generator:
     def __init__(self, scale: Scale, *, log: Callable[[str], None] = lambda line: None) -> None:
         if scale.years < 2:
             raise BenchmarkError("The benchmark needs at least two years (one in force).")
+        if min(scale.blocks, scale.blocks_per_authority) <= SCORING:
+            raise BenchmarkError(f"The benchmark needs at least {SCORING + 1} blocks.")
         self.scale = scale
         self.log = log
         self.report = Generation(scale.name)
@@ -242,7 +408,9 @@ class Generator:
         yield timing
         timing.seconds += time.perf_counter() - start
 
-    def _insert(self, objects: Sequence[M], table: str | None = None) -> list[M]:
+    def _insert(
+        self, objects: Sequence[M], table: str | None = None, *, quiet: bool = False
+    ) -> list[M]:
         if not objects:
             return []
         model = type(objects[0])
@@ -250,8 +418,13 @@ class Generator:
         with self._timed(name) as timing:
             created = model._default_manager.bulk_create(objects, batch_size=BATCH)
             timing.rows += len(created)
-        self.log(f"  {name:<32} {len(created):>8} rows {timing.seconds:7.2f} s")
+        if not quiet:
+            self._logged(name)
         return created
+
+    def _logged(self, name: str) -> None:
+        timing = self.report.tables[name]
+        self.log(f"  {name:<32} {timing.rows:>8} rows {timing.seconds:7.2f} s")
 
     @transaction.atomic
     def run(self) -> Generation:
@@ -263,11 +436,15 @@ class Generator:
         blocks = self.blocks(authorities)
         units = self.units(blocks)
         people = self.people(authorities, units)
+        self.measured_block_id = blocks[MEASURED].pk
+        self.scoring_block_id = blocks[SCORING].pk
         block_years = self.block_years(blocks)
         members = self.memberships(block_years, units)
         self.documents(block_years, members, people)
         self.activities(block_years, members)
         self.issue(block_years, members, people)
+        self.scoring(block_years, members)
+        self.awards(block_years, members)
         # Fresh statistics, as autovacuum would gather them on a live database: without them
         # the planner misjudges every table the bulk inserts just filled.
         with self._timed("ANALYZE"), connection.cursor() as cursor:
@@ -476,7 +653,10 @@ class Generator:
         this_year = self.today.year
         documents = []
         for block_year in block_years:
-            year, current = block_year.year, block_year.year == this_year
+            year = block_year.year
+            # This year's covenant is open for signing, except in the block that is already
+            # scoring (scoring starts once the covenant is in force).
+            current = year == this_year and block_year.block_id != self.scoring_block_id
             documents += [
                 Document(
                     block_year=block_year,
@@ -726,6 +906,439 @@ class Generator:
             )
         self._insert(rows)
 
+    # Scoring ---------------------------------------------------------------------------------
+
+    def scoring(self, block_years: list[BlockYear], members: dict[int, list[Membership]]) -> None:
+        """Per block year the criteria table (`CRITERIA`, locked), bands and tie-break order. Last
+        years: every member's sheet final with a score on every scored row, and the ranking
+        computed by `scoring.ranking` and published. This year, in the scoring block only:
+        self-assessment open, every sheet a draft filled in but for `RUSH_CODE`, and one sheet
+        (`REVIEWED_POSITION`) submitted for review."""
+        this_year = self.today.year
+        officers = {role.unit_id: role.user_id for role in self._roles(UnitRole.Role.OFFICER)}
+        leaders = {role.unit_id: role.user_id for role in self._roles(UnitRole.Role.LEADER)}
+        now = timezone.now()
+        tables = []
+        for block_year in block_years:
+            head = next(m for m in members[block_year.pk] if m.role == Membership.Role.HEAD)
+            past = block_year.year < this_year
+            scoring = not past and block_year.block_id == self.scoring_block_id
+            tables.append(
+                CriteriaTable(
+                    block_year=block_year,
+                    tie_break=["I", "III"],
+                    opened_at=_aware(datetime.date(block_year.year, 11, 1))
+                    if past
+                    else (now if scoring else None),
+                    opened_by_id=officers[head.unit_id] if past or scoring else None,
+                    deadline=datetime.date(block_year.year, 11, 30)
+                    if past
+                    else (self.today + datetime.timedelta(days=14) if scoring else None),
+                )
+            )
+        tables = self._insert(tables)
+        self._insert(
+            [
+                Band(table=table, position=i, label=label, min_total=total, floor_percent=floor)
+                for table in tables
+                for i, (label, total, floor) in enumerate(BANDS, start=1)
+            ]
+        )
+        for start in range(0, len(tables), TABLES_PER_BATCH):
+            chunk = tables[start : start + TABLES_PER_BATCH]
+            leaves = self._criteria(chunk)
+            sheets = self._sheets(chunk, members, leaders, officers)
+            self._scores(sheets, leaves)
+        for name in ("scoring_criterion", "scoring_scoresheet", "scoring_score"):
+            self._logged(name)
+        # The ranking's query plans on the tables just filled: without statistics PostgreSQL
+        # scans every score for each ranking (0.5 s each at country scale instead of ~20 ms).
+        with self._timed("ANALYZE (scoring)"), connection.cursor() as cursor:
+            for model in (CriteriaTable, Criterion, ScoreSheet, Score):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        self._logged("ANALYZE (scoring)")
+        past_tables = (
+            CriteriaTable.objects.filter(block_year__year__lt=this_year)
+            .select_related("block_year__block", "opened_by")
+            .order_by("pk")
+        )
+        with self._timed("scoring_ranking (published)") as timing:
+            for table in past_tables:
+                year, by = table.block_year.year, table.opened_by
+                assert by is not None
+                # Through the service: its SQL ranks, classifies and hashes the published rows.
+                freeze_ranking(table, by=by, when=_aware(datetime.date(year, 12, 20), 15))
+                timing.rows += 1
+        self._logged("scoring_ranking (published)")
+
+    def _criteria(self, tables: list[CriteriaTable]) -> dict[int, list[Criterion]]:
+        """The criteria of the tables, written level by level (a row's parent first); returns
+        each table's scored rows."""
+        created: dict[tuple[int, str], Criterion] = {}
+        leaves: dict[int, list[Criterion]] = defaultdict(list)
+        for depth in (0, 1, 2):
+            level = [
+                Criterion(
+                    table=table,
+                    parent=created.get((table.pk, row.parent)) if row.parent else None,
+                    position=position,
+                    code=row.code,
+                    title_vi=row.title,
+                    max_points=row.max_points,
+                    kind=row.kind,
+                    depth=row.depth,
+                    is_leaf=row.is_leaf,
+                    section_code=row.code.split(".")[0],
+                    group_code=row.group,
+                    group_max=CRITERIA_BY_CODE[row.group].max_points,
+                )
+                for table in tables
+                for position, row in enumerate(CRITERIA, start=1)
+                if row.depth == depth
+            ]
+            for criterion in self._insert(level, quiet=True):
+                created[criterion.table_id, criterion.code] = criterion
+                if criterion.is_leaf:
+                    leaves[criterion.table_id].append(criterion)
+        return leaves
+
+    def _sheets(
+        self,
+        tables: list[CriteriaTable],
+        members: dict[int, list[Membership]],
+        leaders: dict[int, int],
+        officers: dict[int, int],
+    ) -> list[ScoreSheet]:
+        rows = []
+        for table in tables:
+            if table.opened_at is None:
+                continue
+            year = table.block_year.year
+            year_members = members[table.block_year_id]
+            head = next(m for m in year_members if m.role == Membership.Role.HEAD)
+            for membership in year_members:
+                unit, leader = membership.unit, leaders[membership.unit_id]
+                sheet = ScoreSheet(
+                    table=table,
+                    unit=unit,
+                    unit_name=unit.name,
+                    position=membership.position,
+                )
+                if table.block_year.year < self.today.year:
+                    sheet.status = ScoreSheet.Status.FINAL
+                    sheet.submitted_at = _aware(datetime.date(year, 11, 25))
+                    sheet.submitted_by_id = leader
+                    sheet.returned_at = _aware(datetime.date(year, 12, 5))
+                    sheet.respond_by = datetime.date(year, 12, 10)
+                    sheet.finalised_at = _aware(datetime.date(year, 12, 12))
+                    sheet.finalised_by_id = officers[head.unit_id]
+                elif membership.position == REVIEWED_POSITION:
+                    sheet.status = ScoreSheet.Status.SUBMITTED
+                    sheet.submitted_at = timezone.now()
+                    sheet.submitted_by_id = leader
+                rows.append(sheet)
+        return self._insert(rows, quiet=True)
+
+    def _scores(self, sheets: list[ScoreSheet], leaves: dict[int, list[Criterion]]) -> None:
+        rows = []
+        for sheet in sheets:
+            for criterion in leaves[sheet.table_id]:
+                points: Decimal | None = sheet_points(sheet.unit_id, criterion)
+                if criterion.code == RUSH_CODE and sheet.status == ScoreSheet.Status.DRAFT:
+                    points = None  # the row every unit saves in the deadline rush
+                rows.append(Score(sheet=sheet, criterion=criterion, self_points=points))
+        self._insert(rows, quiet=True)
+
+    # Awards ----------------------------------------------------------------------------------
+
+    def awards(self, block_years: list[BlockYear], members: dict[int, list[Membership]]) -> None:
+        """Last year's awards. Every block proposes its leading unit for the provincial flag and
+        its second for the chairman's certificate; each authority's council received them (the
+        certificates at every stage of intake), approved the flags in a closed session and
+        published the decision. The measured block held its ballots for real (closed, every unit
+        voting) and has a nomination ballot still open for the voting storm: ballots need a
+        published ranking, which only last year has."""
+        ensure_award_types()
+        awards = {a.code: a for a in AwardType.objects.all()}
+        flag, certificate = awards[FLAG], awards[CERTIFICATE]
+        last_year = self.today.year - 1
+        last = {by.pk: by for by in block_years if by.year == last_year}
+        officers = {role.unit_id: role.user_id for role in self._roles(UnitRole.Role.OFFICER)}
+        leaders = {role.unit_id: role.user_id for role in self._roles(UnitRole.Role.LEADER)}
+        staff = dict(
+            CouncilRole.objects.filter(role=CouncilRole.Role.STAFF).values_list(
+                "authority_id", "user_id"
+            )
+        )
+        # Each block year's published rows, best first (as primary keys, then loaded once).
+        ranked: dict[int, list[int]] = defaultdict(list)
+        for block_year_id, row in (
+            RankingRow.objects.filter(ranking__table__block_year__in=list(last))
+            .order_by("ranking__table__block_year", "rank", "unit_name")
+            .values_list("ranking__table__block_year", "pk")
+        ):
+            ranked[block_year_id].append(row)
+        rows_by_pk = RankingRow.objects.in_bulk([pk for pks in ranked.values() for pk in pks])
+        measured = next(by for by in last.values() if by.block_id == self.measured_block_id)
+        ballots = self._ballots(measured, members, ranked, rows_by_pk, awards, officers, leaders)
+        submitted = _aware(datetime.date(last_year + 1, 1, 10))
+        nominations = []
+        for index, block_year in enumerate(last.values()):
+            authority_staff = staff[block_year.block.authority_id]
+            first, second = (rows_by_pk[pk] for pk in ranked[block_year.pk][:2])
+            for award, ranked_row in ((flag, first), (certificate, second)):
+                status = (
+                    Nomination.Status.AWARDED
+                    if award is flag
+                    else INTAKE_STATUSES[index % len(INTAKE_STATUSES)]
+                )
+                nomination = Nomination(
+                    block_year=block_year,
+                    award_type=award,
+                    unit_id=ranked_row.unit_id,
+                    unit_name=ranked_row.unit_name,
+                    ballot=ballots.get((block_year.pk, award.code)),
+                    status=status,
+                    attestations={code: True for code in award.attestations},
+                    attested_by_id=leaders[ranked_row.unit_id],
+                    attested_at=submitted,
+                    report_overview="Đơn vị hoàn thành xuất sắc nhiệm vụ chính trị được giao.",
+                    report_results="Hoàn thành 100% chỉ tiêu, nhiệm vụ năm.",
+                    report_updated_at=submitted,
+                    report_approved_by_id=leaders[ranked_row.unit_id],
+                    report_approved_at=submitted,
+                    submitted_at=submitted,
+                )
+                if status == Nomination.Status.RETURNED:
+                    nomination.returned_at, nomination.returned_by_id = submitted, authority_staff
+                    nomination.return_reason = "Thiếu báo cáo thành tích có xác nhận của cấp trên."
+                elif status != Nomination.Status.SUBMITTED:
+                    nomination.received_at, nomination.received_by_id = submitted, authority_staff
+                if status in (Nomination.Status.APPRAISED, Nomination.Status.AWARDED):
+                    nomination.appraised_at, nomination.appraised_by_id = submitted, authority_staff
+                nominations.append(nomination)
+        nominations = self._insert(nominations)
+        self._council(last_year, [n for n in nominations if n.award_type_id == flag.pk], staff)
+
+    def _ballots(
+        self,
+        block_year: BlockYear,
+        members: dict[int, list[Membership]],
+        ranked: dict[int, list[int]],
+        rows_by_pk: dict[int, RankingRow],
+        awards: dict[str, AwardType],
+        officers: dict[int, int],
+        leaders: dict[int, int],
+    ) -> dict[tuple[int, str], Ballot]:
+        """The measured block's ballots of last year: the leading unit acclaimed and proposed for
+        the flag, the second proposed for the certificate (closed, every unit voting for), and
+        a nomination ballot for the collective award still open (the voting storm's)."""
+        year_members = members[block_year.pk]
+        head = next(m for m in year_members if m.role == Membership.Role.HEAD)
+        secretariat = officers[head.unit_id]
+        rows = [rows_by_pk[pk] for pk in ranked[block_year.pk]]
+        closed_at = _aware(datetime.date(block_year.year, 12, 18))
+        n = len(year_members)
+        plans = [
+            (Ballot.Kind.ACCLAIM, None, rows[:1]),
+            (Ballot.Kind.NOMINATION, awards[FLAG], rows[:1]),
+            (Ballot.Kind.NOMINATION, awards[CERTIFICATE], rows[1:2]),
+            (Ballot.Kind.NOMINATION, awards[OPEN_AWARD], rows[:3]),
+        ]
+        ballots = []
+        for kind, award, _candidates in plans:
+            is_open = award is not None and award.code == OPEN_AWARD
+            rules: dict[str, Any] = {}
+            if award is not None:
+                rules = {
+                    field: getattr(award, field)
+                    for field in (
+                        "quorum_numerator",
+                        "quorum_denominator",
+                        "approval_numerator",
+                        "approval_denominator",
+                        "approval_base",
+                        "approval_strict",
+                    )
+                }
+            ballots.append(
+                Ballot(
+                    block_year=block_year,
+                    kind=kind,
+                    award_type=award,
+                    mode=Ballot.Mode.APPROVE,
+                    seats=max(len(_candidates), 1),
+                    status=Ballot.Status.OPEN if is_open else Ballot.Status.CLOSED,
+                    closes_on=self.today + datetime.timedelta(days=30)
+                    if is_open
+                    else block_year.ballot_deadline,
+                    created_by_id=secretariat,
+                    opened_at=timezone.now() if is_open else closed_at,
+                    opened_by_id=secretariat,
+                    members=n,
+                    closed_at=None if is_open else closed_at,
+                    closed_by_id=None if is_open else secretariat,
+                    cast=None if is_open else n,
+                    quorum_reached=None if is_open else True,
+                    **rules,
+                )
+            )
+        ballots = self._insert(ballots)
+        candidates = self._insert(
+            [
+                BallotCandidate(
+                    ballot=ballot,
+                    unit_id=row.unit_id,
+                    unit_name=row.unit_name,
+                    position=position,
+                    rank=row.rank,
+                    total=row.total,
+                    band=row.band,
+                    approvals=None if ballot.is_open else n,
+                    disapprovals=None if ballot.is_open else 0,
+                    elected=None if ballot.is_open else True,
+                    outcome="" if ballot.is_open else BallotCandidate.Outcome.SUCCEEDED,
+                )
+                for ballot, (_kind, _award, chosen) in zip(ballots, plans, strict=True)
+                for position, row in enumerate(chosen)
+            ]
+        )
+        closed = [ballot for ballot in ballots if not ballot.is_open]
+        self._insert(
+            [
+                BallotVoter(
+                    ballot=ballot,
+                    unit_id=m.unit_id,
+                    voted_by_id=leaders[m.unit_id],
+                    voted_at=closed_at - datetime.timedelta(hours=1, minutes=i),
+                )
+                for ballot in closed
+                for i, m in enumerate(year_members)
+            ]
+        )
+        papers = self._insert(
+            [
+                CastBallot(ballot=ballot, receipt_sha256=hashlib.sha256(uuid_bytes()).hexdigest())
+                for ballot in closed
+                for _m in year_members
+            ]
+        )
+        self._insert(
+            [
+                CastChoice(cast_ballot=paper, candidate=candidate, approve=True)
+                for paper in papers
+                for candidate in candidates
+                if candidate.ballot_id == paper.ballot_id
+            ]
+        )
+        return {
+            (block_year.pk, ballot.award_type.code): ballot
+            for ballot in closed
+            if ballot.award_type is not None
+        }
+
+    def _council(self, year: int, flags: list[Nomination], staff: dict[int, int]) -> None:
+        """Per authority a closed session that approved every flag nomination, and the published
+        decision awarding them."""
+        by_authority: dict[int, list[Nomination]] = defaultdict(list)
+        for nomination in flags:
+            by_authority[nomination.block_year.block.authority_id].append(nomination)
+        council = defaultdict(list)
+        for authority_id, user_id in CouncilRole.objects.filter(
+            role=CouncilRole.Role.MEMBER
+        ).values_list("authority_id", "user_id"):
+            council[authority_id].append(user_id)
+        held = _aware(datetime.date(year + 1, 1, 20))
+        sessions = self._insert(
+            [
+                CouncilSession(
+                    authority_id=authority_id,
+                    year=year,
+                    title=f"Phiên họp xét khen thưởng năm {year}",
+                    held_on=held.date(),
+                    place="Hội trường Ủy ban nhân dân tỉnh",
+                    status=CouncilSession.Status.CLOSED,
+                    council_size=len(council[authority_id]),
+                    cast=len(council[authority_id]),
+                    quorum_reached=True,
+                    opened_at=held,
+                    closed_at=held + datetime.timedelta(hours=2),
+                    closed_by_id=staff[authority_id],
+                    created_by_id=staff[authority_id],
+                )
+                for authority_id in by_authority
+            ]
+        )
+        present = CouncilSession.present.through
+        self._insert(
+            [
+                present(councilsession_id=session.pk, user_id=user_id)
+                for session in sessions
+                for user_id in council[session.authority_id]
+            ],
+            "awards_councilsession_present",
+        )
+        self._insert(
+            [
+                CouncilVoter(session=session, user_id=user_id, voted_at=held)
+                for session in sessions
+                for user_id in council[session.authority_id]
+            ]
+        )
+        self._insert(
+            [
+                AgendaItem(
+                    session=session,
+                    nomination=nomination,
+                    position=position,
+                    approval_numerator=nomination.award_type.council_approval_numerator,
+                    approval_denominator=nomination.award_type.council_approval_denominator,
+                    approval_strict=nomination.award_type.council_approval_strict,
+                    approvals=len(council[session.authority_id]),
+                    disapprovals=0,
+                    outcome=AgendaItem.Outcome.APPROVED,
+                )
+                for session in sessions
+                for position, nomination in enumerate(by_authority[session.authority_id])
+            ]
+        )
+        signed = datetime.date(year + 1, 1, 25)
+        decisions = self._insert(
+            [
+                Decision(
+                    authority_id=session.authority_id,
+                    year=year,
+                    award_type=by_authority[session.authority_id][0].award_type,
+                    kind=Decision.Kind.DECISION,
+                    status=Decision.Status.PUBLISHED,
+                    number=f"{100 + i}/QĐ-UBND",
+                    signed_on=signed,
+                    signer_name=person_name(i),
+                    signer_title="Chủ tịch Ủy ban nhân dân tỉnh",
+                    legal_bases="Luật Thi đua, khen thưởng số 06/2022/QH15",
+                    issued_at=_aware(signed),
+                    issued_by_id=staff[session.authority_id],
+                    published_at=_aware(signed, 15),
+                    published_by_id=staff[session.authority_id],
+                    created_by_id=staff[session.authority_id],
+                )
+                for i, session in enumerate(sessions)
+            ]
+        )
+        self._insert(
+            [
+                Awardee(
+                    decision=decision,
+                    nomination=nomination,
+                    position=position,
+                    unit_name=nomination.unit_name,
+                    block_name=nomination.block_year.block.name,
+                )
+                for decision in decisions
+                for position, nomination in enumerate(by_authority[decision.authority_id])
+            ]
+        )
+
 
 @dataclass(frozen=True)
 class Cast:
@@ -741,6 +1354,12 @@ class Cast:
     in_force: Document
     issued: IssuedDocument
     storm_block: Block
+    scoring_year: BlockYear  # this year's of the scoring block, self-assessment open
+    sheet: ScoreSheet  # a draft in the scoring year, of a member neither head nor deputy
+    review_sheet: ScoreSheet  # a sheet of the scoring year submitted for review
+    ballot: Ballot  # last year's, open: the voting storm's
+    closed_ballot: Ballot  # last year's flag nomination, closed and counted
+    session: CouncilSession  # last year's, closed
     users: dict[str, User]
 
     @classmethod
@@ -748,8 +1367,11 @@ class Cast:
         this_year = timezone.localdate().year
         authority = Authority.objects.get(name=authority_name(0))
         blocks = Block.objects.filter(authority=authority)
-        block = blocks.get(short_name=block_short_name(0, 0))
-        storm_block = blocks.get(short_name=block_short_name(0, 1))
+        block = blocks.get(short_name=block_short_name(0, MEASURED))
+        storm_block = blocks.get(short_name=block_short_name(0, STORM))
+        scoring_year = BlockYear.objects.get(
+            block__in=blocks.filter(short_name=block_short_name(0, SCORING)), year=this_year
+        )
         block_year = BlockYear.objects.get(block=block, year=this_year)
         last_year = BlockYear.objects.get(block=block, year=this_year - 1)
         members = list(block_year.memberships.select_related("unit").order_by("position"))
@@ -764,11 +1386,16 @@ class Cast:
         def role_holder(unit: Unit, role: str) -> User:
             return User.objects.get(unit_roles__unit=unit, unit_roles__role=role)
 
+        sheets = ScoreSheet.objects.filter(table__block_year=scoring_year)
+        scoring_members = list(scoring_year.memberships.select_related("unit").order_by("position"))
+        ballots = Ballot.objects.filter(block_year=last_year, kind=Ballot.Kind.NOMINATION)
         users = {
             "admin": User.objects.get(username=ADMIN_USERNAME),
             "staff": User.objects.get(username=staff_username(0)),
             "leader": role_holder(plain.unit, UnitRole.Role.LEADER),
             "secretariat": role_holder(head.unit, UnitRole.Role.OFFICER),
+            "officer": role_holder(scoring_members[2].unit, UnitRole.Role.OFFICER),
+            "reviewer": role_holder(scoring_members[0].unit, UnitRole.Role.OFFICER),
         }
         return cls(
             scale=scale,
@@ -781,6 +1408,12 @@ class Cast:
             in_force=in_force,
             issued=issued,
             storm_block=storm_block,
+            scoring_year=scoring_year,
+            sheet=sheets.get(unit=scoring_members[2].unit),
+            review_sheet=sheets.get(position=REVIEWED_POSITION),
+            ballot=ballots.get(status=Ballot.Status.OPEN),
+            closed_ballot=ballots.get(award_type__code=FLAG),
+            session=CouncilSession.objects.get(authority=authority, year=last_year.year),
             users=users,
         )
 
@@ -790,5 +1423,7 @@ def table_counts() -> dict[str, int]:
     counted: list[type[models.Model]] = [
         Authority, Block, BlockYear, Unit, Membership, User, UnitRole, Document,
         DocumentVersion, Registration, Signature, Contribution, IssuedDocument,
+        CriteriaTable, Criterion, ScoreSheet, Score, Ranking, RankingRow, Ballot, BallotVoter,
+        CastBallot, Nomination, CouncilSession, Decision,
     ]  # fmt: skip
     return {model._meta.db_table: model._default_manager.count() for model in counted}

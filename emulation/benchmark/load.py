@@ -73,8 +73,14 @@ class HttpClient:
             self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
-        headers = dict(self.headers)
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        headers = {**self.headers, **(headers or {})}
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)

@@ -66,16 +66,39 @@ PAGES = [
     Page("covenant_pdf", "leader",
          lambda c: reverse("covenants:covenant_pdf", args=[c.in_force.pk]),
          "issued covenant PDF download"),
+    Page("scoring_sheet", "officer",
+         lambda c: reverse("scoring:sheet_detail", args=[c.sheet.pk]),
+         "scoring sheet, a draft being filled in (51 scored rows)"),
+    Page("review", "reviewer",
+         lambda c: reverse("scoring:sheet_review", args=[c.review_sheet.pk]),
+         "review page of a submitted sheet"),
+    Page("ranking", "leader",
+         lambda c: reverse("scoring:ranking_detail", args=[c.last_year.pk]),
+         "last year's published ranking"),
+    Page("ranking_live", "reviewer",
+         lambda c: reverse("scoring:ranking_detail", args=[c.scoring_year.pk]),
+         "this year's ranking, computed in SQL while sheets are open"),
+    Page("ballot", "leader", lambda c: reverse("awards:ballot_detail", args=[c.ballot.pk]),
+         "ballot page, open for voting"),
+    Page("ballot_closed", "leader",
+         lambda c: reverse("awards:ballot_detail", args=[c.closed_ballot.pk]),
+         "ballot page, closed and counted"),
+    Page("council_intake", "staff",
+         lambda c: reverse("awards:intake_list", args=[c.authority.pk, c.last_year.year]),
+         "council intake list (two nominations per block)"),
+    Page("council_session", "staff",
+         lambda c: reverse("awards:session_detail", args=[c.session.pk]),
+         "council session, closed (one item per block)"),
+    Page("statistics", "staff",
+         lambda c: reverse("awards:statistics", args=[c.authority.pk, c.last_year.year]),
+         "council statistics of last year"),
+    Page("public_results", ANONYMOUS,
+         lambda c: reverse("awards:results", args=[c.authority.pk, c.last_year.year]),
+         "public results (a published decision)"),
 ]  # fmt: skip
 
-# Pages the issue names whose apps are not written yet.
-PENDING_PAGES = {
-    "scoring_sheet": "the scoring app",
-    "review": "the scoring app",
-    "ranking": "the scoring app",
-    "ballot": "the awards app (secret ballot)",
-    "council_intake": "the awards app (council intake)",
-}
+# Pages the issue names whose apps are not written yet (none left).
+PENDING_PAGES: dict[str, str] = {}
 
 
 @contextmanager

@@ -95,11 +95,7 @@ def render(result: dict[str, Any]) -> str:
         if s.get("status"):
             lines.append(f"{name:<24} {s['status']}")
             continue
-        note = (
-            f"{s['in_force']}/{s['covenants']} in force, {s['issued']} issued, "
-            f"{s['refused_repeats']} repeats refused, audit chain "
-            + ("intact" if s["audit_chain_intact"] else "BROKEN")
-        )
+        note = s.get("note", "")
         lines.append(
             f"{name:<24} {s['throughput_per_s'] or 0:>7.2f} {s['errors']:>6} {s['lost']:>5} "
             f"{s['duplicates']:>4} {s['units']:>6} {s['requests']:>5} {s['seconds']:>6.1f} "

@@ -1,12 +1,18 @@
-"""Storms: many people doing the same thing at the same moment.
+"""Storms: many people doing the same thing at the same moment, each from their own client.
 
-The signing storm has every member unit of some blocks sign this year's covenant at once, each
-leader posting the sign form with their real password (and one unit in ten posting it twice, as
-a double click would). Afterwards the database must hold exactly one signature per unit, each
-covenant must be in force, issued once, and the audit chain intact.
+- The signing storm: every member unit of some blocks signs this year's covenant at once, each
+  leader posting the sign form with their real password. Afterwards the database must hold
+  exactly one signature per unit, each covenant must be in force, issued once, and the audit
+  chain intact.
+- The voting storm: every member unit's leader casts the unit's secret ballot on the open
+  ballot at once. Afterwards the voter roll must hold one row per unit, the box as many ballots.
+- The self-assessment deadline rush: every member unit's leader saves the last empty row of the
+  unit's sheet (an htmx post, as the sheet sends it) and submits the sheet, all at once.
+  Afterwards every sheet must be submitted once, with the row saved.
 
-The covenants are reset to "open for signing, no signature" before and after each storm, so a
-benchmark database can be used again (`--reuse-data`).
+In each, one person in ten posts twice at the same moment (a double click), which must be
+refused. Everything is counted in the database afterwards, and put back as generated before and
+after each storm, so a benchmark database can be used again (`--reuse-data`).
 """
 
 from __future__ import annotations
@@ -16,20 +22,23 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from blocks.models import UnitRole
+from awards.forms.ballots import AGREE
+from awards.models import Ballot, BallotVoter, CastBallot, CastChoice
+from blocks.models import BlockYear, UnitRole
 from covenants import services
 from covenants.models import Document, DocumentVersion, Signature
 from emulation.audit import verify_chain
-from emulation.benchmark.data import PASSWORD, Cast
+from emulation.benchmark.data import PASSWORD, REVIEWED_POSITION, RUSH_CODE, RUSH_POINTS, Cast
 from emulation.benchmark.load import (
     HttpClient,
     Response,
@@ -39,16 +48,28 @@ from emulation.benchmark.load import (
     percentile,
 )
 from emulation.benchmark.pages import in_process
-from emulation.models import IssuedDocument, User
+from emulation.models import AuditEvent, IssuedDocument, User
+from scoring.models import Score, ScoreSheet
 
-REPEAT_EVERY = 10  # one unit in ten posts the form twice at the same moment
+RECEIPT_MARK = b'id="receipt-code"'  # on the page that shows a voter the receipt
+T = TypeVar("T")
+
+REPEAT_EVERY = 10  # one person in ten posts the form twice at the same moment
 VERSION_LABEL = DocumentVersion._meta.label_lower
+HTMX = {"HX-Request": "true"}
 
-# Scenarios the issue names whose apps are not written yet.
-PENDING_SCENARIOS = {
-    "voting_storm": "the awards app (secret ballot)",
-    "self_assessment_rush": "the scoring app (self-assessment)",
-}
+# Scenarios the issue names whose apps are not written yet (none left).
+PENDING_SCENARIOS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Post:
+    """One form posted by a signed-in person."""
+
+    path: str
+    form: dict[str, str]
+    session_key: str
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,57 +87,96 @@ class Attempt:
     def signed_path(self) -> str:
         return reverse("covenants:signing_progress", args=[self.document_id])
 
-    def form(self) -> dict[str, str]:
-        return {"unit": str(self.unit_id), "password": PASSWORD, "confirm": "on"}
+    def posts(self) -> list[Post]:
+        form = {"unit": str(self.unit_id), "password": PASSWORD, "confirm": "on"}
+        return [Post(self.path, form, self.session_key)]
 
 
 class Transport(Protocol):
-    def post_all(self, attempts: Sequence[Attempt]) -> list[Response]: ...
+    def post_all(self, runs: Sequence[Sequence[Post]]) -> list[list[Response]]:
+        """Each run's posts one after another, the runs all at once; the replies by run."""
+        ...
 
 
 class HttpTransport:
-    """Every attempt from its own client, all released at the same instant."""
+    """Every run from its own client and thread, all released at the same instant."""
 
     def __init__(self, port: int) -> None:
         self.port = port
 
-    def post_all(self, attempts: Sequence[Attempt]) -> list[Response]:
-        results: list[Response | None] = [None] * len(attempts)
-        barrier = threading.Barrier(len(attempts))
+    def post_all(self, runs: Sequence[Sequence[Post]]) -> list[list[Response]]:
+        results: list[list[Response]] = [[] for _ in runs]
+        barrier = threading.Barrier(len(runs))
 
-        def run(i: int, attempt: Attempt) -> None:
+        def run(i: int, posts: Sequence[Post]) -> None:
             csrf = new_csrf_secret()
-            client = HttpClient(self.port, attempt.session_key, csrf)
+            clients = {
+                key: HttpClient(self.port, key, csrf) for key in {p.session_key for p in posts}
+            }
             barrier.wait()
-            results[i] = client.request(
-                "POST", attempt.path, {**attempt.form(), "csrfmiddlewaretoken": csrf}
-            )
-            client.close()
+            for post in posts:
+                results[i].append(
+                    clients[post.session_key].request(
+                        "POST", post.path, {**post.form, "csrfmiddlewaretoken": csrf}, post.headers
+                    )
+                )
+            for client in clients.values():
+                client.close()
 
-        threads = [
-            threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)
-        ]
+        threads = [threading.Thread(target=run, args=(i, posts)) for i, posts in enumerate(runs)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        return [r if r is not None else Response(0, "", b"", 0.0, "no reply") for r in results]
+        return [
+            replies + [Response(0, "", b"", 0.0, "no reply")] * (len(posts) - len(replies))
+            for replies, posts in zip(results, runs, strict=True)
+        ]
 
 
 class InProcessTransport:
     """One after another through the test client (no server: for `--no-http` and the tests)."""
 
-    def post_all(self, attempts: Sequence[Attempt]) -> list[Response]:
+    def post_all(self, runs: Sequence[Sequence[Post]]) -> list[list[Response]]:
         results = []
         with in_process():
-            for attempt in attempts:
-                client = Client()
-                client.cookies[settings.SESSION_COOKIE_NAME] = attempt.session_key
-                start = time.perf_counter()
-                reply = client.post(attempt.path, attempt.form())
-                ms = (time.perf_counter() - start) * 1000
-                results.append(Response(reply.status_code, reply.get("Location", ""), b"", ms))
+            for posts in runs:
+                replies = []
+                for post in posts:
+                    client = Client()
+                    client.cookies[settings.SESSION_COOKIE_NAME] = post.session_key
+                    start = time.perf_counter()
+                    reply = client.post(post.path, post.form, headers=post.headers)
+                    ms = (time.perf_counter() - start) * 1000
+                    replies.append(
+                        Response(reply.status_code, reply.get("Location", ""), reply.content, ms)
+                    )
+                results.append(replies)
         return results
+
+
+def _repeat_and_shuffle(items: list[T]) -> list[T]:
+    """One in ten sent twice (a double click), and all in no particular order: people click at
+    their own moment."""
+    items = items + items[::REPEAT_EVERY]
+    random.Random(len(items)).shuffle(items)
+    return items
+
+
+def _sessions(people: Sequence[User]) -> dict[int, str]:
+    return {person.pk: open_session(person) for person in people}
+
+
+def _leaders(block_year_id: int) -> dict[int, User]:
+    """The leader of each current member unit of a block year, by unit."""
+    return {
+        role.unit_id: role.user
+        for role in UnitRole.objects.filter(
+            unit__memberships__block_year=block_year_id,
+            unit__memberships__left_on__isnull=True,
+            role=UnitRole.Role.LEADER,
+        ).select_related("user")
+    }
 
 
 def reset(documents: Sequence[Document]) -> None:
@@ -142,26 +202,16 @@ def signing_storm(documents: Sequence[Document], transport: Transport) -> dict[s
     for document in documents:
         version = services.latest_version(document)
         assert version is not None
-        leaders = {
-            role.unit_id: role.user
-            for role in UnitRole.objects.filter(
-                unit__memberships__block_year=document.block_year_id,
-                unit__memberships__left_on__isnull=True,
-                role=UnitRole.Role.LEADER,
-            ).select_related("user")
-        }
+        leaders = _leaders(document.block_year_id)
         for membership in services.current_members(document.block_year).order_by("position"):
             plan.append((document.pk, membership.unit_id, version.pk, leaders[membership.unit_id]))
-    sessions = {leader.pk: open_session(leader) for *_ids, leader in plan}
-    attempts = [Attempt(d, u, v, sessions[leader.pk]) for d, u, v, leader in plan]
-    attempts += attempts[::REPEAT_EVERY]
-    # People click at their own moment: requests arrive in no particular order of block.
-    random.Random(len(attempts)).shuffle(attempts)
+    sessions = _sessions([leader for *_ids, leader in plan])
+    attempts = _repeat_and_shuffle([Attempt(d, u, v, sessions[lead.pk]) for d, u, v, lead in plan])
     try:
         start = time.perf_counter()
-        responses = transport.post_all(attempts)
+        replies = transport.post_all([attempt.posts() for attempt in attempts])
         seconds = time.perf_counter() - start
-        result = _account(documents, attempts, responses, seconds)
+        result = _account(documents, attempts, [r[0] for r in replies], seconds)
     finally:
         close_sessions(sessions.values())
         reset(documents)
@@ -206,6 +256,8 @@ def _account(
     latencies = [r.ms for r in responses if r.status in (200, 302)]
     chain_break = verify_chain()
     return {
+        "note": f"{in_force}/{len(documents)} in force, {len(issued)} issued, {refused} repeats "
+        f"refused, audit chain {'intact' if chain_break is None else 'BROKEN'}",
         "throughput_per_s": round(sum(rows.values()) / seconds, 2) if seconds else None,
         "errors": sum(failures.values()) + len(unsigned) + len(signed_twice),
         "lost": len(expected - set(rows)),
@@ -229,18 +281,197 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+# The voting storm ----------------------------------------------------------------------------
+
+
+def reset_ballot(ballot: Ballot) -> None:
+    """Back to "open, nobody voted"."""
+    BallotVoter.objects.filter(ballot=ballot).delete()
+    CastBallot.objects.filter(ballot=ballot).delete()
+    Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.OPEN)
+
+
+def voting_storm(ballot: Ballot, transport: Transport) -> dict[str, Any]:
+    """The leader of every member unit of the ballot's block year casts the unit's ballot at
+    once (agreeing with every candidate); then count the voter roll and the ballot box."""
+    reset_ballot(ballot)
+    leaders = _leaders(ballot.block_year_id)
+    path = reverse("awards:ballot_vote", args=[ballot.pk])
+    form = {f"candidate_{pk}": AGREE for pk in ballot.candidates.values_list("pk", flat=True)}
+    form["confirm"] = "on"
+    sessions = _sessions(list(leaders.values()))
+    plan = _repeat_and_shuffle(list(leaders))
+    runs = [[Post(path, form, sessions[leaders[unit].pk])] for unit in plan]
+    try:
+        start = time.perf_counter()
+        replies = [r[0] for r in transport.post_all(runs)]
+        seconds = time.perf_counter() - start
+        told: Counter[int] = Counter()
+        failures: Counter[str] = Counter()
+        for unit, reply in zip(plan, replies, strict=True):
+            if reply.status == 200 and RECEIPT_MARK in reply.body:
+                told[unit] += 1
+            elif reply.status != 200:  # a 200 without a receipt: "already voted", for a repeat
+                failures[reply.error or f"HTTP {reply.status}"] += 1
+        roll = Counter(BallotVoter.objects.filter(ballot=ballot).values_list("unit", flat=True))
+        cast = CastBallot.objects.filter(ballot=ballot).count()
+        choices = CastChoice.objects.filter(cast_ballot__ballot=ballot).count()
+        candidates = len(form) - 1
+        latencies = [r.ms for r in replies if r.status == 200]
+        chain_break = verify_chain()
+        result = {
+            "note": f"{sum(roll.values())} on the roll, {cast} ballots in the box with "
+            f"{choices} choices ({candidates} candidates), {len(plan) - len(leaders)} repeats, "
+            f"audit chain {'intact' if chain_break is None else 'BROKEN'}",
+            "throughput_per_s": round(cast / seconds, 2) if seconds else None,
+            "errors": sum(failures.values()) + sum(1 for unit in leaders if not told[unit]),
+            "lost": len(set(leaders) - set(roll)),
+            "duplicates": sum(n - 1 for n in roll.values() if n > 1)
+            + max(0, cast - sum(roll.values()))
+            + sum(n - 1 for n in told.values() if n > 1),
+            "units": len(leaders),
+            "requests": len(plan),
+            "seconds": round(seconds, 1),
+            "p50_ms": _round(percentile(latencies, 50)),
+            "p95_ms": _round(percentile(latencies, 95)),
+            "audit_chain_intact": chain_break is None,
+            "failures": dict(failures),
+        }
+    finally:
+        close_sessions(sessions.values())
+        reset_ballot(ballot)
+    return result
+
+
+# The self-assessment deadline rush ----------------------------------------------------------
+
+
+def reset_sheets(block_year_id: int, *, as_generated: bool) -> None:
+    """Every sheet of the year a draft with the rush row empty; `as_generated` puts back the
+    one sheet the generator submitted for review."""
+    sheets = ScoreSheet.objects.filter(table__block_year=block_year_id)
+    sheets.update(status=ScoreSheet.Status.DRAFT, submitted_at=None, submitted_by=None)
+    Score.objects.filter(sheet__in=sheets, criterion__code=RUSH_CODE).update(
+        self_points=None, explanation=""
+    )
+    if as_generated:
+        reviewed = sheets.get(position=REVIEWED_POSITION)
+        leader = UnitRole.objects.get(unit=reviewed.unit_id, role=UnitRole.Role.LEADER)
+        sheets.filter(pk=reviewed.pk).update(
+            status=ScoreSheet.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            submitted_by=leader.user_id,
+        )
+        Score.objects.filter(sheet=reviewed, criterion__code=RUSH_CODE).update(
+            self_points=RUSH_POINTS
+        )
+
+
+def self_assessment_rush(block_year: BlockYear, transport: Transport) -> dict[str, Any]:
+    """Every member unit's leader saves the last empty row of the sheet (as htmx does) and
+    submits the sheet, all at once; then count the scores and the submissions."""
+    reset_sheets(block_year.pk, as_generated=False)
+    leaders = _leaders(block_year.pk)
+    sheets = {
+        sheet.unit_id: sheet
+        for sheet in ScoreSheet.objects.filter(table__block_year=block_year).only("pk", "unit")
+    }
+    rows = dict(
+        Score.objects.filter(sheet__in=sheets.values(), criterion__code=RUSH_CODE).values_list(
+            "sheet", "pk"
+        )
+    )
+    points = f"{RUSH_POINTS}".replace(".", ",")  # typed the Vietnamese way
+    sessions = _sessions(list(leaders.values()))
+    plan = _repeat_and_shuffle(list(sheets))
+    runs = [
+        [
+            Post(
+                reverse("scoring:score_save", args=[rows[sheets[unit].pk]]),
+                {"self_points": points, "explanation": "Hoàn thành đúng hạn."},
+                sessions[leaders[unit].pk],
+                HTMX,
+            ),
+            Post(
+                reverse("scoring:sheet_submit", args=[sheets[unit].pk]),
+                {},
+                sessions[leaders[unit].pk],
+            ),
+        ]
+        for unit in plan
+    ]
+    seq = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
+    try:
+        start = time.perf_counter()
+        replies = transport.post_all(runs)
+        seconds = time.perf_counter() - start
+        failures: Counter[str] = Counter(
+            reply.error or f"HTTP {reply.status}"
+            for pair in replies
+            for reply in pair
+            if reply.status not in (200, 302)
+        )
+        submitted = set(
+            ScoreSheet.objects.filter(
+                pk__in=[s.pk for s in sheets.values()], status=ScoreSheet.Status.SUBMITTED
+            ).values_list("unit", flat=True)
+        )
+        saved = set(
+            Score.objects.filter(pk__in=rows.values(), self_points=RUSH_POINTS).values_list(
+                "sheet__unit", flat=True
+            )
+        )
+        per_row = Counter(
+            Score.objects.filter(sheet__in=sheets.values()).values_list("sheet", "criterion")
+        )
+        submissions = Counter(
+            AuditEvent.objects.filter(
+                seq__gt=seq,
+                action=f"scoring.sheet.{ScoreSheet.Status.SUBMITTED}",
+                object_id__in=[str(s.pk) for s in sheets.values()],
+            ).values_list("object_id", flat=True)
+        )
+        latencies = [reply.ms for pair in replies for reply in pair if reply.status in (200, 302)]
+        chain_break = verify_chain()
+        result = {
+            "note": f"{len(submitted)} submitted, {len(saved)} rows saved, {len(plan) - len(sheets)} "
+            f"repeats, audit chain {'intact' if chain_break is None else 'BROKEN'}",
+            "throughput_per_s": round(len(submitted) / seconds, 2) if seconds else None,
+            "errors": sum(failures.values()),
+            "lost": len(set(sheets) - (submitted & saved)),
+            "duplicates": sum(n - 1 for n in per_row.values() if n > 1)
+            + sum(n - 1 for n in submissions.values() if n > 1),
+            "units": len(sheets),
+            "requests": 2 * len(plan),
+            "seconds": round(seconds, 1),
+            "p50_ms": _round(percentile(latencies, 50)),
+            "p95_ms": _round(percentile(latencies, 95)),
+            "audit_chain_intact": chain_break is None,
+            "failures": dict(failures),
+        }
+    finally:
+        close_sessions(sessions.values())
+        reset_sheets(block_year.pk, as_generated=True)
+    return result
+
+
+# The scenarios by name ---------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
     what: str
-    documents: Callable[[Cast], list[Document]]
+    run: Callable[[Cast, Transport], dict[str, Any]]
 
 
 def _this_years_covenants(cast: Cast, **block_filter: Any) -> list[Document]:
+    """This year's covenants still open for signing (the scoring block's is in force)."""
     return list(
         Document.objects.filter(
             kind=Document.Kind.COVENANT,
             block_year__year=cast.block_year.year,
+            status=Document.Status.SIGNING,
             **block_filter,
         )
         .select_related("block_year__block")
@@ -252,12 +483,24 @@ SCENARIOS = [
     Scenario(
         "signing_storm_block",
         "every unit of one block signs at once",
-        lambda c: _this_years_covenants(c, block_year__block=c.storm_block),
+        lambda c, t: signing_storm(_this_years_covenants(c, block_year__block=c.storm_block), t),
     ),
     Scenario(
         "signing_storm_province",
-        "every unit of a province (all blocks of one authority) signs at once",
-        lambda c: _this_years_covenants(c, block_year__block__authority=c.authority),
+        "every unit of a province (every block of one authority still signing) signs at once",
+        lambda c, t: signing_storm(
+            _this_years_covenants(c, block_year__block__authority=c.authority), t
+        ),
+    ),
+    Scenario(
+        "voting_storm",
+        "every unit of a block casts its secret ballot at once",
+        lambda c, t: voting_storm(c.ballot, t),
+    ),
+    Scenario(
+        "self_assessment_rush",
+        "every unit of a block saves its last row and submits its sheet at once",
+        lambda c, t: self_assessment_rush(c.scoring_year, t),
     ),
 ]
 

@@ -1,6 +1,7 @@
 """The benchmark command at a tiny scale, without a server (gunicorn cannot see the test's
 transaction): it generates the data, counts every page's queries, issues the covenant PDF, runs
-the signing storms in-process and writes the JSON the issue asks for."""
+the signing and voting storms and the self-assessment rush in-process and writes the JSON the
+issue asks for."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test.utils import override_settings
 
+from awards.council_models import Decision
+from awards.models import Ballot, Nomination
 from blocks.models import Authority, Block, BlockYear, Membership, Unit
 from covenants.models import Document, Signature
-from emulation.benchmark.data import SCALES
+from emulation.benchmark.data import LEAVES, SCALES
 from emulation.benchmark.pages import PAGES, PENDING_PAGES
 from emulation.models import IssuedDocument
 from emulation.text import search_key
+from scoring.models import CriteriaTable, Criterion, RankingRow, Score, ScoreSheet
 from tests.factories import make_authority
 
 
@@ -95,13 +99,24 @@ def test_the_signing_storms_lose_and_double_nothing(result: dict[str, Any]) -> N
         assert {"throughput_per_s", "errors", "lost", "duplicates"} <= set(storm)
 
 
-def test_the_storms_that_wait_for_their_apps_are_reported_without_numbers(
+def test_the_voting_storm_counts_one_ballot_per_unit_and_refuses_the_double_clicks(
     result: dict[str, Any],
 ) -> None:
-    for name in ("voting_storm", "self_assessment_rush"):
-        storm = result["scenarios"][name]
-        assert storm["status"].startswith("not available yet")
-        assert storm["throughput_per_s"] is None
+    storm = result["scenarios"]["voting_storm"]
+    assert (storm["units"], storm["requests"]) == (6, 7)
+    assert (storm["errors"], storm["lost"], storm["duplicates"]) == (0, 0, 0)
+    assert storm["note"].startswith("6 on the roll, 6 ballots in the box with 18 choices")
+    assert storm["audit_chain_intact"]
+
+
+def test_the_self_assessment_rush_saves_and_submits_every_sheet_once(
+    result: dict[str, Any],
+) -> None:
+    rush = result["scenarios"]["self_assessment_rush"]
+    assert (rush["units"], rush["requests"]) == (6, 14)
+    assert (rush["errors"], rush["lost"], rush["duplicates"]) == (0, 0, 0)
+    assert rush["note"].startswith("6 submitted, 6 rows saved")
+    assert rush["throughput_per_s"] > 0
 
 
 def test_the_covenant_pdf_is_issued_and_timed(result: dict[str, Any]) -> None:
@@ -121,11 +136,32 @@ def test_the_generated_data_has_the_scale_and_the_storms_leave_it_as_generated(
     unit = Unit.objects.first()
     assert unit is not None and unit.search_key == search_key(f"{unit.name} {unit.short_name}")
     assert not Block.objects.filter(search_key="").exists()
+    per_block = tiny.units // tiny.blocks
+    # This year's covenants are open for signing but in the block that is already scoring.
     covenants = Document.objects.filter(kind=Document.Kind.COVENANT)
-    assert covenants.filter(status=Document.Status.SIGNING).count() == tiny.blocks
-    assert covenants.filter(status=Document.Status.IN_FORCE).count() == tiny.blocks
-    assert Signature.objects.count() == tiny.units  # last year's, by every unit
-    assert IssuedDocument.objects.count() == tiny.blocks
+    assert covenants.filter(status=Document.Status.SIGNING).count() == tiny.blocks - 1
+    assert covenants.filter(status=Document.Status.IN_FORCE).count() == tiny.blocks + 1
+    assert Signature.objects.count() == tiny.units + per_block
+    assert IssuedDocument.objects.count() == tiny.blocks + 1
+    # A criteria table of 60 rows per block year; a sheet with a score per scored row for every
+    # unit last year and in the scoring block this year; last year's rankings published.
+    assert CriteriaTable.objects.count() == tiny.blocks * tiny.years
+    assert Criterion.objects.count() == tiny.criteria * tiny.blocks * tiny.years
+    sheets = tiny.units + per_block
+    assert ScoreSheet.objects.count() == sheets
+    assert Score.objects.count() == sheets * LEAVES
+    assert RankingRow.objects.count() == tiny.units
+    this_year = ScoreSheet.objects.filter(table__opened_at__isnull=False, table__ranking=None)
+    assert sorted(this_year.values_list("status", flat=True)) == [
+        *["draft"] * (per_block - 1),
+        "submitted",
+    ]
+    # Last year's ballots of the measured block, the open one as the voting storm left it.
+    ballot = Ballot.objects.get(status=Ballot.Status.OPEN)
+    assert not ballot.voters.exists() and not ballot.cast_ballots.exists()
+    assert Ballot.objects.filter(status=Ballot.Status.CLOSED).count() == 3
+    assert Nomination.objects.count() == 2 * tiny.blocks
+    assert Decision.objects.get().awardees.count() == tiny.blocks
 
 
 def test_queries_per_page_are_the_same_when_the_data_is_reused(

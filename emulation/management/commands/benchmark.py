@@ -1,7 +1,7 @@
 """`manage.py benchmark`: generate province- or country-scale data into the configured database,
 time the pages over real HTTP against gunicorn, count their queries, issue the covenant PDF, run
-the signing storms, and report against the targets (see emulation.benchmark and
-docs/performance.md)."""
+the signing and voting storms and the self-assessment rush, and report against the targets (see
+emulation.benchmark and docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,6 @@ from emulation.benchmark.scenarios import (
     InProcessTransport,
     Transport,
     pending,
-    signing_storm,
 )
 from emulation.benchmark.server import WORK_DIR, collect_static, cores, gunicorn
 
@@ -53,7 +52,8 @@ from emulation.benchmark.server import WORK_DIR, collect_static, cores, gunicorn
 class Command(BaseCommand):
     help = (
         "Benchmark the site at province or country scale: generated data, pages over HTTP "
-        "against gunicorn, queries per page, the covenant PDF and signing storms. Needs a "
+        "against gunicorn, queries per page, the covenant PDF, signing and voting storms and the "
+        "self-assessment rush. Needs a "
         "database of its own (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/emulation_bench)."
     )
 
@@ -89,6 +89,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-storms", action="store_true", help="pages only")
         parser.add_argument(
+            "--storms",
+            metavar="NAME,...",
+            help="run only these storms (default: all): "
+            + ", ".join(scenario.name for scenario in SCENARIOS),
+        )
+        parser.add_argument(
             "--pdf-repeats",
             type=int,
             default=5,
@@ -104,6 +110,9 @@ class Command(BaseCommand):
             raise CommandError(f"--scale must be one of {', '.join(PUBLIC_SCALES)}.")
         if options["requests"] < 1 or options["clients"] < 1 or options["rounds"] < 1:
             raise CommandError("--requests, --clients and --rounds must be at least 1.")
+        unknown = set((options.get("storms") or "").split(",")) - {"", *(s.name for s in SCENARIOS)}
+        if unknown:
+            raise CommandError(f"Unknown storm: {', '.join(sorted(unknown))}.")
         other = json.loads(Path(options["compare"]).read_text()) if options["compare"] else None
         try:
             result = self.run(name, options)
@@ -259,13 +268,16 @@ class Command(BaseCommand):
         self, cast: Cast, transport: Transport, options: dict[str, Any]
     ) -> dict[str, dict[str, Any]]:
         results: dict[str, dict[str, Any]] = {}
+        chosen = options.get("storms")
         for scenario in SCENARIOS:
             if options["no_storms"]:
                 results[scenario.name] = {"status": "skipped (--no-storms)"}
                 continue
-            documents = scenario.documents(cast)
-            self.stdout.write(f"{scenario.name}: {scenario.what} ({len(documents)} covenants)...")
-            results[scenario.name] = signing_storm(documents, transport)
+            if chosen and scenario.name not in chosen.split(","):
+                results[scenario.name] = {"status": "skipped (--storms)"}
+                continue
+            self.stdout.write(f"{scenario.name}: {scenario.what}...")
+            results[scenario.name] = scenario.run(cast, transport)
         for name in PENDING_SCENARIOS:
             results[name] = pending(name)
         return results
