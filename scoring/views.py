@@ -425,12 +425,35 @@ def _sheet_rows(sheet: ScoreSheet) -> tuple[list[Criterion], dict[int, Score]]:
     return criteria, scores
 
 
+def _url_for_any(name: str) -> Callable[[int], str]:
+    """The URL of `name` for any pk, reversed once: a sheet reverses three URLs for each of its
+    fifty-odd rows."""
+    sentinel = "2147483647"
+    pattern = _url(name, sentinel)
+    return lambda pk: pattern.replace(sentinel, str(pk))
+
+
 def _rows(criteria: list[Criterion], scores: dict[int, Score]) -> list[dict[str, Any]]:
     needs = services.evidence_needed(criteria)
-    return [
-        {"criterion": c, "score": scores.get(c.pk), "needs_evidence": c.pk in needs}
-        for c in criteria
-    ]
+    save, review, upload = (
+        _url_for_any(name)
+        for name in ("scoring:score_save", "scoring:score_review", "scoring:evidence_upload")
+    )
+    rows = []
+    for c in criteria:
+        score = scores.get(c.pk)
+        row: dict[str, Any] = {"criterion": c, "score": score, "needs_evidence": c.pk in needs}
+        if score is not None:
+            # The row's id as text: the template writes it a dozen times, and a number would be
+            # localized each time.
+            row["key"] = str(score.pk)
+            row["save_url"], row["review_url"], row["upload_url"] = (
+                save(score.pk),
+                review(score.pk),
+                upload(score.pk),
+            )
+        rows.append(row)
+    return rows
 
 
 def _sheet_context(request: AuthedRequest, sheet: ScoreSheet) -> dict[str, Any]:
