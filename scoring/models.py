@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -198,25 +198,29 @@ class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
         ranking is published, every sheet of a block they belong to."""
         if user.is_superuser:
             return self.all()
-        council = CouncilRole.objects.filter(
-            user=user, authority=OuterRef("table__block_year__block__authority")
-        )
-        own = UnitRole.objects.filter(user=user, unit=OuterRef("unit"))
-        reviewer = UnitRole.objects.filter(user=user, unit=OuterRef("reviewer_unit"))
-        secretariat = (
-            Membership.objects.leading()
-            .current()
-            .filter(block_year=OuterRef("table__block_year"), unit__roles__user=user)
-        )
-        published_member = Membership.objects.filter(
-            block_year=OuterRef("table__block_year"), unit__roles__user=user
-        )
+        # Uncorrelated IN sets, not ORed EXISTS: PostgreSQL hashes each set once instead of
+        # planning a probe per sheet (as for `Unit.objects.for_user`, docs/performance.md).
+        units = UnitRole.objects.filter(user=user).values("unit")
         return self.filter(
-            Exists(council)
-            | Exists(own)
-            | Exists(reviewer)
-            | Exists(secretariat)
-            | (Q(table__ranking__isnull=False) & Exists(published_member))
+            Q(
+                table__block_year__block__authority__in=CouncilRole.objects.filter(
+                    user=user
+                ).values("authority")
+            )
+            | Q(unit__in=units)
+            | Q(reviewer_unit__in=units)
+            | Q(
+                table__block_year__in=Membership.objects.leading()
+                .current()
+                .filter(unit__roles__user=user)
+                .values("block_year")
+            )
+            | Q(
+                table__ranking__isnull=False,
+                table__block_year__in=Membership.objects.filter(unit__roles__user=user).values(
+                    "block_year"
+                ),
+            )
         )
 
 
