@@ -12,6 +12,7 @@ from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from awards.models import Nomination
 from awards.services import intake
@@ -42,7 +43,12 @@ def test_two_staff_receiving_at_once_receive_the_nomination_once(world: World) -
     second = make_user("staff2", full_name="Cán bộ thứ hai")
     CouncilRole.objects.create(user=second, authority=world.authority, role="staff")
     people = [world.staff, second]
-    results = at_once(lambda i: intake.receive_nomination(nomination, by=people[i]), 2)
+
+    def receive(i: int) -> Any:
+        with translation.override("en"):  # each thread starts in the default language
+            return intake.receive_nomination(nomination, by=people[i])
+
+    results = at_once(receive, 2)
     received = [r for r in results if isinstance(r, Nomination)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert (len(received), len(refused)) == (1, 1), results

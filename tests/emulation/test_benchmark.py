@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from awards.council_models import Decision
@@ -71,6 +71,9 @@ def result(
     ):
         yield run(tmp)
         transaction.set_rollback(True)
+    # The module's connection outlived its tests; closed here so that the test database can be
+    # dropped at the end of the run.
+    connection.close()
 
 
 def test_the_json_has_every_page_with_its_queries_and_the_shape_the_issue_asks_for(
