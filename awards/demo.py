@@ -27,7 +27,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from awards import minutes
+from awards import minutes, secrecy
 from awards.models import (
     AwardType,
     Ballot,
@@ -222,7 +222,7 @@ class AwardsSeeder(Seeder):
         cast = CastBallot.objects.bulk_create(
             CastBallot(
                 ballot=ballot,
-                receipt_sha256=ballots.receipt_hash(ballot, ballots.new_receipt()),
+                receipt_sha256=ballots.receipt_hash(ballot, secrecy.new_receipt()),
             )
             for _paper in papers
         )

@@ -10,12 +10,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from awards.forms.ballots import AGREE, DISAGREE, ReceiptForm
 from awards.models import AgendaItem, CouncilSession, Nomination
 from emulation.forms import DateInput, Form, ModelMultipleChoiceField
 from emulation.models import User
 
-AGREE, DISAGREE = "agree", "disagree"
-RECEIPT_SHAPE = re.compile(r"^[A-Z0-9]{12}$")
 QUORUM_SHAPE = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*$")
 
 
@@ -115,19 +114,10 @@ class SessionVoteForm(Form):
         return [(item, self[f"item_{item.pk}"]) for item in self.items]
 
 
-class SessionReceiptForm(Form):
-    code = forms.CharField(
-        label=_("Receipt code"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        help_text=_("The code shown when you voted, such as ABCD-EFGH-JKLM."),
-    )
-
-    def clean_code(self) -> str:
-        code = "".join(ch for ch in self.cleaned_data["code"].upper() if ch.isalnum())
-        if not RECEIPT_SHAPE.match(code):
-            raise forms.ValidationError(_("A receipt code has 12 letters and digits."))
-        return code
+class SessionReceiptForm(ReceiptForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("The code shown when you voted, such as ABCD-EFGH-JKLM.")
 
 
 class PaperCountsForm(Form):

@@ -14,10 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import random
-import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards import eligibility
+from awards import eligibility, secrecy
 from awards.models import (
     AwardType,
     Ballot,
@@ -38,15 +35,13 @@ from awards.models import (
     CastBallot,
     CastChoice,
 )
+from awards.secrecy import ReceiptCheck
 from blocks.models import BlockYear, Membership, Unit, UnitRole
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import User
 from emulation.uploads import validate_upload
 from scoring.models import Ranking, RankingRow
-
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
-RECEIPT_LENGTH = 12
 
 K = Ballot.Kind
 
@@ -322,14 +317,8 @@ def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = N
 # Voting -------------------------------------------------------------------------------------------
 
 
-def new_receipt() -> str:
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    return "-".join(raw[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
-
-
 def receipt_hash(ballot: Ballot, receipt: str) -> str:
-    normalised = "".join(ch for ch in receipt.upper() if ch.isalnum())
-    return hashlib.sha256(f"{ballot.pk}:{normalised}".encode()).hexdigest()
+    return secrecy.receipt_hash(str(ballot.pk), receipt)
 
 
 def voting_unit(ballot: Ballot, user: User) -> Unit | None:
@@ -364,7 +353,7 @@ def _check_choices(ballot: Ballot, choices: Mapping[int, bool]) -> dict[int, boo
 
 def cast_vote(ballot: Ballot, *, by: User, choices: Mapping[int, bool]) -> str:
     """Cast the unit's ballot and return its receipt code (shown once, never stored as such)."""
-    receipt = new_receipt()
+    receipt = secrecy.new_receipt()
     try:
         with transaction.atomic():
             _cast(ballot, by=by, choices=choices, receipt=receipt)
@@ -396,12 +385,6 @@ def _cast(ballot: Ballot, *, by: User, choices: Mapping[int, bool], receipt: str
     _reshuffle(ballot)  # the box is shaken after every vote
     # That the unit voted, never what it chose.
     audit.record("awards.ballot.voted", actor=by, obj=ballot, after={"unit": unit.name})
-
-
-@dataclass(frozen=True)
-class ReceiptCheck:
-    found: bool
-    counted: bool
 
 
 def check_receipt(ballot: Ballot, receipt: str) -> ReceiptCheck:
@@ -457,21 +440,7 @@ def _tally(ballot: Ballot) -> dict[int, tuple[int, int]]:
 
 
 def _reshuffle(ballot: Ballot) -> None:
-    """Rewrite the cast ballots in random order under new random keys, in this transaction."""
-    papers = [
-        (cast.receipt_sha256, [(c.candidate_id, c.approve) for c in cast.choices.all()])
-        for cast in CastBallot.objects.filter(ballot=ballot).prefetch_related("choices")
-    ]
-    random.SystemRandom().shuffle(papers)
-    CastBallot.objects.filter(ballot=ballot).delete()
-    new = CastBallot.objects.bulk_create(
-        CastBallot(ballot=ballot, receipt_sha256=receipt) for receipt, _choices in papers
-    )
-    CastChoice.objects.bulk_create(
-        CastChoice(cast_ballot=cast, candidate_id=pk, approve=approve)
-        for cast, (_receipt, choices) in zip(new, papers, strict=True)
-        for pk, approve in choices
-    )
+    secrecy.reshuffle(CastBallot, CastChoice, "candidate_id", ballot=ballot)
 
 
 def results_of(ballot: Ballot) -> list[dict[str, Any]]:

@@ -30,8 +30,6 @@ import datetime
 import hashlib
 import json
 import math
-import random
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +43,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from awards import secrecy
 from awards.models import (
     AgendaItem,
     AwardType,
@@ -54,14 +53,12 @@ from awards.models import (
     CouncilVoter,
     Nomination,
 )
+from awards.secrecy import ReceiptCheck
 from blocks.models import Authority, BlockYear, CouncilRole
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import IssuedDocument, User
 from emulation.uploads import validate_upload
-
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
-RECEIPT_LENGTH = 12
 
 S = CouncilSession.Status
 N = Nomination.Status
@@ -347,20 +344,14 @@ def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
 # Voting -----------------------------------------------------------------------------------------
 
 
-def new_receipt() -> str:
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    return "-".join(raw[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
-
-
 def receipt_hash(session: CouncilSession, receipt: str) -> str:
-    normalised = "".join(ch for ch in receipt.upper() if ch.isalnum())
-    return hashlib.sha256(f"council:{session.pk}:{normalised}".encode()).hexdigest()
+    return secrecy.receipt_hash(f"council:{session.pk}", receipt)
 
 
 def cast_council_vote(session: CouncilSession, *, by: User, choices: Mapping[int, bool]) -> str:
     """Cast a present member's secret vote (agree or disagree on every agenda item) and return
     its receipt code (shown once, never stored as such)."""
-    receipt = new_receipt()
+    receipt = secrecy.new_receipt()
     try:
         with transaction.atomic():
             _cast(session, by=by, choices=choices, receipt=receipt)
@@ -403,27 +394,7 @@ def _cast(session: CouncilSession, *, by: User, choices: Mapping[int, bool], rec
 
 
 def _reshuffle(session: CouncilSession) -> None:
-    """Rewrite the cast ballots in random order under new random keys, in this transaction."""
-    papers = [
-        (cast.receipt_sha256, [(c.item_id, c.approve) for c in cast.choices.all()])
-        for cast in CouncilCastBallot.objects.filter(session=session).prefetch_related("choices")
-    ]
-    random.SystemRandom().shuffle(papers)
-    CouncilCastBallot.objects.filter(session=session).delete()
-    new = CouncilCastBallot.objects.bulk_create(
-        CouncilCastBallot(session=session, receipt_sha256=receipt) for receipt, _c in papers
-    )
-    CouncilCastChoice.objects.bulk_create(
-        CouncilCastChoice(cast_ballot=cast, item_id=pk, approve=approve)
-        for cast, (_receipt, choices) in zip(new, papers, strict=True)
-        for pk, approve in choices
-    )
-
-
-@dataclass(frozen=True)
-class ReceiptCheck:
-    found: bool
-    counted: bool
+    secrecy.reshuffle(CouncilCastBallot, CouncilCastChoice, "item_id", session=session)
 
 
 def check_council_receipt(session: CouncilSession, receipt: str) -> ReceiptCheck:
