@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -276,18 +276,6 @@ def dossier_step(block_year: BlockYear, user: User) -> StepState:
 # Steps 11–12: the council ---------------------------------------------------------------------
 
 
-def _url(name: str, *args: Any) -> str:
-    """A link to a council page, or "" while that page does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-def _links(*links: tuple[str | Promise, str]) -> list[tuple[str | Promise, str]]:
-    return [(label, url) for label, url in links if url]
-
-
 def council_step(block_year: BlockYear, user: User) -> StepState:
     """Step 11: the council receives, appraises, puts on a session's agenda and votes."""
     state = state_of(block_year, user)
@@ -316,9 +304,12 @@ def council_step(block_year: BlockYear, user: User) -> StepState:
     actions: list[tuple[str | Promise, str]] = []
     if state.sits_on_council or user.is_superuser:
         authority = block_year.block.authority_id
-        actions = _links(
-            (_("The council's intake"), _url("awards:intake_list", authority, block_year.year))
-        )
+        actions = [
+            (
+                _("The council's intake"),
+                reverse("awards:intake_list", args=[authority, block_year.year]),
+            )
+        ]
     return StepState("active" if pending else "done", summary, actions=actions)
 
 
@@ -327,7 +318,9 @@ def decision_step(block_year: BlockYear, user: User) -> StepState:
     archived (read-only from then on)."""
     state = state_of(block_year, user)
     authority = block_year.block.authority_id
-    results = _links((_("Results"), _url("awards:results", authority, block_year.year)))
+    results: list[tuple[str | Promise, str]] = [
+        (_("Results"), reverse("awards:results", args=[authority, block_year.year]))
+    ]
     if block_year.archived_at is not None:
         return StepState(
             "done",

@@ -3,7 +3,7 @@ council's work.
 
 Four queries whatever the data size: the ballots that concern the person (to vote in, to run, or
 an election whose hand-over awaits the council), the nominations (to write, approve or attest,
-to gather into the dossier, returned, or received by the council), the council staff's counts per
+to gather into the dossier, or returned), the council staff's counts per
 authority and year (to receive, to appraise, approved awaiting a decision), and the council
 sessions open for the person's vote.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -80,17 +80,11 @@ def my_tasks(request: AuthedRequest) -> Section | None:
         Nomination.objects.filter(
             Q(unit__in=roles.values("unit"), status__in=[N.DRAFT, N.RETURNED])
             | Q(block_year__in=running.values("block_year"), status__in=[N.DRAFT, N.RETURNED])
-            | Q(
-                status=N.SUBMITTED,
-                block_year__block__authority__in=staff_of.values("authority"),
-                block_year__year__gte=today.year - 1,
-            )
         )
         .annotate(
             leads=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.LEADER)),
             writes=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.OFFICER)),
             runs=Exists(running.filter(block_year=OuterRef("block_year"))),
-            staff=Exists(staff_of.filter(authority=OuterRef("block_year__block__authority"))),
         )
         .select_related("block_year__block", "award_type")
         .order_by("block_year__dossier_deadline", "block_year", "award_type__position", "unit_name")
@@ -179,13 +173,8 @@ def _handover_task(ballot: Any) -> dict[str, Any]:
 def _nomination_tasks(nominations: list[Any]) -> list[dict[str, Any]]:
     tasks: list[dict[str, Any]] = []
     dossiers: dict[int, list[Any]] = {}
-    received: dict[int, list[Any]] = {}
     for n in nominations:
         names = {"unit": n.unit_name, "award": n.award_type.name}
-        if n.status == N.SUBMITTED:
-            if n.staff:
-                received.setdefault(n.block_year_id, []).append(n)
-            continue
         if n.runs:
             dossiers.setdefault(n.block_year_id, []).append(n)
         url = reverse("awards:nomination_detail", args=[n.pk])
@@ -244,21 +233,6 @@ def _nomination_tasks(nominations: list[Any]) -> list[dict[str, Any]]:
                 reverse("awards:dossier_detail", args=[block_year.pk]),
             )
         )
-    for group in received.values():
-        block_year = group[0].block_year
-        tasks.append(
-            _task(
-                "inbox",
-                ngettext(
-                    "Nomination dossier received from %(block)s, %(year)d: %(n)d nomination",
-                    "Nomination dossier received from %(block)s, %(year)d: %(n)d nominations",
-                    len(group),
-                )
-                % {**_of(block_year), "n": len(group)},
-                None,
-                reverse("awards:dossier_detail", args=[block_year.pk]),
-            )
-        )
     return tasks
 
 
@@ -269,14 +243,6 @@ def _task(
 
 
 # The council ----------------------------------------------------------------------------------
-
-
-def _url(name: str, *args: Any) -> str:
-    """A link to a council page, or "" while that page does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _council_counts(staff_of: Any) -> Any:
@@ -311,7 +277,7 @@ def _council_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         authority, year = row["block_year__block__authority"], row["block_year__year"]
         names = {"authority": row["block_year__block__authority__name"], "year": year}
-        intake = _url("awards:intake_list", authority, year)
+        intake = reverse("awards:intake_list", args=[authority, year])
         if row["to_receive"]:
             tasks.append(
                 _task(
@@ -351,7 +317,7 @@ def _council_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     )
                     % {**names, "n": row["awaiting"]},
                     None,
-                    _url("awards:decision_list", authority, year) or intake,
+                    reverse("awards:decision_list", args=[authority, year]),
                 )
             )
     return tasks
@@ -379,7 +345,7 @@ def _session_tasks(sessions: list[CouncilSession]) -> list[dict[str, Any]]:
             _("Vote in the council session: %(title)s (%(authority)s)")
             % {"title": session.title, "authority": session.authority.name},
             None,
-            _url("awards:session_vote", session.pk),
+            reverse("awards:session_vote", args=[session.pk]),
             _("Vote"),
         )
         for session in sessions

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -55,20 +55,12 @@ HISTORY = {
 }
 
 
-def link(name: str, *args: Any) -> str:
-    """The address of a page, or "" while that page does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def _year_links(authority: Authority, year: int) -> dict[str, str]:
     return {
         "intake": reverse("awards:intake_list", args=[authority.pk, year]),
-        "sessions": link("awards:session_list", authority.pk, year),
-        "decisions": link("awards:decision_list", authority.pk, year),
-        "statistics": link("awards:statistics", authority.pk, year),
+        "sessions": reverse("awards:session_list", args=[authority.pk, year]),
+        "decisions": reverse("awards:decision_list", args=[authority.pk, year]),
+        "statistics": reverse("awards:statistics", args=[authority.pk, year]),
     }
 
 
@@ -219,7 +211,7 @@ def _next_action(nomination: Nomination, can_appraise: bool) -> dict[str, str] |
         }
     if nomination.status == S.APPRAISED:
         authority = nomination.block_year.block.authority
-        url = link("awards:session_list", authority.pk, nomination.block_year.year)
+        url = reverse("awards:session_list", args=[authority.pk, nomination.block_year.year])
         if url:
             return {"url": url, "label": _("Put on a session's agenda"), "icon": "calendar-plus"}
     return None
