@@ -456,7 +456,7 @@ def _taken(authority: Authority | int, year: int, session: CouncilSession | None
 def _percent_words(award: AwardType, leading: int, taken: int) -> str:
     return _(
         "%(award)s: at most %(percent)d per cent of %(leading)d leading units = %(cap)d;"
-        " %(taken)d already approved."
+        " %(taken)d approved at earlier sessions."
     ) % {
         "award": award.name,
         "percent": award.cap_percent or 0,
@@ -467,7 +467,9 @@ def _percent_words(award: AwardType, leading: int, taken: int) -> str:
 
 
 def _block_words(award: AwardType, block: str, taken: int) -> str:
-    return _("%(award)s: at most %(cap)d per block (%(block)s); %(taken)d already approved.") % {
+    return _(
+        "%(award)s: at most %(cap)d per block (%(block)s); %(taken)d approved at earlier sessions."
+    ) % {
         "award": award.name,
         "cap": award.max_per_block or 0,
         "block": block,

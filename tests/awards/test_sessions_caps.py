@@ -57,7 +57,7 @@ def test_five_leading_units_allow_one_government_flag_and_the_one_with_more_vote
     assert (winner.outcome, capped.outcome) == ("approved", "capped")
     assert capped.note_en == (
         "2 of 3 members voting agreed; more than 1/2 needed 2. Over the cap: Government Emulation"
-        " Flag: at most 20 per cent of 5 leading units = 1; 0 already approved."
+        " Flag: at most 20 per cent of 5 leading units = 1; 0 approved at earlier sessions."
         " Others had more votes."
     )
     capped.nomination.refresh_from_db()
@@ -92,7 +92,7 @@ def test_approvals_of_earlier_sessions_count_against_the_cap(world: World) -> No
     assert (flag.cap, flag.taken, flag.room, flag.proposed, flag.over) == (2, 1, 1, 2, True)
     assert flag.rule == (
         "Government Emulation Flag: at most 20 per cent of 10 leading units = 2;"
-        " 1 already approved."
+        " 1 approved at earlier sessions."
     )
     vote(session, members, {0: 3, 1: 2})
     assert [o for _u, o in outcomes(session)] == ["approved", "capped"]
@@ -125,7 +125,10 @@ def test_at_most_one_provincial_flag_per_block(world: World) -> None:
     assert [o for _u, o in outcomes(session)] == ["capped", "approved"]
     capped = session.items.order_by("position").first()
     assert capped is not None
-    assert f"at most 1 per block ({world.block.name}); 0 already approved." in capped.note_en
+    assert (
+        f"at most 1 per block ({world.block.name}); 0 approved at earlier sessions."
+        in capped.note_en
+    )
 
 
 def test_a_block_that_already_has_its_provincial_flag_gets_no_other(world: World) -> None:
