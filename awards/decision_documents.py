@@ -13,8 +13,9 @@ from typing import Any
 
 from django.utils import translation
 
+from awards.eligibility import leading_units
 from awards.models import Awardee, AwardType, CouncilSession, Decision
-from blocks.models import Authority, BlockYear
+from blocks.models import Authority
 from emulation.issued import issue_document
 from emulation.models import IssuedDocument, User
 from emulation.templatetags.vn import official_date
@@ -96,14 +97,6 @@ def _council_minutes(decision: Decision, awardees: Sequence[Awardee]) -> list[Is
     return [session.minutes for session in sessions if session.minutes is not None]
 
 
-def _leading_units(authority: Authority, year: int) -> int:
-    """How many of the authority's blocks published a ranking that year (each has a leading
-    unit): the base of the Government flag's 20 per cent."""
-    return BlockYear.objects.filter(
-        block__authority=authority, year=year, criteria_table__ranking__isnull=False
-    ).count()
-
-
 def _percent(part: int, whole: int) -> str:
     if not whole:
         return "0"
@@ -147,7 +140,7 @@ def decision_context(decision: Decision, awardees: Sequence[Awardee]) -> dict[st
 def moha_context(decision: Decision, awardees: Sequence[Awardee]) -> dict[str, Any]:
     authority = decision.authority
     award = decision.award_type
-    leading = _leading_units(authority, decision.year)
+    leading = leading_units(authority, decision.year)
     count = len(awardees)
     return {
         "issuer_name": issuing_body(authority),

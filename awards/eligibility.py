@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from awards.models import ATTESTATIONS, AwardType, Ballot, BallotCandidate, Nomination
-from blocks.models import BlockYear, Unit
+from blocks.models import Authority, BlockYear, Unit
 from scoring.models import Band, RankingRow
 from scoring.templatetags.scoring import points
 
@@ -218,13 +218,16 @@ def cap_for(award: AwardType, leading_units: int) -> int:
     return math.floor(leading_units * (award.cap_percent or 0) / 100)
 
 
-def leading_units_of(block_year: BlockYear) -> int:
-    """How many blocks of the authority published a ranking (and so have a leading unit)."""
+def leading_units(authority: Authority | int, year: int) -> int:
+    """How many of the authority's blocks published a ranking for the year (and so have a
+    leading unit): the base of the Government flag's 20 per cent."""
     return BlockYear.objects.filter(
-        block__authority=block_year.block.authority_id,
-        year=block_year.year,
-        criteria_table__ranking__isnull=False,
+        block__authority=authority, year=year, criteria_table__ranking__isnull=False
     ).count()
+
+
+def leading_units_of(block_year: BlockYear) -> int:
+    return leading_units(block_year.block.authority_id, block_year.year)
 
 
 def _authority_cap(

@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from awards import secrecy
+from awards.eligibility import cap_for, leading_units
 from awards.models import (
     AgendaItem,
     AwardType,
@@ -54,7 +54,7 @@ from awards.models import (
     Nomination,
 )
 from awards.secrecy import ReceiptCheck
-from blocks.models import Authority, BlockYear, CouncilRole
+from blocks.models import Authority, CouncilRole
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import IssuedDocument, User
@@ -410,18 +410,6 @@ def has_voted(session: CouncilSession, user: User) -> bool:
 
 
 # Caps -------------------------------------------------------------------------------------------
-
-
-def leading_units(authority: Authority | int, year: int) -> int:
-    """How many of the authority's blocks published a ranking for the year (each has a leading
-    unit): the authority+year form of `awards.eligibility.leading_units_of`."""
-    return BlockYear.objects.filter(
-        block__authority=authority, year=year, criteria_table__ranking__isnull=False
-    ).count()
-
-
-def cap_for(award: AwardType, leading: int) -> int:
-    return math.floor(leading * (award.cap_percent or 0) / 100)
 
 
 @dataclass(frozen=True)
