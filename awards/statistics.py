@@ -13,12 +13,10 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import django_tables2 as tables
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -253,43 +251,6 @@ def bar_chart(rows: list[Counts]) -> dict[str, Any]:
 
 def percent(rate: float | None) -> str:
     return "—" if rate is None else number_format(rate * 100, 1) + " %"
-
-
-# Tables ---------------------------------------------------------------------------------------
-
-NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
-
-
-class CountsTable(tables.Table):
-    """One row per award type or block (a list of dicts: sorted in Python, no query)."""
-
-    label = tables.Column(verbose_name="")
-    sent = tables.Column(verbose_name=gettext_lazy("Sent"), attrs=NUMERIC)
-    in_review = tables.Column(verbose_name=gettext_lazy("Under review"), attrs=NUMERIC)
-    returned = tables.Column(verbose_name=gettext_lazy("Returned"), attrs=NUMERIC)
-    approved = tables.Column(verbose_name=gettext_lazy("Approved"), attrs=NUMERIC)
-    rejected = tables.Column(verbose_name=gettext_lazy("Not approved"), attrs=NUMERIC)
-    awarded = tables.Column(verbose_name=gettext_lazy("Awarded"), attrs=NUMERIC)
-    approval_rate = tables.Column(verbose_name=gettext_lazy("Approval rate"), attrs=NUMERIC)
-
-    class Meta:
-        empty_text = gettext_lazy("No nomination was sent this year.")
-        attrs = {"class": "table table-sm table-hover align-middle"}
-
-    def __init__(self, data: Any, *, heading: str, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
-        self.columns["label"].column.verbose_name = heading
-
-    def render_approval_rate(self, value: float | None) -> str:
-        return percent(value)
-
-    def order_approval_rate(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
-        rows = sorted(
-            queryset,
-            key=lambda r: (r["approval_rate"] is None, r["approval_rate"] or 0),
-            reverse=is_descending,
-        )
-        return rows, True
 
 
 # Excel ----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tables of the awards app: the council's list of nominations."""
+"""Tables of the awards app: the council's list of nominations and its statistics."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Nomination
+from awards.statistics import percent
 
 STATUS_BADGES: dict[str, str] = {
     Nomination.Status.SUBMITTED: "text-bg-info",
@@ -75,3 +76,38 @@ class IntakeTable(tables.Table):
                 '{} <span class="badge text-bg-danger">{}</span>', day, _("sent late")
             )
         return format_html("{}", day)
+
+
+NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+
+
+class CountsTable(tables.Table):
+    """One row per award type or block (a list of dicts: sorted in Python, no query)."""
+
+    label = tables.Column(verbose_name="")
+    sent = tables.Column(verbose_name=_("Sent"), attrs=NUMERIC)
+    in_review = tables.Column(verbose_name=_("Under review"), attrs=NUMERIC)
+    returned = tables.Column(verbose_name=_("Returned"), attrs=NUMERIC)
+    approved = tables.Column(verbose_name=_("Approved"), attrs=NUMERIC)
+    rejected = tables.Column(verbose_name=_("Not approved"), attrs=NUMERIC)
+    awarded = tables.Column(verbose_name=_("Awarded"), attrs=NUMERIC)
+    approval_rate = tables.Column(verbose_name=_("Approval rate"), attrs=NUMERIC)
+
+    class Meta:
+        empty_text = _("No nomination was sent this year.")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def __init__(self, data: Any, *, heading: str, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.columns["label"].column.verbose_name = heading
+
+    def render_approval_rate(self, value: float | None) -> str:
+        return percent(value)
+
+    def order_approval_rate(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
+        rows = sorted(
+            queryset,
+            key=lambda r: (r["approval_rate"] is None, r["approval_rate"] or 0),
+            reverse=is_descending,
+        )
+        return rows, True

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from awards import statistics
+from awards.tables import CountsTable
 from blocks.models import Authority
 from emulation.http import AuthedRequest
 
@@ -33,10 +34,10 @@ def statistics_page(request: AuthedRequest, authority: int, year: int) -> HttpRe
     council = _authority(request, authority)
     stats = statistics.year_statistics(council, year)
     years = sorted({*statistics.years_of(council), timezone.localdate().year, year}, reverse=True)
-    by_award = statistics.CountsTable(
+    by_award = CountsTable(
         [c.as_row() for c in stats.by_award], heading=_("Award"), prefix="award-"
     )
-    by_block = statistics.CountsTable(
+    by_block = CountsTable(
         [c.as_row() for c in stats.by_block], heading=_("Block"), prefix="block-"
     )
     config = RequestConfig(request, paginate=False)
