@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import Nomination
 from awards.statistics import percent
+from emulation.tables import Table
 
 STATUS_BADGES: dict[str, str] = {
     Nomination.Status.SUBMITTED: "text-bg-info",
@@ -30,7 +31,7 @@ def status_badge(nomination: Nomination) -> SafeString:
     return format_html('<span class="badge {}">{}</span>', css, nomination.get_status_display())
 
 
-class IntakeTable(tables.Table):
+class IntakeTable(Table):
     """The nominations of an authority's blocks in a year, as the council holds them."""
 
     unit_name = tables.Column(verbose_name=_("Unit"))
@@ -81,7 +82,7 @@ class IntakeTable(tables.Table):
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
 
 
-class CountsTable(tables.Table):
+class CountsTable(Table):
     """One row per award type or block (a list of dicts: sorted in Python, no query)."""
 
     label = tables.Column(verbose_name="")

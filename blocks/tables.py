@@ -7,11 +7,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from blocks.models import Block, Unit
+from emulation.tables import Table
 
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
 
 
-class BlockTable(tables.Table):
+class BlockTable(Table):
     name = tables.Column(verbose_name=_("Block"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
     authority = tables.Column(verbose_name=_("Authority"), accessor="authority__short_name")
@@ -26,7 +27,7 @@ class BlockTable(tables.Table):
         empty_text = _("No block matches.")
 
 
-class UnitTable(tables.Table):
+class UnitTable(Table):
     name = tables.Column(verbose_name=_("Unit"), linkify=True)
     short_name = tables.Column(verbose_name=_("Short name"))
     kind = tables.Column(verbose_name=_("Kind"))
