@@ -19,14 +19,14 @@ from typing import Any
 
 import django_tables2 as tables
 from django.db import models
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor, AttributeDict, signature
+
+from emulation.rendering import show
 
 Cell = Callable[[BoundRow], Any]
 
@@ -52,7 +52,7 @@ class Table(tables.Table):
             parts.append(f"<tr {row.attrs.as_html()}>" if self.row_attrs else _PLAIN_ROW[rows % 2])
             for td, cell in cells:
                 parts.append(td)
-                parts.append(_show(cell(row)))
+                parts.append(show(cell(row)))
                 parts.append("</td>")
             parts.append("</tr>")
         if not rows and self.empty_text:
@@ -69,11 +69,6 @@ _PLAIN_ROW = ('<tr class="odd">', '<tr class="even">')
 
 def _attrs_html(attrs: Any) -> str:
     return attrs.as_html() if isinstance(attrs, AttributeDict) else ""
-
-
-def _show(content: Any) -> str:
-    """What `{{ cell }}` writes: local time, localised numbers and dates, escaped."""
-    return str(conditional_escape(localize(template_localtime(content))))
 
 
 def _td(column: Any) -> str:
