@@ -101,6 +101,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Pages read small results: a server-side cursor (what `.iterator()` and every model choice
+    # field of a form use) costs two more round trips than a plain query, and just-in-time
+    # compilation of a query the planner thinks expensive costs more than it saves
+    # (docs/performance.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # Tests copy a database created with ICU vi-VN collation when one is named (see .ci/run).
     DATABASES["default"]["TEST"] = {"TEMPLATE": env("DATABASE_TEST_TEMPLATE", default=None)}
 
