@@ -104,6 +104,8 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
+        # Lists show units by name a page at a time: read in order, not sorted whole.
+        indexes = [models.Index(fields=["name"], name="unit_by_name")]
         constraints = [
             models.UniqueConstraint(fields=["authority", "name"], name="unit_name_unique"),
             models.CheckConstraint(
@@ -237,6 +239,7 @@ class Block(models.Model):
         verbose_name = _("block")
         verbose_name_plural = _("blocks")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="block_by_name")]
         constraints = [
             models.UniqueConstraint(fields=["authority", "name"], name="block_name_unique")
         ]
