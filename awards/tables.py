@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Nomination
@@ -44,9 +47,7 @@ class IntakeTable(Table):
         verbose_name=_("Award"), order_by=("award_type__position", "award_type__code")
     )
     status = tables.Column(verbose_name=_("Status"))
-    submitted_at = tables.DateTimeColumn(
-        verbose_name=_("Sent"), format="SHORT_DATE_FORMAT", attrs={"td": {"class": "text-nowrap"}}
-    )
+    submitted_at = tables.Column(verbose_name=_("Sent"), attrs={"td": {"class": "text-nowrap"}})
     deadline = tables.Column(
         verbose_name=_("Deadline"),
         accessor="block_year__dossier_deadline",
@@ -63,6 +64,13 @@ class IntakeTable(Table):
     def render_unit_name(self, value: str, record: Nomination) -> SafeString:
         url = reverse("awards:intake_detail", args=[record.pk])
         return format_html('<a class="fw-semibold" href="{}">{}</a>', url, value)
+
+    def render_submitted_at(self, value: datetime.datetime) -> str:
+        # As `{{ value|date:"SHORT_DATE_FORMAT" }}` would, without a template per cell.
+        return date_format(template_localtime(value), "SHORT_DATE_FORMAT")
+
+    def value_submitted_at(self, value: datetime.datetime | None) -> str:
+        return value.isoformat(sep=" ") if value else ""
 
     def render_award_type(self, record: Nomination) -> str:
         return record.award_type.name
