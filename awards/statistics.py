@@ -13,24 +13,29 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from awards import charts
 from awards.models import AwardType, Nomination
 from blocks.models import Authority
 
 N = Nomination.Status
 IN_REVIEW = (N.SUBMITTED, N.RECEIVED, N.APPRAISED, N.SCHEDULED)
-GROUPS: dict[str, Q] = {
-    "in_review": Q(status__in=IN_REVIEW),
-    "returned": Q(status=N.RETURNED),
-    "approved": Q(status=N.APPROVED),
-    "rejected": Q(status=N.REJECTED),
-    "awarded": Q(status=N.AWARDED),
+# Where a nomination stands, by its status (a draft is the block's own and never counted).
+GROUPS: dict[str, tuple[str, ...]] = {
+    "in_review": IN_REVIEW,
+    "returned": (N.RETURNED,),
+    "approved": (N.APPROVED,),
+    "rejected": (N.REJECTED,),
+    "awarded": (N.AWARDED,),
+}
+STATUS_GROUP: dict[str, str] = {
+    status: name for name, statuses in GROUPS.items() for status in statuses
 }
 
 
@@ -92,46 +97,44 @@ def nominations_of(authority: Authority, year: int) -> QuerySet[Nomination]:
     ).exclude(status=N.DRAFT)
 
 
-def _grouped(queryset: QuerySet[Nomination], *keys: str) -> list[dict[str, Any]]:
-    return list(
-        queryset.order_by()
-        .values(*keys)
-        .annotate(
-            sent=Count("pk"),
-            **{name: Count("pk", filter=condition) for name, condition in GROUPS.items()},
-        )
-    )
-
-
-def _counts(row: dict[str, Any], key: int, label: str) -> Counts:
-    return Counts(key, label, row["sent"], *(row[name] for name in GROUPS))
+def _count(counts: Counts, status: str, n: int) -> None:
+    counts.sent += n
+    group = STATUS_GROUP.get(status)
+    if group is not None:
+        setattr(counts, group, getattr(counts, group) + n)
 
 
 def year_statistics(authority: Authority, year: int) -> YearStatistics:
-    """Two grouped queries: by award type, and by block."""
-    nominations = nominations_of(authority, year)
-    awards = _grouped(
-        nominations,
-        "award_type",
-        "award_type__name_vi",
-        "award_type__name_en",
-        "award_type__position",
+    """One grouped query (award type, block, status), summed here by award and by block: a
+    plain COUNT per group is cheaper to build and run than a filtered count per column, twice."""
+    rows = (
+        nominations_of(authority, year)
+        .order_by()
+        .values_list(
+            "award_type",
+            "award_type__name_vi",
+            "award_type__name_en",
+            "award_type__position",
+            "block_year__block",
+            "block_year__block__name",
+            "status",
+        )
+        .annotate(n=Count("pk"))
     )
-    awards.sort(key=lambda r: (r["award_type__position"], r["award_type"]))
-    blocks = _grouped(nominations, "block_year__block", "block_year__block__name")
-    blocks.sort(key=lambda r: (r["block_year__block__name"], r["block_year__block"]))
+    awards: dict[int, tuple[int, Counts]] = {}
+    blocks: dict[int, Counts] = {}
+    for award, name_vi, name_en, position, block, block_name, status, n in rows:
+        if award not in awards:
+            awards[award] = (position, Counts(award, AwardType.localized(name_vi, name_en)))
+        if block not in blocks:
+            blocks[block] = Counts(block, block_name)
+        _count(awards[award][1], status, n)
+        _count(blocks[block], status, n)
     stats = YearStatistics(authority, year)
     stats.by_award = [
-        _counts(
-            row,
-            row["award_type"],
-            AwardType.localized(row["award_type__name_vi"], row["award_type__name_en"]),
-        )
-        for row in awards
+        counts for _position, counts in sorted(awards.values(), key=lambda a: (a[0], a[1].key))
     ]
-    stats.by_block = [
-        _counts(row, row["block_year__block"], row["block_year__block__name"]) for row in blocks
-    ]
+    stats.by_block = sorted(blocks.values(), key=lambda c: (c.label, c.key))
     stats.total = Counts(label=_("All nominations"))
     for counts in stats.by_award:
         stats.total.add(counts)
@@ -198,8 +201,9 @@ def _step(top: int) -> int:
         magnitude *= 10
 
 
-def bar_chart(rows: list[Counts]) -> dict[str, Any]:
-    """Horizontal bars, two per row: nominations sent and awarded."""
+def bar_chart(rows: list[Counts], *, chart_id: str, title: str) -> dict[str, Any]:
+    """Horizontal bars, two per row: nominations sent and awarded; `svg` is the chart's markup
+    (its `<title>` is `title`, its ids start with `chart_id`)."""
     top = max([1, *(row.sent for row in rows)])
     step = _step(top)
     top = ((top + step - 1) // step) * step
@@ -234,7 +238,7 @@ def bar_chart(rows: list[Counts]) -> dict[str, Any]:
         {"x": LABEL_WIDTH + round(value / top * PLOT_WIDTH, 1), "label": value}
         for value in range(0, top + 1, step)
     ]
-    return {
+    chart: dict[str, Any] = {
         "width": LABEL_WIDTH + PLOT_WIDTH + 40,
         "height": plot_height + 20,
         "plot_height": plot_height,
@@ -247,6 +251,8 @@ def bar_chart(rows: list[Counts]) -> dict[str, Any]:
             {"label": _("Awarded"), "fill": SERIES[1]["fill"]},
         ],
     }
+    chart["svg"] = charts.statistics_svg(chart, chart_id=chart_id, title=title)
+    return chart
 
 
 def percent(rate: float | None) -> str:

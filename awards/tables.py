@@ -31,7 +31,9 @@ STATUS_BADGES: dict[str, str] = {
 
 def status_badge(nomination: Nomination) -> SafeString:
     css = STATUS_BADGES.get(nomination.status, "text-bg-secondary")
-    return format_html('<span class="badge {}">{}</span>', css, nomination.get_status_display())
+    # The enum's label, not `get_status_display()`, which hashes every label of the field.
+    label = Nomination.Status(nomination.status).label
+    return format_html('<span class="badge {}">{}</span>', css, label)
 
 
 class IntakeTable(Table):

@@ -17,9 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from awards import charts
 from awards.forms.sessions import (
     AgendaForm,
     AttendanceForm,
@@ -70,17 +74,120 @@ def _items(session: CouncilSession) -> list[AgendaItem]:
     )
 
 
-def _by_award(items: list[AgendaItem]) -> list[dict[str, Any]]:
-    """The agenda grouped by award, with how many were proposed and (once counted) approved."""
+def _shown_items(session: CouncilSession) -> list[AgendaItem]:
+    """The agenda as the session's page shows it: only the columns it reads (a nomination's
+    achievement report alone is several text columns the page never shows)."""
+    return list(
+        session.items.select_related("nomination__award_type", "nomination__block_year__block")
+        .only(
+            "session",
+            "position",
+            "approval_numerator",
+            "approval_denominator",
+            "approval_strict",
+            "approvals",
+            "disapprovals",
+            "outcome",
+            "note",
+            "note_en",
+            "nomination__unit_name",
+            "nomination__status",
+            "nomination__award_type__name_vi",
+            "nomination__award_type__name_en",
+            "nomination__block_year__block__name",
+        )
+        .order_by("position", "pk")
+    )
+
+
+OUTCOME_BADGES: dict[str, str] = {
+    O.APPROVED: "text-bg-success",
+    O.CAPPED: "text-bg-warning",
+    O.NO_QUORUM: "text-bg-secondary",
+}
+
+
+def _cell(value: Any) -> str:
+    """What `{{ value }}` writes for a number, a text or None: localised and escaped."""
+    if type(value) is int and -1000 < value < 1000:  # no thousands separator to add
+        return str(value)
+    return str(conditional_escape(localize(value)))
+
+
+def _caps_body(lines: list[services.CapLine]) -> SafeString:
+    """The rows of the caps table (awards/sessions/_caps.html), one pass in Python: a session
+    of a province has a line per block."""
+    over = _("More proposed than the cap allows: those with most votes are approved.")
+    warning = f' <span class="text-danger fw-semibold">{conditional_escape(over)}</span>'
+    rows = []
+    for line in lines:
+        is_over = line.over
+        approved = (
+            "" if line.approved is None else f'<td class="text-end">{_cell(line.approved)}</td>'
+        )
+        rows.append(
+            ('\n    <tr class="table-warning">' if is_over else "\n    <tr>")
+            + f'\n      <td class="small">{_cell(line.rule)}{warning if is_over else ""}</td>'
+            f'\n      <td class="text-end">{_cell(line.room)}</td>'
+            f'\n      <td class="text-end">{_cell(line.proposed)}</td>'
+            f"\n      {approved}\n    </tr>"
+        )
+    return mark_safe("".join(rows))  # each cell escaped above
+
+
+def _caps(lines: list[services.CapLine]) -> dict[str, Any]:
+    """What awards/sessions/_caps.html shows: the lines, and their rows already written."""
+    return {"caps": lines, "caps_body": _caps_body(lines)}
+
+
+def _by_award(items: list[AgendaItem], *, closed: bool) -> list[dict[str, Any]]:
+    """The agenda grouped by award, with how many were proposed and (once counted) approved,
+    and the rows of each award's table, written here in one pass: a template wrote them with
+    a lookup, a localisation and an escape per cell, a link reversed per row and an include for
+    the outcome."""
+    # Every nomination's address is this prefix and its id (one reverse, not one a row).
+    nomination_url = reverse("awards:intake_detail", args=[0]).removesuffix("0/")
+    outcomes = {value: str(label) for value, label in O.choices}
+    statuses = {value: str(label) for value, label in Nomination.Status.choices}
     groups: dict[int, dict[str, Any]] = {}
     for item in items:
-        award = item.nomination.award_type
+        nomination = item.nomination
+        award = nomination.award_type
         group = groups.setdefault(
-            award.pk, {"award": award, "items": [], "proposed": 0, "approved": 0}
+            award.pk, {"award": award, "rows": [], "proposed": 0, "approved": 0}
         )
-        group["items"].append(item)
+        approved = item.outcome == O.APPROVED
+        row = [
+            '<tr class="table-success">' if approved else "<tr>",
+            f"\n          <td>{_cell(item.position)}</td>"
+            f'\n          <td><a href="{nomination_url}{nomination.pk}/">'
+            f"{_cell(nomination.unit_name)}</a></td>"
+            f'\n          <td class="small">{_cell(nomination.block_year.block.name)}</td>',
+        ]
+        if closed:
+            badge = (
+                f'<span class="badge {OUTCOME_BADGES.get(item.outcome, "text-bg-danger")}">'
+                f"{_cell(outcomes.get(item.outcome, item.outcome))}</span>\n"
+                if item.outcome
+                else "\n"
+            )
+            row.append(
+                f'\n          <td class="text-end fw-semibold">{_cell(item.approvals)}</td>'
+                f'\n          <td class="text-end">{_cell(item.disapprovals)}</td>'
+                f'\n          <td class="small">{badge}<div>{_cell(item.explanation)}</div></td>'
+            )
+        else:
+            status = statuses.get(nomination.status, nomination.status)
+            row.append(
+                f'\n          <td class="small">{_cell(item.approval_words())}</td>'
+                f'\n          <td class="small">{_cell(status)}</td>'
+            )
+        row.append("\n        </tr>\n        ")
+        group["rows"].append("".join(row))
         group["proposed"] += 1
-        group["approved"] += item.outcome == O.APPROVED
+        group["approved"] += approved
+    for group in groups.values():
+        group["body"] = mark_safe("".join(group.pop("rows")))  # each cell escaped above
     return list(groups.values())
 
 
@@ -111,7 +218,7 @@ def session_list(request: AuthedRequest, authority: int, year: int) -> HttpRespo
             "year": year,
             "sessions": sessions,
             "appraised": appraised,
-            "caps": services.cap_lines(council, year),
+            **_caps(services.cap_lines(council, year)),
             "can_run": request.user.has_perm("awards.run_council", council),
         },
     )
@@ -197,18 +304,26 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
                 "fill": "#1e7b34" if item.outcome == O.APPROVED else "#6c757d",
             }
         )
-    return {
+    chart: dict[str, Any] = {
         "width": label_width + plot_width + 80,
         "height": max(len(bars), 1) * row + 8,
         "label_width": label_width,
         "bars": bars,
     }
+    chart["svg"] = charts.votes_svg(
+        chart,
+        title_id="chart-session-title",
+        title=_("Votes by nomination"),
+        disagree=True,
+        needed_per_bar=True,
+    )
+    return chart
 
 
 @require_safe
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    items = _items(session)
+    items = _shown_items(session)
     present = list(services.present_members(session))
     size = (
         session.council_size
@@ -227,7 +342,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "session": session,
         "authority": session.authority,
         "year": session.year,
-        "groups": _by_award(items),
+        "groups": _by_award(items, closed=closed),
         "items": items,
         "present": present,
         "size": size,
@@ -236,7 +351,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "voters": voters,
         "waiting": [p for p in present if p.pk not in voted_ids],
         "voted": len(voters),
-        "caps": services.cap_lines(session.authority, session.year, session),
+        **_caps(services.cap_lines(session.authority, session.year, session, items)),
         "can_run": request.user.has_perm("awards.run_session", session),
         "is_present": me_present,
         "has_voted": request.user.pk in voted_ids,
@@ -300,7 +415,7 @@ def session_agenda(request: AuthedRequest, pk: int) -> HttpResponse:
             "items": items,
             "choices": choices,
             "editable": session.status == S.DRAFT,
-            "caps": services.cap_lines(session.authority, session.year, session),
+            **_caps(services.cap_lines(session.authority, session.year, session)),
         },
     )
 

@@ -56,8 +56,16 @@ def statistics_page(request: AuthedRequest, authority: int, year: int) -> HttpRe
             "approval_rate": statistics.percent(total.approval_rate),
             "by_award": by_award,
             "by_block": by_block,
-            "award_chart": statistics.bar_chart(stats.by_award),
-            "block_chart": statistics.bar_chart(stats.by_block),
+            "award_chart": statistics.bar_chart(
+                stats.by_award,
+                chart_id="chart-awards",
+                title=_("Nominations and awards by award"),
+            ),
+            "block_chart": statistics.bar_chart(
+                stats.by_block,
+                chart_id="chart-blocks",
+                title=_("Nominations and awards by block"),
+            ),
         },
     )
 

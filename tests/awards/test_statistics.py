@@ -206,4 +206,4 @@ def test_the_page_runs_a_fixed_number_of_queries(
     for index in range(3):
         second_block(world, [N.APPROVED, N.REJECTED, N.AWARDED, N.RECEIVED], f"Khối {index}")
     large = (count_queries(lambda: client.get(url)), count_queries(lambda: client.get(xlsx)))
-    assert small == large == (7, 7)
+    assert small == large == (6, 6)
