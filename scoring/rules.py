@@ -74,6 +74,22 @@ def settles(user: User, sheet: ScoreSheet) -> bool:
     return bool(user.is_superuser or runs_scoring_of(user, sheet.table.block_year))
 
 
+def sheet_permissions(user: User, sheet: ScoreSheet, own_roles: set[str]) -> tuple[bool, bool]:
+    """What `scoring.review` and `scoring.settle` (below) decide for the sheet, for a page that
+    has read the person's roles in the sheet's unit (`own_roles`) already and loaded the sheet's
+    block year: one or two queries, where asking each permission took two to four.
+    tests/scoring/test_review.py checks that both agree with the permissions."""
+    if own_roles or not user.is_authenticated:
+        return False, False
+    block_year = sheet.table.block_year
+    if block_year.archived_at is not None:
+        return False, False
+    if user.is_superuser:
+        return True, True
+    runs = bool(runs_scoring_of(user, block_year))
+    return runs or _works_in(user, sheet.reviewer_unit_id), runs
+
+
 is_admin = rules.is_superuser
 
 # An archived year is read-only: every acting permission ends with `~is_archived_object`.

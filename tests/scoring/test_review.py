@@ -248,3 +248,52 @@ def test_a_council_member_sees_the_sheet_but_cannot_review_it(
     client.force_login(stranger)
     assert client.get(submitted.get_absolute_url()).status_code == 404
     assert CriteriaTable.objects.count() == 1
+
+
+def test_the_pages_one_reading_of_the_review_and_settle_rules_agrees_with_the_rules(
+    world: World, submitted: ScoreSheet
+) -> None:
+    """The sheet pages ask `scoring.review` and `scoring.settle` once (`sheet_permissions`): the
+    same answers as the permissions, for everyone, with and without a cross-reviewer, and once
+    the year is archived."""
+    import rules
+
+    from blocks.models import BlockYear, UnitRole
+    from scoring.rules import sheet_permissions
+
+    people = [getattr(world, name) for name in ("admin", "staff", "member", "secretariat", "leader")]
+    people += [world.leader2, world.officer, world.outsider]
+
+    def check() -> None:
+        sheet = ScoreSheet.objects.select_related("table__block_year__block").get(pk=submitted.pk)
+        for person in people:
+            own = set(
+                UnitRole.objects.filter(user=person, unit=sheet.unit_id).values_list(
+                    "role", flat=True
+                )
+            )
+            assert sheet_permissions(person, sheet, own) == (
+                rules.has_perm("scoring.review", person, sheet),
+                rules.has_perm("scoring.settle", person, sheet),
+            ), person
+
+    check()
+    services.assign_reviewer(submitted, by=world.secretariat, reviewer_unit=world.units[3])
+    check()
+    BlockYear.objects.filter(pk=submitted.table.block_year_id).update(archived_at=timezone.now())
+    check()
+
+
+def test_the_sheet_pages_name_who_reviews_the_sheet(
+    world: World, submitted: ScoreSheet, client: Any
+) -> None:
+    pages = [
+        reverse("scoring:sheet_detail", args=[submitted.pk]),
+        reverse("scoring:sheet_review", args=[submitted.pk]),
+    ]
+    client.force_login(world.staff)
+    for page in pages:
+        assert "reviewed by the head and deputies" in client.get(page).content.decode()
+    services.assign_reviewer(submitted, by=world.secretariat, reviewer_unit=world.units[3])
+    for page in pages:
+        assert f"reviewed by {world.units[3].name}" in client.get(page).content.decode()
