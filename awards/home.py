@@ -1,11 +1,13 @@
 """What each person must do now about ballots, nominations, the dossier, the hand-over and the
 council's work.
 
-Four queries whatever the data size: the ballots that concern the person (to vote in, to run, or
-an election whose hand-over awaits the council), the nominations (to write, approve or attest,
-to gather into the dossier, or returned), the council staff's counts per
-authority and year (to receive, to appraise, approved awaiting a decision), and the council
-sessions open for the person's vote.
+At most four queries whatever the data size, besides the person's roles (read once per request
+by `blocks.home.roles_of` and shared with the other home sections): the ballots that concern the
+person (to vote in, to run, or an election whose hand-over awaits the council), the nominations
+(to write, approve or attest, to gather into the dossier, or returned), the council staff's counts
+per authority and year (to receive, to appraise, approved awaiting a decision), and the council
+sessions open for the person's vote. Each filters with the roles' plain lists of ids; a query
+whose lists are all empty (the person has no such role) is not run at all.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,14 +24,13 @@ from django.utils.translation import ngettext
 from awards.models import (
     Awardee,
     Ballot,
-    BallotVoter,
     CouncilSession,
     CouncilVoter,
     Decision,
     Handover,
     Nomination,
 )
-from blocks.models import CouncilRole, Membership, UnitRole
+from blocks.home import Roles, roles_of
 from emulation.home import Section
 from emulation.http import AuthedRequest
 
@@ -41,54 +41,11 @@ N = Nomination.Status
 def my_tasks(request: AuthedRequest) -> Section | None:
     user = request.user
     today = timezone.localdate()
-    roles = UnitRole.objects.filter(user=user)
-    led = roles.filter(role=UnitRole.Role.LEADER).values("unit")
-    running = Membership.objects.leading().current().filter(unit__roles__user=user)
-    staff_of = CouncilRole.objects.filter(user=user, role=CouncilRole.Role.STAFF)
-    voting_years = Membership.objects.current().filter(unit__in=led).values("block_year")
-    voters = BallotVoter.objects.filter(ballot=OuterRef("pk"))
-    ballots = (
-        Ballot.objects.filter(
-            Q(status=B.OPEN, block_year__in=voting_years)
-            & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
-            | Q(status__in=[B.DRAFT, B.OPEN], block_year__in=running.values("block_year"))
-            | Q(
-                kind=Ballot.Kind.HEAD,
-                status=B.CLOSED,
-                block_year__handover__status=Handover.Status.PENDING,
-                block_year__block__authority__in=staff_of.values("authority"),
-            )
-        )
-        .annotate(
-            can_vote=Exists(
-                Membership.objects.current().filter(block_year=OuterRef("block_year"), unit__in=led)
-            ),
-            voted=Exists(voters.filter(unit__in=led)),
-            runs=Exists(running.filter(block_year=OuterRef("block_year"))),
-            voted_count=Coalesce(
-                Subquery(
-                    voters.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-        )
-        .select_related("block_year__block", "award_type")
-        .order_by("closes_on", "created_at", "pk")
-    )
-    nominations = (
-        Nomination.objects.filter(
-            Q(unit__in=roles.values("unit"), status__in=[N.DRAFT, N.RETURNED])
-            | Q(block_year__in=running.values("block_year"), status__in=[N.DRAFT, N.RETURNED])
-        )
-        .annotate(
-            leads=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.LEADER)),
-            writes=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.OFFICER)),
-            runs=Exists(running.filter(block_year=OuterRef("block_year"))),
-        )
-        .select_related("block_year__block", "award_type")
-        .order_by("block_year__dossier_deadline", "block_year", "award_type__position", "unit_name")
-    )
+    roles = roles_of(request)
+    ballots = _ballots(roles, today) if roles.voting or roles.running or roles.staff_of else []
+    nominations = _nominations(roles) if roles.unit_ids or roles.running else []
+    counts = list(_council_counts(roles.staff_of)) if roles.staff_of else []
+    sessions = list(_sessions_to_vote(user, roles.member_of)) if roles.member_of else []
     tasks: list[dict[str, Any]] = []
     handovers: set[int] = set()
     for ballot in ballots:
@@ -98,13 +55,67 @@ def my_tasks(request: AuthedRequest) -> Section | None:
                 tasks.append(_handover_task(ballot))
             continue
         tasks.extend(_ballot_tasks(ballot, today))
-    tasks.extend(_nomination_tasks(list(nominations)))
-    tasks.extend(_council_tasks(list(_council_counts(staff_of))))
-    tasks.extend(_session_tasks(list(_sessions_to_vote(user))))
+    tasks.extend(_nomination_tasks(nominations))
+    tasks.extend(_council_tasks(counts))
+    tasks.extend(_session_tasks(sessions))
     if not tasks:
         return None
     tasks.sort(key=lambda t: (t["deadline"] is None, t["deadline"] or today))
     return Section("awards/_home.html", {"tasks": tasks, "today": today}, order=7)
+
+
+def _ballots(roles: Roles, today: datetime.date) -> list[Ballot]:
+    """The ballots to vote in or to run, and the closed head elections whose hand-over awaits the
+    council the person is staff of. Whether the person's units voted, and how many units did,
+    is only counted when the person votes in or runs a block year."""
+    voting, running = set(roles.voting), set(roles.running)
+    ballots = Ballot.objects.filter(
+        Q(status=B.OPEN, block_year__in=roles.voting)
+        & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        | Q(status__in=[B.DRAFT, B.OPEN], block_year__in=roles.running)
+        | Q(
+            kind=Ballot.Kind.HEAD,
+            status=B.CLOSED,
+            block_year__handover__status=Handover.Status.PENDING,
+            block_year__block__authority__in=roles.staff_of,
+        )
+    )
+    if voting or running:
+        # Counted over the join to the voter roll: far cheaper to build than two subqueries.
+        ballots = ballots.annotate(
+            voted=Count("voters", filter=Q(voters__unit__in=roles.led)),
+            voted_count=Count("voters"),
+        )
+    found = list(
+        ballots.select_related("block_year__block", "award_type").order_by(
+            "closes_on", "created_at", "pk"
+        )
+    )
+    for ballot in found:
+        ballot.can_vote = ballot.block_year_id in voting  # type: ignore[attr-defined]
+        ballot.runs = ballot.block_year_id in running  # type: ignore[attr-defined]
+        if not (voting or running):
+            ballot.voted, ballot.voted_count = False, 0  # type: ignore[attr-defined]
+    return found
+
+
+def _nominations(roles: Roles) -> list[Nomination]:
+    """The nominations of the person's units, and of the block years they run, still being
+    prepared (draft) or returned by the council."""
+    found = list(
+        Nomination.objects.filter(
+            Q(unit__in=roles.unit_ids) | Q(block_year__in=roles.running),
+            status__in=[N.DRAFT, N.RETURNED],
+        )
+        .select_related("block_year__block", "award_type")
+        .order_by("block_year__dossier_deadline", "block_year", "award_type__position", "unit_name")
+    )
+    led, officer_of, running = set(roles.led), set(roles.officer_of), set(roles.running)
+    for nomination in found:
+        nomination.leads = nomination.unit_id in led  # type: ignore[attr-defined]
+        nomination.writes = nomination.unit_id in officer_of  # type: ignore[attr-defined]
+        nomination.runs = nomination.block_year_id in running  # type: ignore[attr-defined]
+    return found
 
 
 def _of(block_year: Any) -> dict[str, Any]:
@@ -245,7 +256,7 @@ def _task(
 # The council ----------------------------------------------------------------------------------
 
 
-def _council_counts(staff_of: Any) -> Any:
+def _council_counts(staff_of: list[int]) -> Any:
     """Per authority and year the staff work for: nominations to receive, to appraise, and
     approved but not yet in an issued decision (one grouped query)."""
     in_decision = Awardee.objects.filter(
@@ -254,7 +265,7 @@ def _council_counts(staff_of: Any) -> Any:
     )
     return (
         Nomination.objects.filter(
-            block_year__block__authority__in=staff_of.values("authority"),
+            block_year__block__authority__in=staff_of,
             status__in=[N.SUBMITTED, N.RECEIVED, N.APPROVED],
         )
         .order_by()
@@ -323,14 +334,13 @@ def _council_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return tasks
 
 
-def _sessions_to_vote(user: Any) -> Any:
+def _sessions_to_vote(user: Any, member_of: list[int]) -> Any:
     """Open sessions where the person, a council member, is recorded present and has not voted."""
-    members_of = CouncilRole.objects.filter(user=user, role=CouncilRole.Role.MEMBER)
     return (
         CouncilSession.objects.filter(
             status=CouncilSession.Status.OPEN,
             present=user,
-            authority__in=members_of.values("authority"),
+            authority__in=member_of,
         )
         .exclude(Exists(CouncilVoter.objects.filter(session=OuterRef("pk"), user=user)))
         .select_related("authority")

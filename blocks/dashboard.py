@@ -14,6 +14,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -102,12 +103,51 @@ def timeline(block_year: BlockYear, user: User) -> list[tuple[StepDefinition, St
     return result
 
 
+def url_maker(name: str) -> Callable[[int], str]:
+    """`pk -> url` of a view taking one id, reversing once instead of once per row."""
+    marker = 2_147_483_647
+    head, tail = reverse(name, args=[marker]).rsplit(str(marker), 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def can_manage(block_year: BlockYear, user: User) -> bool:
+    """`blocks.manage_blockyear` on the year, asked once per person and year (kept on the block
+    year): the first step, the activities step and the page all show what it allows."""
+    cached = getattr(block_year, "_can_manage", None)
+    if cached is None or cached[0] != user.pk:
+        cached = (user.pk, user.has_perm("blocks.manage_blockyear", block_year))
+        block_year._can_manage = cached  # type: ignore[attr-defined]
+    return bool(cached[1])
+
+
+def member_rows(block_year: BlockYear, manage: bool) -> list[dict[str, Any]]:
+    """The year's memberships as the dashboard lists them, prepared once in Python (links,
+    labels, dates) rather than per row in the template."""
+    unit_url = url_maker("blocks:unit_detail")
+    end_url = url_maker("blocks:membership_end")
+    roles = dict(Membership.Role.choices)
+    return [
+        {
+            "url": unit_url(m.unit_id),
+            "name": m.unit_name,
+            "role": "" if m.role == Membership.Role.MEMBER else roles[m.role],
+            "joined_on": date_format(m.joined_on, "SHORT_DATE_FORMAT"),
+            "left_on": date_format(m.left_on, "SHORT_DATE_FORMAT") if m.left_on else "",
+            "note": m.note,
+            "end_url": end_url(m.pk)
+            if manage and not m.left_on and m.role != Membership.Role.HEAD
+            else "",
+        }
+        for m in block_year.memberships.all()
+    ]
+
+
 def membership_step(block_year: BlockYear, user: User) -> StepState:
     """Step 1 is done when the year has a head and at least one other current member."""
     members = [m for m in block_year.memberships.all() if m.left_on is None]
     head = next((m for m in members if m.role == Membership.Role.HEAD), None)
     actions: list[tuple[str | Promise, str]] = []
-    if user.has_perm("blocks.manage_blockyear", block_year):
+    if can_manage(block_year, user):
         actions = [
             (_("Add a member"), reverse("blocks:membership_add", args=[block_year.pk])),
             (_("Head and deputies"), reverse("blocks:blockyear_leadership", args=[block_year.pk])),
@@ -131,7 +171,9 @@ def membership_step(block_year: BlockYear, user: User) -> StepState:
 def activities_step(block_year: BlockYear, user: User) -> StepState:
     activities = list(block_year.activities.with_totals())
     actions: list[tuple[str | Promise, str]] = []
-    if user.has_perm("blocks.run_activities", block_year):
+    # Whoever manages the year also runs its activities (both end with "not archived"), so the
+    # rule's own queries are only needed for the others.
+    if can_manage(block_year, user) or user.has_perm("blocks.run_activities", block_year):
         actions = [
             (_("Add a joint activity"), reverse("blocks:activity_create", args=[block_year.pk]))
         ]

@@ -235,8 +235,12 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     steps = dashboard.timeline(block_year, request.user)
-    other_years = block_year.block.years.values_list("pk", "year")
-    can_manage = request.user.has_perm("blocks.manage_blockyear", block_year)
+    year_url = dashboard.url_maker("blocks:blockyear_detail")
+    other_years = [
+        (year_pk, year, year_url(year_pk))
+        for year_pk, year in block_year.block.years.values_list("pk", "year")
+    ]
+    can_manage = dashboard.can_manage(block_year, request.user)
     return render(
         request,
         "blocks/blockyear_detail.html",
@@ -245,8 +249,8 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "the_block": block_year.block,
             "steps": steps,
             "done_count": sum(1 for _step, state in steps if state.status == "done"),
-            "memberships": block_year.memberships.all(),
-            "other_years": list(other_years),
+            "memberships": dashboard.member_rows(block_year, can_manage),
+            "other_years": other_years,
             "can_manage": can_manage,
         },
     )

@@ -6,34 +6,69 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocks.models import Membership, UnitRole
+from blocks.home import roles_of
 from covenants.models import Comment, Document, Registration, Signature
 from emulation.home import Section
 from emulation.http import AuthedRequest
 
 
 def my_tasks(request: AuthedRequest) -> Section | None:
-    user = request.user
+    """At most four queries besides the person's roles (`blocks.home.roles_of`), whatever the
+    data size: the open documents of their blocks, their units' signatures on those open for
+    signing, their registrations in this year's blocks, and the
+    comments to answer as secretariat. A query with nothing to look for is not run."""
     today = timezone.localdate()
     tasks: list[dict[str, object]] = []
-    roles = UnitRole.objects.filter(user=user).values_list("unit", "role")
-    leader_units = {unit for unit, role in roles if role == UnitRole.Role.LEADER}
-    all_units = {unit for unit, _role in roles}
+    roles = roles_of(request)
+    leader_units = set(roles.led)
+    all_units = roles.unit_ids
     if all_units:
-        memberships = Membership.objects.filter(
-            unit__in=all_units, left_on__isnull=True, block_year__year__gte=today.year - 1
-        ).select_related("unit", "block_year__block")
-        open_documents = Document.objects.filter(
-            block_year__in={m.block_year_id for m in memberships},
-            status__in=[Document.Status.SIGNING, Document.Status.CONSULTATION],
+        memberships = sorted(
+            (
+                m
+                for m in roles.memberships
+                if m.left_on is None and m.block_year.year >= today.year - 1
+            ),
+            key=lambda m: (m.position, m.pk),
         )
+        documents = list(
+            Document.objects.filter(
+                block_year__in=sorted({m.block_year_id for m in memberships}),
+                status__in=[
+                    Document.Status.SIGNING,
+                    Document.Status.CONSULTATION,
+                    Document.Status.IN_FORCE,
+                ],
+            )
+        )
+        open_documents = [
+            d
+            for d in documents
+            if d.status in (Document.Status.SIGNING, Document.Status.CONSULTATION)
+        ]
+        signing = [d.pk for d in documents if d.status == Document.Status.SIGNING]
         signed = set(
-            Signature.objects.filter(
-                unit__in=leader_units, version__document__status=Document.Status.SIGNING
-            ).values_list("version__document", "unit")
+            Signature.objects.filter(unit__in=roles.led, version__document__in=signing)
+            .order_by()
+            .values_list("version__document", "unit")
+            if roles.led and signing
+            else []
+        )
+        covenant_closed = {
+            d.block_year_id
+            for d in documents
+            if d.kind == Document.Kind.COVENANT
+            and d.status in (Document.Status.SIGNING, Document.Status.IN_FORCE)
+        }
+        this_year = sorted(
+            {m.block_year_id for m in memberships if m.block_year.year == today.year}
         )
         registered = set(
-            Registration.objects.filter(unit__in=all_units).values_list("block_year", "unit")
+            Registration.objects.filter(unit__in=all_units, block_year__in=this_year)
+            .order_by()
+            .values_list("block_year", "unit")
+            if this_year
+            else []
         )
         for document in open_documents:
             for membership in memberships:
@@ -60,13 +95,6 @@ def my_tasks(request: AuthedRequest) -> Section | None:
                             "url": document.get_absolute_url(),
                         }
                     )
-        covenant_closed = set(
-            Document.objects.filter(
-                kind=Document.Kind.COVENANT,
-                status__in=[Document.Status.SIGNING, Document.Status.IN_FORCE],
-                block_year__in={m.block_year_id for m in memberships},
-            ).values_list("block_year", flat=True)
-        )
         for membership in memberships:
             year = membership.block_year
             if (
@@ -86,15 +114,16 @@ def my_tasks(request: AuthedRequest) -> Section | None:
                     }
                 )
     # The secretariat: comments to answer and signatures to follow.
-    leading = (
-        Membership.objects.leading().current().filter(unit__roles__user=user).values("block_year")
-    )
     pending = (
-        Comment.objects.filter(
-            answer=Comment.Answer.PENDING, version__document__block_year__in=leading
+        list(
+            Comment.objects.filter(
+                answer=Comment.Answer.PENDING, version__document__block_year__in=roles.running
+            )
+            .select_related("version__document")
+            .order_by("version__document")
         )
-        .select_related("version__document")
-        .order_by("version__document")
+        if roles.running
+        else []
     )
     for document_id in {c.version.document_id for c in pending}:
         document = next(c.version.document for c in pending if c.version.document_id == document_id)

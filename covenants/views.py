@@ -192,7 +192,7 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_sign": document.status == Document.Status.SIGNING
             and _acts_for_a_unit(request, "covenants.sign", document),
             "issued": _issued_for(document),
-            "progress": services.signing_progress(document)
+            "progress": services.signing_progress(document, latest)
             if document.is_covenant and latest
             else [],
         },
@@ -509,7 +509,9 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     if signature:
         return redirect("covenants:signing_progress", document.pk)
     signed = (
-        Signature.objects.filter(version=version, unit__in=units).select_related("unit")
+        Signature.objects.filter(
+            version=version, unit__in=[u.pk for u in form.units]
+        ).select_related("unit")
         if version
         else []
     )

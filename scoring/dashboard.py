@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from blocks.dashboard import StepState
 from blocks.models import BlockYear
 from emulation.models import User
-from scoring.models import CriteriaTable, Ranking, RankingRow, ScoreSheet
+from scoring.models import CriteriaTable, RankingRow, ScoreSheet
 
 S = ScoreSheet.Status
 
@@ -30,7 +30,7 @@ def _table(block_year: BlockYear) -> Any:
                 sheet_count=Count("sheets"),
                 submitted_count=Count("sheets", filter=~Q(sheets__status=S.DRAFT)),
                 final_count=Count("sheets", filter=Q(sheets__status=S.FINAL)),
-                published=Exists(Ranking.objects.filter(table=OuterRef("pk"))),
+                ranking_pk=F("ranking"),  # one-to-one: a join, cheaper to build than Exists
                 leading=Subquery(
                     RankingRow.objects.filter(ranking__table=OuterRef("pk"))
                     .order_by("rank", "unit_name")
@@ -45,6 +45,8 @@ def _table(block_year: BlockYear) -> Any:
             )
             .first()
         )
+        if cached is not None:
+            cached.published = cached.ranking_pk is not None  # type: ignore[attr-defined]
         block_year._scoring_cache = cached  # type: ignore[attr-defined]
     return cached
 

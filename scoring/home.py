@@ -1,15 +1,16 @@
-"""What each person must do now about self-assessment, review and the ranking (one query)."""
+"""What each person must do now about self-assessment, review and the ranking (one query besides
+the person's roles, `blocks.home.roles_of`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocks.models import Membership, UnitRole
+from blocks.home import roles_of
 from emulation.home import Section
 from emulation.http import AuthedRequest
 from scoring.models import ScoreSheet
@@ -18,35 +19,28 @@ S = ScoreSheet.Status
 
 
 def my_tasks(request: AuthedRequest) -> Section | None:
-    user = request.user
     today = timezone.localdate()
-    roles = UnitRole.objects.filter(user=user)
-    my_units = roles.values("unit")
-    leading_years = (
-        Membership.objects.leading().current().filter(unit__roles__user=user).values("block_year")
-    )
+    roles = roles_of(request)
+    if not (roles.unit_ids or roles.running):
+        return None
+    my_units, led, running = set(roles.units), set(roles.led), set(roles.running)
     # Every unpublished sheet the person fills in, answers for, reviews or runs as secretariat.
-    sheets = (
+    sheets = list(
         ScoreSheet.objects.filter(
-            Q(unit__in=my_units)
-            | Q(reviewer_unit__in=my_units)
-            | Q(table__block_year__in=leading_years),
+            Q(unit__in=roles.unit_ids)
+            | Q(reviewer_unit__in=roles.unit_ids)
+            | Q(table__block_year__in=roles.running),
             table__opened_at__isnull=False,
             table__ranking__isnull=True,
-        )
-        .annotate(
-            mine=Exists(roles.filter(unit=OuterRef("unit"))),
-            leads=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.LEADER)),
-            reviews=Exists(roles.filter(unit=OuterRef("reviewer_unit"))),
-            runs=Exists(
-                Membership.objects.leading()
-                .current()
-                .filter(block_year=OuterRef("table__block_year"), unit__roles__user=user)
-            ),
         )
         .select_related("table__block_year__block")
         .order_by("table__deadline", "position")
     )
+    for sheet in sheets:
+        sheet.mine = sheet.unit_id in my_units  # type: ignore[attr-defined]
+        sheet.leads = sheet.unit_id in led  # type: ignore[attr-defined]
+        sheet.reviews = sheet.reviewer_unit_id in my_units  # type: ignore[attr-defined]
+        sheet.runs = sheet.table.block_year_id in running  # type: ignore[attr-defined]
     tasks: list[dict[str, Any]] = []
     unfinished: dict[int, bool] = {}
     for sheet in sheets:

@@ -84,8 +84,8 @@ PAGES: dict[str, tuple[str, Args, int]] = {
     # The bands are read once, for the classification and the filter.
     "scoring:ranking_detail": ("secretariat", lambda w, t: [w.block_year.pk], 7),
     "scoring:ranking_explain": ("secretariat", lambda w, t: [w.block_year.pk], 8),
-    "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 15),
-    "home": ("leader", lambda w, t: [], 17),  # +2: the council's tasks
+    "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 14),
+    "home": ("leader", lambda w, t: [], 10),
 }
 
 
