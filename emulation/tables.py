@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import django_tables2 as tables
-from django.db import models
+from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.columns import ManyToManyColumn
@@ -87,11 +87,11 @@ def _cell_maker(table: Table, column: Any) -> Cell:
     link = column.link
     wanted, takes_any = signature(render)
     unknown = not takes_any and any(arg not in ROW_ARGUMENTS for arg in wanted)
-    display = _has_choices(table, accessor)
+    labels = _choice_labels(table, accessor)
 
     def cell(row: BoundRow) -> Any:
         record = row.record
-        value = _value(record, accessor, display)
+        value = _value(record, accessor, labels)
         if value in empty:
             return default
         given = {
@@ -120,26 +120,29 @@ def _simple(table: Table, column: Any) -> bool:
     return not any(callable(value) for value in td.values())
 
 
-def _has_choices(table: Table, accessor: Accessor) -> bool:
+def _choice_labels(table: Table, accessor: Accessor) -> dict[Any, str] | None:
+    """For a model field with choices, what `get_FOO_display()` shows for each value, in the
+    language of this render; None for any other column. Looked up once per table, not per cell:
+    the model method hashes every (lazy) label of the field on every call."""
     model = getattr(table.data, "model", None)
     if model is None:
-        return False
+        return None
     try:
         field = accessor.get_field(model)
     except Exception:
-        return False
-    return bool(getattr(field, "choices", None))
+        return None
+    if not getattr(field, "choices", None):
+        return None
+    return {value: force_str(label, strings_only=True) for value, label in field.flatchoices}
 
 
-def _value(record: Any, accessor: Accessor, display: bool) -> Any:
-    """The cell's value, as django-tables2 finds it: `get_FOO_display()` for a field with
-    choices, else the accessor's value; nothing when the accessor fails."""
-    if display:
-        penultimate, remainder = accessor.penultimate(record)
-        shown = getattr(penultimate, f"get_{remainder}_display", None)
-        if isinstance(penultimate, models.Model) and shown is not None:
-            return shown()
+def _value(record: Any, accessor: Accessor, labels: dict[Any, str] | None) -> Any:
+    """The cell's value, as django-tables2 finds it: the label of a field with choices (what
+    `get_FOO_display()` gives), else the accessor's value; nothing when the accessor fails."""
     try:
-        return accessor.resolve(record)
+        value = accessor.resolve(record)
     except Exception:
         return None
+    if labels is not None:
+        return labels.get(value, value)
+    return value

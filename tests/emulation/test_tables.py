@@ -91,7 +91,7 @@ def test_every_table_body_is_the_stock_templates(
 ) -> None:
     compared = 0
     for role, url in pages(world):
-        client.force_login(world.user(role))
+        client.force_login(getattr(world, role))
         fast, stock = both_ways(client, url, monkeypatch)
         assert fast == stock, url
         assert fast, f"{url} shows no table"
