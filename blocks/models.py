@@ -207,7 +207,9 @@ class BlockQuerySet(models.QuerySet["Block"]):
         return self.filter(
             Q(authority__in=CouncilRole.objects.filter(user=user).values("authority"))
             | Q(
-                pk__in=Membership.objects.filter(unit__roles__user=user).values("block_year__block")
+                pk__in=BlockYear.objects.filter(
+                    memberships__unit__in=UnitRole.objects.filter(user=user).values("unit")
+                ).values("block")
             )
         )
 
