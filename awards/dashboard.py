@@ -4,9 +4,11 @@ the council's review and the award decision, and the year's archiving.
 The four steps share one query (cached on the block year), whatever the number of ballots, units
 and nominations: one row per ballot of the year (a single row with no ballot when there is none),
 each carrying the year's counts of nominations by status, the state of its dossier and hand-over,
-who archived it, and whether the person sits on the authority's council. The counts are taken
-over joins (distinct), the dossier, hand-over and ranking read through their one-to-one joins:
-only the council roles remain subqueries, as building subqueries costs more than running them.
+and whether the person sits on the authority's council. The counts are taken over joins
+(distinct), the dossier and hand-over read through their one-to-one joins: only the council roles
+remain subqueries, as building subqueries costs more than running them. Whether the ranking is
+published comes from the scoring steps' query, and who archived the year from the block year: each
+join left out of this query is planning time saved (it joined a dozen tables).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from awards.models import (
 from blocks.dashboard import StepState
 from blocks.models import BlockYear, CouncilRole
 from emulation.models import User
+from scoring.dashboard import ranking_published
 
 B = Ballot.Status
 N = Nomination.Status
@@ -104,9 +107,6 @@ def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
         BlockYear.objects.filter(pk=block_year.pk)
         .values(
             "year",
-            "archived_by__full_name",
-            "archived_by__username",
-            "criteria_table__ranking",
             "dossier__status",
             "dossier__submitted_at",
             "dossier__minutes",
@@ -144,8 +144,9 @@ def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
     state = AwardsState()
     if rows:
         first = rows[0]
+        archived_by = block_year.archived_by if block_year.archived_by_id else None
         state = AwardsState(
-            published=first["criteria_table__ranking"] is not None,
+            published=ranking_published(block_year),
             ballots=[
                 {
                     "pk": row["ballots__pk"],
@@ -175,7 +176,7 @@ def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
             handover_status=first["handover__status"],
             by_status={status: first[f"n_{status}"] for status in COUNCIL_STATUSES},
             published_awards=first["published_awards"],
-            archived_by=first["archived_by__full_name"] or first["archived_by__username"] or "",
+            archived_by=(archived_by.full_name or archived_by.username) if archived_by else "",
             sits_on_council=bool(first["sits_on_council"]),
             council_staff=bool(first["council_staff"]),
         )

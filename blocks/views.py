@@ -223,7 +223,7 @@ def blockyear_create(request: AuthedRequest, pk: int) -> HttpResponse:
 def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = get_object_or_404(
         BlockYear.objects.filter(block__in=_visible_blocks(request))
-        .select_related("block__authority")
+        .select_related("block__authority", "archived_by")
         .prefetch_related(
             Prefetch(
                 "memberships",

@@ -51,6 +51,12 @@ def _table(block_year: BlockYear) -> Any:
     return cached
 
 
+def ranking_published(block_year: BlockYear) -> bool:
+    """Whether the year's ranking is published (the awards steps start from it)."""
+    table = _table(block_year)
+    return table is not None and bool(table.published)  # type: ignore[attr-defined]
+
+
 def assessment_step(block_year: BlockYear, user: User) -> StepState:
     table = _table(block_year)
     criteria = (_("Criteria table"), reverse("scoring:criteria_detail", args=[block_year.pk]))
