@@ -19,30 +19,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Context as DecimalContext
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import (
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    Window,
-)
+from django.db import connection
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, Least, Rank, Round
+from django.db.models.functions import Coalesce, Least, Round
 from django.utils.translation import gettext_lazy as _
 
-from scoring.models import Band, CriteriaTable, Criterion, RankingRow, Score, ScoreSheet
+from scoring.models import Band, CriteriaTable, Criterion, RankingRow, ScoreSheet
 
 DECIMAL = DecimalField(max_digits=9, decimal_places=2)
-RATIO = DecimalField(max_digits=9, decimal_places=4)
 ZERO = Value(Decimal(0), output_field=DECIMAL)
 CENTS = Decimal("0.01")
 
@@ -69,8 +58,10 @@ class Section:
 
 def sections_of(table: CriteriaTable) -> list[Section]:
     return [
-        Section(c.code, c.title_vi, c.kind, c.max_points)
-        for c in Criterion.objects.filter(table=table, depth=0).order_by("position")
+        Section(*row)
+        for row in Criterion.objects.filter(table=table, depth=0)
+        .order_by("position")
+        .values_list("code", "title_vi", "kind", "max_points")
     ]
 
 
@@ -136,35 +127,6 @@ def with_totals(
     )
 
 
-def lowest_share() -> Subquery:
-    """The lowest share (0..1) of its maximum that any standard criterion of the sheet reached:
-    the bands' floors compare with it. A criterion is a section's direct child (or a section
-    without children); its points are the sum of its rows.
-
-    The sheet's own table is named as well, though its scores never point elsewhere: so that
-    PostgreSQL reads that table's criteria by index instead of scanning every year's criteria for
-    each sheet (29 ms down to 4 for a block of 13 units at province scale)."""
-    per_criterion = (
-        Score.objects.filter(
-            sheet=OuterRef("pk"),
-            criterion__table=OuterRef("table_id"),
-            criterion__kind=Criterion.Kind.STANDARD,
-        )
-        .values("criterion__group_code")
-        .annotate(
-            share=ExpressionWrapper(
-                Sum(final_points())
-                * Value(Decimal(100), output_field=DECIMAL)
-                / Max("criterion__group_max"),
-                output_field=RATIO,
-            )
-        )
-        .order_by("share")
-        .values("share")[:1]
-    )
-    return Subquery(per_criterion, output_field=RATIO)
-
-
 def highest_first(bands: list[Band]) -> list[Band]:
     return sorted(bands, key=lambda b: (-b.min_total, b.position))
 
@@ -180,15 +142,151 @@ def band_of(total: Decimal, lowest_share: Decimal | None, bands: list[Band]) -> 
     return ""
 
 
-def ranked(table: CriteriaTable, sections: list[Section]) -> QuerySet[ScoreSheet]:
-    """Every sheet of the table with totals, lowest share and rank, best first."""
-    tie_keys = [s for code in table.tie_break for s in sections if s.code == code]
-    order = [F("total").desc(), *[F(s.key).desc() for s in tie_keys]]
-    sheets = with_totals(ScoreSheet.objects.filter(table=table), sections)
-    sheets = sheets.annotate(lowest_share=lowest_share())
-    return sheets.annotate(rank=Window(Rank(), order_by=order)).order_by(
-        "rank", "position", "unit_name"
-    )
+# The ranking and a sheet's totals as SQL written here, once per table: the same arithmetic as
+# `with_totals`, but where the ORM repeated each subtotal inside every sum that used it (the
+# total three times, in the select list and in the rank's order), which cost Django 4 ms to
+# build and PostgreSQL a millisecond to plan, each subtotal is computed once and the later
+# steps refer to it by name. Written for PostgreSQL and SQLite alike: numbers passed in are cast
+# as NUMERIC (as Django does for SQLite) and the cap is LEAST, or MIN on SQLite.
+
+POINTS_SQL = "COALESCE(score.reviewed_points, score.self_points, 0)"
+SELF_POINTS_SQL = "COALESCE(score.self_points, 0)"
+
+
+def _subtotals_sql(
+    sections: list[Section], points: str, prefix: str
+) -> tuple[list[str], list[Any]]:
+    """Each section's rounded subtotal of `points`, named `{prefix}0`, `{prefix}1`, ..."""
+    columns = [
+        f"ROUND(COALESCE(SUM({points}) FILTER (WHERE criterion.section_code = %s), 0), 2)"
+        f" AS {prefix}{i}"
+        for i in range(len(sections))
+    ]
+    return columns, [s.code for s in sections]
+
+
+def _sums_sql(sections: list[Section], sub: str, prefix: str) -> tuple[list[str], list[Any]]:
+    """`{prefix}standard`, `{prefix}bonus` and `{prefix}deduction` from the subtotals named
+    `{sub}0`, ...: bonus and deduction sections each count up to their cap."""
+    least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+    columns, params = [], []
+    for kind in (Criterion.Kind.STANDARD, Criterion.Kind.BONUS, Criterion.Kind.DEDUCTION):
+        parts = []
+        for i, section in enumerate(sections):
+            if section.kind != kind:
+                continue
+            if kind == Criterion.Kind.STANDARD:
+                parts.append(f"{sub}{i}")
+            else:
+                parts.append(f"{least}({sub}{i}, CAST(%s AS NUMERIC))")
+                params.append(section.max_points)
+        columns.append(f"{' + '.join(parts) or '0'} AS {prefix}{kind}")
+    return columns, params
+
+
+def _total_sql(prefix: str) -> str:
+    return f"ROUND({prefix}standard + {prefix}bonus - {prefix}deduction, 2) AS {prefix}total"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    """A number as the ORM reads it: PostgreSQL gives a Decimal, SQLite a float or an integer
+    (made a Decimal as Django's SQLite backend does)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return _FLOATS.create_decimal_from_float(value)
+
+
+_FLOATS = DecimalContext(prec=15)
+
+
+def ranking_sql(table: CriteriaTable, sections: list[Section]) -> tuple[str, list[Any]]:
+    """Every sheet of the table with its subtotals (`s0`, ...), sums, total, rank and lowest
+    share, best first: by total, then by the tie-break sections' subtotals (higher first).
+
+    The lowest share is the lowest percentage of its maximum that any standard criterion of the
+    sheet reached: the bands' floors compare with it. A criterion is a section's direct child (or
+    a section without children); its points are the sum of its rows. It is NULL for a sheet
+    without standard scores. Every sheet's shares are grouped at once, from the table's standard
+    criteria and their scores (which are the table's sheets' only), where a subquery per sheet
+    took half the query's time.
+
+    The subtotals join the criteria for this table only, though a sheet's scores never point
+    elsewhere: so that PostgreSQL reads that table's criteria by index instead of scanning every
+    year's."""
+    subtotals, subtotal_params = _subtotals_sql(sections, POINTS_SQL, "s")
+    sums, sum_params = _sums_sql(sections, "s", "")
+    keys = [f"s{i}" for i in range(len(sections))]
+    order = ["total DESC"] + [
+        f"s{i} DESC" for code in table.tie_break for i, s in enumerate(sections) if s.code == code
+    ]
+    sheet_columns = "sheet.id, sheet.unit_id, sheet.unit_name, sheet.position, sheet.status"
+    sql = f"""
+WITH subtotals AS (
+    SELECT {", ".join([sheet_columns, *subtotals])}
+    FROM scoring_scoresheet sheet
+    LEFT JOIN scoring_score score ON score.sheet_id = sheet.id
+    LEFT JOIN scoring_criterion criterion
+        ON criterion.id = score.criterion_id AND criterion.table_id = %s
+    WHERE sheet.table_id = %s
+    GROUP BY {sheet_columns}
+), sums AS (
+    SELECT {", ".join(["subtotals.*", *sums])} FROM subtotals
+), totals AS (
+    SELECT sums.*, {_total_sql("")} FROM sums
+), shares AS (
+    SELECT score.sheet_id, SUM({POINTS_SQL}) * 100 / MAX(criterion.group_max) AS share
+    FROM scoring_criterion criterion
+    INNER JOIN scoring_score score ON score.criterion_id = criterion.id
+    WHERE criterion.table_id = %s AND criterion.kind = %s
+    GROUP BY score.sheet_id, criterion.group_code
+), lowest AS (
+    SELECT sheet_id, MIN(share) AS lowest_share FROM shares GROUP BY sheet_id
+)
+SELECT {", ".join(["id", "unit_id", "unit_name", "status", *keys])},
+    standard, bonus, deduction, total,
+    RANK() OVER (ORDER BY {", ".join(order)}) AS rank,
+    lowest.lowest_share
+FROM totals
+LEFT JOIN lowest ON lowest.sheet_id = totals.id
+ORDER BY rank, position, unit_name"""
+    params = [
+        *subtotal_params,
+        table.pk,
+        table.pk,
+        *sum_params,
+        table.pk,
+        Criterion.Kind.STANDARD.value,
+    ]
+    return sql, params
+
+
+def ranked(table: CriteriaTable, sections: list[Section]) -> list[dict[str, Any]]:
+    """Every sheet of the table with totals, lowest share and rank, best first (one query)."""
+    sql, params = ranking_sql(table, sections)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    count = len(sections)
+    rows = []
+    for sheet_id, unit_id, unit_name, status, *numbers in found:
+        subtotals = [_decimal(n) for n in numbers[:count]]
+        standard, bonus, deduction, total, rank, share = numbers[count:]
+        rows.append(
+            {
+                "sheet_id": sheet_id,
+                "unit_id": unit_id,
+                "unit_name": unit_name,
+                "status": status,
+                "rank": rank,
+                "sections": {s.code: value for s, value in zip(sections, subtotals, strict=True)},
+                "standard": _decimal(standard),
+                "bonus": _decimal(bonus),
+                "deduction": _decimal(deduction),
+                "total": _decimal(total),
+                "lowest_share": _decimal(share),
+            }
+        )
+    return rows
 
 
 TIE_LABELS: dict[str, Any] = {
@@ -218,29 +316,14 @@ def computed_rows(
     for the ranking)."""
     sections = sections_of(table)
     bands = highest_first(list(table.bands.all()) if bands is None else bands)
-    sheets: list[Any] = list(ranked(table, sections))
-    same_total = Counter(sheet.total for sheet in sheets)
-    same_rank = Counter(sheet.rank for sheet in sheets)
-    rows = []
-    for sheet in sheets:
-        tie = tie_of(same_total[sheet.total], same_rank[sheet.rank])
-        rows.append(
-            {
-                "sheet_id": sheet.pk,
-                "unit_id": sheet.unit_id,
-                "unit_name": sheet.unit_name,
-                "status": sheet.status,
-                "rank": sheet.rank,
-                "sections": {s.code: getattr(sheet, s.key) for s in sections},
-                "standard": sheet.standard,
-                "bonus": sheet.bonus,
-                "deduction": sheet.deduction,
-                "total": sheet.total,
-                "band": band_of(sheet.total, sheet.lowest_share, bands),
-                "tie": tie,
-                "tie_label": TIE_LABELS[tie],
-            }
-        )
+    rows = ranked(table, sections)
+    same_total = Counter(row["total"] for row in rows)
+    same_rank = Counter(row["rank"] for row in rows)
+    for row in rows:
+        tie = tie_of(same_total[row["total"]], same_rank[row["rank"]])
+        row["band"] = band_of(row["total"], row.pop("lowest_share"), bands)
+        row["tie"] = tie
+        row["tie_label"] = TIE_LABELS[tie]
     return sections, rows
 
 
@@ -265,16 +348,48 @@ def frozen_rows(rows: QuerySet[RankingRow]) -> list[dict[str, Any]]:
     ]
 
 
-def sheet_totals(sheet: ScoreSheet, sections: list[Section], *, reviewed: bool) -> dict[str, Any]:
-    """A sheet's section subtotals and totals (the unit's own, or final), in one query."""
-    keys = [s.key for s in sections] + ["standard", "bonus", "deduction", "total"]
-    row = with_totals(ScoreSheet.objects.filter(pk=sheet.pk), sections, reviewed=reviewed).values(
-        *keys
-    )[0]
-    return {
-        "sections": [(s, row[s.key]) for s in sections],
-        "standard": row["standard"],
-        "bonus": row["bonus"],
-        "deduction": row["deduction"],
-        "total": row["total"],
-    }
+def both_totals(
+    sheet: ScoreSheet, sections: list[Section], *, final: bool
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A sheet's subtotals and totals from the unit's own points and, when `final`, from the
+    final points as well: one query for both."""
+    kinds = [("own_", SELF_POINTS_SQL)] + ([("final_", POINTS_SQL)] if final else [])
+    subtotals: list[str] = []
+    sums: list[str] = []
+    totals: list[str] = []
+    params: list[Any] = []
+    sum_params: list[Any] = []
+    for prefix, points in kinds:
+        columns, column_params = _subtotals_sql(sections, points, f"{prefix}s")
+        subtotals += columns
+        params += column_params
+        columns, column_params = _sums_sql(sections, f"{prefix}s", prefix)
+        sums += columns
+        sum_params += column_params
+        totals.append(_total_sql(prefix))
+    # A constant first column, so that a table without sections still selects something.
+    sql = f"""
+WITH subtotals AS (
+    SELECT {", ".join(["1 AS one", *subtotals])}
+    FROM scoring_score score
+    INNER JOIN scoring_criterion criterion ON criterion.id = score.criterion_id
+    WHERE score.sheet_id = %s
+), sums AS (
+    SELECT {", ".join(["subtotals.*", *sums])} FROM subtotals
+)
+SELECT {", ".join(["sums.*", *totals])} FROM sums"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, sheet.pk, *sum_params])
+        names = [column[0] for column in cursor.description]
+        found = dict(zip(names, cursor.fetchone(), strict=True))
+    results = [
+        {
+            "sections": [(s, _decimal(found[f"{prefix}s{i}"])) for i, s in enumerate(sections)],
+            **{key: _decimal(found[f"{prefix}{key}"]) for key in TOTAL_KEYS},
+        }
+        for prefix, _points in kinds
+    ]
+    return results[0], results[1] if final else None
+
+
+TOTAL_KEYS = ("standard", "bonus", "deduction", "total")

@@ -74,10 +74,13 @@ def settles(user: User, sheet: ScoreSheet) -> bool:
     return bool(user.is_superuser or runs_scoring_of(user, sheet.table.block_year))
 
 
-def sheet_permissions(user: User, sheet: ScoreSheet, own_roles: set[str]) -> tuple[bool, bool]:
+def sheet_permissions(
+    user: User, sheet: ScoreSheet, own_roles: set[str], units: set[int] | None = None
+) -> tuple[bool, bool]:
     """What `scoring.review` and `scoring.settle` (below) decide for the sheet, for a page that
     has read the person's roles in the sheet's unit (`own_roles`) already and loaded the sheet's
-    block year: one or two queries, where asking each permission took two to four.
+    block year: one or two queries, where asking each permission took two to four (one at most
+    when the page passes every unit the person has a role in, `units`).
     tests/scoring/test_review.py checks that both agree with the permissions."""
     if own_roles or not user.is_authenticated:
         return False, False
@@ -87,7 +90,11 @@ def sheet_permissions(user: User, sheet: ScoreSheet, own_roles: set[str]) -> tup
     if user.is_superuser:
         return True, True
     runs = bool(runs_scoring_of(user, block_year))
-    return runs or _works_in(user, sheet.reviewer_unit_id), runs
+    if runs:
+        return True, True
+    if units is not None:
+        return sheet.reviewer_unit_id in units, False
+    return _works_in(user, sheet.reviewer_unit_id), False
 
 
 is_admin = rules.is_superuser

@@ -113,14 +113,26 @@ def _sheet(request: AuthedRequest, pk: int) -> ScoreSheet:
     return get_object_or_404(_sheets(request), pk=pk)
 
 
-def _sheet_page(request: AuthedRequest, pk: int) -> ScoreSheet:
+def _roles(request: AuthedRequest) -> list[tuple[int, str]]:
+    """The person's roles as (unit id, role): read once for a sheet page, they say which sheets
+    the person sees (`ScoreSheet.objects.for_user`) and their roles in the sheet's unit."""
+    return list(
+        UnitRole.objects.filter(user=request.user)
+        .order_by()  # the roles' default order joins the unit and the person
+        .values_list("unit_id", "role")
+    )
+
+
+def _sheet_page(request: AuthedRequest, pk: int, roles: list[tuple[int, str]]) -> ScoreSheet:
     """The sheet for its page and the review page: the reviewing unit's name (`reviewer_name`)
     by a subquery, and neither it nor the authority joined. Each table fewer in the join took a
     millisecond off PostgreSQL's planning, which was ten times the query's running time; only
     council staff's permission reads the authority, then by itself."""
-    reviewer = Unit.objects.filter(pk=OuterRef("reviewer_unit_id")).values("name")[:1]
+    # Unordered: the units' default order would sort the one row.
+    reviewer = Unit.objects.filter(pk=OuterRef("reviewer_unit_id")).order_by().values("name")[:1]
+    units = sorted({unit for unit, _role in roles})
     return get_object_or_404(
-        ScoreSheet.objects.for_user(request.user)
+        ScoreSheet.objects.for_user(request.user, units)
         .select_related("table__block_year__block", "table__ranking")
         .annotate(reviewer_name=Subquery(reviewer)),
         pk=pk,
@@ -524,13 +536,10 @@ class _Access:
     settles: bool
 
 
-def _access(request: AuthedRequest, sheet: ScoreSheet) -> _Access:
-    own_roles = set(
-        UnitRole.objects.filter(user=request.user, unit=sheet.unit_id)
-        .order_by()  # the roles' default order joins the unit and the person
-        .values_list("role", flat=True)
-    )
-    reviews, settles = scoring_rules.sheet_permissions(request.user, sheet, own_roles)
+def _access(request: AuthedRequest, sheet: ScoreSheet, roles: list[tuple[int, str]]) -> _Access:
+    own_roles = {role for unit, role in roles if unit == sheet.unit_id}
+    units = {unit for unit, _role in roles}
+    reviews, settles = scoring_rules.sheet_permissions(request.user, sheet, own_roles, units)
     return _Access(own_roles, reviews, settles)
 
 
@@ -552,8 +561,7 @@ def _sheet_context(request: AuthedRequest, sheet: ScoreSheet, access: _Access) -
     shows_review = (
         sheet.status not in (ScoreSheet.Status.DRAFT, ScoreSheet.Status.SUBMITTED) or can_review
     )
-    own = ranking.sheet_totals(sheet, sections, reviewed=False)
-    final = ranking.sheet_totals(sheet, sections, reviewed=True) if shows_review else None
+    own, final = ranking.both_totals(sheet, sections, final=shows_review)
     return {
         "sheet": sheet,
         "table": sheet.table,
@@ -575,8 +583,9 @@ def _sheet_context(request: AuthedRequest, sheet: ScoreSheet, access: _Access) -
 
 @require_safe
 def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_page(request, pk)
-    context = _sheet_context(request, sheet, _access(request, sheet))
+    roles = _roles(request)
+    sheet = _sheet_page(request, pk, roles)
+    context = _sheet_context(request, sheet, _access(request, sheet, roles))
     editable = context["editable"]
     context["rows_html"] = sheet_html.sheet_rows(
         context["rows"],
@@ -591,8 +600,9 @@ def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def sheet_review(request: AuthedRequest, pk: int) -> HttpResponse:
-    sheet = _sheet_page(request, pk)
-    access = _access(request, sheet)
+    roles = _roles(request)
+    sheet = _sheet_page(request, pk, roles)
+    access = _access(request, sheet, roles)
     # `_require(request, "scoring.review", sheet)`, from the rule asked once for the page.
     if not access.reviews:
         raise PermissionDenied
@@ -631,10 +641,7 @@ def _row_answer(
             "error": error,
             "review": review,
             "sheet": sheet,
-            **_totals(
-                ranking.sheet_totals(sheet, sections, reviewed=False),
-                ranking.sheet_totals(sheet, sections, reviewed=True) if review else None,
-            ),
+            **_totals(*ranking.both_totals(sheet, sections, final=review)),
         },
     )
 
@@ -991,7 +998,7 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     data_table = RankingTable(shown, block_year_id=block_year.pk, sections=sections)
     # Only a column's own name sorts; anything else typed into the address keeps the rank order.
     sort = request.GET.get("sort", "")
-    if sort.lstrip("-") in {column.name for column in data_table.columns if column.orderable}:
+    if sort and sort.lstrip("-") in {c.name for c in data_table.columns if c.orderable}:
         data_table.order_by = sort
     open_sheets = sum(
         1 for row in rows if row["status"] and row["status"] != ScoreSheet.Status.FINAL

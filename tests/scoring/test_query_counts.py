@@ -78,9 +78,10 @@ Args = Callable[[World, CriteriaTable], list[Any]]
 PAGES: dict[str, tuple[str, Args, int]] = {
     "scoring:criteria_detail": ("secretariat", lambda w, t: [w.block_year.pk], 9),
     "scoring:assessment_overview": ("secretariat", lambda w, t: [w.block_year.pk], 10),
-    # The review page asks the review and settle rules once (not three times).
+    # The review page asks the review and settle rules once (not three times), and reads the
+    # unit's own and the final totals in one query.
     "scoring:sheet_detail": ("officer", lambda w, t: [t.sheets.get(unit=w.units[2]).pk], 8),
-    "scoring:sheet_review": ("secretariat", lambda w, t: [submitted_sheet(w, t).pk], 10),
+    "scoring:sheet_review": ("secretariat", lambda w, t: [submitted_sheet(w, t).pk], 9),
     # The bands are read once, for the classification and the filter.
     "scoring:ranking_detail": ("secretariat", lambda w, t: [w.block_year.pk], 7),
     "scoring:ranking_explain": ("secretariat", lambda w, t: [w.block_year.pk], 8),

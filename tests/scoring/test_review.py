@@ -272,9 +272,16 @@ def test_the_pages_one_reading_of_the_review_and_settle_rules_agrees_with_the_ru
                     "role", flat=True
                 )
             )
-            assert sheet_permissions(person, sheet, own) == (
+            expected = (
                 rules.has_perm("scoring.review", person, sheet),
                 rules.has_perm("scoring.settle", person, sheet),
+            )
+            units = set(UnitRole.objects.filter(user=person).values_list("unit_id", flat=True))
+            assert sheet_permissions(person, sheet, own) == expected, person
+            assert sheet_permissions(person, sheet, own, units) == expected, person
+            # The sheets seen, with the person's units given as a list (as the sheet pages do).
+            assert set(ScoreSheet.objects.for_user(person, sorted(units))) == set(
+                ScoreSheet.objects.for_user(person)
             ), person
 
     check()
