@@ -261,7 +261,9 @@ def test_the_pages_one_reading_of_the_review_and_settle_rules_agrees_with_the_ru
     from blocks.models import BlockYear, UnitRole
     from scoring.rules import sheet_permissions
 
-    people = [getattr(world, name) for name in ("admin", "staff", "member", "secretariat", "leader")]
+    people = [
+        getattr(world, name) for name in ("admin", "staff", "member", "secretariat", "leader")
+    ]
     people += [world.leader2, world.officer, world.outsider]
 
     def check() -> None:
