@@ -238,7 +238,7 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     year_url = dashboard.url_maker("blocks:blockyear_detail")
     other_years = [
         (year_pk, year, year_url(year_pk))
-        for year_pk, year in block_year.block.years.values_list("pk", "year")
+        for year_pk, year in block_year.block.years.order_by("-year").values_list("pk", "year")
     ]
     can_manage = dashboard.can_manage(block_year, request.user)
     return render(
