@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -44,6 +43,7 @@ from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
+from emulation.rendering import show
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 S = CouncilSession.Status
@@ -107,13 +107,6 @@ OUTCOME_BADGES: dict[str, str] = {
 }
 
 
-def _cell(value: Any) -> str:
-    """What `{{ value }}` writes for a number, a text or None: localised and escaped."""
-    if type(value) is int and -1000 < value < 1000:  # no thousands separator to add
-        return str(value)
-    return str(conditional_escape(localize(value)))
-
-
 def _caps_body(lines: list[services.CapLine]) -> SafeString:
     """The rows of the caps table (awards/sessions/_caps.html), one pass in Python: a session
     of a province has a line per block."""
@@ -123,13 +116,13 @@ def _caps_body(lines: list[services.CapLine]) -> SafeString:
     for line in lines:
         is_over = line.over
         approved = (
-            "" if line.approved is None else f'<td class="text-end">{_cell(line.approved)}</td>'
+            "" if line.approved is None else f'<td class="text-end">{show(line.approved)}</td>'
         )
         rows.append(
             ('\n    <tr class="table-warning">' if is_over else "\n    <tr>")
-            + f'\n      <td class="small">{_cell(line.rule)}{warning if is_over else ""}</td>'
-            f'\n      <td class="text-end">{_cell(line.room)}</td>'
-            f'\n      <td class="text-end">{_cell(line.proposed)}</td>'
+            + f'\n      <td class="small">{show(line.rule)}{warning if is_over else ""}</td>'
+            f'\n      <td class="text-end">{show(line.room)}</td>'
+            f'\n      <td class="text-end">{show(line.proposed)}</td>'
             f"\n      {approved}\n    </tr>"
         )
     return mark_safe("".join(rows))  # each cell escaped above
@@ -159,28 +152,28 @@ def _by_award(items: list[AgendaItem], *, closed: bool) -> list[dict[str, Any]]:
         approved = item.outcome == O.APPROVED
         row = [
             '<tr class="table-success">' if approved else "<tr>",
-            f"\n          <td>{_cell(item.position)}</td>"
+            f"\n          <td>{show(item.position)}</td>"
             f'\n          <td><a href="{nomination_url}{nomination.pk}/">'
-            f"{_cell(nomination.unit_name)}</a></td>"
-            f'\n          <td class="small">{_cell(nomination.block_year.block.name)}</td>',
+            f"{show(nomination.unit_name)}</a></td>"
+            f'\n          <td class="small">{show(nomination.block_year.block.name)}</td>',
         ]
         if closed:
             badge = (
                 f'<span class="badge {OUTCOME_BADGES.get(item.outcome, "text-bg-danger")}">'
-                f"{_cell(outcomes.get(item.outcome, item.outcome))}</span>\n"
+                f"{show(outcomes.get(item.outcome, item.outcome))}</span>\n"
                 if item.outcome
                 else "\n"
             )
             row.append(
-                f'\n          <td class="text-end fw-semibold">{_cell(item.approvals)}</td>'
-                f'\n          <td class="text-end">{_cell(item.disapprovals)}</td>'
-                f'\n          <td class="small">{badge}<div>{_cell(item.explanation)}</div></td>'
+                f'\n          <td class="text-end fw-semibold">{show(item.approvals)}</td>'
+                f'\n          <td class="text-end">{show(item.disapprovals)}</td>'
+                f'\n          <td class="small">{badge}<div>{show(item.explanation)}</div></td>'
             )
         else:
             status = statuses.get(nomination.status, nomination.status)
             row.append(
-                f'\n          <td class="small">{_cell(item.approval_words())}</td>'
-                f'\n          <td class="small">{_cell(status)}</td>'
+                f'\n          <td class="small">{show(item.approval_words())}</td>'
+                f'\n          <td class="small">{show(status)}</td>'
             )
         row.append("\n        </tr>\n        ")
         group["rows"].append("".join(row))
