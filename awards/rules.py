@@ -12,10 +12,12 @@ import rules
 from awards.models import Ballot, CouncilSession, Decision, Nomination
 from blocks.models import Authority, BlockYear, CouncilRole, UnitRole
 from blocks.rules import (
+    council_roles_of,
     is_archived_object,
     is_council_staff_of,
     is_secretariat_of,
     manages_block_year,
+    unit_roles_of,
 )
 from emulation.models import User
 
@@ -36,10 +38,8 @@ def votes_in(user: User, ballot: Ballot) -> bool:
 
 
 def _works_in(user: User, nomination: Nomination, role: str | None = None) -> bool:
-    if not user.is_authenticated:
-        return False
-    roles = UnitRole.objects.filter(user=user, unit=nomination.unit_id)
-    return (roles.filter(role=role) if role else roles).exists()
+    roles = unit_roles_of(user).get(nomination.unit_id, set())
+    return role in roles if role else bool(roles)
 
 
 @rules.predicate
@@ -70,10 +70,7 @@ def council_staff_of_nomination(user: User, nomination: Nomination) -> bool:
 @rules.predicate
 def sits_on_council_of(user: User, authority: Authority) -> bool:
     """Council staff and council members read the authority's dossiers, sessions and decisions."""
-    return (
-        user.is_authenticated
-        and CouncilRole.objects.filter(user=user, authority=authority).exists()
-    )
+    return authority.pk in council_roles_of(user)
 
 
 @rules.predicate
@@ -92,9 +89,7 @@ def votes_in_session(user: User, session: CouncilSession) -> bool:
     if not user.is_authenticated:
         return False
     return (
-        CouncilRole.objects.filter(
-            user=user, authority=session.authority_id, role=CouncilRole.Role.MEMBER
-        ).exists()
+        CouncilRole.Role.MEMBER in council_roles_of(user).get(session.authority_id, ())
         and session.present.filter(pk=user.pk).exists()
     )
 

@@ -9,21 +9,50 @@ import rules
 from django.db import models
 
 from blocks.models import Authority, Block, BlockYear, CouncilRole, Membership, Unit, UnitRole
+from emulation.memo import once
 from emulation.models import User
+
+
+def council_roles_of(user: User) -> dict[int, set[str]]:
+    """The person's council roles by authority, read once per request (`emulation.memo`)."""
+    if not user.is_authenticated:
+        return {}
+
+    def read() -> dict[int, set[str]]:
+        roles: dict[int, set[str]] = {}
+        for authority, role in CouncilRole.objects.filter(user=user).values_list(
+            "authority", "role"
+        ):
+            roles.setdefault(authority, set()).add(role)
+        return roles
+
+    return once(("council_roles", user.pk), read)
+
+
+def unit_roles_of(user: User) -> dict[int, set[str]]:
+    """The person's roles by unit, read once per request (`emulation.memo`)."""
+    if not user.is_authenticated:
+        return {}
+
+    def read() -> dict[int, set[str]]:
+        roles: dict[int, set[str]] = {}
+        for unit, role in UnitRole.objects.filter(user=user).values_list("unit", "role"):
+            roles.setdefault(unit, set()).add(role)
+        return roles
+
+    return once(("unit_roles", user.pk), read)
 
 
 @rules.predicate
 def is_council_staff_of(user: User, authority: Authority | None) -> bool:
-    if authority is None or not user.is_authenticated:
+    if authority is None:
         return False
-    return CouncilRole.objects.filter(
-        user=user, authority=authority, role=CouncilRole.Role.STAFF
-    ).exists()
+    return CouncilRole.Role.STAFF in council_roles_of(user).get(authority.pk, ())
 
 
 @rules.predicate
 def is_any_council_staff(user: User) -> bool:
-    return user.is_authenticated and user.council_roles.filter(role=CouncilRole.Role.STAFF).exists()
+    return any(CouncilRole.Role.STAFF in roles for roles in council_roles_of(user).values())
 
 
 @rules.predicate
@@ -135,7 +164,7 @@ def is_archived_object(user: User, obj: Any) -> bool:
 
 
 def leads_unit(user: User, unit: Unit) -> bool:
-    return UnitRole.objects.filter(user=user, unit=unit, role=UnitRole.Role.LEADER).exists()
+    return UnitRole.Role.LEADER in unit_roles_of(user).get(unit.pk, ())
 
 
 is_admin = rules.is_superuser

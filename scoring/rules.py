@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import rules
 
-from blocks.models import BlockYear, CouncilRole, UnitRole
-from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
+from blocks.models import BlockYear, UnitRole
+from blocks.rules import (
+    council_roles_of,
+    is_archived_object,
+    is_secretariat_of,
+    manages_block_year,
+    unit_roles_of,
+)
 from emulation.models import User
 from scoring.models import ScoreSheet
 
@@ -24,7 +30,7 @@ def runs_scoring_of(user: User, block_year: BlockYear) -> bool:
 @rules.predicate
 def oversees(user: User, block_year: BlockYear) -> bool:
     """Council staff and members of the block's authority."""
-    return CouncilRole.objects.filter(user=user, authority=block_year.block.authority_id).exists()
+    return block_year.block.authority_id in council_roles_of(user)
 
 
 @rules.predicate
@@ -38,10 +44,10 @@ def sees_ranking(user: User, block_year: BlockYear) -> bool:
 
 
 def _works_in(user: User, unit_id: int | None, role: str | None = None) -> bool:
-    if unit_id is None or not user.is_authenticated:
+    if unit_id is None:
         return False
-    roles = UnitRole.objects.filter(user=user, unit=unit_id)
-    return (roles.filter(role=role) if role else roles).exists()
+    roles = unit_roles_of(user).get(unit_id, set())
+    return role in roles if role else bool(roles)
 
 
 @rules.predicate
