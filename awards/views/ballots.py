@@ -207,8 +207,10 @@ def ballot_create(request: AuthedRequest, pk: int) -> HttpResponse:
     kind = kind if kind in K.values else K.ACCLAIM
     award = None
     if kind == K.NOMINATION:
-        awards = AwardType.objects.filter(is_active=True)
-        award = awards.filter(code=source.get("award", "")).first() or awards.first()
+        # Matched in Python, not in a query: the code comes as typed (PostgreSQL refuses a NUL).
+        awards = list(AwardType.objects.filter(is_active=True))
+        wanted = source.get("award", "")
+        award = next((a for a in awards if a.code == wanted), awards[0] if awards else None)
     published = services.published_ranking(block_year) is not None
     suggested = services.suggested_candidates(block_year, kind, award) if published else []
     form = BallotCreateForm(

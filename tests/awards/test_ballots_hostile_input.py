@@ -43,6 +43,15 @@ def post(client: Client, url: str, data: dict[str, Any]) -> Any:
     return response
 
 
+def test_an_award_code_with_a_nul_byte_is_an_unknown_award(world: World, client: Client) -> None:
+    """Found by the test below on PostgreSQL, which refuses a NUL in a query's text."""
+    make_published_ranking(world)
+    client.force_login(world.secretariat)
+    address = reverse("awards:ballot_create", args=[world.block_year.pk])
+    assert client.get(address, {"kind": "nomination", "award": "1\x00"}).status_code == 200
+    post(client, address, {"kind": "nomination", "award": "1\x00", "method": "online"})
+
+
 def test_preparing_a_ballot_with_any_input_never_fails(world: World, client: Client) -> None:
     make_published_ranking(world)
     client.force_login(world.secretariat)
