@@ -33,7 +33,6 @@ from scoring.models import Band, CriteriaTable, Criterion, RankingRow, ScoreShee
 
 DECIMAL = DecimalField(max_digits=9, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=DECIMAL)
-CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from awards.forms.sessions import (
 )
 from awards.models import AgendaItem, CouncilSession, CouncilVoter, Nomination
 from awards.services import sessions as services
+from blocks.dashboard import url_maker
 from blocks.models import Authority
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
@@ -138,8 +139,7 @@ def _by_award(items: list[AgendaItem], *, closed: bool) -> list[dict[str, Any]]:
     and the rows of each award's table, written here in one pass: a template wrote them with
     a lookup, a localisation and an escape per cell, a link reversed per row and an include for
     the outcome."""
-    # Every nomination's address is this prefix and its id (one reverse, not one a row).
-    nomination_url = reverse("awards:intake_detail", args=[0]).removesuffix("0/")
+    nomination_url = url_maker("awards:intake_detail")  # one reverse, not one a row
     outcomes = {value: str(label) for value, label in O.choices}
     statuses = {value: str(label) for value, label in Nomination.Status.choices}
     groups: dict[int, dict[str, Any]] = {}
@@ -153,7 +153,7 @@ def _by_award(items: list[AgendaItem], *, closed: bool) -> list[dict[str, Any]]:
         row = [
             '<tr class="table-success">' if approved else "<tr>",
             f"\n          <td>{show(item.position)}</td>"
-            f'\n          <td><a href="{nomination_url}{nomination.pk}/">'
+            f'\n          <td><a href="{nomination_url(nomination.pk)}">'
             f"{show(nomination.unit_name)}</a></td>"
             f'\n          <td class="small">{show(nomination.block_year.block.name)}</td>',
         ]

@@ -261,19 +261,29 @@ def _account(
         "throughput_per_s": round(sum(rows.values()) / seconds, 2) if seconds else None,
         "errors": sum(failures.values()) + len(unsigned) + len(signed_twice),
         "lost": len(expected - set(rows)),
-        "duplicates": sum(n - 1 for n in rows.values() if n > 1)
-        + sum(n - 1 for n in issued.values() if n > 1),
+        "duplicates": _doubled(rows, issued),
         "units": len(expected),
         "requests": len(attempts),
         "refused_repeats": refused,
-        "seconds": round(seconds, 1),
-        "p50_ms": _round(percentile(latencies, 50)),
-        "p95_ms": _round(percentile(latencies, 95)),
+        **_timing(seconds, latencies),
         "covenants": len(documents),
         "in_force": in_force,
         "issued": len(issued),
         "audit_chain_intact": chain_break is None,
         "failures": dict(failures),
+    }
+
+
+def _doubled(*counts: Counter[Any] | dict[Any, int]) -> int:
+    """The records beyond the first for each key: what a storm doubled."""
+    return sum(n - 1 for count in counts for n in count.values() if n > 1)
+
+
+def _timing(seconds: float, latencies: Sequence[float]) -> dict[str, Any]:
+    return {
+        "seconds": round(seconds, 1),
+        "p50_ms": _round(percentile(latencies, 50)),
+        "p95_ms": _round(percentile(latencies, 95)),
     }
 
 
@@ -326,14 +336,10 @@ def voting_storm(ballot: Ballot, transport: Transport) -> dict[str, Any]:
             "throughput_per_s": round(cast / seconds, 2) if seconds else None,
             "errors": sum(failures.values()) + sum(1 for unit in leaders if not told[unit]),
             "lost": len(set(leaders) - set(roll)),
-            "duplicates": sum(n - 1 for n in roll.values() if n > 1)
-            + max(0, cast - sum(roll.values()))
-            + sum(n - 1 for n in told.values() if n > 1),
+            "duplicates": _doubled(roll, told) + max(0, cast - sum(roll.values())),
             "units": len(leaders),
             "requests": len(plan),
-            "seconds": round(seconds, 1),
-            "p50_ms": _round(percentile(latencies, 50)),
-            "p95_ms": _round(percentile(latencies, 95)),
+            **_timing(seconds, latencies),
             "audit_chain_intact": chain_break is None,
             "failures": dict(failures),
         }
@@ -439,13 +445,10 @@ def self_assessment_rush(block_year: BlockYear, transport: Transport) -> dict[st
             "throughput_per_s": round(len(submitted) / seconds, 2) if seconds else None,
             "errors": sum(failures.values()),
             "lost": len(set(sheets) - (submitted & saved)),
-            "duplicates": sum(n - 1 for n in per_row.values() if n > 1)
-            + sum(n - 1 for n in submissions.values() if n > 1),
+            "duplicates": _doubled(per_row, submissions),
             "units": len(sheets),
             "requests": 2 * len(plan),
-            "seconds": round(seconds, 1),
-            "p50_ms": _round(percentile(latencies, 50)),
-            "p95_ms": _round(percentile(latencies, 95)),
+            **_timing(seconds, latencies),
             "audit_chain_intact": chain_break is None,
             "failures": dict(failures),
         }
