@@ -20,8 +20,9 @@ def council_roles_of(user: User) -> dict[int, set[str]]:
 
     def read() -> dict[int, set[str]]:
         roles: dict[int, set[str]] = {}
-        for authority, role in CouncilRole.objects.filter(user=user).values_list(
-            "authority", "role"
+        # Unordered: the model's ordering joins the user for their name.
+        for authority, role in (
+            CouncilRole.objects.filter(user=user).order_by().values_list("authority", "role")
         ):
             roles.setdefault(authority, set()).add(role)
         return roles
@@ -36,7 +37,7 @@ def unit_roles_of(user: User) -> dict[int, set[str]]:
 
     def read() -> dict[int, set[str]]:
         roles: dict[int, set[str]] = {}
-        for unit, role in UnitRole.objects.filter(user=user).values_list("unit", "role"):
+        for unit, role in UnitRole.objects.filter(user=user).order_by().values_list("unit", "role"):
             roles.setdefault(unit, set()).add(role)
         return roles
 

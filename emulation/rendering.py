@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -46,6 +47,8 @@ def show(value: Any) -> str:
     """What `{{ value }}` writes: local time, localised numbers and dates, escaped."""
     if isinstance(value, str):  # most values: text, or markup already made safe
         return value if isinstance(value, SafeData) else escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize() gives a whole number without grouping
     return str(conditional_escape(localize(template_localtime(value))))
 
 

@@ -109,3 +109,39 @@ def test_the_list_filters_are_written_as_djangos_templates_write_them(
 
 def test_the_project_renders_forms_with_it() -> None:
     assert isinstance(EveryWidget().renderer, FormRenderer)
+
+
+SHOWN = [
+    0,
+    7,
+    -12,
+    1234567,
+    True,
+    False,
+    None,
+    Decimal("95.50"),
+    Decimal("-0.25"),
+    1.5,
+    datetime.date(2026, 11, 21),
+    datetime.datetime(2026, 11, 21, 8, 30, tzinfo=datetime.UTC),
+    AWKWARD,
+    mark_safe("<b>đậm</b>"),
+    _("All kinds"),
+]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("thousands", [False, True])
+def test_show_writes_what_the_template_engine_writes(
+    language: str, thousands: bool, settings: Any
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from emulation.rendering import show
+
+    settings.USE_THOUSAND_SEPARATOR = thousands
+    template = Template("{{ value }}")
+    with translation.override(language):
+        for value in SHOWN:
+            assert show(value) == template.render(Context({"value": value})), value
