@@ -169,7 +169,11 @@ def documents_copy(request: AuthedRequest, pk: int) -> HttpResponse:
 def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
     versions = list(
-        document.versions.select_related("created_by").prefetch_related(
+        # By number alone: the versions' default order starts with the document's own (block,
+        # year, kind), four joins to sort the versions of one document.
+        document.versions.order_by("number")
+        .select_related("created_by")
+        .prefetch_related(
             Prefetch(
                 "comments", queryset=Comment.objects.select_related("unit", "author", "answered_by")
             )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blocks.models import BlockYear, Unit, UnitRole
+from blocks.rules import unit_roles_of
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
 from emulation.actions import form_page as _form_page
@@ -116,10 +117,8 @@ def _sheet(request: AuthedRequest, pk: int) -> ScoreSheet:
 def _roles(request: AuthedRequest) -> list[tuple[int, str]]:
     """The person's roles as (unit id, role): read once for a sheet page, they say which sheets
     the person sees (`ScoreSheet.objects.for_user`) and their roles in the sheet's unit."""
-    return list(
-        UnitRole.objects.filter(user=request.user)
-        .order_by()  # the roles' default order joins the unit and the person
-        .values_list("unit_id", "role")
+    return sorted(
+        (unit, role) for unit, roles in unit_roles_of(request.user).items() for role in roles
     )
 
 

@@ -446,7 +446,9 @@ def _taken(
             found = found.exclude(pk__in=later)
     by_award: dict[int, int] = defaultdict(int)
     by_block: dict[tuple[int, int], int] = {}
-    for row in found.values("award_type_id", "block_year__block_id").annotate(n=Count("pk")):
+    # Unordered: the nominations' default order would join the award types for nothing.
+    grouped = found.order_by().values("award_type_id", "block_year__block_id")
+    for row in grouped.annotate(n=Count("pk")):
         by_award[row["award_type_id"]] += row["n"]
         by_block[(row["award_type_id"], row["block_year__block_id"])] = row["n"]
     return _Taken(dict(by_award), by_block)
