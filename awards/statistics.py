@@ -1,19 +1,21 @@
 """The council's statistics for an authority and an emulation year: nominations by award and by
 block, counted by where they stand, the approval rate, charts and an Excel workbook.
 
-Everything is counted in SQL, one grouped query per table (by award, by block); the charts'
-coordinates are computed here and the templates only draw them (strict CSP: SVG presentation
-attributes, never `style`).
+Everything is counted in SQL, in one grouped query (award type, block, status) written by hand
+and summed here by award and by block; the charts' coordinates are computed here and their SVG
+written in Python (`awards.charts`; strict CSP: presentation attributes, never `style`).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -22,7 +24,7 @@ from openpyxl.styles import Font
 
 from awards import charts
 from awards.models import AwardType, Nomination
-from blocks.models import Authority
+from blocks.models import Authority, Block, BlockYear
 
 N = Nomination.Status
 IN_REVIEW = (N.SUBMITTED, N.RECEIVED, N.APPRAISED, N.SCHEDULED)
@@ -104,23 +106,37 @@ def _count(counts: Counts, status: str, n: int) -> None:
         setattr(counts, group, getattr(counts, group) + n)
 
 
-def year_statistics(authority: Authority, year: int) -> YearStatistics:
-    """One grouped query (award type, block, status), summed here by award and by block: a
-    plain COUNT per group is cheaper to build and run than a filtered count per column, twice."""
-    rows = (
-        nominations_of(authority, year)
-        .order_by()
-        .values_list(
-            "award_type",
-            "award_type__name_vi",
-            "award_type__name_en",
-            "award_type__position",
-            "block_year__block",
-            "block_year__block__name",
-            "status",
-        )
-        .annotate(n=Count("pk"))
+class _Sql(NamedTuple):
+    counts: str  # (award type, names, position, block, name, status, count); authority, year, draft
+    years: str  # the same shape, the year in the count's place; authority, draft
+
+
+@functools.cache
+def _sql() -> _Sql:
+    """The statistics' queries, written once per process from the tables' names: built with the
+    ORM (a grouped values query over three joins, and a distinct one) they cost more Python than
+    the database takes to answer them."""
+    sent = (
+        f"FROM {Nomination._meta.db_table} n"
+        f" INNER JOIN {BlockYear._meta.db_table} y ON y.id = n.block_year_id"
+        f" INNER JOIN {Block._meta.db_table} b ON b.id = y.block_id"
     )
+    groups = "n.award_type_id, a.name_vi, a.name_en, a.position, y.block_id, b.name, n.status"
+    return _Sql(
+        counts=(
+            f"SELECT {groups}, COUNT(*) {sent}"
+            f" INNER JOIN {AwardType._meta.db_table} a ON a.id = n.award_type_id"
+            f" WHERE b.authority_id = %s AND y.year = %s AND n.status <> %s GROUP BY {groups}"
+        ),
+        years=(
+            "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, y.year"
+            f" {sent} WHERE b.authority_id = %s AND n.status <> %s GROUP BY y.year"
+        ),
+    )
+
+
+def _summed(authority: Authority, year: int, rows: list[tuple[Any, ...]]) -> YearStatistics:
+    """The counts per (award type, block, status), summed by award and by block."""
     awards: dict[int, tuple[int, Counts]] = {}
     blocks: dict[int, Counts] = {}
     for award, name_vi, name_en, position, block, block_name, status, n in rows:
@@ -141,15 +157,35 @@ def year_statistics(authority: Authority, year: int) -> YearStatistics:
     return stats
 
 
+def year_statistics(authority: Authority, year: int) -> YearStatistics:
+    """One grouped query (award type, block, status), summed here by award and by block: a
+    plain COUNT per group is cheaper to build and run than a filtered count per column, twice.
+    The nominations are those of `nominations_of`."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql().counts, [authority.pk, year, N.DRAFT])
+        return _summed(authority, year, cursor.fetchall())
+
+
 def years_of(authority: Authority) -> list[int]:
     """The years in which the authority's blocks sent nominations, latest first."""
-    return list(
-        Nomination.objects.filter(block_year__block__authority=authority)
-        .exclude(status=N.DRAFT)
-        .order_by("-block_year__year")
-        .values_list("block_year__year", flat=True)
-        .distinct()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_sql().years, [authority.pk, N.DRAFT])
+        return sorted((int(row[-1]) for row in cursor.fetchall()), reverse=True)
+
+
+def statistics_and_years(authority: Authority, year: int) -> tuple[YearStatistics, list[int]]:
+    """`year_statistics` and `years_of`, in one round trip (the page shows both): the years'
+    rows are told apart by their empty award type, which a nomination always has."""
+    sql = _sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{sql.counts} UNION ALL {sql.years}",
+            [authority.pk, year, N.DRAFT, authority.pk, N.DRAFT],
+        )
+        rows = cursor.fetchall()
+    counts = [row for row in rows if row[0] is not None]
+    years = sorted((int(row[-1]) for row in rows if row[0] is None), reverse=True)
+    return _summed(authority, year, counts), years
 
 
 def nomination_rows(authority: Authority, year: int) -> list[dict[str, Any]]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import Nomination
 from awards.statistics import percent
+from blocks.dashboard import url_maker
 from emulation.tables import Table
 
 STATUS_BADGES: dict[str, str] = {
@@ -63,13 +65,30 @@ class IntakeTable(Table):
         sequence = ("unit_name", "block", "award_type", "status", "submitted_at", "deadline")
         empty_text = _("No nomination matches.")
 
+    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        # Cells many rows share, written once per table: rows are sent on a few days, in a few
+        # statuses, to a few deadlines.
+        self._days: dict[datetime.date, str] = {}
+        self._badges: dict[str, SafeString] = {}
+        self._deadlines: dict[tuple[datetime.date, bool], SafeString] = {}
+
+    @cached_property
+    def nomination_url(self) -> Callable[[int], str]:
+        return url_maker("awards:intake_detail")
+
     def render_unit_name(self, value: str, record: Nomination) -> SafeString:
-        url = reverse("awards:intake_detail", args=[record.pk])
-        return format_html('<a class="fw-semibold" href="{}">{}</a>', url, value)
+        return format_html(
+            '<a class="fw-semibold" href="{}">{}</a>', self.nomination_url(record.pk), value
+        )
 
     def render_submitted_at(self, value: datetime.datetime) -> str:
-        # As `{{ value|date:"SHORT_DATE_FORMAT" }}` would, without a template per cell.
-        return date_format(template_localtime(value), "SHORT_DATE_FORMAT")
+        # As `{{ value|date:"SHORT_DATE_FORMAT" }}` would, without a template per cell (a date
+        # format: the local day is all it shows).
+        day = template_localtime(value).date()
+        if day not in self._days:
+            self._days[day] = date_format(day, "SHORT_DATE_FORMAT")
+        return self._days[day]
 
     def value_submitted_at(self, value: datetime.datetime | None) -> str:
         return value.isoformat(sep=" ") if value else ""
@@ -78,15 +97,21 @@ class IntakeTable(Table):
         return record.award_type.name
 
     def render_status(self, record: Nomination) -> SafeString:
-        return status_badge(record)
+        if record.status not in self._badges:
+            self._badges[record.status] = status_badge(record)
+        return self._badges[record.status]
 
     def render_deadline(self, value: Any, record: Nomination) -> SafeString:
-        day = value.strftime("%d/%m/%Y")
-        if getattr(record, "sent_late", False):
-            return format_html(
-                '{} <span class="badge text-bg-danger">{}</span>', day, _("sent late")
-            )
-        return format_html("{}", day)
+        key = (value, bool(getattr(record, "sent_late", False)))
+        if key not in self._deadlines:
+            day = value.strftime("%d/%m/%Y")
+            if key[1]:
+                self._deadlines[key] = format_html(
+                    '{} <span class="badge text-bg-danger">{}</span>', day, _("sent late")
+                )
+            else:
+                self._deadlines[key] = format_html("{}", day)
+        return self._deadlines[key]
 
 
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
@@ -111,9 +136,12 @@ class CountsTable(Table):
     def __init__(self, data: Any, *, heading: str, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.columns["label"].column.verbose_name = heading
+        self._rates: dict[float | None, str] = {}  # rows share a few rates (none, all, half)
 
     def render_approval_rate(self, value: float | None) -> str:
-        return percent(value)
+        if value not in self._rates:
+            self._rates[value] = percent(value)
+        return self._rates[value]
 
     def order_approval_rate(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
         rows = sorted(

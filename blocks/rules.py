@@ -12,6 +12,9 @@ from blocks.models import Authority, Block, BlockYear, CouncilRole, Membership, 
 from emulation.memo import once
 from emulation.models import User
 
+# The year's head and deputies: their people are the block's secretariat.
+LEADING = (Membership.Role.HEAD, Membership.Role.DEPUTY)
+
 
 def council_roles_of(user: User) -> dict[int, set[str]]:
     """The person's council roles by authority, read once per request (`emulation.memo`)."""
@@ -73,9 +76,15 @@ def manages_unit(user: User, unit: Unit) -> bool:
 
 @rules.predicate
 def is_secretariat_of(user: User, block_year: BlockYear) -> bool:
-    """The block's secretariat is derived: leaders and officers of the year's head and deputies."""
+    """The block's secretariat is derived: leaders and officers of the year's head and deputies.
+    When the page has prefetched the year's memberships, answered from them and the person's
+    roles (read once per request)."""
     if not user.is_authenticated:
         return False
+    members = getattr(block_year, "_prefetched_objects_cache", {}).get("memberships")
+    if members is not None:
+        units = unit_roles_of(user)
+        return any(m.left_on is None and m.role in LEADING and m.unit_id in units for m in members)
     return (
         Membership.objects.leading()
         .current()

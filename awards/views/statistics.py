@@ -32,8 +32,8 @@ def _authority(request: AuthedRequest, pk: int) -> Authority:
 @require_safe
 def statistics_page(request: AuthedRequest, authority: int, year: int) -> HttpResponse:
     council = _authority(request, authority)
-    stats = statistics.year_statistics(council, year)
-    years = sorted({*statistics.years_of(council), timezone.localdate().year, year}, reverse=True)
+    stats, sent_in = statistics.statistics_and_years(council, year)
+    years = sorted({*sent_in, timezone.localdate().year, year}, reverse=True)
     by_award = CountsTable(
         [c.as_row() for c in stats.by_award], heading=_("Award"), prefix="award-"
     )

@@ -174,7 +174,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_with_the_council_steps(
         if index % 2:
             decide(world, [nomination])
     large = count_queries(lambda: client.get(url))
-    assert (small, large) == (12, 12)
+    assert (small, large) == (10, 10)
 
 
 # Home ------------------------------------------------------------------------------------------

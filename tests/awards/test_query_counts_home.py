@@ -116,11 +116,11 @@ def grow_awards(world: World) -> None:
 HOME, DASHBOARD, HANDOVER = "home", "blocks:blockyear_detail", "awards:handover_detail"
 PAGES: dict[str, tuple[str, str, int]] = {
     # role, page, queries
-    "home as leader": ("leader", HOME, 10),
-    "home as officer": ("officer", HOME, 9),
-    "home as secretariat": ("secretariat", HOME, 11),
-    "home as staff": ("staff", HOME, 8),
-    "dashboard as secretariat": ("secretariat", DASHBOARD, 13),
+    "home as leader": ("leader", HOME, 8),
+    "home as officer": ("officer", HOME, 7),
+    "home as secretariat": ("secretariat", HOME, 8),
+    "home as staff": ("staff", HOME, 6),
+    "dashboard as secretariat": ("secretariat", DASHBOARD, 11),
     "hand-over as staff": ("staff", HANDOVER, 8),
     "hand-over as leader": ("leader", HANDOVER, 8),
 }

@@ -12,11 +12,12 @@ from tests.factories import World, grow
 
 # page name -> (role, url arguments, pinned query count)
 PAGES: dict[str, tuple[str, Callable[[World], list[Any]], int]] = {
-    "home": ("secretariat", lambda w: [], 11),  # the roles once, then plain lists of ids
-    "blocks:block_list": ("staff", lambda w: [], 6),
+    "home": ("secretariat", lambda w: [], 8),  # the roles in one query, then plain lists of ids
+    "blocks:block_list": ("staff", lambda w: [], 5),  # one grouped query: choices and count
     "blocks:block_detail": ("staff", lambda w: [w.block.pk], 7),
-    "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 12),
-    "blocks:unit_list": ("staff", lambda w: [], 6),
+    # The year with its block's other years in one query; the steps' counts in one statement each.
+    "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 10),
+    "blocks:unit_list": ("staff", lambda w: [], 5),  # one grouped query: choices and count
     "blocks:unit_detail": ("staff", lambda w: [w.units[0].pk], 9),
     "blocks:activity_detail": ("secretariat", lambda w: [w.activity.pk], 6),
 }

@@ -85,8 +85,8 @@ PAGES: dict[str, tuple[str, Args, int]] = {
     # The bands are read once, for the classification and the filter.
     "scoring:ranking_detail": ("secretariat", lambda w, t: [w.block_year.pk], 7),
     "scoring:ranking_explain": ("secretariat", lambda w, t: [w.block_year.pk], 8),
-    "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 13),
-    "home": ("leader", lambda w, t: [], 10),
+    "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 11),
+    "home": ("leader", lambda w, t: [], 8),
 }
 
 
