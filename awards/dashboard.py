@@ -3,21 +3,18 @@ the council's review and the award decision, and the year's archiving.
 
 The four steps share one query (cached on the block year), whatever the number of ballots, units
 and nominations: one row per ballot of the year (a single row with no ballot when there is none),
-each carrying the year's counts of nominations by status (counted once, in a subquery), the state
-of its dossier and hand-over, and who archived the year. It is written in SQL, composed once per
-process (`_state_sql`): as a queryset of a dozen filtered, distinct counts it took longer to build
-than to run. Whether the person sits on the authority's council comes from their council roles
-(read once per request), and whether the ranking is published from the scoring steps' query.
+each carrying the year's counts of nominations by status, the state of its dossier and hand-over,
+who archived it, and whether the person sits on the authority's council.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -38,10 +35,8 @@ from awards.models import (
 )
 from blocks.dashboard import StepState
 from blocks.models import BlockYear, CouncilRole
-from blocks.rules import council_roles_of
 from emulation.models import User
-from emulation.sql import reader
-from scoring.dashboard import ranking_published
+from scoring.models import Ranking
 
 B = Ballot.Status
 N = Nomination.Status
@@ -55,6 +50,12 @@ COUNCIL_STATUSES = (
     N.REJECTED,
     N.AWARDED,
 )
+
+
+def _count(queryset: QuerySet[Any]) -> Any:
+    """The number of rows of a correlated queryset, as a subquery (0 when none)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @dataclass
@@ -90,108 +91,112 @@ class AwardsState:
         return {b["kind"] for b in self.of(B.CLOSED)}
 
 
-@functools.cache
-def _state_sql() -> tuple[str, list[str]]:
-    """The year's awards state, one row per ballot (oldest first), and the parameters that come
-    before the block year's id (given five times): the statuses counted.
-
-    The nominations are counted once, in a subquery that always gives one row; the year's
-    archiver, the dossier, the hand-over and the ballots are joined to it. Each nomination has
-    at most one awardee, so joining the awardee and its decision counts no nomination twice."""
-    nomination = Nomination._meta.db_table
-    columns = [
-        "COUNT(*) AS nominations",
-        "SUM(CASE WHEN nomination.report_approved_at IS NOT NULL"
-        " AND nomination.attested_at IS NOT NULL THEN 1 ELSE 0 END) AS ready",
-        "SUM(CASE WHEN nomination.status = %s THEN 1 ELSE 0 END) AS returned",
-        *(
-            f"SUM(CASE WHEN nomination.status = %s THEN 1 ELSE 0 END) AS n_{status}"
-            for status in COUNCIL_STATUSES
-        ),
-        "SUM(CASE WHEN nomination.status IN (%s, %s) AND decision.status = %s"
-        " THEN 1 ELSE 0 END) AS published_awards",
-    ]
-    params = [
-        N.RETURNED.value,
-        *(status.value for status in COUNCIL_STATUSES),
-        N.APPROVED.value,
-        N.AWARDED.value,
-        Decision.Status.PUBLISHED.value,
-    ]
-    sql = f"""
-SELECT counts.*,
-    dossier.status, dossier.submitted_at, dossier.minutes_id, handover.status,
-    archiver.full_name, archiver.username,
-    ballot.id, ballot.kind, ballot.status, award.name_vi, award.name_en, ballot.members,
-    ballot.closes_on,
-    (SELECT COUNT(*) FROM {BallotVoter._meta.db_table} voter WHERE voter.ballot_id = ballot.id)
-FROM (
-    SELECT {", ".join(columns)}
-    FROM {nomination} nomination
-    LEFT JOIN {Awardee._meta.db_table} awardee ON awardee.nomination_id = nomination.id
-    LEFT JOIN {Decision._meta.db_table} decision ON decision.id = awardee.decision_id
-    WHERE nomination.block_year_id = %s
-) counts
-LEFT JOIN {BlockYear._meta.db_table} year ON year.id = %s
-LEFT JOIN {User._meta.db_table} archiver ON archiver.id = year.archived_by_id
-LEFT JOIN {Dossier._meta.db_table} dossier ON dossier.block_year_id = %s
-LEFT JOIN {Handover._meta.db_table} handover ON handover.from_year_id = %s
-LEFT JOIN {Ballot._meta.db_table} ballot ON ballot.block_year_id = %s
-LEFT JOIN {AwardType._meta.db_table} award ON award.id = ballot.award_type_id
-ORDER BY ballot.created_at, ballot.id"""
-    return sql, params
-
-
 def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
     cached = getattr(block_year, "_awards_cache", None)
     if cached is not None and cached[0] == getattr(user, "pk", None):
         return cached[1]
-    sql, params = _state_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *[block_year.pk] * 5])
-        rows = cursor.fetchall()
-    counted = 4 + len(COUNCIL_STATUSES)  # nominations, ready, returned, by status, published
-    nominations, ready, returned, *by_status, published_awards = (n or 0 for n in rows[0][:counted])
-    dossier_status, submitted_at, minutes, handover_status, full_name, username = rows[0][
-        counted : counted + 6
-    ]
-    submitted_at = reader(Dossier._meta.get_field("submitted_at"))(submitted_at)
-    closes_on = reader(Ballot._meta.get_field("closes_on"))
-    roles = council_roles_of(user) if user is not None else {}
-    council = roles.get(block_year.block.authority_id)
-    state = AwardsState(
-        published=ranking_published(block_year),
-        ballots=[
-            {
-                "pk": pk,
-                "kind": kind,
-                "status": status,
-                "title": ballot_title(
-                    kind, block_year.year, AwardType.localized(name_vi or "", name_en or "")
-                ),
-                "members": members or 0,
-                "closes_on": closes_on(closes),
-                "voted": voted,
-            }
-            for pk, kind, status, name_vi, name_en, members, closes, voted in (
-                row[counted + 6 :] for row in rows
-            )
-            if pk is not None
-        ],
-        nominations=nominations,
-        ready=ready,
-        returned=returned,
-        dossier_status=dossier_status,
-        dossier_submitted_at=submitted_at,
-        minutes=minutes is not None,
-        handover_status=handover_status,
-        by_status=dict(zip(COUNCIL_STATUSES, by_status, strict=True)),
-        published_awards=published_awards,
-        archived_by=full_name or username or "",
-        sits_on_council=council is not None,
-        council_staff=CouncilRole.Role.STAFF in (council or ()),
+    nominations = Nomination.objects.filter(block_year=OuterRef("pk"))
+    dossier = Dossier.objects.filter(block_year=OuterRef("pk"))
+    roles = CouncilRole.objects.filter(
+        user=getattr(user, "pk", None), authority=OuterRef("block__authority")
     )
-    state.held = sum(state.by_status.values())
+    by_status = {
+        f"n_{status}": _count(nominations.filter(status=status)) for status in COUNCIL_STATUSES
+    }
+    rows = list(
+        BlockYear.objects.filter(pk=block_year.pk)
+        .annotate(
+            published=Exists(Ranking.objects.filter(table__block_year=OuterRef("pk"))),
+            nomination_count=_count(nominations),
+            ready_count=_count(
+                nominations.filter(report_approved_at__isnull=False, attested_at__isnull=False)
+            ),
+            returned_count=_count(nominations.filter(status=Nomination.Status.RETURNED)),
+            dossier_status=Subquery(dossier.values("status")[:1]),
+            dossier_submitted_at=Subquery(dossier.values("submitted_at")[:1]),
+            minutes=Exists(dossier.filter(minutes__isnull=False)),
+            handover_status=Subquery(
+                Handover.objects.filter(from_year=OuterRef("pk")).values("status")[:1]
+            ),
+            voted=_count(BallotVoter.objects.filter(ballot=OuterRef("ballots__pk"))),
+            **by_status,
+            published_awards=_count(
+                nominations.filter(
+                    status__in=[N.APPROVED, N.AWARDED],
+                    pk__in=Awardee.objects.filter(
+                        decision__status=Decision.Status.PUBLISHED
+                    ).values("nomination"),
+                )
+            ),
+            sits_on_council=Exists(roles),
+            council_staff=Exists(roles.filter(role=CouncilRole.Role.STAFF)),
+        )
+        .values(
+            *by_status,
+            "published_awards",
+            "sits_on_council",
+            "council_staff",
+            "archived_by__full_name",
+            "archived_by__username",
+            "published",
+            "nomination_count",
+            "ready_count",
+            "returned_count",
+            "dossier_status",
+            "dossier_submitted_at",
+            "minutes",
+            "handover_status",
+            "voted",
+            "ballots__pk",
+            "ballots__kind",
+            "ballots__status",
+            "ballots__award_type__name_vi",
+            "ballots__award_type__name_en",
+            "year",
+            "ballots__members",
+            "ballots__closes_on",
+        )
+        .order_by("ballots__created_at", "ballots__pk")
+    )
+    state = AwardsState()
+    if rows:
+        first = rows[0]
+        state = AwardsState(
+            published=bool(first["published"]),
+            ballots=[
+                {
+                    "pk": row["ballots__pk"],
+                    "kind": row["ballots__kind"],
+                    "status": row["ballots__status"],
+                    "title": ballot_title(
+                        row["ballots__kind"],
+                        row["year"],
+                        AwardType.localized(
+                            row["ballots__award_type__name_vi"] or "",
+                            row["ballots__award_type__name_en"] or "",
+                        ),
+                    ),
+                    "members": row["ballots__members"] or 0,
+                    "closes_on": row["ballots__closes_on"],
+                    "voted": row["voted"],
+                }
+                for row in rows
+                if row["ballots__pk"] is not None
+            ],
+            nominations=first["nomination_count"],
+            ready=first["ready_count"],
+            returned=first["returned_count"],
+            dossier_status=first["dossier_status"],
+            dossier_submitted_at=first["dossier_submitted_at"],
+            minutes=bool(first["minutes"]),
+            handover_status=first["handover_status"],
+            by_status={status: first[f"n_{status}"] for status in COUNCIL_STATUSES},
+            published_awards=first["published_awards"],
+            archived_by=first["archived_by__full_name"] or first["archived_by__username"] or "",
+            sits_on_council=bool(first["sits_on_council"]),
+            council_staff=bool(first["council_staff"]),
+        )
+        state.held = sum(state.by_status.values())
     block_year._awards_cache = (getattr(user, "pk", None), state)  # type: ignore[attr-defined]
     return state
 

@@ -36,9 +36,7 @@ class IntakeFilter(django_filters.FilterSet):
         empty_label=_("All blocks"),
     )
     award_type = django_filters.ModelChoiceFilter(
-        label=_("Award"),
-        queryset=AwardType.objects.only("name_vi", "name_en"),
-        empty_label=_("All awards"),
+        label=_("Award"), queryset=AwardType.objects.all(), empty_label=_("All awards")
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -58,8 +56,7 @@ class IntakeFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        blocks = Block.objects.filter(authority=authority).only("name").order_by("name")
-        self.filters["block"].queryset = blocks
+        self.filters["block"].queryset = Block.objects.filter(authority=authority).order_by("name")
         self.form.fields["block"].queryset = self.filters["block"].queryset  # type: ignore[attr-defined]
         for form_field in self.form.fields.values():
             css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"

@@ -12,12 +12,10 @@ import rules
 from awards.models import Ballot, CouncilSession, Decision, Nomination
 from blocks.models import Authority, BlockYear, CouncilRole, UnitRole
 from blocks.rules import (
-    council_roles_of,
     is_archived_object,
     is_council_staff_of,
     is_secretariat_of,
     manages_block_year,
-    unit_roles_of,
 )
 from emulation.models import User
 
@@ -38,8 +36,10 @@ def votes_in(user: User, ballot: Ballot) -> bool:
 
 
 def _works_in(user: User, nomination: Nomination, role: str | None = None) -> bool:
-    roles = unit_roles_of(user).get(nomination.unit_id, set())
-    return role in roles if role else bool(roles)
+    if not user.is_authenticated:
+        return False
+    roles = UnitRole.objects.filter(user=user, unit=nomination.unit_id)
+    return (roles.filter(role=role) if role else roles).exists()
 
 
 @rules.predicate
@@ -70,7 +70,10 @@ def council_staff_of_nomination(user: User, nomination: Nomination) -> bool:
 @rules.predicate
 def sits_on_council_of(user: User, authority: Authority) -> bool:
     """Council staff and council members read the authority's dossiers, sessions and decisions."""
-    return authority.pk in council_roles_of(user)
+    return (
+        user.is_authenticated
+        and CouncilRole.objects.filter(user=user, authority=authority).exists()
+    )
 
 
 @rules.predicate
@@ -89,7 +92,9 @@ def votes_in_session(user: User, session: CouncilSession) -> bool:
     if not user.is_authenticated:
         return False
     return (
-        CouncilRole.Role.MEMBER in council_roles_of(user).get(session.authority_id, ())
+        CouncilRole.objects.filter(
+            user=user, authority=session.authority_id, role=CouncilRole.Role.MEMBER
+        ).exists()
         and session.present.filter(pk=user.pk).exists()
     )
 

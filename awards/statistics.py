@@ -1,43 +1,36 @@
 """The council's statistics for an authority and an emulation year: nominations by award and by
 block, counted by where they stand, the approval rate, charts and an Excel workbook.
 
-Everything is counted in SQL, in one grouped query (award type, block, status) written by hand
-and summed here by award and by block; the charts' coordinates are computed here and their SVG
-written in Python (`awards.charts`; strict CSP: presentation attributes, never `style`).
+Everything is counted in SQL, one grouped query per table (by award, by block); the charts'
+coordinates are computed here and the templates only draw them (strict CSP: SVG presentation
+attributes, never `style`).
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import io
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from awards import charts
 from awards.models import AwardType, Nomination
-from blocks.models import Authority, Block, BlockYear
+from blocks.models import Authority
 
 N = Nomination.Status
 IN_REVIEW = (N.SUBMITTED, N.RECEIVED, N.APPRAISED, N.SCHEDULED)
-# Where a nomination stands, by its status (a draft is the block's own and never counted).
-GROUPS: dict[str, tuple[str, ...]] = {
-    "in_review": IN_REVIEW,
-    "returned": (N.RETURNED,),
-    "approved": (N.APPROVED,),
-    "rejected": (N.REJECTED,),
-    "awarded": (N.AWARDED,),
-}
-STATUS_GROUP: dict[str, str] = {
-    status: name for name, statuses in GROUPS.items() for status in statuses
+GROUPS: dict[str, Q] = {
+    "in_review": Q(status__in=IN_REVIEW),
+    "returned": Q(status=N.RETURNED),
+    "approved": Q(status=N.APPROVED),
+    "rejected": Q(status=N.REJECTED),
+    "awarded": Q(status=N.AWARDED),
 }
 
 
@@ -99,93 +92,61 @@ def nominations_of(authority: Authority, year: int) -> QuerySet[Nomination]:
     ).exclude(status=N.DRAFT)
 
 
-def _count(counts: Counts, status: str, n: int) -> None:
-    counts.sent += n
-    group = STATUS_GROUP.get(status)
-    if group is not None:
-        setattr(counts, group, getattr(counts, group) + n)
-
-
-class _Sql(NamedTuple):
-    counts: str  # (award type, names, position, block, name, status, count); authority, year, draft
-    years: str  # the same shape, the year in the count's place; authority, draft
-
-
-@functools.cache
-def _sql() -> _Sql:
-    """The statistics' queries, written once per process from the tables' names: built with the
-    ORM (a grouped values query over three joins, and a distinct one) they cost more Python than
-    the database takes to answer them."""
-    sent = (
-        f"FROM {Nomination._meta.db_table} n"
-        f" INNER JOIN {BlockYear._meta.db_table} y ON y.id = n.block_year_id"
-        f" INNER JOIN {Block._meta.db_table} b ON b.id = y.block_id"
-    )
-    groups = "n.award_type_id, a.name_vi, a.name_en, a.position, y.block_id, b.name, n.status"
-    return _Sql(
-        counts=(
-            f"SELECT {groups}, COUNT(*) {sent}"
-            f" INNER JOIN {AwardType._meta.db_table} a ON a.id = n.award_type_id"
-            f" WHERE b.authority_id = %s AND y.year = %s AND n.status <> %s GROUP BY {groups}"
-        ),
-        years=(
-            "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, y.year"
-            f" {sent} WHERE b.authority_id = %s AND n.status <> %s GROUP BY y.year"
-        ),
+def _grouped(queryset: QuerySet[Nomination], *keys: str) -> list[dict[str, Any]]:
+    return list(
+        queryset.order_by()
+        .values(*keys)
+        .annotate(
+            sent=Count("pk"),
+            **{name: Count("pk", filter=condition) for name, condition in GROUPS.items()},
+        )
     )
 
 
-def _summed(authority: Authority, year: int, rows: list[tuple[Any, ...]]) -> YearStatistics:
-    """The counts per (award type, block, status), summed by award and by block."""
-    awards: dict[int, tuple[int, Counts]] = {}
-    blocks: dict[int, Counts] = {}
-    for award, name_vi, name_en, position, block, block_name, status, n in rows:
-        if award not in awards:
-            awards[award] = (position, Counts(award, AwardType.localized(name_vi, name_en)))
-        if block not in blocks:
-            blocks[block] = Counts(block, block_name)
-        _count(awards[award][1], status, n)
-        _count(blocks[block], status, n)
+def _counts(row: dict[str, Any], key: int, label: str) -> Counts:
+    return Counts(key, label, row["sent"], *(row[name] for name in GROUPS))
+
+
+def year_statistics(authority: Authority, year: int) -> YearStatistics:
+    """Two grouped queries: by award type, and by block."""
+    nominations = nominations_of(authority, year)
+    awards = _grouped(
+        nominations,
+        "award_type",
+        "award_type__name_vi",
+        "award_type__name_en",
+        "award_type__position",
+    )
+    awards.sort(key=lambda r: (r["award_type__position"], r["award_type"]))
+    blocks = _grouped(nominations, "block_year__block", "block_year__block__name")
+    blocks.sort(key=lambda r: (r["block_year__block__name"], r["block_year__block"]))
     stats = YearStatistics(authority, year)
     stats.by_award = [
-        counts for _position, counts in sorted(awards.values(), key=lambda a: (a[0], a[1].key))
+        _counts(
+            row,
+            row["award_type"],
+            AwardType.localized(row["award_type__name_vi"], row["award_type__name_en"]),
+        )
+        for row in awards
     ]
-    stats.by_block = sorted(blocks.values(), key=lambda c: (c.label, c.key))
+    stats.by_block = [
+        _counts(row, row["block_year__block"], row["block_year__block__name"]) for row in blocks
+    ]
     stats.total = Counts(label=_("All nominations"))
     for counts in stats.by_award:
         stats.total.add(counts)
     return stats
 
 
-def year_statistics(authority: Authority, year: int) -> YearStatistics:
-    """One grouped query (award type, block, status), summed here by award and by block: a
-    plain COUNT per group is cheaper to build and run than a filtered count per column, twice.
-    The nominations are those of `nominations_of`."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql().counts, [authority.pk, year, N.DRAFT])
-        return _summed(authority, year, cursor.fetchall())
-
-
 def years_of(authority: Authority) -> list[int]:
     """The years in which the authority's blocks sent nominations, latest first."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql().years, [authority.pk, N.DRAFT])
-        return sorted((int(row[-1]) for row in cursor.fetchall()), reverse=True)
-
-
-def statistics_and_years(authority: Authority, year: int) -> tuple[YearStatistics, list[int]]:
-    """`year_statistics` and `years_of`, in one round trip (the page shows both): the years'
-    rows are told apart by their empty award type, which a nomination always has."""
-    sql = _sql()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{sql.counts} UNION ALL {sql.years}",
-            [authority.pk, year, N.DRAFT, authority.pk, N.DRAFT],
-        )
-        rows = cursor.fetchall()
-    counts = [row for row in rows if row[0] is not None]
-    years = sorted((int(row[-1]) for row in rows if row[0] is None), reverse=True)
-    return _summed(authority, year, counts), years
+    return list(
+        Nomination.objects.filter(block_year__block__authority=authority)
+        .exclude(status=N.DRAFT)
+        .order_by("-block_year__year")
+        .values_list("block_year__year", flat=True)
+        .distinct()
+    )
 
 
 def nomination_rows(authority: Authority, year: int) -> list[dict[str, Any]]:
@@ -237,9 +198,8 @@ def _step(top: int) -> int:
         magnitude *= 10
 
 
-def bar_chart(rows: list[Counts], *, chart_id: str, title: str) -> dict[str, Any]:
-    """Horizontal bars, two per row: nominations sent and awarded; `svg` is the chart's markup
-    (its `<title>` is `title`, its ids start with `chart_id`)."""
+def bar_chart(rows: list[Counts]) -> dict[str, Any]:
+    """Horizontal bars, two per row: nominations sent and awarded."""
     top = max([1, *(row.sent for row in rows)])
     step = _step(top)
     top = ((top + step - 1) // step) * step
@@ -274,7 +234,7 @@ def bar_chart(rows: list[Counts], *, chart_id: str, title: str) -> dict[str, Any
         {"x": LABEL_WIDTH + round(value / top * PLOT_WIDTH, 1), "label": value}
         for value in range(0, top + 1, step)
     ]
-    chart: dict[str, Any] = {
+    return {
         "width": LABEL_WIDTH + PLOT_WIDTH + 40,
         "height": plot_height + 20,
         "plot_height": plot_height,
@@ -287,8 +247,6 @@ def bar_chart(rows: list[Counts], *, chart_id: str, title: str) -> dict[str, Any
             {"label": _("Awarded"), "fill": SERIES[1]["fill"]},
         ],
     }
-    chart["svg"] = charts.statistics_svg(chart, chart_id=chart_id, title=title)
-    return chart
 
 
 def percent(rate: float | None) -> str:

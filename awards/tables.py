@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.formats import date_format
-from django.utils.functional import cached_property
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Nomination
 from awards.statistics import percent
-from blocks.dashboard import url_maker
-from emulation.tables import Table
 
 STATUS_BADGES: dict[str, str] = {
     Nomination.Status.SUBMITTED: "text-bg-info",
@@ -33,12 +27,10 @@ STATUS_BADGES: dict[str, str] = {
 
 def status_badge(nomination: Nomination) -> SafeString:
     css = STATUS_BADGES.get(nomination.status, "text-bg-secondary")
-    # The enum's label, not `get_status_display()`, which hashes every label of the field.
-    label = Nomination.Status(nomination.status).label
-    return format_html('<span class="badge {}">{}</span>', css, label)
+    return format_html('<span class="badge {}">{}</span>', css, nomination.get_status_display())
 
 
-class IntakeTable(Table):
+class IntakeTable(tables.Table):
     """The nominations of an authority's blocks in a year, as the council holds them."""
 
     unit_name = tables.Column(verbose_name=_("Unit"))
@@ -51,7 +43,9 @@ class IntakeTable(Table):
         verbose_name=_("Award"), order_by=("award_type__position", "award_type__code")
     )
     status = tables.Column(verbose_name=_("Status"))
-    submitted_at = tables.Column(verbose_name=_("Sent"), attrs={"td": {"class": "text-nowrap"}})
+    submitted_at = tables.DateTimeColumn(
+        verbose_name=_("Sent"), format="SHORT_DATE_FORMAT", attrs={"td": {"class": "text-nowrap"}}
+    )
     deadline = tables.Column(
         verbose_name=_("Deadline"),
         accessor="block_year__dossier_deadline",
@@ -65,59 +59,29 @@ class IntakeTable(Table):
         sequence = ("unit_name", "block", "award_type", "status", "submitted_at", "deadline")
         empty_text = _("No nomination matches.")
 
-    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(data, *args, **kwargs)
-        # Cells many rows share, written once per table: rows are sent on a few days, in a few
-        # statuses, to a few deadlines.
-        self._days: dict[datetime.date, str] = {}
-        self._badges: dict[str, SafeString] = {}
-        self._deadlines: dict[tuple[datetime.date, bool], SafeString] = {}
-
-    @cached_property
-    def nomination_url(self) -> Callable[[int], str]:
-        return url_maker("awards:intake_detail")
-
     def render_unit_name(self, value: str, record: Nomination) -> SafeString:
-        return format_html(
-            '<a class="fw-semibold" href="{}">{}</a>', self.nomination_url(record.pk), value
-        )
-
-    def render_submitted_at(self, value: datetime.datetime) -> str:
-        # As `{{ value|date:"SHORT_DATE_FORMAT" }}` would, without a template per cell (a date
-        # format: the local day is all it shows).
-        day = template_localtime(value).date()
-        if day not in self._days:
-            self._days[day] = date_format(day, "SHORT_DATE_FORMAT")
-        return self._days[day]
-
-    def value_submitted_at(self, value: datetime.datetime | None) -> str:
-        return value.isoformat(sep=" ") if value else ""
+        url = reverse("awards:intake_detail", args=[record.pk])
+        return format_html('<a class="fw-semibold" href="{}">{}</a>', url, value)
 
     def render_award_type(self, record: Nomination) -> str:
         return record.award_type.name
 
     def render_status(self, record: Nomination) -> SafeString:
-        if record.status not in self._badges:
-            self._badges[record.status] = status_badge(record)
-        return self._badges[record.status]
+        return status_badge(record)
 
     def render_deadline(self, value: Any, record: Nomination) -> SafeString:
-        key = (value, bool(getattr(record, "sent_late", False)))
-        if key not in self._deadlines:
-            day = value.strftime("%d/%m/%Y")
-            if key[1]:
-                self._deadlines[key] = format_html(
-                    '{} <span class="badge text-bg-danger">{}</span>', day, _("sent late")
-                )
-            else:
-                self._deadlines[key] = format_html("{}", day)
-        return self._deadlines[key]
+        day = value.strftime("%d/%m/%Y")
+        if getattr(record, "sent_late", False):
+            return format_html(
+                '{} <span class="badge text-bg-danger">{}</span>', day, _("sent late")
+            )
+        return format_html("{}", day)
 
 
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
 
 
-class CountsTable(Table):
+class CountsTable(tables.Table):
     """One row per award type or block (a list of dicts: sorted in Python, no query)."""
 
     label = tables.Column(verbose_name="")
@@ -136,12 +100,9 @@ class CountsTable(Table):
     def __init__(self, data: Any, *, heading: str, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.columns["label"].column.verbose_name = heading
-        self._rates: dict[float | None, str] = {}  # rows share a few rates (none, all, half)
 
     def render_approval_rate(self, value: float | None) -> str:
-        if value not in self._rates:
-            self._rates[value] = percent(value)
-        return self._rates[value]
+        return percent(value)
 
     def order_approval_rate(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
         rows = sorted(

@@ -25,27 +25,7 @@ def _styled(filterset: django_filters.FilterSet) -> None:
         field.widget.attrs["class"] = css
 
 
-class RegistryFilter(django_filters.FilterSet):
-    """A registry list's filters: the authorities offered are those of the rows the person may
-    see (`authorities`, which also checks the one chosen)."""
-
-    def __init__(
-        self, *args: Any, authorities: QuerySet[Authority] | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        if authorities is not None:
-            self.filters["authority"].queryset = authorities
-        _styled(self)
-
-    def offer_authorities(self, choices: list[tuple[int, str]]) -> None:
-        """Show these (id, name) as the authorities to choose from, in this order: the same as
-        `authorities` gives, read by the list's own count, so that showing the form does not read
-        them again. A chosen authority is still checked against `authorities`."""
-        field: Any = self.form.fields["authority"]
-        field.widget.choices = [("", field.empty_label), *choices]
-
-
-class BlockFilter(RegistryFilter):
+class BlockFilter(django_filters.FilterSet):
     q = SearchFilter(
         label=_("Search"), widget=forms.TextInput(attrs={"placeholder": _("Name of the block")})
     )
@@ -60,8 +40,12 @@ class BlockFilter(RegistryFilter):
         model = Block
         fields = ["q", "authority", "kind"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
 
-class UnitFilter(RegistryFilter):
+
+class UnitFilter(django_filters.FilterSet):
     q = SearchFilter(
         label=_("Search"), widget=forms.TextInput(attrs={"placeholder": _("Name or short name")})
     )
@@ -83,3 +67,7 @@ class UnitFilter(RegistryFilter):
     class Meta:
         model = Unit
         fields = ["q", "authority", "kind", "active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import functools
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -59,43 +57,6 @@ class Authority(models.Model):
         return self.name
 
 
-class VisibleSets(NamedTuple):
-    """The sets of ids `for_user` filters with, in SQL; each takes the person's id."""
-
-    council_authorities: str  # the authorities on whose council the person sits
-    own_units: str  # the units the person holds a role in
-    own_blocks: str  # the blocks those units are members of, in any year
-    units_of_own_blocks: str  # the units that are members of those blocks, in any year
-
-
-@functools.cache
-def _visible_sets() -> VisibleSets:
-    """The sets `for_user` filters with, written once per process from the tables' names. Built
-    with the ORM they were four querysets nested in one another, each resolved and compiled
-    again on every use: a millisecond or more of Python for a set the database reads in a
-    fraction of that, several times on a list page. The blocks come through their years'
-    memberships of the person's units, not through a join from blocks to roles: the same rows,
-    a third of the planning."""
-    units = f"SELECT unit_id FROM {UnitRole._meta.db_table} WHERE user_id = %s"
-    blocks = (
-        f"SELECT y.block_id FROM {BlockYear._meta.db_table} y"
-        f" INNER JOIN {Membership._meta.db_table} m ON m.block_year_id = y.id"
-        f" WHERE m.unit_id IN ({units})"
-    )
-    return VisibleSets(
-        council_authorities=(
-            f"SELECT authority_id FROM {CouncilRole._meta.db_table} WHERE user_id = %s"
-        ),
-        own_units=units,
-        own_blocks=blocks,
-        units_of_own_blocks=(
-            f"SELECT w.unit_id FROM {Membership._meta.db_table} w"
-            f" INNER JOIN {BlockYear._meta.db_table} x ON x.id = w.block_year_id"
-            f" WHERE x.block_id IN ({blocks})"
-        ),
-    )
-
-
 class UnitQuerySet(models.QuerySet["Unit"]):
     def for_user(self, user: User) -> UnitQuerySet:
         """Units a person may see: their authority's as council, their own, and their blocks'."""
@@ -104,11 +65,11 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         # Three uncorrelated IN sets, not EXISTS OR EXISTS: PostgreSQL hashes each set once,
         # where the ORed EXISTS made it plan a probe per unit and, at country scale, JIT-compile
         # the query for longer than it runs (docs/performance.md).
-        sets = _visible_sets()
+        blocks = Block.objects.filter(years__memberships__unit__roles__user=user).values("pk")
         return self.filter(
-            Q(authority__in=RawSQL(sets.council_authorities, (user.pk,)))
-            | Q(pk__in=RawSQL(sets.own_units, (user.pk,)))
-            | Q(pk__in=RawSQL(sets.units_of_own_blocks, (user.pk,)))
+            Q(authority__in=CouncilRole.objects.filter(user=user).values("authority"))
+            | Q(pk__in=UnitRole.objects.filter(user=user).values("unit"))
+            | Q(pk__in=Membership.objects.filter(block_year__block__in=blocks).values("unit"))
         )
 
     def search(self, text: str) -> UnitQuerySet:
@@ -238,13 +199,9 @@ class BlockQuerySet(models.QuerySet["Block"]):
         """Blocks a person may see: their authority's as council, and those their units are in."""
         if user.is_superuser:
             return self.all()
-        # Uncorrelated IN sets, as for units: each is read once, where ORed EXISTS cost a millisecond
-        # of planning on every page that lists or checks blocks (docs/performance.md).
-        sets = _visible_sets()
-        return self.filter(
-            Q(authority__in=RawSQL(sets.council_authorities, (user.pk,)))
-            | Q(pk__in=RawSQL(sets.own_blocks, (user.pk,)))
-        )
+        council = CouncilRole.objects.filter(user=user, authority=OuterRef("authority"))
+        member = Membership.objects.filter(block_year__block=OuterRef("pk"), unit__roles__user=user)
+        return self.filter(Exists(council) | Exists(member))
 
     def managed_by(self, user: User) -> BlockQuerySet:
         if user.is_superuser:

@@ -9,54 +9,21 @@ import rules
 from django.db import models
 
 from blocks.models import Authority, Block, BlockYear, CouncilRole, Membership, Unit, UnitRole
-from emulation.memo import once
 from emulation.models import User
-
-# The year's head and deputies: their people are the block's secretariat.
-LEADING = (Membership.Role.HEAD, Membership.Role.DEPUTY)
-
-
-def council_roles_of(user: User) -> dict[int, set[str]]:
-    """The person's council roles by authority, read once per request (`emulation.memo`)."""
-    if not user.is_authenticated:
-        return {}
-
-    def read() -> dict[int, set[str]]:
-        roles: dict[int, set[str]] = {}
-        # Unordered: the model's ordering joins the user for their name.
-        for authority, role in (
-            CouncilRole.objects.filter(user=user).order_by().values_list("authority", "role")
-        ):
-            roles.setdefault(authority, set()).add(role)
-        return roles
-
-    return once(("council_roles", user.pk), read)
-
-
-def unit_roles_of(user: User) -> dict[int, set[str]]:
-    """The person's roles by unit, read once per request (`emulation.memo`)."""
-    if not user.is_authenticated:
-        return {}
-
-    def read() -> dict[int, set[str]]:
-        roles: dict[int, set[str]] = {}
-        for unit, role in UnitRole.objects.filter(user=user).order_by().values_list("unit", "role"):
-            roles.setdefault(unit, set()).add(role)
-        return roles
-
-    return once(("unit_roles", user.pk), read)
 
 
 @rules.predicate
 def is_council_staff_of(user: User, authority: Authority | None) -> bool:
-    if authority is None:
+    if authority is None or not user.is_authenticated:
         return False
-    return CouncilRole.Role.STAFF in council_roles_of(user).get(authority.pk, ())
+    return CouncilRole.objects.filter(
+        user=user, authority=authority, role=CouncilRole.Role.STAFF
+    ).exists()
 
 
 @rules.predicate
 def is_any_council_staff(user: User) -> bool:
-    return any(CouncilRole.Role.STAFF in roles for roles in council_roles_of(user).values())
+    return user.is_authenticated and user.council_roles.filter(role=CouncilRole.Role.STAFF).exists()
 
 
 @rules.predicate
@@ -76,15 +43,9 @@ def manages_unit(user: User, unit: Unit) -> bool:
 
 @rules.predicate
 def is_secretariat_of(user: User, block_year: BlockYear) -> bool:
-    """The block's secretariat is derived: leaders and officers of the year's head and deputies.
-    When the page has prefetched the year's memberships, answered from them and the person's
-    roles (read once per request)."""
+    """The block's secretariat is derived: leaders and officers of the year's head and deputies."""
     if not user.is_authenticated:
         return False
-    members = getattr(block_year, "_prefetched_objects_cache", {}).get("memberships")
-    if members is not None:
-        units = unit_roles_of(user)
-        return any(m.left_on is None and m.role in LEADING and m.unit_id in units for m in members)
     return (
         Membership.objects.leading()
         .current()
@@ -174,7 +135,7 @@ def is_archived_object(user: User, obj: Any) -> bool:
 
 
 def leads_unit(user: User, unit: Unit) -> bool:
-    return UnitRole.Role.LEADER in unit_roles_of(user).get(unit.pk, ())
+    return UnitRole.objects.filter(user=user, unit=unit, role=UnitRole.Role.LEADER).exists()
 
 
 is_admin = rules.is_superuser

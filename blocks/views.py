@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_tables2 import RequestConfig
 
 from blocks import dashboard, services
-from blocks.filters import BlockFilter, RegistryFilter, UnitFilter
+from blocks.filters import BlockFilter, UnitFilter
 from blocks.forms import (
     ActivityForm,
     BlockForm,
@@ -46,10 +47,9 @@ from blocks.models import (
     UnitName,
     UnitRole,
 )
-from blocks.tables import BlockTable, UnitTable, with_block_columns, with_unit_columns
+from blocks.tables import BlockTable, UnitTable
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
-from emulation.tables import CountedPaginator, narrowed
 
 PER_PAGE = 25
 
@@ -82,29 +82,9 @@ def _form_page(request: AuthedRequest, form: Any, **context: Any) -> HttpRespons
 
 
 def _list_page(
-    request: AuthedRequest,
-    filterset: RegistryFilter,
-    table: Any,
-    template: str,
-    *,
-    visible: QuerySet[Any],
-    **context: Any,
+    request: AuthedRequest, filterset: Any, table: Any, template: str, **context: Any
 ) -> HttpResponse:
-    """The list's page, or its table alone for htmx. The authorities of the `visible` rows (the
-    filter's choices) and how many rows those are come from one grouped query, which is also
-    the pager's count unless a filter narrows the list; htmx, which shows no filter, only counts."""
-    paginate: dict[str, Any] = {"per_page": PER_PAGE}
-    if not request.htmx:
-        authorities = list(
-            visible.order_by("authority__level", "authority__name")
-            .values_list("authority", "authority__name")
-            .annotate(n=Count("pk"))
-        )
-        filterset.offer_authorities([(pk, name) for pk, name, _n in authorities])
-        if not narrowed(filterset):
-            paginate["paginator_class"] = CountedPaginator
-            paginate["count"] = sum(n for _pk, _name, n in authorities)
-    RequestConfig(request, paginate=paginate).configure(table)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     context = {"filter": filterset, "table": table, **context}
     if request.htmx:
         return render(request, "emulation/_table.html", context)
@@ -117,18 +97,45 @@ def _list_page(
 @require_safe
 def block_list(request: AuthedRequest) -> HttpResponse:
     year = timezone.localdate().year
-    visible = _visible_blocks(request)
-    filterset = BlockFilter(
-        request.GET,
-        queryset=with_block_columns(visible, year),
-        authorities=Authority.objects.filter(pk__in=visible.values("authority")),
+    this_year = Membership.objects.filter(block_year__block=OuterRef("pk"), block_year__year=year)
+    blocks = (
+        _visible_blocks(request)
+        .select_related("authority")
+        .annotate(
+            head_name=Subquery(
+                this_year.filter(role=Membership.Role.HEAD).values("unit__name")[:1]
+            ),
+            member_count=Coalesce(
+                Subquery(
+                    this_year.filter(left_on__isnull=True)
+                    .values("block_year")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            # A subquery, like the counts above, not Count("years"): an aggregate grouped every
+            # visible block with its years before the page of 25 was cut (docs/performance.md).
+            year_count=Coalesce(
+                Subquery(
+                    BlockYear.objects.filter(block=OuterRef("pk"))
+                    .values("block")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+    )
+    filterset = BlockFilter(request.GET, queryset=blocks)
+    filterset.form.fields["authority"].queryset = Authority.objects.filter(  # type: ignore[attr-defined]
+        pk__in=_visible_blocks(request).values("authority")
     )
     return _list_page(
         request,
         filterset,
         BlockTable(filterset.qs),
         "blocks/block_list.html",
-        visible=visible,
         year=year,
         can_create=request.user.has_perm("blocks.create_block"),
     )
@@ -214,23 +221,22 @@ def blockyear_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    # The year with the block's other years in one query; who may see it is decided from the
-    # person's roles and the year's members, which the page reads anyway (404 as for_user).
-    block_year, years = dashboard.year_and_years(
-        request.user,
-        pk,
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("unit").prefetch_related(
-                Prefetch("unit__former_names", queryset=UnitName.objects.all())
-            ),
+    block_year = get_object_or_404(
+        BlockYear.objects.filter(block__in=_visible_blocks(request))
+        .select_related("block__authority")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("unit").prefetch_related(
+                    Prefetch("unit__former_names", queryset=UnitName.objects.all())
+                ),
+            )
         ),
+        pk=pk,
     )
     steps = dashboard.timeline(block_year, request.user)
-    year_url = dashboard.url_maker("blocks:blockyear_detail")
-    other_years = [(year_pk, year, year_url(year_pk)) for year_pk, year in years]
-    can_manage = dashboard.can_manage(block_year, request.user)
-    memberships = dashboard.member_rows(block_year, can_manage)
+    other_years = block_year.block.years.values_list("pk", "year")
+    can_manage = request.user.has_perm("blocks.manage_blockyear", block_year)
     return render(
         request,
         "blocks/blockyear_detail.html",
@@ -238,11 +244,9 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "block_year": block_year,
             "the_block": block_year.block,
             "steps": steps,
-            "timeline": dashboard.timeline_html(steps),
             "done_count": sum(1 for _step, state in steps if state.status == "done"),
-            "memberships": memberships,
-            "member_list": dashboard.members_html(memberships),
-            "other_years": other_years,
+            "memberships": block_year.memberships.all(),
+            "other_years": list(other_years),
             "can_manage": can_manage,
         },
     )
@@ -346,18 +350,26 @@ def blockyear_leadership(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_safe
 def unit_list(request: AuthedRequest) -> HttpResponse:
     year = timezone.localdate().year
-    visible = Unit.objects.for_user(request.user)
-    filterset = UnitFilter(
-        request.GET,
-        queryset=with_unit_columns(visible, year),
-        authorities=Authority.objects.filter(pk__in=visible.values("authority")),
+    units = (
+        Unit.objects.for_user(request.user)
+        .select_related("authority")
+        .annotate(
+            block_name=Subquery(
+                Membership.objects.filter(
+                    unit=OuterRef("pk"), block_year__year=year, left_on__isnull=True
+                ).values("block_year__block__name")[:1]
+            )
+        )
+    )
+    filterset = UnitFilter(request.GET, queryset=units)
+    filterset.form.fields["authority"].queryset = Authority.objects.filter(  # type: ignore[attr-defined]
+        pk__in=Unit.objects.for_user(request.user).values("authority")
     )
     return _list_page(
         request,
         filterset,
         UnitTable(filterset.qs),
         "blocks/unit_list.html",
-        visible=visible,
         can_create=request.user.has_perm("blocks.create_unit"),
     )
 
@@ -377,13 +389,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     "-block_year__year"
                 ),
             ),
-            # The roles' default order without its first key, the unit (one unit here: a join less).
-            Prefetch(
-                "roles",
-                queryset=UnitRole.objects.select_related("user").order_by(
-                    "role", "user__full_name", "user__username"
-                ),
-            ),
+            Prefetch("roles", queryset=UnitRole.objects.select_related("user")),
         ),
         pk=pk,
     )

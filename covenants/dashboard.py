@@ -1,17 +1,9 @@
-"""Steps 2–4 of the block-year dashboard: documents, registration of targets, signing.
-
-The three steps share one query (cached on the block year), whatever the number of documents,
-comments, registrations and signatures: the year's documents, each with its comments awaiting an
-answer and the signatures of its latest version, and the year's registrations. It is written in
-SQL, composed once per process: as a queryset with its subqueries it cost more to build than to
-run."""
+"""Steps 2–4 of the block-year dashboard: documents, registration of targets, signing."""
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-
 import rules
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -19,58 +11,21 @@ from django.utils.translation import ngettext
 
 from blocks.dashboard import StepState
 from blocks.models import BlockYear
-from covenants.models import Comment, Document, DocumentVersion, Registration, Signature
+from covenants.models import Document, Registration, Signature
 from emulation.models import User
 
 
-@dataclass
-class CovenantsState:
-    documents: list[Document]  # annotated with `pending` comments and `signed` units
-    registered: int
-
-
-@functools.cache
-def _state_sql() -> str:
-    """The year's documents (ordered as `Document.Meta.ordering` within a year) with their
-    counts, and the year's registrations on every row. Joined from the year, so that a year
-    without documents still gives one row (its document columns NULL) with the registrations."""
-    document = Document._meta.db_table
-    version = DocumentVersion._meta.db_table
-    return f"""
-SELECT document.*,
-    (SELECT COUNT(*) FROM {Comment._meta.db_table} comment
-        INNER JOIN {version} version ON version.id = comment.version_id
-        WHERE version.document_id = document.id AND comment.answer = %s) AS pending,
-    (SELECT COUNT(*) FROM {Signature._meta.db_table} signature
-        WHERE signature.version_id = (
-            SELECT latest.id FROM {version} latest
-            WHERE latest.document_id = document.id ORDER BY latest.number DESC LIMIT 1
-        )) AS signed,
-    (SELECT COUNT(*) FROM {Registration._meta.db_table} registration
-        WHERE registration.block_year_id = year.id) AS registered
-FROM {BlockYear._meta.db_table} year
-LEFT JOIN {document} document ON document.block_year_id = year.id
-WHERE year.id = %s
-ORDER BY document.kind, document.id"""
-
-
-def _state(block_year: BlockYear) -> CovenantsState:
-    # Cached on the instance: the three steps share one query.
-    cached = getattr(block_year, "_covenants_cache", None)
-    if cached is None:
-        rows = list(
-            Document.objects.raw(_state_sql(), [Comment.Answer.PENDING.value, block_year.pk])
-        )
-        documents = [d for d in rows if d.pk is not None]
-        for document in documents:
-            document.block_year = block_year  # as the year's related manager would
-        cached = CovenantsState(documents, rows[0].registered if rows else 0)  # type: ignore[attr-defined]
-        block_year._covenants_cache = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def _documents(block_year: BlockYear) -> list[Document]:
-    return _state(block_year).documents
+    # Cached on the instance: the three steps share one query.
+    cached = getattr(block_year, "_documents_cache", None)
+    if cached is None:
+        cached = list(
+            block_year.documents.annotate(
+                pending=Count("versions__comments", filter=Q(versions__comments__answer="pending"))
+            )
+        )
+        block_year._documents_cache = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def documents_step(block_year: BlockYear, user: User) -> StepState:
@@ -98,7 +53,7 @@ def documents_step(block_year: BlockYear, user: User) -> StepState:
 
 def registration_step(block_year: BlockYear, user: User) -> StepState:
     members = [m for m in block_year.memberships.all() if m.left_on is None]
-    registered = _state(block_year).registered
+    registered = Registration.objects.filter(block_year=block_year).count()
     url = reverse("covenants:registration_list", args=[block_year.pk])
     summary = _("%(done)d of %(total)d units have registered.") % {
         "done": registered,
@@ -131,7 +86,8 @@ def signing_step(block_year: BlockYear, user: User) -> StepState:
             deadline=block_year.signing_deadline,
             actions=[(_("Covenant"), covenant.get_absolute_url())],
         )
-    signed = covenant.signed  # type: ignore[attr-defined]  # the latest version's signatures
+    latest = covenant.versions.order_by("-number").values("pk")[:1]
+    signed = Signature.objects.filter(version=latest).count()
     summary = _("%(signed)d of %(total)d units have signed.") % {
         "signed": signed,
         "total": len(members),

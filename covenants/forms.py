@@ -148,18 +148,9 @@ class SignForm(Form):
 
     def __init__(self, *args: Any, units: QuerySet[Unit], needs_code: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["unit"]
-        field.queryset = units  # type: ignore[attr-defined]  # checks the choice when posted
-        # The units are read once: the choices are built from that list, not queried again.
-        listed = list(units)
-        blank = [("", field.empty_label)] if field.empty_label is not None else []  # type: ignore[attr-defined]
-        field.choices = blank + [  # type: ignore[attr-defined]
-            (field.prepare_value(unit), field.label_from_instance(unit))  # type: ignore[attr-defined]
-            for unit in listed
-        ]
-        self.units = listed
-        if len(listed) == 1:
-            field.initial = listed[0]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        if units.count() == 1:
+            self.fields["unit"].initial = units.first()
         if needs_code:
             self.fields["code"].required = True
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 
 from blocks.models import BlockYear, Membership, UnitRole
-from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year, unit_roles_of
+from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
 from covenants.models import Document
 from emulation.models import User
 
@@ -30,14 +30,6 @@ def works_in_a_member_unit(user: User, block_year: BlockYear) -> bool:
 
 @rules.predicate
 def leads_a_member_unit(user: User, block_year: BlockYear) -> bool:
-    """The person leads a current member unit of the year. When the page has prefetched the year's
-    memberships, answered from them and the person's roles (read once per request)."""
-    members = getattr(block_year, "_prefetched_objects_cache", {}).get("memberships")
-    if members is not None:
-        roles = unit_roles_of(user)
-        return any(
-            m.left_on is None and UnitRole.Role.LEADER in roles.get(m.unit_id, ()) for m in members
-        )
     return Membership.objects.filter(
         block_year=block_year,
         left_on__isnull=True,

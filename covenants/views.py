@@ -169,11 +169,7 @@ def documents_copy(request: AuthedRequest, pk: int) -> HttpResponse:
 def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
     versions = list(
-        # By number alone: the versions' default order starts with the document's own (block,
-        # year, kind), four joins to sort the versions of one document.
-        document.versions.order_by("number")
-        .select_related("created_by")
-        .prefetch_related(
+        document.versions.select_related("created_by").prefetch_related(
             Prefetch(
                 "comments", queryset=Comment.objects.select_related("unit", "author", "answered_by")
             )
@@ -196,7 +192,7 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_sign": document.status == Document.Status.SIGNING
             and _acts_for_a_unit(request, "covenants.sign", document),
             "issued": _issued_for(document),
-            "progress": services.signing_progress(document, latest)
+            "progress": services.signing_progress(document)
             if document.is_covenant and latest
             else [],
         },
@@ -513,9 +509,7 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     if signature:
         return redirect("covenants:signing_progress", document.pk)
     signed = (
-        Signature.objects.filter(
-            version=version, unit__in=[u.pk for u in form.units]
-        ).select_related("unit")
+        Signature.objects.filter(version=version, unit__in=units).select_related("unit")
         if version
         else []
     )

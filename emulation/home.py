@@ -1,10 +1,5 @@
 """The home page is assembled from sections that the apps register, so the kernel never imports
-the apps above it (each app adds what a person has to see or do there).
-
-The sections read what they show with SQL written by hand (`emulation.sql`): a handful of
-small joins over the person's ids, which cost Django more to build and compile on every request
-than the database takes to run them.
-"""
+the apps above it (each app adds what a person has to see or do there)."""
 
 from __future__ import annotations
 

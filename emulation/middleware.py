@@ -5,14 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from emulation.audit import client_ip, request_ip
-from emulation.memo import request_memo
 
 
 class RequestContextMiddleware:
     """Activate the language the person chose (their account's preference once signed in, the
-    language cookie before that, Vietnamese otherwise; never the browser's own language),
-    remember the client address for the audit log while the request is served, and keep what
-    the request reads once (`emulation.memo`)."""
+    language cookie before that, Vietnamese otherwise; never the browser's own language) and
+    remember the client address for the audit log while the request is served."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,8 +29,7 @@ class RequestContextMiddleware:
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         token = request_ip.set(client_ip(request))
         try:
-            with request_memo():
-                response = self.get_response(request)
+            response = self.get_response(request)
         finally:
             request_ip.reset(token)
         response.headers.setdefault("Content-Language", language)

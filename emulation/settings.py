@@ -187,9 +187,6 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.Da
 # The public address of the site, printed on issued documents (verification links, QR codes).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Django's form renderer, with the common widgets written without the template engine.
-FORM_RENDERER = "emulation.rendering.FormRenderer"
-
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover align-middle"}
 

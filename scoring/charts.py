@@ -2,19 +2,12 @@
 
 Everything is drawn with SVG presentation attributes (x, width, fill), never `style`, so the
 charts pass the strict Content Security Policy and print the same in a PDF.
-
-The ranking's chart, one bar per unit, is written in Python (`totals_svg`) rather than by a
-template loop, which cost a lookup and an escape per attribute; the markup is the template's,
-numbers written as Python writes them as under `{% localize off %}`, text escaped.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from scoring.templatetags.scoring import points as format_points
 
@@ -68,43 +61,6 @@ def totals_by_unit(rows: list[dict[str, Any]], bands: list[str], scale: Decimal)
         "scale_x": scale_x,
         "legend": [{"label": band, "fill": colours[band], "x": i} for i, band in enumerate(bands)],
     }
-
-
-def totals_svg(chart: dict[str, Any], title: str) -> SafeString:
-    """The `<svg>` of `totals_by_unit`: grid lines with their values, a bar per unit with its
-    rank, name and total, and the scale marked by a dashed line."""
-    label_x = chart["label_width"] - 8
-    tick_y = chart["height"] - 6
-    plot_height = chart["plot_height"]
-    parts = [
-        f'<svg class="chart img-fluid" viewBox="0 0 {chart["width"]} {chart["height"]}"'
-        f' width="{chart["width"]}" height="{chart["height"]}" role="img"'
-        ' aria-labelledby="chart-totals-title">\n'
-        f'  <title id="chart-totals-title">{escape(title)}</title>\n  '
-    ]
-    parts.extend(
-        f'\n  <line x1="{tick["x"]}" x2="{tick["x"]}" y1="0" y2="{plot_height}" stroke="#dee2e6"'
-        ' stroke-width="1"/>\n'
-        f'  <text x="{tick["x"]}" y="{tick_y}" text-anchor="middle" font-size="11"'
-        f' fill="#6c757d">{escape(tick["label"])}</text>\n  '
-        for tick in chart["ticks"]
-    )
-    parts.append("\n  ")
-    parts.extend(
-        f"\n  <g>\n    <title>{escape(bar['title'])}</title>\n"
-        f'    <text x="{label_x}" y="{bar["text_y"]}" text-anchor="end" font-size="12"'
-        f' fill="#212529">{escape(bar["label"])}</text>\n'
-        f'    <rect x="{chart["label_width"]}" y="{bar["y"] + 4}" width="{bar["width"]}"'
-        f' height="18" fill="{bar["fill"]}" rx="2"/>\n'
-        f'    <text x="{bar["value_x"]}" y="{bar["text_y"]}" font-size="12"'
-        f' fill="#212529">{escape(bar["value"])}</text>\n  </g>\n  '
-        for bar in chart["bars"]
-    )
-    parts.append(
-        f'\n  <line x1="{chart["scale_x"]}" x2="{chart["scale_x"]}" y1="0" y2="{plot_height}"'
-        ' stroke="#212529" stroke-width="1" stroke-dasharray="4 3"/>\n</svg>'
-    )
-    return mark_safe("".join(parts))
 
 
 def section_profile(sections: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,13 +1,12 @@
 """Steps 6–8 of the block-year dashboard: self-assessment, review, ranking.
 
-The three steps share one query (cached on the block year), whatever the number of units, written
-in SQL (`_table_sql`)."""
+The three steps share one query (cached on the block year), whatever the number of units."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -21,47 +20,33 @@ from scoring.models import CriteriaTable, Ranking, RankingRow, ScoreSheet
 S = ScoreSheet.Status
 
 
-@functools.cache
-def _table_sql() -> str:
-    """The year's criteria table with its sheets counted by status, whether its ranking is
-    published, the leading unit and the number of first places. Composed once per process: as a
-    queryset with its subqueries it cost more to build than to run."""
-    table = CriteriaTable._meta.db_table
-    rows = RankingRow._meta.db_table
-    return f"""
-SELECT criteria.*,
-    ranking.id AS ranking_pk,
-    COUNT(sheet.id) AS sheet_count,
-    COALESCE(SUM(CASE WHEN sheet.status <> %s THEN 1 ELSE 0 END), 0) AS submitted_count,
-    COALESCE(SUM(CASE WHEN sheet.status = %s THEN 1 ELSE 0 END), 0) AS final_count,
-    (SELECT best.unit_name FROM {rows} best
-        WHERE best.ranking_id = ranking.id ORDER BY best.rank, best.unit_name LIMIT 1
-    ) AS leading,
-    (SELECT COUNT(*) FROM {rows} best WHERE best.ranking_id = ranking.id AND best.rank = 1
-    ) AS first_places
-FROM {table} criteria
-LEFT JOIN {Ranking._meta.db_table} ranking ON ranking.table_id = criteria.id
-LEFT JOIN {ScoreSheet._meta.db_table} sheet ON sheet.table_id = criteria.id
-WHERE criteria.block_year_id = %s
-GROUP BY criteria.id, ranking.id"""
-
-
 def _table(block_year: BlockYear) -> Any:
     """The year's table annotated with its sheet counts and ranking (None when there is none)."""
     cached = getattr(block_year, "_scoring_cache", False)
     if cached is False:
-        params = [S.DRAFT.value, S.FINAL.value, block_year.pk]
-        cached = next(iter(CriteriaTable.objects.raw(_table_sql(), params)), None)
-        if cached is not None:
-            cached.published = cached.ranking_pk is not None  # type: ignore[attr-defined]
+        cached = (
+            CriteriaTable.objects.filter(block_year=block_year)
+            .annotate(
+                sheet_count=Count("sheets"),
+                submitted_count=Count("sheets", filter=~Q(sheets__status=S.DRAFT)),
+                final_count=Count("sheets", filter=Q(sheets__status=S.FINAL)),
+                published=Exists(Ranking.objects.filter(table=OuterRef("pk"))),
+                leading=Subquery(
+                    RankingRow.objects.filter(ranking__table=OuterRef("pk"))
+                    .order_by("rank", "unit_name")
+                    .values("unit_name")[:1]
+                ),
+                first_places=Subquery(
+                    RankingRow.objects.filter(ranking__table=OuterRef("pk"), rank=1)
+                    .values("ranking")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+            )
+            .first()
+        )
         block_year._scoring_cache = cached  # type: ignore[attr-defined]
     return cached
-
-
-def ranking_published(block_year: BlockYear) -> bool:
-    """Whether the year's ranking is published (the awards steps start from it)."""
-    table = _table(block_year)
-    return table is not None and bool(table.published)  # type: ignore[attr-defined]
 
 
 def assessment_step(block_year: BlockYear, user: User) -> StepState:

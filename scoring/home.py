@@ -1,37 +1,52 @@
-"""What each person must do now about self-assessment, review and the ranking (one query besides
-the person's roles, `blocks.home.roles_of`, written by hand: the ORM took longer to build it than
-the database to run it)."""
+"""What each person must do now about self-assessment, review and the ranking (one query)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocks.home import roles_of
-from blocks.models import Block, BlockYear
+from blocks.models import Membership, UnitRole
 from emulation.home import Section
 from emulation.http import AuthedRequest
-from emulation.sql import Columns, fetch, marks
-from scoring.models import CriteriaTable, Ranking, ScoreSheet
+from scoring.models import ScoreSheet
 
 S = ScoreSheet.Status
 
 
 def my_tasks(request: AuthedRequest) -> Section | None:
+    user = request.user
     today = timezone.localdate()
-    roles = roles_of(request)
-    if not (roles.unit_ids or roles.running):
-        return None
-    my_units, led, running = set(roles.units), set(roles.led), set(roles.running)
-    sheets = _sheets(roles.unit_ids, roles.running)
-    for sheet in sheets:
-        sheet.mine = sheet.unit_id in my_units  # type: ignore[attr-defined]
-        sheet.leads = sheet.unit_id in led  # type: ignore[attr-defined]
-        sheet.reviews = sheet.reviewer_unit_id in my_units  # type: ignore[attr-defined]
-        sheet.runs = sheet.table.block_year_id in running  # type: ignore[attr-defined]
+    roles = UnitRole.objects.filter(user=user)
+    my_units = roles.values("unit")
+    leading_years = (
+        Membership.objects.leading().current().filter(unit__roles__user=user).values("block_year")
+    )
+    # Every unpublished sheet the person fills in, answers for, reviews or runs as secretariat.
+    sheets = (
+        ScoreSheet.objects.filter(
+            Q(unit__in=my_units)
+            | Q(reviewer_unit__in=my_units)
+            | Q(table__block_year__in=leading_years),
+            table__opened_at__isnull=False,
+            table__ranking__isnull=True,
+        )
+        .annotate(
+            mine=Exists(roles.filter(unit=OuterRef("unit"))),
+            leads=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.LEADER)),
+            reviews=Exists(roles.filter(unit=OuterRef("reviewer_unit"))),
+            runs=Exists(
+                Membership.objects.leading()
+                .current()
+                .filter(block_year=OuterRef("table__block_year"), unit__roles__user=user)
+            ),
+        )
+        .select_related("table__block_year__block")
+        .order_by("table__deadline", "position")
+    )
     tasks: list[dict[str, Any]] = []
     unfinished: dict[int, bool] = {}
     for sheet in sheets:
@@ -99,53 +114,3 @@ def _task_for(sheet: Any, today: Any) -> dict[str, Any] | None:
 
 def _task(icon: str, text: str, deadline: Any, url: str) -> dict[str, Any]:
     return {"icon": icon, "text": text, "deadline": deadline, "url": url}
-
-
-_SHEET = Columns(
-    ScoreSheet,
-    "s",
-    "id",
-    "table",
-    "unit",
-    "unit_name",
-    "status",
-    "reviewer_unit",
-    "reopened_until",
-    "respond_by",
-)
-_TABLE = Columns(CriteriaTable, "t", "id", "block_year", "deadline")
-_YEAR = Columns(BlockYear, "y", "id", "block", "year")
-_BLOCK = Columns(Block, "b", "id", "name")
-_SHEETS_SQL = f"""
-SELECT {", ".join(c.sql for c in (_SHEET, _TABLE, _YEAR, _BLOCK))}
-FROM {ScoreSheet._meta.db_table} s
-INNER JOIN {CriteriaTable._meta.db_table} t ON t.id = s.table_id
-INNER JOIN {BlockYear._meta.db_table} y ON y.id = t.block_year_id
-INNER JOIN {Block._meta.db_table} b ON b.id = y.block_id
-WHERE ({{mine}}) AND t.opened_at IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM {Ranking._meta.db_table} r WHERE r.table_id = t.id)
-ORDER BY t.deadline, s.position"""
-
-
-def _sheets(units: list[int], running: list[int]) -> list[ScoreSheet]:
-    """Every sheet of a table open for self-assessment and not yet ranked that one of the
-    person's `units` fills in or reviews, or of a block year they run as secretariat; with its
-    table, block year and block."""
-    mine: list[str] = []
-    params: list[Any] = []
-    if units:
-        mine.append(f"s.unit_id IN ({marks(units)}) OR s.reviewer_unit_id IN ({marks(units)})")
-        params += [*units, *units]
-    if running:
-        mine.append(f"t.block_year_id IN ({marks(running)})")
-        params += running
-    sheets = []
-    for row in fetch(_SHEETS_SQL.format(mine=" OR ".join(mine)), params):
-        sheet = _SHEET.instance(row)
-        at = _SHEET.width
-        sheet.table = _TABLE.instance(row, at)
-        at += _TABLE.width
-        sheet.table.block_year = _YEAR.instance(row, at)
-        sheet.table.block_year.block = _BLOCK.instance(row, at + _YEAR.width)
-        sheets.append(sheet)
-    return sheets

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -192,38 +192,34 @@ class Band(models.Model):
 
 
 class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
-    def for_user(self, user: User, units: list[int] | None = None) -> ScoreSheetQuerySet:
+    def for_user(self, user: User) -> ScoreSheetQuerySet:
         """Sheets a person may see: their own unit's; every sheet of a year they run as secretariat
         or oversee as council; the sheets their unit was asked to review; and, once the year's
-        ranking is published, every sheet of a block they belong to.
-
-        A page that has read the person's units already passes them (`units`, every unit the
-        person has a role in): a list in place of the subquery of their roles, written three
-        times, is less for Django to build and for PostgreSQL to plan."""
+        ranking is published, every sheet of a block they belong to."""
         if user.is_superuser:
             return self.all()
         # Uncorrelated IN sets, not ORed EXISTS: PostgreSQL hashes each set once instead of
         # planning a probe per sheet (as for `Unit.objects.for_user`, docs/performance.md).
-        # The memberships of the person's units, through the same set of units rather than a join
-        # of units and roles in each: the same rows, a little less for Django to build and for
-        # PostgreSQL to plan on every sheet page.
-        council = Q(
-            table__block_year__block__authority__in=CouncilRole.objects.filter(user=user).values(
-                "authority"
-            )
-        )
-        if units is not None and not units:
-            # No unit: only a council role shows sheets (the rest would match nothing).
-            return self.filter(council)
-        roles: Any = UnitRole.objects.filter(user=user).values("unit") if units is None else units
-        memberships = Membership.objects.filter(unit__in=roles)
+        units = UnitRole.objects.filter(user=user).values("unit")
         return self.filter(
-            council
-            | Q(unit__in=roles)
-            | Q(reviewer_unit__in=roles)
-            | Q(table__block_year__in=memberships.leading().current().values("block_year"))
+            Q(
+                table__block_year__block__authority__in=CouncilRole.objects.filter(
+                    user=user
+                ).values("authority")
+            )
+            | Q(unit__in=units)
+            | Q(reviewer_unit__in=units)
             | Q(
-                table__ranking__isnull=False, table__block_year__in=memberships.values("block_year")
+                table__block_year__in=Membership.objects.leading()
+                .current()
+                .filter(unit__roles__user=user)
+                .values("block_year")
+            )
+            | Q(
+                table__ranking__isnull=False,
+                table__block_year__in=Membership.objects.filter(unit__roles__user=user).values(
+                    "block_year"
+                ),
             )
         )
 

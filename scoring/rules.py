@@ -9,14 +9,8 @@ from __future__ import annotations
 
 import rules
 
-from blocks.models import BlockYear, UnitRole
-from blocks.rules import (
-    council_roles_of,
-    is_archived_object,
-    is_secretariat_of,
-    manages_block_year,
-    unit_roles_of,
-)
+from blocks.models import BlockYear, CouncilRole, UnitRole
+from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
 from emulation.models import User
 from scoring.models import ScoreSheet
 
@@ -30,7 +24,7 @@ def runs_scoring_of(user: User, block_year: BlockYear) -> bool:
 @rules.predicate
 def oversees(user: User, block_year: BlockYear) -> bool:
     """Council staff and members of the block's authority."""
-    return block_year.block.authority_id in council_roles_of(user)
+    return CouncilRole.objects.filter(user=user, authority=block_year.block.authority_id).exists()
 
 
 @rules.predicate
@@ -44,10 +38,10 @@ def sees_ranking(user: User, block_year: BlockYear) -> bool:
 
 
 def _works_in(user: User, unit_id: int | None, role: str | None = None) -> bool:
-    if unit_id is None:
+    if unit_id is None or not user.is_authenticated:
         return False
-    roles = unit_roles_of(user).get(unit_id, set())
-    return role in roles if role else bool(roles)
+    roles = UnitRole.objects.filter(user=user, unit=unit_id)
+    return (roles.filter(role=role) if role else roles).exists()
 
 
 @rules.predicate
@@ -78,29 +72,6 @@ def settles(user: User, sheet: ScoreSheet) -> bool:
     if _works_in(user, sheet.unit_id):
         return False
     return bool(user.is_superuser or runs_scoring_of(user, sheet.table.block_year))
-
-
-def sheet_permissions(
-    user: User, sheet: ScoreSheet, own_roles: set[str], units: set[int] | None = None
-) -> tuple[bool, bool]:
-    """What `scoring.review` and `scoring.settle` (below) decide for the sheet, for a page that
-    has read the person's roles in the sheet's unit (`own_roles`) already and loaded the sheet's
-    block year: one or two queries, where asking each permission took two to four (one at most
-    when the page passes every unit the person has a role in, `units`).
-    tests/scoring/test_review.py checks that both agree with the permissions."""
-    if own_roles or not user.is_authenticated:
-        return False, False
-    block_year = sheet.table.block_year
-    if block_year.archived_at is not None:
-        return False, False
-    if user.is_superuser:
-        return True, True
-    runs = bool(runs_scoring_of(user, block_year))
-    if runs:
-        return True, True
-    if units is not None:
-        return sheet.reviewer_unit_id in units, False
-    return _works_in(user, sheet.reviewer_unit_id), False
 
 
 is_admin = rules.is_superuser

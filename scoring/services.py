@@ -592,7 +592,7 @@ def evidence_needed(criteria: list[Criterion]) -> set[int]:
 
 def missing_in(rows: list[dict[str, Any]]) -> list[str]:
     """What keeps a sheet from being submitted, from its rows ({criterion, score,
-    needs_evidence, files}): standard rows without points, and rows with points but without the
+    needs_evidence}): standard rows without points, and rows with points but without the
     evidence they require."""
     problems = []
     for row in rows:
@@ -601,7 +601,7 @@ def missing_in(rows: list[dict[str, Any]]) -> list[str]:
             continue
         if criterion.kind == Criterion.Kind.STANDARD and score.self_points is None:
             problems.append(_("%(code)s has no points yet.") % {"code": criterion.code})
-        elif score.self_points and row["needs_evidence"] and not row["files"]:
+        elif score.self_points and row["needs_evidence"] and not score.evidence.all():
             problems.append(_("%(code)s needs evidence.") % {"code": criterion.code})
     return problems
 
@@ -612,12 +612,7 @@ def missing_before_submit(sheet: ScoreSheet) -> list[str]:
     needs = evidence_needed(criteria)
     return missing_in(
         [
-            {
-                "criterion": c,
-                "score": scores.get(c.pk),
-                "needs_evidence": c.pk in needs,
-                "files": list(scores[c.pk].evidence.all()) if c.pk in scores else [],
-            }
+            {"criterion": c, "score": scores.get(c.pk), "needs_evidence": c.pk in needs}
             for c in criteria
         ]
     )
@@ -937,13 +932,11 @@ def publish_ranking(table: CriteriaTable, *, by: User) -> Ranking:
     return ranking
 
 
-def ranking_matches(ranking: Ranking, rows: list[dict[str, Any]] | None = None) -> bool:
-    """Whether the stored rows (`frozen_rows`, read here unless the page has them already) still
-    hash to the published SHA-256."""
+def ranking_matches(ranking: Ranking) -> bool:
+    """Whether the stored rows still hash to the published SHA-256."""
     from scoring.ranking import frozen_rows
 
-    if rows is None:
-        rows = frozen_rows(ranking.rows.all())
+    rows = frozen_rows(ranking.rows.all())
     return (
         hashlib.sha256(canonical_ranking(ranking.sections, rows).encode()).hexdigest()
         == ranking.sha256

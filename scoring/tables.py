@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from emulation.tables import Table
 from scoring.ranking import TIE_SHORT
 from scoring.templatetags.scoring import points
 
@@ -23,7 +22,7 @@ class PointsColumn(tables.Column):
         return points(value)
 
 
-class RankingTable(Table):
+class RankingTable(tables.Table):
     """The ranking's rows (a list: the rank is computed over every unit before any filter)."""
 
     rank = tables.Column(verbose_name=_("Rank"), attrs=NUMERIC)

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blocks.models import BlockYear, Unit, UnitRole
-from blocks.rules import unit_roles_of
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
 from emulation.actions import form_page as _form_page
@@ -35,8 +31,7 @@ from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.text import search_key
-from scoring import charts, excel, ranking, services, sheet_html
-from scoring import rules as scoring_rules
+from scoring import charts, excel, ranking, services
 from scoring.forms import (
     CriterionForm,
     DeadlineForm,
@@ -52,7 +47,6 @@ from scoring.forms import (
     SettingsForm,
 )
 from scoring.models import (
-    Band,
     CriteriaTable,
     Criterion,
     Evidence,
@@ -68,14 +62,12 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _block_year(request: AuthedRequest, pk: int, *, document: bool = True) -> BlockYear:
-    """The year as the person may see it, with its criteria table and published ranking (and
-    the table's adopting document unless the page has no use for it: a join less to plan)."""
-    related = ["block__authority", "criteria_table__ranking"]
-    if document:
-        related.append("criteria_table__document")
+def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
     return get_object_or_404(
-        BlockYear.objects.for_user(request.user).select_related(*related), pk=pk
+        BlockYear.objects.for_user(request.user).select_related(
+            "block__authority", "criteria_table__ranking", "criteria_table__document"
+        ),
+        pk=pk,
     )
 
 
@@ -103,39 +95,13 @@ def _ranking(table: CriteriaTable | None) -> Ranking | None:
 
 
 def _sheets(request: AuthedRequest) -> QuerySet[ScoreSheet]:
-    # Not the unit: the sheet carries its name, and an eighth table in the join took PostgreSQL
-    # longer to plan than the whole query takes to run.
     return ScoreSheet.objects.for_user(request.user).select_related(
-        "table__block_year__block__authority", "table__ranking", "reviewer_unit"
+        "table__block_year__block__authority", "table__ranking", "unit", "reviewer_unit"
     )
 
 
 def _sheet(request: AuthedRequest, pk: int) -> ScoreSheet:
     return get_object_or_404(_sheets(request), pk=pk)
-
-
-def _roles(request: AuthedRequest) -> list[tuple[int, str]]:
-    """The person's roles as (unit id, role): read once for a sheet page, they say which sheets
-    the person sees (`ScoreSheet.objects.for_user`) and their roles in the sheet's unit."""
-    return sorted(
-        (unit, role) for unit, roles in unit_roles_of(request.user).items() for role in roles
-    )
-
-
-def _sheet_page(request: AuthedRequest, pk: int, roles: list[tuple[int, str]]) -> ScoreSheet:
-    """The sheet for its page and the review page: the reviewing unit's name (`reviewer_name`)
-    by a subquery, and neither it nor the authority joined. Each table fewer in the join took a
-    millisecond off PostgreSQL's planning, which was ten times the query's running time; only
-    council staff's permission reads the authority, then by itself."""
-    # Unordered: the units' default order would sort the one row.
-    reviewer = Unit.objects.filter(pk=OuterRef("reviewer_unit_id")).order_by().values("name")[:1]
-    units = sorted({unit for unit, _role in roles})
-    return get_object_or_404(
-        ScoreSheet.objects.for_user(request.user, units)
-        .select_related("table__block_year__block", "table__ranking")
-        .annotate(reviewer_name=Subquery(reviewer)),
-        pk=pk,
-    )
 
 
 def _score(request: AuthedRequest, pk: int) -> Score:
@@ -448,42 +414,12 @@ def assessment_overview(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-# What the sheet and review pages show of each row, score and file: the other columns (dates,
-# stored file names, checksums) would only be read and converted to be thrown away.
-CRITERION_FIELDS = (
-    "table",  # read through `table.criteria` to attach the table
-    "code",
-    "title_vi",
-    "guidance",
-    "max_points",
-    "kind",
-    "evidence_required",
-    "depth",
-    "is_leaf",
-    "section_code",
-)
-SCORE_FIELDS = (
-    "sheet",  # likewise
-    "criterion",
-    "self_points",
-    "explanation",
-    "reviewed_points",
-    "review_reason",
-)
-FILE_FIELDS = ("score", "name", "size")
-
-
-def _sheet_rows(sheet: ScoreSheet) -> tuple[list[Criterion], dict[int, Any]]:
-    """The table's rows in order and the sheet's scores by row, each with its `files`."""
-    criteria = list(sheet.table.criteria.only(*CRITERION_FIELDS).order_by("position"))
-    files = Evidence.objects.only(*FILE_FIELDS).order_by("uploaded_at", "pk")
+def _sheet_rows(sheet: ScoreSheet) -> tuple[list[Criterion], dict[int, Score]]:
+    criteria = list(sheet.table.criteria.order_by("position"))
     scores = {
         s.criterion_id: s
-        for s in sheet.scores.only(*SCORE_FIELDS)
-        .order_by()  # keyed by criterion: the default order would join the criteria
-        .prefetch_related(
-            # As a list (`files`): a related manager per score cost more than the files did.
-            Prefetch("evidence", queryset=files, to_attr="files")
+        for s in sheet.scores.select_related("reviewed_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk"))
         )
     }
     return criteria, scores
@@ -497,7 +433,7 @@ def _url_for_any(name: str) -> Callable[[int], str]:
     return lambda pk: pattern.replace(sentinel, str(pk))
 
 
-def _rows(criteria: list[Criterion], scores: dict[int, Any]) -> list[dict[str, Any]]:
+def _rows(criteria: list[Criterion], scores: dict[int, Score]) -> list[dict[str, Any]]:
     needs = services.evidence_needed(criteria)
     save, review, upload = (
         _url_for_any(name)
@@ -506,12 +442,7 @@ def _rows(criteria: list[Criterion], scores: dict[int, Any]) -> list[dict[str, A
     rows = []
     for c in criteria:
         score = scores.get(c.pk)
-        row: dict[str, Any] = {
-            "criterion": c,
-            "score": score,
-            "needs_evidence": c.pk in needs,
-            "files": score.files if score is not None else [],
-        }
+        row: dict[str, Any] = {"criterion": c, "score": score, "needs_evidence": c.pk in needs}
         if score is not None:
             # The row's id as text: the template writes it a dozen times, and a number would be
             # localized each time.
@@ -525,55 +456,38 @@ def _rows(criteria: list[Criterion], scores: dict[int, Any]) -> list[dict[str, A
     return rows
 
 
-@dataclass(frozen=True)
-class _Access:
-    """The person's roles in the sheet's unit (its own people never review or settle it) and
-    what the `scoring.review` and `scoring.settle` rules say, asked once for the page."""
-
-    own_roles: set[str]
-    reviews: bool
-    settles: bool
-
-
-def _access(request: AuthedRequest, sheet: ScoreSheet, roles: list[tuple[int, str]]) -> _Access:
-    own_roles = {role for unit, role in roles if unit == sheet.unit_id}
-    units = {unit for unit, _role in roles}
-    reviews, settles = scoring_rules.sheet_permissions(request.user, sheet, own_roles, units)
-    return _Access(own_roles, reviews, settles)
-
-
-def _sheet_context(request: AuthedRequest, sheet: ScoreSheet, access: _Access) -> dict[str, Any]:
+def _sheet_context(request: AuthedRequest, sheet: ScoreSheet) -> dict[str, Any]:
     user = request.user
     criteria, scores = _sheet_rows(sheet)
     sections = [
         ranking.Section(c.code, c.title_vi, c.kind, c.max_points) for c in criteria if c.depth == 0
     ]
     rows = _rows(criteria, scores)
-    # Each page's rows are written in Python (scoring.sheet_html); the totals come from SQL.
-    own_roles = access.own_roles
+    # One query for the person's roles in the unit; its own people never review or settle it.
+    own_roles = set(
+        UnitRole.objects.filter(user=user, unit=sheet.unit_id).values_list("role", flat=True)
+    )
     can_fill = bool(own_roles)
     leads = UnitRole.Role.LEADER in own_roles
     editable = can_fill and sheet.is_editable()
-    # As `user.has_perm` answers: an active site administrator holds every permission.
-    admin = user.is_active and user.is_superuser
-    can_review = not own_roles and (admin or access.reviews)
+    can_review = not own_roles and user.has_perm("scoring.review", sheet)
     shows_review = (
         sheet.status not in (ScoreSheet.Status.DRAFT, ScoreSheet.Status.SUBMITTED) or can_review
     )
-    own, final = ranking.both_totals(sheet, sections, final=shows_review)
     return {
         "sheet": sheet,
         "table": sheet.table,
         "block_year": sheet.table.block_year,
         "rows": rows,
-        **_totals(own, final),
+        "own": ranking.sheet_totals(sheet, sections, reviewed=False),
+        "final": ranking.sheet_totals(sheet, sections, reviewed=True) if shows_review else None,
         "editable": editable,
         "can_fill": can_fill,
         "can_submit": editable and leads,
         "can_answer": sheet.status == ScoreSheet.Status.RETURNED and leads,
         "can_review": can_review and sheet.is_reviewable,
         "can_send": can_review and sheet.status == ScoreSheet.Status.SUBMITTED,
-        "can_settle": not own_roles and (admin or access.settles),
+        "can_settle": not own_roles and user.has_perm("scoring.settle", sheet),
         "shows_review": shows_review,
         "missing": services.missing_in(rows) if editable else [],
         "today": timezone.localdate(),
@@ -582,38 +496,15 @@ def _sheet_context(request: AuthedRequest, sheet: ScoreSheet, access: _Access) -
 
 @require_safe
 def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    roles = _roles(request)
-    sheet = _sheet_page(request, pk, roles)
-    context = _sheet_context(request, sheet, _access(request, sheet, roles))
-    editable = context["editable"]
-    context["rows_html"] = sheet_html.sheet_rows(
-        context["rows"],
-        editable=editable,
-        shows_review=context["shows_review"],
-        csrf_token=get_token(request) if editable else "",
-        download=_url_for_any("scoring:evidence_download"),
-        remove=_url_for_any("scoring:evidence_delete"),
-    )
-    return render(request, "scoring/sheet_detail.html", context)
+    sheet = _sheet(request, pk)
+    return render(request, "scoring/sheet_detail.html", _sheet_context(request, sheet))
 
 
 @require_safe
 def sheet_review(request: AuthedRequest, pk: int) -> HttpResponse:
-    roles = _roles(request)
-    sheet = _sheet_page(request, pk, roles)
-    access = _access(request, sheet, roles)
-    # `_require(request, "scoring.review", sheet)`, from the rule asked once for the page.
-    if not access.reviews:
-        raise PermissionDenied
-    context = _sheet_context(request, sheet, access)
-    can_review = context["can_review"]
-    context["rows_html"] = sheet_html.review_rows(
-        context["rows"],
-        can_review=can_review,
-        csrf_token=get_token(request) if can_review else "",
-        download=_url_for_any("scoring:evidence_download"),
-    )
-    return render(request, "scoring/sheet_review.html", context)
+    sheet = _sheet(request, pk)
+    _require(request, "scoring.review", sheet)
+    return render(request, "scoring/sheet_review.html", _sheet_context(request, sheet))
 
 
 def _row_answer(
@@ -640,17 +531,10 @@ def _row_answer(
             "error": error,
             "review": review,
             "sheet": sheet,
-            **_totals(*ranking.both_totals(sheet, sections, final=review)),
+            "own": ranking.sheet_totals(sheet, sections, reviewed=False),
+            "final": ranking.sheet_totals(sheet, sections, reviewed=True) if review else None,
         },
     )
-
-
-def _totals(own: dict[str, Any], final: dict[str, Any] | None) -> dict[str, Any]:
-    """What scoring/_totals.html shows: the unit's own totals, the final ones when shown, and
-    each section's line with both subtotals side by side."""
-    finals = {section.code: value for section, value in final["sections"]} if final else {}
-    lines = [(section, value, finals.get(section.code)) for section, value in own["sections"]]
-    return {"own": own, "final": final, "totals_lines": lines}
 
 
 def _url(name: str, *args: Any) -> str:
@@ -944,11 +828,7 @@ def sheet_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
 # Ranking ---------------------------------------------------------------------------------------
 
 
-def _ranking_rows(
-    table: CriteriaTable, bands: list[Band] | None = None
-) -> tuple[list[Any], list[dict[str, Any]], Ranking | None]:
-    """The published rows, or the ranking computed now (with the table's `bands` when the caller
-    has them)."""
+def _ranking_rows(table: CriteriaTable) -> tuple[list[Any], list[dict[str, Any]], Ranking | None]:
     published = _ranking(table)
     if published is not None:
         sections = [
@@ -956,7 +836,7 @@ def _ranking_rows(
             for s in published.sections
         ]
         return sections, ranking.frozen_rows(published.rows.all()), published
-    sections, rows = ranking.computed_rows(table, bands)
+    sections, rows = ranking.computed_rows(table)
     return sections, rows, None
 
 
@@ -978,7 +858,7 @@ def _filtered(rows: list[dict[str, Any]], form: RankingFilterForm) -> list[dict[
 
 
 def _see_ranking(request: AuthedRequest, pk: int) -> tuple[BlockYear, CriteriaTable]:
-    block_year = _block_year(request, pk, document=False)
+    block_year = _block_year(request, pk)
     table = _table_or_404(block_year)
     _require(request, "scoring.see_ranking", block_year)
     return block_year, table
@@ -987,30 +867,25 @@ def _see_ranking(request: AuthedRequest, pk: int) -> tuple[BlockYear, CriteriaTa
 @require_safe
 def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year, table = _see_ranking(request, pk)
-    table_bands = ranking.highest_first(list(table.bands.all()))
-    sections, rows, published = _ranking_rows(table, table_bands)
-    # Before the table sorts anything: the hash is of the rows in their published order.
-    intact = services.ranking_matches(published, rows) if published else None
-    bands = [band.label for band in table_bands]
+    sections, rows, published = _ranking_rows(table)
+    bands = list(table.bands.order_by("-min_total", "position").values_list("label", flat=True))
     form = RankingFilterForm(request.GET or None, bands=bands)
     shown = _filtered(rows, form)
     data_table = RankingTable(shown, block_year_id=block_year.pk, sections=sections)
     # Only a column's own name sorts; anything else typed into the address keeps the rank order.
     sort = request.GET.get("sort", "")
-    if sort and sort.lstrip("-") in {c.name for c in data_table.columns if c.orderable}:
+    if sort.lstrip("-") in {column.name for column in data_table.columns if column.orderable}:
         data_table.order_by = sort
     open_sheets = sum(
         1 for row in rows if row["status"] and row["status"] != ScoreSheet.Status.FINAL
     )
-    chart = charts.totals_by_unit(rows, bands, table.scale)
-    chart["svg"] = charts.totals_svg(chart, _("Totals by unit"))
     context = {
         "block_year": block_year,
         "table": table,
         "published": published,
         "filter_form": form,
         "data_table": data_table,
-        "chart": chart,
+        "chart": charts.totals_by_unit(rows, bands, table.scale),
         "open_sheets": open_sheets,
         "can_publish": published is None
         and table.is_locked
@@ -1019,7 +894,7 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         and request.user.has_perm("scoring.run_scoring", block_year),
         "votes": [row for row in rows if row["tie"] == "vote"],
         "units": [(row["unit_id"], row["unit_name"]) for row in rows],
-        "intact": intact,
+        "intact": services.ranking_matches(published) if published else None,
     }
     if request.htmx:
         return render(request, "scoring/_ranking_table.html", context)

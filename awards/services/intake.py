@@ -253,17 +253,7 @@ def intake_rows(authority: Authority, year: int) -> QuerySet[Nomination]:
     return (
         Nomination.objects.filter(block_year__block__authority=authority, block_year__year=year)
         .exclude(status=S.DRAFT)
-        .select_related("block_year__block", "award_type")
-        # Only what the list shows: a nomination's report and appraisal are long texts.
-        .only(
-            "unit_name",
-            "status",
-            "submitted_at",
-            "block_year__dossier_deadline",
-            "block_year__block__name",
-            "award_type__name_vi",
-            "award_type__name_en",
-        )
+        .select_related("block_year__block", "award_type", "unit")
         .annotate(sent_on=TruncDate("submitted_at"))
         .annotate(sent_late=Case(When(late, then=Value(True)), default=Value(False)))
         .order_by("block_year__block__name", "award_type__position", "unit_name", "pk")

@@ -420,25 +420,14 @@ class _Taken:
     by_block: dict[tuple[int, int], int]
 
 
-def _taken(
-    authority: Authority | int,
-    year: int,
-    session: CouncilSession | None,
-    on_agenda: Sequence[int] | None = None,
-) -> _Taken:
+def _taken(authority: Authority | int, year: int, session: CouncilSession | None) -> _Taken:
     """Nominations of the authority and year already approved (or awarded), other than this
-    session's items and, for a closed session, other than those approved after it.
-
-    `on_agenda`, the nominations on the session's agenda when the caller has them: a plain list
-    of ids instead of a subquery on the agenda (cheaper to build and to plan)."""
+    session's items and, for a closed session, other than those approved after it."""
     found = Nomination.objects.filter(
         block_year__block__authority=authority, block_year__year=year, status__in=TAKEN
     )
     if session is not None:
-        if on_agenda is not None:
-            found = found.exclude(pk__in=on_agenda)
-        else:
-            found = found.exclude(agenda_items__session=session)
+        found = found.exclude(agenda_items__session=session)
         if session.closed_at is not None:
             later = AgendaItem.objects.filter(
                 outcome=O.APPROVED, session__closed_at__gt=session.closed_at
@@ -446,9 +435,7 @@ def _taken(
             found = found.exclude(pk__in=later)
     by_award: dict[int, int] = defaultdict(int)
     by_block: dict[tuple[int, int], int] = {}
-    # Unordered: the nominations' default order would join the award types for nothing.
-    grouped = found.order_by().values("award_type_id", "block_year__block_id")
-    for row in grouped.annotate(n=Count("pk")):
+    for row in found.values("award_type_id", "block_year__block_id").annotate(n=Count("pk")):
         by_award[row["award_type_id"]] += row["n"]
         by_block[(row["award_type_id"], row["block_year__block_id"])] = row["n"]
     return _Taken(dict(by_award), by_block)
@@ -506,36 +493,13 @@ class CapLine:
         return not self.block
 
 
-def _grouped_items(items: Sequence[AgendaItem]) -> list[tuple[int, int, str, int, int]]:
-    """The agenda per award and block: (award, block, block's name, proposed, approved)."""
-    groups: dict[tuple[int, int], list[Any]] = {}
-    for item in items:
-        nomination = item.nomination
-        block = nomination.block_year.block
-        group = groups.setdefault((nomination.award_type_id, block.pk), [block.name, 0, 0])
-        group[1] += 1
-        group[2] += item.outcome == O.APPROVED
-    return [(award, block, *rest) for (award, block), rest in groups.items()]
-
-
 def cap_lines(
-    authority: Authority | int,
-    year: int,
-    session: CouncilSession | None = None,
-    items: Sequence[AgendaItem] | None = None,
+    authority: Authority | int, year: int, session: CouncilSession | None = None
 ) -> list[CapLine]:
     """The caps that bear on a session's agenda (or, without a session, on the appraised and
     scheduled nominations of the year): the authority-wide percentage per award and the most per
-    block, each with what is proposed against the room left. A fixed number of queries.
-
-    `items`, the session's agenda when the caller has already read it (with each nomination's
-    block year and block): then it is not read again."""
-    on_agenda: list[int] | None = None
-    if session is not None and items is not None:
-        grouped = _grouped_items(items)
-        on_agenda = [item.nomination_id for item in items]
-        closed = session.status == S.CLOSED
-    elif session is not None:
+    block, each with what is proposed against the room left. A fixed number of queries."""
+    if session is not None:
         rows = (
             AgendaItem.objects.filter(session=session)
             .values(
@@ -585,7 +549,7 @@ def cap_lines(
     }
     if not awards:
         return []
-    taken = _taken(authority, year, session, on_agenda)
+    taken = _taken(authority, year, session)
     leading = (
         leading_units(authority, year)
         if any(a.cap_percent is not None for a in awards.values())

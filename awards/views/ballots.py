@@ -21,8 +21,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from awards import charts, minutes
 from awards import eligibility as award_rules
+from awards import minutes
 from awards.forms.ballots import (
     BallotCreateForm,
     EligibilityForm,
@@ -33,7 +33,7 @@ from awards.forms.ballots import (
 )
 from awards.models import AwardType, Ballot, BallotCandidate, BallotVoter, Dossier, Nomination
 from awards.services import ballots as services
-from blocks.models import Block, BlockYear, Unit, UnitRole
+from blocks.models import BlockYear, Unit, UnitRole
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
 from emulation.actions import private_download
@@ -56,11 +56,9 @@ def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
 
 
 def _ballot(request: AuthedRequest, pk: int) -> Ballot:
-    # The blocks the person sees, not their years: one subquery less to build and to plan
-    # (`BlockYear.objects.for_user` is exactly the years of these blocks).
     return get_object_or_404(
         Ballot.objects.filter(
-            block_year__block__in=Block.objects.for_user(request.user)
+            block_year__in=BlockYear.objects.for_user(request.user)
         ).select_related("block_year__block__authority", "award_type"),
         pk=pk,
     )
@@ -283,7 +281,7 @@ def _chart(ballot: Ballot, candidates: list[BallotCandidate], needed: int) -> di
                 "fill": "#1e7b34" if c.elected else "#6c757d",
             }
         )
-    chart: dict[str, Any] = {
+    return {
         "width": label_width + plot_width + 80,
         "height": max(len(bars), 1) * row + 8,
         "label_width": label_width,
@@ -292,14 +290,6 @@ def _chart(ballot: Ballot, candidates: list[BallotCandidate], needed: int) -> di
         "bars": bars,
         "approve": ballot.mode == Ballot.Mode.APPROVE,
     }
-    chart["svg"] = charts.votes_svg(
-        chart,
-        title_id="chart-votes-title",
-        title=_("Votes by candidate"),
-        disagree=chart["approve"],
-        needed_per_bar=False,
-    )
-    return chart
 
 
 @require_safe
@@ -307,13 +297,9 @@ def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
     block_year = ballot.block_year
     candidates = list(ballot.candidates.order_by("position", "pk"))
-    voters = list(
-        ballot.voters.select_related("unit")
-        .only("ballot", "voted_at", "unit__name")
-        .order_by("unit__name")
-    )
+    voters = list(ballot.voters.select_related("unit").order_by("unit__name"))
     voted_units = {v.unit_id for v in voters}
-    waiting = [u for u in _member_units(block_year).only("name") if u.pk not in voted_units]
+    waiting = [u for u in _member_units(block_year) if u.pk not in voted_units]
     unit = _my_voting_unit(request, block_year)
     mine = next((v for v in voters if unit is not None and v.unit_id == unit.pk), None)
     members = ballot.members if ballot.members is not None else len(voters) + len(waiting)

@@ -33,7 +33,6 @@ from emulation.actions import confirm_page as _confirm
 from emulation.actions import require as _require
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
-from emulation.tables import CountedPaginator, narrowed
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 PER_PAGE = 25
@@ -131,17 +130,11 @@ def intake_list(request: AuthedRequest, authority: int, year: int) -> HttpRespon
         request.GET, queryset=services.intake_rows(council, year), authority=council
     )
     table = IntakeTable(filterset.qs)
-    paginate: dict[str, Any] = {"per_page": PER_PAGE}
-    if not request.htmx:
-        # The counts by status cover every status the list shows (all but draft): unfiltered,
-        # their total is the pager's count.
-        counts = services.intake_counts(council, year)
-        if not narrowed(filterset):
-            paginate.update(paginator_class=CountedPaginator, count=counts.total)
-    RequestConfig(request, paginate=paginate).configure(table)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     context: dict[str, Any] = {"filter": filterset, "table": table}
     if request.htmx:
         return render(request, "emulation/_table.html", context)
+    counts = services.intake_counts(council, year)
     links = _year_links(council, year)
     here = links["intake"]
     return render(

@@ -17,12 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from awards import charts
 from awards.forms.sessions import (
     AgendaForm,
     AttendanceForm,
@@ -34,7 +31,6 @@ from awards.forms.sessions import (
 )
 from awards.models import AgendaItem, CouncilSession, CouncilVoter, Nomination
 from awards.services import sessions as services
-from blocks.dashboard import url_maker
 from blocks.models import Authority
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
@@ -44,7 +40,6 @@ from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
-from emulation.rendering import show
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 S = CouncilSession.Status
@@ -75,112 +70,17 @@ def _items(session: CouncilSession) -> list[AgendaItem]:
     )
 
 
-def _shown_items(session: CouncilSession) -> list[AgendaItem]:
-    """The agenda as the session's page shows it: only the columns it reads (a nomination's
-    achievement report alone is several text columns the page never shows)."""
-    return list(
-        session.items.select_related("nomination__award_type", "nomination__block_year__block")
-        .only(
-            "session",
-            "position",
-            "approval_numerator",
-            "approval_denominator",
-            "approval_strict",
-            "approvals",
-            "disapprovals",
-            "outcome",
-            "note",
-            "note_en",
-            "nomination__unit_name",
-            "nomination__status",
-            "nomination__award_type__name_vi",
-            "nomination__award_type__name_en",
-            "nomination__block_year__block__name",
-        )
-        .order_by("position", "pk")
-    )
-
-
-OUTCOME_BADGES: dict[str, str] = {
-    O.APPROVED: "text-bg-success",
-    O.CAPPED: "text-bg-warning",
-    O.NO_QUORUM: "text-bg-secondary",
-}
-
-
-def _caps_body(lines: list[services.CapLine]) -> SafeString:
-    """The rows of the caps table (awards/sessions/_caps.html), one pass in Python: a session
-    of a province has a line per block."""
-    over = _("More proposed than the cap allows: those with most votes are approved.")
-    warning = f' <span class="text-danger fw-semibold">{conditional_escape(over)}</span>'
-    rows = []
-    for line in lines:
-        is_over = line.over
-        approved = (
-            "" if line.approved is None else f'<td class="text-end">{show(line.approved)}</td>'
-        )
-        rows.append(
-            ('\n    <tr class="table-warning">' if is_over else "\n    <tr>")
-            + f'\n      <td class="small">{show(line.rule)}{warning if is_over else ""}</td>'
-            f'\n      <td class="text-end">{show(line.room)}</td>'
-            f'\n      <td class="text-end">{show(line.proposed)}</td>'
-            f"\n      {approved}\n    </tr>"
-        )
-    return mark_safe("".join(rows))  # each cell escaped above
-
-
-def _caps(lines: list[services.CapLine]) -> dict[str, Any]:
-    """What awards/sessions/_caps.html shows: the lines, and their rows already written."""
-    return {"caps": lines, "caps_body": _caps_body(lines)}
-
-
-def _by_award(items: list[AgendaItem], *, closed: bool) -> list[dict[str, Any]]:
-    """The agenda grouped by award, with how many were proposed and (once counted) approved,
-    and the rows of each award's table, written here in one pass: a template wrote them with
-    a lookup, a localisation and an escape per cell, a link reversed per row and an include for
-    the outcome."""
-    nomination_url = url_maker("awards:intake_detail")  # one reverse, not one a row
-    outcomes = {value: str(label) for value, label in O.choices}
-    statuses = {value: str(label) for value, label in Nomination.Status.choices}
+def _by_award(items: list[AgendaItem]) -> list[dict[str, Any]]:
+    """The agenda grouped by award, with how many were proposed and (once counted) approved."""
     groups: dict[int, dict[str, Any]] = {}
     for item in items:
-        nomination = item.nomination
-        award = nomination.award_type
+        award = item.nomination.award_type
         group = groups.setdefault(
-            award.pk, {"award": award, "rows": [], "proposed": 0, "approved": 0}
+            award.pk, {"award": award, "items": [], "proposed": 0, "approved": 0}
         )
-        approved = item.outcome == O.APPROVED
-        row = [
-            '<tr class="table-success">' if approved else "<tr>",
-            f"\n          <td>{show(item.position)}</td>"
-            f'\n          <td><a href="{nomination_url(nomination.pk)}">'
-            f"{show(nomination.unit_name)}</a></td>"
-            f'\n          <td class="small">{show(nomination.block_year.block.name)}</td>',
-        ]
-        if closed:
-            badge = (
-                f'<span class="badge {OUTCOME_BADGES.get(item.outcome, "text-bg-danger")}">'
-                f"{show(outcomes.get(item.outcome, item.outcome))}</span>\n"
-                if item.outcome
-                else "\n"
-            )
-            row.append(
-                f'\n          <td class="text-end fw-semibold">{show(item.approvals)}</td>'
-                f'\n          <td class="text-end">{show(item.disapprovals)}</td>'
-                f'\n          <td class="small">{badge}<div>{show(item.explanation)}</div></td>'
-            )
-        else:
-            status = statuses.get(nomination.status, nomination.status)
-            row.append(
-                f'\n          <td class="small">{show(item.approval_words())}</td>'
-                f'\n          <td class="small">{show(status)}</td>'
-            )
-        row.append("\n        </tr>\n        ")
-        group["rows"].append("".join(row))
+        group["items"].append(item)
         group["proposed"] += 1
-        group["approved"] += approved
-    for group in groups.values():
-        group["body"] = mark_safe("".join(group.pop("rows")))  # each cell escaped above
+        group["approved"] += item.outcome == O.APPROVED
     return list(groups.values())
 
 
@@ -211,7 +111,7 @@ def session_list(request: AuthedRequest, authority: int, year: int) -> HttpRespo
             "year": year,
             "sessions": sessions,
             "appraised": appraised,
-            **_caps(services.cap_lines(council, year)),
+            "caps": services.cap_lines(council, year),
             "can_run": request.user.has_perm("awards.run_council", council),
         },
     )
@@ -297,26 +197,18 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
                 "fill": "#1e7b34" if item.outcome == O.APPROVED else "#6c757d",
             }
         )
-    chart: dict[str, Any] = {
+    return {
         "width": label_width + plot_width + 80,
         "height": max(len(bars), 1) * row + 8,
         "label_width": label_width,
         "bars": bars,
     }
-    chart["svg"] = charts.votes_svg(
-        chart,
-        title_id="chart-session-title",
-        title=_("Votes by nomination"),
-        disagree=True,
-        needed_per_bar=True,
-    )
-    return chart
 
 
 @require_safe
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    items = _shown_items(session)
+    items = _items(session)
     present = list(services.present_members(session))
     size = (
         session.council_size
@@ -335,7 +227,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "session": session,
         "authority": session.authority,
         "year": session.year,
-        "groups": _by_award(items, closed=closed),
+        "groups": _by_award(items),
         "items": items,
         "present": present,
         "size": size,
@@ -344,7 +236,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "voters": voters,
         "waiting": [p for p in present if p.pk not in voted_ids],
         "voted": len(voters),
-        **_caps(services.cap_lines(session.authority, session.year, session, items)),
+        "caps": services.cap_lines(session.authority, session.year, session),
         "can_run": request.user.has_perm("awards.run_session", session),
         "is_present": me_present,
         "has_voted": request.user.pk in voted_ids,
@@ -408,7 +300,7 @@ def session_agenda(request: AuthedRequest, pk: int) -> HttpResponse:
             "items": items,
             "choices": choices,
             "editable": session.status == S.DRAFT,
-            **_caps(services.cap_lines(session.authority, session.year, session)),
+            "caps": services.cap_lines(session.authority, session.year, session),
         },
     )
 

@@ -32,8 +32,8 @@ def _authority(request: AuthedRequest, pk: int) -> Authority:
 @require_safe
 def statistics_page(request: AuthedRequest, authority: int, year: int) -> HttpResponse:
     council = _authority(request, authority)
-    stats, sent_in = statistics.statistics_and_years(council, year)
-    years = sorted({*sent_in, timezone.localdate().year, year}, reverse=True)
+    stats = statistics.year_statistics(council, year)
+    years = sorted({*statistics.years_of(council), timezone.localdate().year, year}, reverse=True)
     by_award = CountsTable(
         [c.as_row() for c in stats.by_award], heading=_("Award"), prefix="award-"
     )
@@ -56,16 +56,8 @@ def statistics_page(request: AuthedRequest, authority: int, year: int) -> HttpRe
             "approval_rate": statistics.percent(total.approval_rate),
             "by_award": by_award,
             "by_block": by_block,
-            "award_chart": statistics.bar_chart(
-                stats.by_award,
-                chart_id="chart-awards",
-                title=_("Nominations and awards by award"),
-            ),
-            "block_chart": statistics.bar_chart(
-                stats.by_block,
-                chart_id="chart-blocks",
-                title=_("Nominations and awards by block"),
-            ),
+            "award_chart": statistics.bar_chart(stats.by_award),
+            "block_chart": statistics.bar_chart(stats.by_block),
         },
     )
 

