@@ -1,7 +1,7 @@
 """`manage.py benchmark`: generate province- or country-scale data into the configured database,
-time the pages over real HTTP against gunicorn, count their queries, issue the covenant PDF, run
-the signing and voting storms and the self-assessment rush, and report against the targets (see
-emulation.benchmark and docs/performance.md)."""
+time the pages over real HTTP against gunicorn, count their queries, issue the PDFs, run the
+storms, and report against the targets (see emulation.benchmark and docs/performance.md). The
+data, pages, PDFs and storms are the apps' own, registered in their AppConfig.ready()."""
 
 from __future__ import annotations
 
@@ -10,13 +10,11 @@ import json
 import os
 import platform
 import statistics
-import time
 from pathlib import Path
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import connection
 
 from emulation.benchmark import report
 from emulation.benchmark.data import (
@@ -34,17 +32,15 @@ from emulation.benchmark.pages import (
     ANONYMOUS,
     BASELINE,
     PAGES,
-    PENDING_PAGES,
     InProcess,
     count_queries,
 )
+from emulation.benchmark.pdf import PDFS, time_pdf
 from emulation.benchmark.scenarios import (
-    PENDING_SCENARIOS,
-    SCENARIOS,
+    STORMS,
     HttpTransport,
     InProcessTransport,
     Transport,
-    pending,
 )
 from emulation.benchmark.server import WORK_DIR, collect_static, cores, gunicorn
 
@@ -52,7 +48,7 @@ from emulation.benchmark.server import WORK_DIR, collect_static, cores, gunicorn
 class Command(BaseCommand):
     help = (
         "Benchmark the site at province or country scale: generated data, pages over HTTP "
-        "against gunicorn, queries per page, the covenant PDF, signing and voting storms and the "
+        "against gunicorn, queries per page, issued PDFs, signing and voting storms and the "
         "self-assessment rush. Needs a "
         "database of its own (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/emulation_bench)."
     )
@@ -92,13 +88,13 @@ class Command(BaseCommand):
             "--storms",
             metavar="NAME,...",
             help="run only these storms (default: all): "
-            + ", ".join(scenario.name for scenario in SCENARIOS),
+            + ", ".join(storm.name for storm in STORMS),
         )
         parser.add_argument(
             "--pdf-repeats",
             type=int,
             default=5,
-            help="times the covenant PDF is issued (rolled back)",
+            help="times each PDF is issued (rolled back)",
         )
         parser.add_argument(
             "--fail-on-miss", action="store_true", help="exit with an error when a target is missed"
@@ -110,7 +106,7 @@ class Command(BaseCommand):
             raise CommandError(f"--scale must be one of {', '.join(PUBLIC_SCALES)}.")
         if options["requests"] < 1 or options["clients"] < 1 or options["rounds"] < 1:
             raise CommandError("--requests, --clients and --rounds must be at least 1.")
-        unknown = set((options.get("storms") or "").split(",")) - {"", *(s.name for s in SCENARIOS)}
+        unknown = set((options.get("storms") or "").split(",")) - {"", *(s.name for s in STORMS)}
         if unknown:
             raise CommandError(f"Unknown storm: {', '.join(sorted(unknown))}.")
         other = json.loads(Path(options["compare"]).read_text()) if options["compare"] else None
@@ -148,7 +144,7 @@ class Command(BaseCommand):
             queries = {
                 page.name: count_queries(page, cast, sessions.get(page.role)) for page in PAGES
             }
-            pdf_ms = self.time_pdf(cast, options["pdf_repeats"])
+            pdfs = {pdf.name: time_pdf(pdf, cast, options["pdf_repeats"]) for pdf in PDFS}
             if options["no_http"]:
                 timings: dict[str, dict[str, Any]] = {}
                 scenarios = self.storms(cast, InProcessTransport(), options)
@@ -185,14 +181,15 @@ class Command(BaseCommand):
             },
             "baseline": BASELINE,
             "pages": _pages(queries, timings, {page.name: page.path(cast) for page in PAGES}),
-            "pending_pages": {
-                page: f"not available yet: needs {app}" for page, app in PENDING_PAGES.items()
-            },
-            "pdf": {
-                "issue_ms": pdf_ms,
-                "median_ms": statistics.median(pdf_ms) if pdf_ms else None,
-                "max_ms": max(pdf_ms) if pdf_ms else None,
-                "target_ms": report.PDF_TARGET_MS,
+            "pdfs": {
+                pdf.name: {
+                    "what": pdf.what,
+                    "issue_ms": pdfs[pdf.name],
+                    "median_ms": statistics.median(pdfs[pdf.name]) if pdfs[pdf.name] else None,
+                    "max_ms": max(pdfs[pdf.name]) if pdfs[pdf.name] else None,
+                    "target_ms": report.PDF_TARGET_MS,
+                }
+                for pdf in PDFS
             },
             "scenarios": scenarios,
             "targets": {
@@ -204,22 +201,6 @@ class Command(BaseCommand):
         if not (options["keep_data"] or options["reuse_data"]):
             wipe()
         return result
-
-    def time_pdf(self, cast: Cast, repeats: int) -> list[float]:
-        """Issue last year's covenant again (render, store, audit), then roll it back."""
-        from covenants.pdf import issue_covenant
-
-        version = cast.in_force.in_force_version
-        assert version is not None
-        runs = []
-        for _ in range(repeats):
-            with transaction.atomic():
-                start = time.perf_counter()
-                issued = issue_covenant(cast.in_force, version, by=cast.users["leader"])
-                runs.append(round((time.perf_counter() - start) * 1000, 1))
-                default_storage.delete(str(issued.file.name))
-                transaction.set_rollback(True)
-        return runs
 
     def over_http(
         self, cast: Cast, sessions: dict[str, str], options: dict[str, Any]
@@ -269,17 +250,15 @@ class Command(BaseCommand):
     ) -> dict[str, dict[str, Any]]:
         results: dict[str, dict[str, Any]] = {}
         chosen = options.get("storms")
-        for scenario in SCENARIOS:
+        for storm in STORMS:
             if options["no_storms"]:
-                results[scenario.name] = {"status": "skipped (--no-storms)"}
+                results[storm.name] = {"status": "skipped (--no-storms)"}
                 continue
-            if chosen and scenario.name not in chosen.split(","):
-                results[scenario.name] = {"status": "skipped (--storms)"}
+            if chosen and storm.name not in chosen.split(","):
+                results[storm.name] = {"status": "skipped (--storms)"}
                 continue
-            self.stdout.write(f"{scenario.name}: {scenario.what}...")
-            results[scenario.name] = scenario.run(cast, transport)
-        for name in PENDING_SCENARIOS:
-            results[name] = pending(name)
+            self.stdout.write(f"{storm.name}: {storm.what}...")
+            results[storm.name] = storm.run(cast, transport)
         return results
 
 
