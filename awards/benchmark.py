@@ -403,19 +403,19 @@ PAGES = [
          "ballot page, open for voting"),
     Page("ballot_closed", "leader",
          lambda c: reverse("awards:ballot_detail", args=[awards_of(c).closed_ballot.pk]),
-         "ballot page, closed and counted"),
+         "ballot page, closed and counted", published=True),
     Page("council_intake", "staff",
          lambda c: reverse("awards:intake_list", args=_council_year(c)),
          "council intake list (two nominations per block)"),
     Page("council_session", "staff",
          lambda c: reverse("awards:session_detail", args=[awards_of(c).session.pk]),
-         "council session, closed (one item per block)"),
+         "council session, closed (one item per block)", published=True),
     Page("statistics", "staff",
          lambda c: reverse("awards:statistics", args=_council_year(c)),
          "council statistics of last year"),
     Page("public_results", ANONYMOUS,
          lambda c: reverse("awards:results", args=_council_year(c)),
-         "public results (a published decision)"),
+         "public results (a published decision)", published=True),
 ]  # fmt: skip
 
 

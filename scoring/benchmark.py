@@ -343,7 +343,7 @@ PAGES = [
          "review page of a submitted sheet"),
     Page("ranking", "leader",
          lambda c: reverse("scoring:ranking_detail", args=[registry_of(c).last_year.pk]),
-         "last year's published ranking"),
+         "last year's published ranking", published=True),
     Page("ranking_live", "reviewer",
          lambda c: reverse("scoring:ranking_detail", args=[registry_of(c).scoring_year.pk]),
          "this year's ranking, computed in SQL while sheets are open"),

@@ -1,6 +1,6 @@
 """The benchmark behind `manage.py benchmark` (DESIGN.md §9): generated province- and
-country-scale data, pages timed over real HTTP against gunicorn, queries per page, issued
-PDFs, and storms (many people doing the same thing at once).
+country-scale data, pages timed in-process against a trivial page and over real HTTP against
+gunicorn, queries per page, issued PDFs, and storms (many people doing the same thing at once).
 
 The kernel holds only the machinery. Each app contributes its share by registering it in its
 AppConfig.ready(), in the apps' order (blocks, covenants, scoring, awards), as it registers its
@@ -17,7 +17,7 @@ The modules:
 - `data`: the scales, the generator that runs the steps, and `Cast`, the objects the pages use.
 - `server`: collectstatic once, gunicorn as a subprocess on a free port.
 - `load`: sessions made server-side, timed requests from concurrent clients, percentiles.
-- `pages`: the baseline page; queries per page, counted in-process.
+- `pages`: the baseline page; queries and time per page, measured in-process.
 - `scenarios`: what the storms share: posts over HTTP or in-process, and counting.
 - `pdf`: issued PDFs timed.
 - `report`: the readable tables, the JSON and the targets.
