@@ -14,8 +14,9 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self) -> None:
-        from awards import council_demo, dashboard, demo, home
+        from awards import benchmark, council_demo, dashboard, demo, home
         from blocks.dashboard import register_step
+        from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
 
@@ -26,6 +27,9 @@ class AwardsConfig(AppConfig):
         register_section(home.my_tasks)
         demo_data.register(demo.AwardsSeeder)
         demo_data.register(council_demo.CouncilSeeder)
+        benchmarks.register_data(benchmark.AwardsData)
+        benchmarks.register_pages(*benchmark.PAGES)
+        benchmarks.register_storms(*benchmark.STORMS)
         user_logged_in.connect(remember_council_seat, dispatch_uid="awards.council_seat")
 
 

@@ -28,11 +28,14 @@ class BlocksConfig(AppConfig):
     verbose_name = _("Organisation registry")
 
     def ready(self) -> None:
-        from blocks import demo, home
+        from blocks import benchmark, demo, home
+        from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
         from emulation.otp import register_requirement
 
         register_section(home.my_blocks)
         demo_data.register(demo.RegistrySeeder)
+        benchmarks.register_data(benchmark.RegistryData)
+        benchmarks.register_pages(*benchmark.PAGES)
         register_requirement(requires_two_factor)

@@ -9,7 +9,8 @@ class CovenantsConfig(AppConfig):
 
     def ready(self) -> None:
         from blocks.dashboard import register_step
-        from covenants import dashboard, demo, home
+        from covenants import benchmark, dashboard, demo, home
+        from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
 
@@ -18,3 +19,7 @@ class CovenantsConfig(AppConfig):
         register_step(4, dashboard.signing_step)
         register_section(home.my_tasks)
         demo_data.register(demo.DocumentSeeder)
+        benchmarks.register_data(benchmark.CovenantData)
+        benchmarks.register_pages(*benchmark.PAGES)
+        benchmarks.register_storms(*benchmark.STORMS)
+        benchmarks.register_pdf(benchmark.PDF)

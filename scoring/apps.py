@@ -9,12 +9,16 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from blocks.dashboard import register_step
+        from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
-        from scoring import dashboard, demo, home
+        from scoring import benchmark, dashboard, demo, home
 
         register_step(6, dashboard.assessment_step)
         register_step(7, dashboard.review_step)
         register_step(8, dashboard.ranking_step)
         register_section(home.my_tasks)
         demo_data.register(demo.ScoringSeeder)
+        benchmarks.register_data(benchmark.ScoringData)
+        benchmarks.register_pages(*benchmark.PAGES)
+        benchmarks.register_storms(*benchmark.STORMS)

@@ -1,0 +1,486 @@
+"""The awards' share of `manage.py benchmark` (emulation.benchmark): last year's ballots,
+nominations, council sessions and decisions; the ballot and council pages and the public
+results, and the voting storm. Registered in AwardsConfig.ready().
+
+The voting storm: every member unit's leader casts the unit's secret ballot on the open ballot
+at once. Afterwards the voter roll must hold one row per unit, the box as many ballots.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import importlib
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from awards.forms.ballots import AGREE
+from awards.models import (
+    AgendaItem,
+    Awardee,
+    AwardType,
+    Ballot,
+    BallotCandidate,
+    BallotVoter,
+    CastBallot,
+    CastChoice,
+    CouncilSession,
+    CouncilVoter,
+    Decision,
+    Nomination,
+)
+from blocks.benchmark import RegistryData, head_of, leaders_of, person_name, registry_of, unit_roles
+from blocks.models import BlockYear, CouncilRole, Membership, UnitRole
+from emulation.audit import verify_chain
+from emulation.benchmark.data import Cast, DataStep, aware
+from emulation.benchmark.load import close_sessions
+from emulation.benchmark.pages import ANONYMOUS, Page
+from emulation.benchmark.scenarios import (
+    Post,
+    Storm,
+    Transport,
+    doubled,
+    repeat_and_shuffle,
+    sessions_for,
+    timing,
+)
+from scoring.models import RankingRow
+
+FLAG, CERTIFICATE, OPEN_AWARD = "provincial-flag", "chairman-certificate", "excellent-labour"
+INTAKE_STATUSES = [
+    Nomination.Status.SUBMITTED,
+    Nomination.Status.RECEIVED,
+    Nomination.Status.APPRAISED,
+    Nomination.Status.RETURNED,
+]
+RECEIPT_MARK = b'id="receipt-code"'  # on the page that shows a voter the receipt
+
+
+def ensure_award_types() -> None:
+    """The award types a migration writes (gone after an earlier benchmark's flush)."""
+    if not AwardType.objects.exists():
+        importlib.import_module("awards.migrations.0002_default_award_types").create(apps, None)
+
+
+def uuid_bytes() -> bytes:
+    return uuid.uuid4().bytes
+
+
+class AwardsData(DataStep):
+    """Last year's awards. Every block proposes its leading unit for the provincial flag and
+    its second for the chairman's certificate; each authority's council received them (the
+    certificates at every stage of intake), approved the flags in a closed session and
+    published the decision. The measured block held its ballots for real (closed, every unit
+    voting) and has a nomination ballot still open for the voting storm: ballots need a
+    published ranking, which only last year has."""
+
+    counted = [Ballot, BallotVoter, CastBallot, Nomination, CouncilSession, Decision]
+
+    def generate(self) -> None:
+        found = self.step(RegistryData)
+        block_years, members = found.block_years, found.members
+        ensure_award_types()
+        awards = {a.code: a for a in AwardType.objects.all()}
+        flag, certificate = awards[FLAG], awards[CERTIFICATE]
+        last_year = self.today.year - 1
+        last = {by.pk: by for by in block_years if by.year == last_year}
+        officers = {role.unit_id: role.user_id for role in unit_roles(UnitRole.Role.OFFICER)}
+        leaders = {role.unit_id: role.user_id for role in unit_roles(UnitRole.Role.LEADER)}
+        staff = dict(
+            CouncilRole.objects.filter(role=CouncilRole.Role.STAFF).values_list(
+                "authority_id", "user_id"
+            )
+        )
+        # Each block year's published rows, best first (as primary keys, then loaded once).
+        ranked: dict[int, list[int]] = defaultdict(list)
+        for block_year_id, row in (
+            RankingRow.objects.filter(ranking__table__block_year__in=list(last))
+            .order_by("ranking__table__block_year", "rank", "unit_name")
+            .values_list("ranking__table__block_year", "pk")
+        ):
+            ranked[block_year_id].append(row)
+        rows_by_pk = RankingRow.objects.in_bulk([pk for pks in ranked.values() for pk in pks])
+        measured = next(by for by in last.values() if by.block_id == found.measured_block_id)
+        ballots = self._ballots(measured, members, ranked, rows_by_pk, awards, officers, leaders)
+        submitted = aware(datetime.date(last_year + 1, 1, 10))
+        nominations = []
+        for index, block_year in enumerate(last.values()):
+            authority_staff = staff[block_year.block.authority_id]
+            first, second = (rows_by_pk[pk] for pk in ranked[block_year.pk][:2])
+            for award, ranked_row in ((flag, first), (certificate, second)):
+                status = (
+                    Nomination.Status.AWARDED
+                    if award is flag
+                    else INTAKE_STATUSES[index % len(INTAKE_STATUSES)]
+                )
+                nomination = Nomination(
+                    block_year=block_year,
+                    award_type=award,
+                    unit_id=ranked_row.unit_id,
+                    unit_name=ranked_row.unit_name,
+                    ballot=ballots.get((block_year.pk, award.code)),
+                    status=status,
+                    attestations={code: True for code in award.attestations},
+                    attested_by_id=leaders[ranked_row.unit_id],
+                    attested_at=submitted,
+                    report_overview="Đơn vị hoàn thành xuất sắc nhiệm vụ chính trị được giao.",
+                    report_results="Hoàn thành 100% chỉ tiêu, nhiệm vụ năm.",
+                    report_updated_at=submitted,
+                    report_approved_by_id=leaders[ranked_row.unit_id],
+                    report_approved_at=submitted,
+                    submitted_at=submitted,
+                )
+                if status == Nomination.Status.RETURNED:
+                    nomination.returned_at, nomination.returned_by_id = submitted, authority_staff
+                    nomination.return_reason = "Thiếu báo cáo thành tích có xác nhận của cấp trên."
+                elif status != Nomination.Status.SUBMITTED:
+                    nomination.received_at, nomination.received_by_id = submitted, authority_staff
+                if status in (Nomination.Status.APPRAISED, Nomination.Status.AWARDED):
+                    nomination.appraised_at, nomination.appraised_by_id = submitted, authority_staff
+                nominations.append(nomination)
+        nominations = self.insert(nominations)
+        self._council(last_year, [n for n in nominations if n.award_type_id == flag.pk], staff)
+
+    def _ballots(
+        self,
+        block_year: BlockYear,
+        members: dict[int, list[Membership]],
+        ranked: dict[int, list[int]],
+        rows_by_pk: dict[int, RankingRow],
+        awards: dict[str, AwardType],
+        officers: dict[int, int],
+        leaders: dict[int, int],
+    ) -> dict[tuple[int, str], Ballot]:
+        """The measured block's ballots of last year: the leading unit acclaimed and proposed for
+        the flag, the second proposed for the certificate (closed, every unit voting for), and
+        a nomination ballot for the collective award still open (the voting storm's)."""
+        year_members = members[block_year.pk]
+        secretariat = officers[head_of(year_members).unit_id]
+        rows = [rows_by_pk[pk] for pk in ranked[block_year.pk]]
+        closed_at = aware(datetime.date(block_year.year, 12, 18))
+        n = len(year_members)
+        plans = [
+            (Ballot.Kind.ACCLAIM, None, rows[:1]),
+            (Ballot.Kind.NOMINATION, awards[FLAG], rows[:1]),
+            (Ballot.Kind.NOMINATION, awards[CERTIFICATE], rows[1:2]),
+            (Ballot.Kind.NOMINATION, awards[OPEN_AWARD], rows[:3]),
+        ]
+        ballots = []
+        for kind, award, _candidates in plans:
+            is_open = award is not None and award.code == OPEN_AWARD
+            rules: dict[str, Any] = {}
+            if award is not None:
+                rules = {
+                    field: getattr(award, field)
+                    for field in (
+                        "quorum_numerator",
+                        "quorum_denominator",
+                        "approval_numerator",
+                        "approval_denominator",
+                        "approval_base",
+                        "approval_strict",
+                    )
+                }
+            ballots.append(
+                Ballot(
+                    block_year=block_year,
+                    kind=kind,
+                    award_type=award,
+                    mode=Ballot.Mode.APPROVE,
+                    seats=max(len(_candidates), 1),
+                    status=Ballot.Status.OPEN if is_open else Ballot.Status.CLOSED,
+                    closes_on=self.today + datetime.timedelta(days=30)
+                    if is_open
+                    else block_year.ballot_deadline,
+                    created_by_id=secretariat,
+                    opened_at=timezone.now() if is_open else closed_at,
+                    opened_by_id=secretariat,
+                    members=n,
+                    closed_at=None if is_open else closed_at,
+                    closed_by_id=None if is_open else secretariat,
+                    cast=None if is_open else n,
+                    quorum_reached=None if is_open else True,
+                    **rules,
+                )
+            )
+        ballots = self.insert(ballots)
+        candidates = self.insert(
+            [
+                BallotCandidate(
+                    ballot=ballot,
+                    unit_id=row.unit_id,
+                    unit_name=row.unit_name,
+                    position=position,
+                    rank=row.rank,
+                    total=row.total,
+                    band=row.band,
+                    approvals=None if ballot.is_open else n,
+                    disapprovals=None if ballot.is_open else 0,
+                    elected=None if ballot.is_open else True,
+                    outcome="" if ballot.is_open else BallotCandidate.Outcome.SUCCEEDED,
+                )
+                for ballot, (_kind, _award, chosen) in zip(ballots, plans, strict=True)
+                for position, row in enumerate(chosen)
+            ]
+        )
+        closed = [ballot for ballot in ballots if not ballot.is_open]
+        self.insert(
+            [
+                BallotVoter(
+                    ballot=ballot,
+                    unit_id=m.unit_id,
+                    voted_by_id=leaders[m.unit_id],
+                    voted_at=closed_at - datetime.timedelta(hours=1, minutes=i),
+                )
+                for ballot in closed
+                for i, m in enumerate(year_members)
+            ]
+        )
+        papers = self.insert(
+            [
+                CastBallot(ballot=ballot, receipt_sha256=hashlib.sha256(uuid_bytes()).hexdigest())
+                for ballot in closed
+                for _m in year_members
+            ]
+        )
+        self.insert(
+            [
+                CastChoice(cast_ballot=paper, candidate=candidate, approve=True)
+                for paper in papers
+                for candidate in candidates
+                if candidate.ballot_id == paper.ballot_id
+            ]
+        )
+        return {
+            (block_year.pk, ballot.award_type.code): ballot
+            for ballot in closed
+            if ballot.award_type is not None
+        }
+
+    def _council(self, year: int, flags: list[Nomination], staff: dict[int, int]) -> None:
+        """Per authority a closed session that approved every flag nomination, and the published
+        decision awarding them."""
+        by_authority: dict[int, list[Nomination]] = defaultdict(list)
+        for nomination in flags:
+            by_authority[nomination.block_year.block.authority_id].append(nomination)
+        council = defaultdict(list)
+        for authority_id, user_id in CouncilRole.objects.filter(
+            role=CouncilRole.Role.MEMBER
+        ).values_list("authority_id", "user_id"):
+            council[authority_id].append(user_id)
+        held = aware(datetime.date(year + 1, 1, 20))
+        sessions = self.insert(
+            [
+                CouncilSession(
+                    authority_id=authority_id,
+                    year=year,
+                    title=f"Phiên họp xét khen thưởng năm {year}",
+                    held_on=held.date(),
+                    place="Hội trường Ủy ban nhân dân tỉnh",
+                    status=CouncilSession.Status.CLOSED,
+                    council_size=len(council[authority_id]),
+                    cast=len(council[authority_id]),
+                    quorum_reached=True,
+                    opened_at=held,
+                    closed_at=held + datetime.timedelta(hours=2),
+                    closed_by_id=staff[authority_id],
+                    created_by_id=staff[authority_id],
+                )
+                for authority_id in by_authority
+            ]
+        )
+        present = CouncilSession.present.through
+        self.insert(
+            [
+                present(councilsession_id=session.pk, user_id=user_id)
+                for session in sessions
+                for user_id in council[session.authority_id]
+            ],
+            "awards_councilsession_present",
+        )
+        self.insert(
+            [
+                CouncilVoter(session=session, user_id=user_id, voted_at=held)
+                for session in sessions
+                for user_id in council[session.authority_id]
+            ]
+        )
+        self.insert(
+            [
+                AgendaItem(
+                    session=session,
+                    nomination=nomination,
+                    position=position,
+                    approval_numerator=nomination.award_type.council_approval_numerator,
+                    approval_denominator=nomination.award_type.council_approval_denominator,
+                    approval_strict=nomination.award_type.council_approval_strict,
+                    approvals=len(council[session.authority_id]),
+                    disapprovals=0,
+                    outcome=AgendaItem.Outcome.APPROVED,
+                )
+                for session in sessions
+                for position, nomination in enumerate(by_authority[session.authority_id])
+            ]
+        )
+        signed = datetime.date(year + 1, 1, 25)
+        decisions = self.insert(
+            [
+                Decision(
+                    authority_id=session.authority_id,
+                    year=year,
+                    award_type=by_authority[session.authority_id][0].award_type,
+                    kind=Decision.Kind.DECISION,
+                    status=Decision.Status.PUBLISHED,
+                    number=f"{100 + i}/QĐ-UBND",
+                    signed_on=signed,
+                    signer_name=person_name(i),
+                    signer_title="Chủ tịch Ủy ban nhân dân tỉnh",
+                    legal_bases="Luật Thi đua, khen thưởng số 06/2022/QH15",
+                    issued_at=aware(signed),
+                    issued_by_id=staff[session.authority_id],
+                    published_at=aware(signed, 15),
+                    published_by_id=staff[session.authority_id],
+                    created_by_id=staff[session.authority_id],
+                )
+                for i, session in enumerate(sessions)
+            ]
+        )
+        self.insert(
+            [
+                Awardee(
+                    decision=decision,
+                    nomination=nomination,
+                    position=position,
+                    unit_name=nomination.unit_name,
+                    block_name=nomination.block_year.block.name,
+                )
+                for decision in decisions
+                for position, nomination in enumerate(by_authority[decision.authority_id])
+            ]
+        )
+
+    @classmethod
+    def find(cls, cast: Cast) -> AwardsCast:
+        found = registry_of(cast)
+        ballots = Ballot.objects.filter(block_year=found.last_year, kind=Ballot.Kind.NOMINATION)
+        return AwardsCast(
+            ballot=ballots.get(status=Ballot.Status.OPEN),
+            closed_ballot=ballots.get(award_type__code=FLAG),
+            session=CouncilSession.objects.get(
+                authority=found.authority, year=found.last_year.year
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class AwardsCast:
+    """The ballots and the council session that the pages and the voting storm use."""
+
+    ballot: Ballot  # last year's, open: the voting storm's
+    closed_ballot: Ballot  # last year's flag nomination, closed and counted
+    session: CouncilSession  # last year's, closed
+
+
+def awards_of(cast: Cast) -> AwardsCast:
+    return cast.part(AwardsCast)
+
+
+def _council_year(cast: Cast) -> list[int]:
+    found = registry_of(cast)
+    return [found.authority.pk, found.last_year.year]
+
+
+PAGES = [
+    Page("ballot", "leader",
+         lambda c: reverse("awards:ballot_detail", args=[awards_of(c).ballot.pk]),
+         "ballot page, open for voting"),
+    Page("ballot_closed", "leader",
+         lambda c: reverse("awards:ballot_detail", args=[awards_of(c).closed_ballot.pk]),
+         "ballot page, closed and counted", published=True),
+    Page("council_intake", "staff",
+         lambda c: reverse("awards:intake_list", args=_council_year(c)),
+         "council intake list (two nominations per block)"),
+    Page("council_session", "staff",
+         lambda c: reverse("awards:session_detail", args=[awards_of(c).session.pk]),
+         "council session, closed (one item per block)", published=True),
+    Page("statistics", "staff",
+         lambda c: reverse("awards:statistics", args=_council_year(c)),
+         "council statistics of last year"),
+    Page("public_results", ANONYMOUS,
+         lambda c: reverse("awards:results", args=_council_year(c)),
+         "public results (a published decision)", published=True),
+]  # fmt: skip
+
+
+# The voting storm ----------------------------------------------------------------------------
+
+
+def reset_ballot(ballot: Ballot) -> None:
+    """Back to "open, nobody voted"."""
+    BallotVoter.objects.filter(ballot=ballot).delete()
+    CastBallot.objects.filter(ballot=ballot).delete()
+    Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.OPEN)
+
+
+def voting_storm(ballot: Ballot, transport: Transport) -> dict[str, Any]:
+    """The leader of every member unit of the ballot's block year casts the unit's ballot at
+    once (agreeing with every candidate); then count the voter roll and the ballot box."""
+    reset_ballot(ballot)
+    leaders = leaders_of(ballot.block_year_id)
+    path = reverse("awards:ballot_vote", args=[ballot.pk])
+    form = {f"candidate_{pk}": AGREE for pk in ballot.candidates.values_list("pk", flat=True)}
+    form["confirm"] = "on"
+    sessions = sessions_for(list(leaders.values()))
+    plan = repeat_and_shuffle(list(leaders))
+    runs = [[Post(path, form, sessions[leaders[unit].pk])] for unit in plan]
+    try:
+        start = time.perf_counter()
+        replies = [r[0] for r in transport.post_all(runs)]
+        seconds = time.perf_counter() - start
+        told: Counter[int] = Counter()
+        failures: Counter[str] = Counter()
+        for unit, reply in zip(plan, replies, strict=True):
+            if reply.status == 200 and RECEIPT_MARK in reply.body:
+                told[unit] += 1
+            elif reply.status != 200:  # a 200 without a receipt: "already voted", for a repeat
+                failures[reply.error or f"HTTP {reply.status}"] += 1
+        roll = Counter(BallotVoter.objects.filter(ballot=ballot).values_list("unit", flat=True))
+        cast = CastBallot.objects.filter(ballot=ballot).count()
+        choices = CastChoice.objects.filter(cast_ballot__ballot=ballot).count()
+        candidates = len(form) - 1
+        latencies = [r.ms for r in replies if r.status == 200]
+        chain_break = verify_chain()
+        result = {
+            "note": f"{sum(roll.values())} on the roll, {cast} ballots in the box with "
+            f"{choices} choices ({candidates} candidates), {len(plan) - len(leaders)} repeats, "
+            f"audit chain {'intact' if chain_break is None else 'BROKEN'}",
+            "throughput_per_s": round(cast / seconds, 2) if seconds else None,
+            "errors": sum(failures.values()) + sum(1 for unit in leaders if not told[unit]),
+            "lost": len(set(leaders) - set(roll)),
+            "duplicates": doubled(roll, told) + max(0, cast - sum(roll.values())),
+            "units": len(leaders),
+            "requests": len(plan),
+            **timing(seconds, latencies),
+            "audit_chain_intact": chain_break is None,
+            "failures": dict(failures),
+        }
+    finally:
+        close_sessions(sessions.values())
+        reset_ballot(ballot)
+    return result
+
+
+STORMS = [
+    Storm(
+        "voting_storm",
+        "every unit of a block casts its secret ballot at once",
+        lambda c, t: voting_storm(awards_of(c).ballot, t),
+    ),
+]
