@@ -31,20 +31,18 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from awards.council_models import (
+from awards.models import (
     AgendaItem,
     Awardee,
-    CouncilSession,
-    CouncilVoter,
-    Decision,
-)
-from awards.models import (
     AwardType,
     Ballot,
     BallotCandidate,
     BallotVoter,
     CastBallot,
     CastChoice,
+    CouncilSession,
+    CouncilVoter,
+    Decision,
     Nomination,
 )
 from blocks.models import (

@@ -16,8 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from awards.council_models import Decision
-from awards.models import Ballot, Nomination
+from awards.models import Ballot, Decision, Nomination
 from blocks.models import Authority, Block, BlockYear, Membership, Unit
 from covenants.models import Document, Signature
 from emulation.benchmark.data import LEAVES, SCALES

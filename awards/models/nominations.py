@@ -1,0 +1,291 @@
+"""Nominations and the block's dossier for the council: the unit proposed for an award with its
+achievement report, attestations, attached documents and the council's appraisal, and the
+year's dossier (proposal letter, minutes and manifest) that carries them to the council."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from awards.models.ballots import Ballot
+from awards.models.rules import AwardType
+from blocks.models import BlockYear, Unit
+from emulation.models import IssuedDocument
+
+
+class Nomination(models.Model):
+    """A unit proposed for an award by its block, with the parts of its dossier."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        SUBMITTED = "submitted", _("Sent to the council")
+        RETURNED = "returned", _("Returned by the council")
+        RECEIVED = "received", _("Received by the council")
+        APPRAISED = "appraised", _("Appraised")
+        SCHEDULED = "scheduled", _("On a council session's agenda")
+        APPROVED = "approved", _("Approved by the council")
+        REJECTED = "rejected", _("Not approved by the council")
+        AWARDED = "awarded", _("Awarded")
+
+    # The block's part ends at SUBMITTED; the council's begins there (DOMAIN §6): it receives,
+    # appraises, puts on a session's agenda, and the session approves or not; a decision awards.
+    # A session that lacks its quorum puts its items back to APPRAISED.
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.RECEIVED, Status.RETURNED},
+        Status.RETURNED: {Status.SUBMITTED},
+        Status.RECEIVED: {Status.APPRAISED, Status.RETURNED},
+        Status.APPRAISED: {Status.APPRAISED, Status.SCHEDULED, Status.RETURNED},
+        Status.SCHEDULED: {Status.APPRAISED, Status.APPROVED, Status.REJECTED},
+        Status.APPROVED: {Status.AWARDED},
+        Status.REJECTED: set(),
+        Status.AWARDED: set(),
+    }
+    # Statuses in which the council holds the nomination (sent and not returned).
+    WITH_COUNCIL: ClassVar[tuple[str, ...]] = (
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.APPRAISED,
+        Status.SCHEDULED,
+        Status.APPROVED,
+        Status.REJECTED,
+        Status.AWARDED,
+    )
+
+    block_year = models.ForeignKey(
+        BlockYear,
+        verbose_name=_("block year"),
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    award_type = models.ForeignKey(
+        AwardType, verbose_name=_("award"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    unit_name = models.CharField(_("unit"), max_length=200)
+    ballot = models.ForeignKey(
+        Ballot,
+        verbose_name=_("ballot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    eligibility = models.JSONField(_("eligibility check"), default=list, blank=True)
+    eligibility_checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    attestations = models.JSONField(_("attestations"), default=dict, blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    attested_at = models.DateTimeField(_("attested at"), null=True, blank=True)
+    # The achievement report, in the sections of the decree's form for a collective.
+    report_overview = models.TextField(
+        _("I. Characteristics and tasks of the unit"), blank=True, max_length=20000
+    )
+    report_results = models.TextField(
+        _("II.1. Results of the year's tasks"), blank=True, max_length=20000
+    )
+    report_measures = models.TextField(
+        _("II.2. Solutions and innovations that led to them"), blank=True, max_length=20000
+    )
+    report_movements = models.TextField(
+        _("II.3. Emulation movements, Party and mass organisation work"),
+        blank=True,
+        max_length=20000,
+    )
+    report_awards = models.TextField(
+        _("III. Emulation titles and awards received before"), blank=True, max_length=20000
+    )
+    report_updated_at = models.DateTimeField(_("report updated at"), null=True, blank=True)
+    report_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("report approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    report_approved_at = models.DateTimeField(_("report approved at"), null=True, blank=True)
+    report_document = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("issued achievement report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True, max_length=5000)
+    # The council's appraisal (thẩm định): its checklist {code: bool}, notes, and the eligibility
+    # check run again on the data of the day.
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    appraisal = models.JSONField(_("appraisal checklist"), default=dict, blank=True)
+    appraisal_notes = models.TextField(_("appraisal notes"), blank=True, max_length=5000)
+    appraisal_eligibility = models.JSONField(
+        _("eligibility at appraisal"), default=list, blank=True
+    )
+    appraised_at = models.DateTimeField(_("appraised at"), null=True, blank=True)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appraised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    REPORT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "report_overview",
+        "report_results",
+        "report_measures",
+        "report_movements",
+        "report_awards",
+    )
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["block_year", "award_type__position", "unit_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["block_year", "award_type", "unit"], name="nomination_once_per_award"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="nomination_returned_with_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} – {self.award_type}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:nomination_detail", args=[self.pk])
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def report_is_approved(self) -> bool:
+        return self.report_approved_at is not None
+
+    @property
+    def is_with_council(self) -> bool:
+        return self.status in self.WITH_COUNCIL
+
+
+class NominationFile(models.Model):
+    """A related document attached to a nomination (served through a permission-checked view)."""
+
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(_("file"), upload_to="nominations/%Y/", max_length=200)
+    name = models.CharField(_("file name"), max_length=160)
+    description = models.CharField(_("what it is"), max_length=300, blank=True)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attached document")
+        verbose_name_plural = _("attached documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dossier(models.Model):
+    """The block's package for the council: proposal letter, minutes, and every nomination."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        SUBMITTED = "submitted", _("Sent to the council")
+
+    block_year = models.OneToOneField(
+        BlockYear, verbose_name=_("block year"), on_delete=models.PROTECT, related_name="dossier"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    letter_number = models.CharField(_("number of the proposal letter"), max_length=40, blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    proposal_letter = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("proposal letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    minutes = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("minutes of the deliberation meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    manifest = models.JSONField(_("manifest"), default=dict, blank=True)
+    manifest_sha256 = models.CharField(_("SHA-256 of the manifest"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("nomination dossier")
+        verbose_name_plural = _("nomination dossiers")
+
+    def __str__(self) -> str:
+        return str(_("Nomination dossier %(year)s") % {"year": self.block_year})
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:dossier_detail", args=[self.block_year_id])
