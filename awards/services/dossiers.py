@@ -33,7 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards import eligibility, letters
+from awards import eligibility
+from awards.documents import letters
 from awards.models import ATTESTATIONS, Ballot, Dossier, Nomination, NominationFile
 from blocks.models import BlockYear, CouncilRole, Membership, UnitRole
 from emulation import audit, mail

@@ -888,7 +888,7 @@ def record_paper_counts(
 
 
 def issue_session_minutes(session: CouncilSession, *, by: User) -> IssuedDocument:
-    """Issue the minutes of a closed session once (see `awards.session_minutes`)."""
-    from awards.session_minutes import issue_session_minutes as issue
+    """Issue the minutes of a closed session once (see `awards.documents.session_minutes`)."""
+    from awards.documents.session_minutes import issue_session_minutes as issue
 
     return issue(session, by=by)

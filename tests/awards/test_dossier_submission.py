@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from awards import minutes
+from awards.documents import ballot_minutes
 from awards.models import AwardType, Ballot, Dossier, Nomination
 from awards.services import ballots, dossiers
 from emulation.errors import DomainError
@@ -94,7 +94,7 @@ def test_the_checklist_follows_the_dossier_item_by_item(world: World) -> None:
 
     for nomination in nominations[1:]:
         complete_nomination(nomination)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert checklist(world)[MINUTES] and not checklist(world)[LETTER]
     issue_letter(world)
     state = dossiers.dossier_state(world.block_year)
@@ -122,14 +122,14 @@ def test_the_letter_must_be_issued_again_when_a_nomination_changes(world: World)
 
 def test_the_letter_must_be_issued_again_after_new_minutes(world: World) -> None:
     make_complete_dossier(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     [letter] = [i for i in dossiers.dossier_checklist(world.block_year) if i.label == LETTER]
     assert not letter.done and "minutes were issued again" in letter.detail
 
 
 def test_minutes_issued_before_a_later_ballot_must_be_issued_again(world: World) -> None:
     make_nominations(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert checklist(world)[MINUTES]
     make_nominations(world, "pm-certificate")
     [item] = [i for i in dossiers.dossier_checklist(world.block_year) if i.label == MINUTES]
@@ -142,7 +142,7 @@ def test_the_letter_needs_the_minutes_and_closed_ballots_first(world: World) -> 
     make_nominations(world)
     with pytest.raises(DomainError, match="Issue the minutes"):
         issue_letter(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     ballots.create_ballot(world.block_year, by=world.secretariat, kind=Ballot.Kind.HEAD)
     with pytest.raises(DomainError, match="still open or in preparation"):
         issue_letter(world)
@@ -151,7 +151,7 @@ def test_the_letter_needs_the_minutes_and_closed_ballots_first(world: World) -> 
 
 def test_the_letter_needs_a_number_and_a_signer(world: World) -> None:
     make_nominations(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     with pytest.raises(DomainError) as refused:
         issue_letter(world, number="  ")
     assert refused.value.field == "number"
@@ -179,7 +179,7 @@ def test_issuing_the_letter_again_replaces_it_and_records_both(world: World) -> 
 
 def test_an_incomplete_dossier_is_refused_and_nothing_changes(world: World) -> None:
     nominations = make_nominations(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     with pytest.raises(DomainError, match="not complete") as refused:
         dossiers.submit_dossier(world.block_year, by=world.secretariat)
     assert "Proposal letter issued" in refused.value.message
