@@ -4,18 +4,123 @@ year's dossier (proposal letter, minutes and manifest) that carries them to the 
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models.ballots import Ballot
 from awards.models.rules import AwardType
-from blocks.models import BlockYear, Unit
-from emulation.models import IssuedDocument
+from blocks.models import Authority, BlockYear, CouncilRole, Unit
+from emulation.models import IssuedDocument, User
+
+
+@dataclass
+class CouncilYear:
+    """An emulation year on the council's home: its nominations with the council, and how many
+    wait to be received, to be appraised, or are ready for a session."""
+
+    year: int
+    total: int = 0
+    to_receive: int = 0
+    to_appraise: int = 0
+    ready: int = 0
+
+
+@dataclass
+class CouncilSeat:
+    """An authority a person sits on the council of, with their roles there and its years."""
+
+    authority: Authority
+    roles: list[str]
+    years: list[CouncilYear]
+
+    @property
+    def is_staff(self) -> bool:
+        return "staff" in self.roles or "admin" in self.roles
+
+
+class NominationQuerySet(models.QuerySet["Nomination"]):
+    def for_intake(self, authority: Authority, year: int) -> NominationQuerySet:
+        """The nominations of the authority's blocks for the year that the council holds or
+        returned (every status but draft), with what the council's list shows, and `sent_late`
+        (sent after the block year's dossier deadline)."""
+        late = Q(block_year__dossier_deadline__isnull=False) & Q(
+            sent_on__gt=F("block_year__dossier_deadline")
+        )
+        return (
+            self.filter(block_year__block__authority=authority, block_year__year=year)
+            .exclude(status=Nomination.Status.DRAFT)
+            .select_related("block_year__block", "award_type", "unit")
+            .annotate(sent_on=TruncDate("submitted_at"))
+            .annotate(sent_late=Case(When(late, then=Value(True)), default=Value(False)))
+            .order_by("block_year__block__name", "award_type__position", "unit_name", "pk")
+        )
+
+    def council_seats(self, user: User, today: datetime.date | None = None) -> list[CouncilSeat]:
+        """The authorities a person sits on the council of (every one for a site administrator),
+        each with the years whose nominations reached the council, counted in SQL, and this
+        year: the council's home."""
+        S = Nomination.Status
+        this_year = (today or timezone.localdate()).year
+        if user.is_superuser:
+            authorities = list(Authority.objects.order_by("name"))
+            roles: dict[int, list[str]] = {a.pk: ["admin"] for a in authorities}
+        else:
+            roles = {}
+            seen: dict[int, Authority] = {}
+            for role in (
+                CouncilRole.objects.filter(user=user)
+                .select_related("authority")
+                .order_by("authority__name", "role")
+            ):
+                seen.setdefault(role.authority_id, role.authority)
+                roles.setdefault(role.authority_id, []).append(role.role)
+            authorities = list(seen.values())
+        if not authorities:
+            return []
+        counted = (
+            self.filter(block_year__block__authority__in=[a.pk for a in authorities])
+            .exclude(status=S.DRAFT)
+            .values("block_year__block__authority", "block_year__year")
+            .annotate(
+                total=Count("pk"),
+                to_receive=Count("pk", filter=Q(status=S.SUBMITTED)),
+                to_appraise=Count("pk", filter=Q(status=S.RECEIVED)),
+                ready=Count("pk", filter=Q(status=S.APPRAISED)),
+            )
+            .order_by("block_year__block__authority", "-block_year__year")
+        )
+        years: dict[int, dict[int, CouncilYear]] = {}
+        for entry in counted:
+            years.setdefault(entry["block_year__block__authority"], {})[
+                entry["block_year__year"]
+            ] = CouncilYear(
+                entry["block_year__year"],
+                entry["total"],
+                entry["to_receive"],
+                entry["to_appraise"],
+                entry["ready"],
+            )
+        seats = []
+        for authority in authorities:
+            mine = years.get(authority.pk, {})
+            mine.setdefault(this_year, CouncilYear(this_year))
+            seats.append(
+                CouncilSeat(
+                    authority,
+                    roles.get(authority.pk, []),
+                    sorted(mine.values(), key=lambda y: -y.year),
+                )
+            )
+        return seats
 
 
 class Nomination(models.Model):
@@ -166,6 +271,8 @@ class Nomination(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = NominationQuerySet.as_manager()
 
     REPORT_FIELDS: ClassVar[tuple[str, ...]] = (
         "report_overview",
