@@ -1,12 +1,13 @@
-"""Nominations and the block's dossier for the council: the unit proposed for an award with its
-achievement report, attestations, attached documents and the council's appraisal, and the
-year's dossier (proposal letter, minutes and manifest) that carries them to the council."""
+"""Nominations: a unit proposed for an award by its block, with its achievement report,
+attestations, attached documents and the council's appraisal; the questions the dossier and the
+council ask of one (is the report written, are the attestations given, does the eligibility check
+pass); and the council's reads of them (`NominationQuerySet`: its list and its home)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -48,6 +49,15 @@ class CouncilSeat:
 
 
 class NominationQuerySet(models.QuerySet["Nomination"]):
+    def in_dossier(self, block_year: BlockYear) -> NominationQuerySet:
+        """The block year's nominations in the dossier's order, with `file_count`."""
+        return (
+            self.filter(block_year=block_year)
+            .select_related("award_type")
+            .annotate(file_count=Count("files"))
+            .order_by("award_type__position", "award_type__code", "unit_name", "pk")
+        )
+
     def for_intake(self, authority: Authority, year: int) -> NominationQuerySet:
         """The nominations of the authority's blocks for the year that the council holds or
         returned (every status but draft), with what the council's list shows, and `sent_late`
@@ -343,56 +353,27 @@ class NominationFile(models.Model):
         return self.name
 
 
-class Dossier(models.Model):
-    """The block's package for the council: proposal letter, minutes, and every nomination."""
+def passes(stored: list[dict[str, Any]]) -> bool:
+    """Whether a stored eligibility check passes: every rule, and at least one was checked."""
+    return bool(stored) and all(rule.get("passed") is True for rule in stored)
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Being prepared")
-        SUBMITTED = "submitted", _("Sent to the council")
 
-    block_year = models.OneToOneField(
-        BlockYear, verbose_name=_("block year"), on_delete=models.PROTECT, related_name="dossier"
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    letter_number = models.CharField(_("number of the proposal letter"), max_length=40, blank=True)
-    signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
-    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
-    proposal_letter = models.ForeignKey(
-        IssuedDocument,
-        verbose_name=_("proposal letter"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    minutes = models.ForeignKey(
-        IssuedDocument,
-        verbose_name=_("minutes of the deliberation meeting"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("sent by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    manifest = models.JSONField(_("manifest"), default=dict, blank=True)
-    manifest_sha256 = models.CharField(_("SHA-256 of the manifest"), max_length=64, blank=True)
+def section_label(name: str) -> str:
+    """The heading of a section of the report, as the model names it."""
+    model_field = Nomination._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
+    return str(model_field.verbose_name)
 
-    class Meta:
-        verbose_name = _("nomination dossier")
-        verbose_name_plural = _("nomination dossiers")
 
-    def __str__(self) -> str:
-        return str(_("Nomination dossier %(year)s") % {"year": self.block_year})
+def missing_sections(nomination: Nomination) -> list[str]:
+    """The labels of the report's sections still empty."""
+    return [
+        section_label(name)
+        for name in Nomination.REPORT_FIELDS
+        if not str(getattr(nomination, name) or "").strip()
+    ]
 
-    def get_absolute_url(self) -> str:
-        return reverse("awards:dossier_detail", args=[self.block_year_id])
+
+def missing_attestations(nomination: Nomination) -> list[str]:
+    given = nomination.attestations or {}
+    return [code for code in nomination.award_type.attestations if code not in given]

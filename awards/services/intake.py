@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from awards import eligibility
 from awards.models import AwardType, BallotCandidate, Dossier, Nomination
-from awards.services.dossiers import _secretariat_and_unit, changes_since_return, passes
+from awards.models.nominations import passes
+from awards.services.dossiers import _secretariat_and_unit, changes_since_return
 from blocks.models import Authority
 from emulation import audit, mail
 from emulation.errors import DomainError

@@ -24,8 +24,8 @@ from django_tables2 import RequestConfig
 from awards.filters import IntakeFilter
 from awards.forms.intake import AppraisalForm
 from awards.models import Dossier, Nomination
+from awards.models.nominations import passes
 from awards.services import intake as services
-from awards.services.dossiers import passes
 from awards.tables import STATUS_BADGES, IntakeTable
 from blocks.models import Authority
 from emulation.actions import act as _act

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from awards.documents import ballot_minutes
 from awards.models import AwardType, Ballot, Dossier, Nomination
+from awards.models.nominations import passes
 from awards.services import ballots, dossiers
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
@@ -45,7 +46,7 @@ def checklist(world: World) -> dict[str, bool]:
     """Each item by its label (prefixed with the nominee's name for a nominee's items)."""
     return {
         (f"{item.group}: " if item.group else "") + item.label: item.done
-        for item in dossiers.dossier_checklist(world.block_year)
+        for item in Dossier.objects.state_of(world.block_year).items
     }
 
 
@@ -97,7 +98,7 @@ def test_the_checklist_follows_the_dossier_item_by_item(world: World) -> None:
     ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert checklist(world)[MINUTES] and not checklist(world)[LETTER]
     issue_letter(world)
-    state = dossiers.dossier_state(world.block_year)
+    state = Dossier.objects.state_of(world.block_year)
     assert state.complete and state.done == len(state.items) == 4 + 3 * len(nominations)
 
 
@@ -114,7 +115,7 @@ def test_the_letter_must_be_issued_again_when_a_nomination_changes(world: World)
     nominations = make_complete_dossier(world)
     assert checklist(world)[LETTER]
     dossiers.withdraw_nomination(nominations[0], by=world.secretariat, reason="Đơn vị xin rút")
-    [letter] = [i for i in dossiers.dossier_checklist(world.block_year) if i.label == LETTER]
+    [letter] = [i for i in Dossier.objects.state_of(world.block_year).items if i.label == LETTER]
     assert not letter.done and "issue it again" in letter.detail
     issue_letter(world, "06/TTr-KTĐ")
     assert checklist(world)[LETTER]
@@ -123,7 +124,7 @@ def test_the_letter_must_be_issued_again_when_a_nomination_changes(world: World)
 def test_the_letter_must_be_issued_again_after_new_minutes(world: World) -> None:
     make_complete_dossier(world)
     ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
-    [letter] = [i for i in dossiers.dossier_checklist(world.block_year) if i.label == LETTER]
+    [letter] = [i for i in Dossier.objects.state_of(world.block_year).items if i.label == LETTER]
     assert not letter.done and "minutes were issued again" in letter.detail
 
 
@@ -132,7 +133,7 @@ def test_minutes_issued_before_a_later_ballot_must_be_issued_again(world: World)
     ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert checklist(world)[MINUTES]
     make_nominations(world, "pm-certificate")
-    [item] = [i for i in dossiers.dossier_checklist(world.block_year) if i.label == MINUTES]
+    [item] = [i for i in Dossier.objects.state_of(world.block_year).items if i.label == MINUTES]
     assert not item.done and "issue them again" in item.detail
 
 
@@ -288,7 +289,7 @@ def test_the_rules_are_checked_again_when_the_dossier_is_sent(world: World) -> N
     with pytest.raises(DomainError, match="Eligibility check passes"):
         dossiers.submit_dossier(world.block_year, by=world.secretariat)
     stored = Nomination.objects.first()
-    assert stored is not None and dossiers.passes(stored.eligibility)  # nothing half-saved
+    assert stored is not None and passes(stored.eligibility)  # nothing half-saved
 
 
 def test_sending_tells_the_council_staff(
