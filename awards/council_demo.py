@@ -17,6 +17,7 @@ import datetime
 
 from django.utils import timezone
 
+from awards.documents import session_minutes
 from awards.models import (
     AwardType,
     CouncilSession,
@@ -112,7 +113,7 @@ class CouncilSeeder(Seeder):
                 choices[items[-1].pk] = False
             sessions.cast_council_vote(session, by=member, choices=choices)
         sessions.close_session(session, by=staff)
-        minutes = sessions.issue_session_minutes(session, by=staff)
+        minutes = session_minutes.issue_session_minutes(session, by=staff)
         IssuedDocument.objects.filter(pk=minutes.pk).update(
             issued_at=_aware(datetime.date(spring, 3, 20), 11)
         )

@@ -27,7 +27,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from awards import minutes, secrecy
+from awards import secrecy
+from awards.documents import ballot_minutes
 from awards.models import (
     AwardType,
     Ballot,
@@ -311,7 +312,7 @@ class AwardsSeeder(Seeder):
                 answers={code: True for code in nomination.award_type.attestations},
             )
             dossiers.approve_report(nomination, by=leader)
-        minutes.issue_minutes(block_year, by=secretary)
+        ballot_minutes.issue_minutes(block_year, by=secretary)
         head_leader = leaders[block_year.memberships.get(role=Membership.Role.HEAD).unit_id]
         head_title = (
             UnitRole.objects.filter(user=head_leader, role=UnitRole.Role.LEADER)

@@ -12,14 +12,14 @@ that checks them all runs the same few queries whatever the number of units.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from awards.caps import cap_for, leading_units_of
 from awards.models import ATTESTATIONS, AwardType, Ballot, BallotCandidate, Nomination
-from blocks.models import Authority, BlockYear, Unit
+from blocks.models import BlockYear, Unit
 from scoring.models import Band, RankingRow
 from scoring.templatetags.scoring import points
 
@@ -212,22 +212,6 @@ def _per_block(
         _("Other units of the block already proposed: %(taken)d.") % {"taken": taken},
         award.legal_basis,
     )
-
-
-def cap_for(award: AwardType, leading_units: int) -> int:
-    return math.floor(leading_units * (award.cap_percent or 0) / 100)
-
-
-def leading_units(authority: Authority | int, year: int) -> int:
-    """How many of the authority's blocks published a ranking for the year (and so have a
-    leading unit): the base of the Government flag's 20 per cent."""
-    return BlockYear.objects.filter(
-        block__authority=authority, year=year, criteria_table__ranking__isnull=False
-    ).count()
-
-
-def leading_units_of(block_year: BlockYear) -> int:
-    return leading_units(block_year.block.authority_id, block_year.year)
 
 
 def _authority_cap(

@@ -471,11 +471,11 @@ def complete_nomination(nomination: Any) -> Any:
 def make_complete_dossier(world: World) -> list[Any]:
     """Nominations for the Chairman's certificate (units 1, 2 and 4), each complete, the minutes
     and the proposal letter issued: a dossier ready to be sent. Its nominations."""
-    from awards import minutes
+    from awards.documents import ballot_minutes
     from awards.services import dossiers
 
     nominations = [complete_nomination(n) for n in make_nominations(world)]
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     dossiers.issue_proposal_letter(
         world.block_year,
         by=world.secretariat,

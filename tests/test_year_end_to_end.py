@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from awards import minutes
+from awards.documents import ballot_minutes, session_minutes
 from awards.models import AgendaItem, AwardType, Ballot, Decision, Nomination
 from awards.services import archive, ballots, decisions, dossiers, intake, sessions
 from covenants import services as covenants
@@ -96,7 +96,7 @@ def test_a_year_runs_from_the_covenant_to_the_published_decision(transactional_d
     # 4. The dossier: reports written, approved and attested; minutes and letter; sent.
     for nomination in nominations:
         complete_nomination(nomination)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     dossiers.issue_proposal_letter(
         world.block_year,
         by=world.secretariat,
@@ -138,7 +138,7 @@ def test_a_year_runs_from_the_covenant_to_the_published_decision(transactional_d
     assert session.quorum_reached and session.cast == 3
     assert all(sessions.check_council_receipt(session, r).counted for r in receipts)
     assert set(session.items.values_list("outcome", flat=True)) == {AgendaItem.Outcome.APPROVED}
-    sessions.issue_session_minutes(session, by=world.staff)
+    session_minutes.issue_session_minutes(session, by=world.staff)
 
     # 7. The decisions, issued with certificates and published.
     issued = []

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards.letters import DECREE, LAW
+from awards.documents.letters import DECREE, LAW
 from awards.models import Awardee, AwardType, Decision, Nomination
 from blocks.models import Authority, Membership, UnitRole
 from emulation import audit, mail
@@ -284,7 +284,7 @@ def issue_decision(decision: Decision, *, by: User) -> Decision:
     Home Affairs) is rendered and stored once. A decision also issues one certificate per
     awardee and moves its nominations from approved to awarded; a proposal leaves them approved,
     for the Prime Minister decides."""
-    from awards import decision_documents as documents
+    from awards.documents import decisions as documents
 
     decision = _locked(decision)
     if not decision.can_move_to(Decision.Status.ISSUED):

@@ -3,10 +3,11 @@
 A nomination is created only by a nomination ballot that chose the unit (`nominate_from_ballot`).
 The unit then writes its achievement report (its leader approves it, which issues the report as
 a PDF), gives the attestations the award asks for and attaches related documents; the secretariat
-issues the proposal letter listing every nominee. The dossier is complete when every item of
-`dossier_checklist` is done; it is sent to the council as one package, described by a manifest of
-SHA-256 hashes (`submit_dossier`). Council staff may return one nomination with a reason; the
-secretariat sends it again once fixed, and the audit log says which parts changed.
+issues the proposal letter listing every nominee. The dossier is complete when every item of its
+checklist (`Dossier.objects.state_of`) is done; it is sent to the council as one package,
+described by a manifest of SHA-256 hashes (`submit_dossier`). Council staff may return one
+nomination with a reason; the secretariat sends it again once fixed, and the audit log says which
+parts changed.
 
 Each change is atomic, locks the row it competes for, checks its guard (raising DomainError with a
 message a person can act on), records an audit event with before and after, and queues e-mail
@@ -18,23 +19,24 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import rules
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
-from django.db.models import Count, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from awards import eligibility, letters
+from awards import eligibility
+from awards.documents import letters
 from awards.models import ATTESTATIONS, Ballot, Dossier, Nomination, NominationFile
+from awards.models.dossiers import letter_key, nomination_checklist
+from awards.models.nominations import missing_sections, passes
 from blocks.models import BlockYear, CouncilRole, Membership, UnitRole
 from emulation import audit, mail
 from emulation.errors import DomainError
@@ -115,38 +117,12 @@ def _refresh(nomination: Nomination) -> list[dict[str, Any]]:
     return nomination.eligibility
 
 
-def passes(stored: list[dict[str, Any]]) -> bool:
-    """Whether a stored eligibility check passes: every rule, and at least one was checked."""
-    return bool(stored) and all(rule.get("passed") is True for rule in stored)
-
-
 def _eligibility_summary(stored: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "passes": passes(stored),
         "failed": [r["code"] for r in stored if r.get("passed") is False],
         "waiting": [r["code"] for r in stored if r.get("passed") is None],
     }
-
-
-def section_label(name: str) -> str:
-    """The heading of a section of the report, as the model names it."""
-    model_field = Nomination._meta.get_field(name)
-    assert isinstance(model_field, models.Field)
-    return str(model_field.verbose_name)
-
-
-def missing_sections(nomination: Nomination) -> list[str]:
-    """The labels of the report's sections still empty."""
-    return [
-        section_label(name)
-        for name in Nomination.REPORT_FIELDS
-        if not str(getattr(nomination, name) or "").strip()
-    ]
-
-
-def missing_attestations(nomination: Nomination) -> list[str]:
-    given = nomination.attestations or {}
-    return [code for code in nomination.award_type.attestations if code not in given]
 
 
 def _sha(text: str) -> str:
@@ -424,229 +400,6 @@ def withdraw_nomination(nomination: Nomination, *, by: User, reason: str) -> Blo
 # The dossier ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
-    """One part of the dossier: whether it is there, what is missing, and where to act."""
-
-    label: str
-    done: bool
-    detail: str = ""
-    link: str = ""
-    group: str = ""  # the nominee it belongs to ("" for the dossier as a whole)
-
-
-@dataclass
-class DossierState:
-    """Everything the dossier page and its guards read, loaded in a fixed number of queries."""
-
-    block_year: BlockYear
-    dossier: Dossier | None
-    nominations: list[Nomination]
-    open_ballots: int
-    last_ballot_closed: datetime.datetime | None
-    items: list[ChecklistItem] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.items) and all(item.done for item in self.items)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for item in self.items if item.done)
-
-    @property
-    def submitted(self) -> bool:
-        return self.dossier is not None and self.dossier.status == Dossier.Status.SUBMITTED
-
-
-def dossier_of(block_year: BlockYear) -> Dossier | None:
-    return (
-        Dossier.objects.filter(block_year=block_year)
-        .select_related("proposal_letter", "minutes", "submitted_by")
-        .first()
-    )
-
-
-def nominations_of(block_year: BlockYear) -> QuerySet[Nomination]:
-    return (
-        Nomination.objects.filter(block_year=block_year)
-        .select_related("award_type")
-        .annotate(file_count=Count("files"))
-        .order_by("award_type__position", "award_type__code", "unit_name", "pk")
-    )
-
-
-def letter_key(nominations: Iterable[Nomination]) -> list[list[Any]]:
-    """What the proposal letter lists, as compared with the current nominations."""
-    return sorted([n.pk, n.award_type.code, n.unit_id] for n in nominations)
-
-
-def nomination_checklist(nomination: Nomination) -> list[ChecklistItem]:
-    """The parts one nomination needs in the dossier: the approved report, the attestations,
-    and an eligibility check that passes."""
-    link = nomination.get_absolute_url()
-    group = f"{nomination.unit_name} – {nomination.award_type.name}"
-    missing = missing_sections(nomination)
-    if nomination.report_is_approved:
-        report_detail = ""
-    elif missing:
-        report_detail = _("Sections still empty: %(n)d.") % {"n": len(missing)}
-    else:
-        report_detail = _("Written; waiting for the leader's approval.")
-    unanswered = missing_attestations(nomination)
-    stored = nomination.eligibility or []
-    failed = [str(r.get("rule", "")) for r in stored if r.get("passed") is False]
-    waiting = [r for r in stored if r.get("passed") is None]
-    if passes(stored):
-        eligibility_detail = ""
-    elif failed:
-        eligibility_detail = _("Not met: %(rules)s") % {"rules": " ".join(failed)}
-    elif waiting:
-        eligibility_detail = ngettext(
-            "Waiting for %(n)d answer from the unit.",
-            "Waiting for %(n)d answers from the unit.",
-            len(waiting),
-        ) % {"n": len(waiting)}
-    else:
-        eligibility_detail = _("Not checked yet.")
-    return [
-        ChecklistItem(
-            _("Achievement report approved by the unit's leader"),
-            nomination.report_is_approved,
-            report_detail,
-            link,
-            group,
-        ),
-        ChecklistItem(
-            _("Attestations given"),
-            not unanswered,
-            _("Not answered yet: %(n)d.") % {"n": len(unanswered)} if unanswered else "",
-            link,
-            group,
-        ),
-        ChecklistItem(
-            _("Eligibility check passes"), passes(stored), eligibility_detail, link, group
-        ),
-    ]
-
-
-def _letter_item(
-    dossier: Dossier | None, nominations: list[Nomination], link: str
-) -> ChecklistItem:
-    label = _("Proposal letter issued, listing every nominee")
-    letter = dossier.proposal_letter if dossier else None
-    if letter is None:
-        return ChecklistItem(label, False, _("Not issued yet."), link)
-    listed = letter.metadata.get("nominations") or []
-    if listed != letter_key(nominations):
-        return ChecklistItem(
-            label, False, _("The nominations changed after it was issued: issue it again."), link
-        )
-    latest = max((n.created_at for n in nominations), default=None)
-    if latest is not None and latest > letter.issued_at:
-        return ChecklistItem(
-            label, False, _("A nomination was added after it was issued: issue it again."), link
-        )
-    minutes = dossier.minutes if dossier else None
-    if minutes is None or letter.metadata.get("minutes_code") != minutes.code:
-        return ChecklistItem(
-            label,
-            False,
-            _("The minutes were issued again after the letter: issue the letter again."),
-            link,
-        )
-    return ChecklistItem(
-        label,
-        True,
-        _("Number %(number)s, code %(code)s.")
-        % {
-            "number": letter.metadata.get("number", ""),
-            "code": letter.display_code,
-        },
-        link,
-    )
-
-
-def dossier_state(block_year: BlockYear) -> DossierState:
-    """The dossier, its nominations and its checklist, in three queries."""
-    dossier = dossier_of(block_year)
-    nominations = list(nominations_of(block_year))
-    ballots = list(Ballot.objects.filter(block_year=block_year).values_list("status", "closed_at"))
-    open_ballots = sum(1 for status, _closed in ballots if status != Ballot.Status.CLOSED)
-    closed = [closed_at for status, closed_at in ballots if closed_at is not None]
-    state = DossierState(
-        block_year=block_year,
-        dossier=dossier,
-        nominations=nominations,
-        open_ballots=open_ballots,
-        last_ballot_closed=max(closed, default=None),
-    )
-    here = reverse("awards:dossier_detail", args=[block_year.pk])
-    minutes = dossier.minutes if dossier else None
-    if minutes is None:
-        minutes_item = ChecklistItem(
-            _("Minutes of the deliberation meeting issued"),
-            False,
-            _("Issue them once every ballot is closed."),
-            _ballots_link(block_year),
-        )
-    elif state.last_ballot_closed and minutes.issued_at < state.last_ballot_closed:
-        minutes_item = ChecklistItem(
-            _("Minutes of the deliberation meeting issued"),
-            False,
-            _("A ballot closed after they were issued: issue them again."),
-            _ballots_link(block_year),
-        )
-    else:
-        minutes_item = ChecklistItem(
-            _("Minutes of the deliberation meeting issued"),
-            True,
-            _("Code %(code)s.") % {"code": minutes.display_code},
-            reverse("verify", args=[minutes.code]),
-        )
-    items = [
-        minutes_item,
-        ChecklistItem(
-            _("No ballot open or in preparation"),
-            open_ballots == 0,
-            _("Ballots not closed: %(n)d.") % {"n": open_ballots} if open_ballots else "",
-            _ballots_link(block_year),
-        ),
-        ChecklistItem(
-            _("At least one nomination"),
-            bool(nominations),
-            _("Nominations: %(n)d.") % {"n": len(nominations)}
-            if nominations
-            else _("Nominations come from the nomination ballots."),
-            _ballots_link(block_year),
-        ),
-    ]
-    for nomination in nominations:
-        items += nomination_checklist(nomination)
-        if nomination.status == Nomination.Status.RETURNED:
-            items.append(
-                ChecklistItem(
-                    _("Returned by the council: fix it and send it again"),
-                    False,
-                    nomination.return_reason,
-                    nomination.get_absolute_url(),
-                    f"{nomination.unit_name} – {nomination.award_type.name}",
-                )
-            )
-    items.append(_letter_item(dossier, nominations, here))
-    state.items = items
-    return state
-
-
-def dossier_checklist(block_year: BlockYear) -> list[ChecklistItem]:
-    return dossier_state(block_year).items
-
-
-def _ballots_link(block_year: BlockYear) -> str:
-    """The page of the year's ballots, where the minutes are issued too."""
-    return reverse("awards:ballot_list", args=[block_year.pk])
-
-
 def _lock_block_year(block_year: BlockYear) -> BlockYear:
     return (
         BlockYear.objects.select_for_update()
@@ -695,7 +448,7 @@ def issue_proposal_letter(
         raise DomainError(
             _("A ballot is still open or in preparation: close it before issuing the letter.")
         )
-    nominations = list(nominations_of(block_year).select_related("unit"))
+    nominations = list(Nomination.objects.in_dossier(block_year).select_related("unit"))
     if not nominations:
         raise DomainError(
             _("There is no nomination to propose: hold the nomination ballots first.")
@@ -857,7 +610,7 @@ def submit_dossier(block_year: BlockYear, *, by: User) -> Dossier:
             eligibility=nomination.eligibility,
             eligibility_checked_at=nomination.eligibility_checked_at,
         )
-    state = dossier_state(block_year)
+    state = Dossier.objects.state_of(block_year)
     missing = [item for item in state.items if not item.done]
     if missing:
         raise DomainError(

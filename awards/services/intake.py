@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards import eligibility
 from awards.models import AwardType, BallotCandidate, Dossier, Nomination
-from awards.services.dossiers import _secretariat_and_unit, changes_since_return, passes
-from blocks.models import Authority, CouncilRole
+from awards.models.nominations import passes
+from awards.services.dossiers import _secretariat_and_unit, changes_since_return
+from blocks.models import Authority
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import AuditEvent, User
@@ -243,23 +243,6 @@ def _appraisal_record(nomination: Nomination) -> dict[str, Any]:
 # The council's list ---------------------------------------------------------------------------
 
 
-def intake_rows(authority: Authority, year: int) -> QuerySet[Nomination]:
-    """The nominations of the authority's blocks for the year that the council holds or returned
-    (every status but draft), with what the list shows, and `sent_late` (sent after the block
-    year's dossier deadline)."""
-    late = Q(block_year__dossier_deadline__isnull=False) & Q(
-        sent_on__gt=F("block_year__dossier_deadline")
-    )
-    return (
-        Nomination.objects.filter(block_year__block__authority=authority, block_year__year=year)
-        .exclude(status=S.DRAFT)
-        .select_related("block_year__block", "award_type", "unit")
-        .annotate(sent_on=TruncDate("submitted_at"))
-        .annotate(sent_late=Case(When(late, then=Value(True)), default=Value(False)))
-        .order_by("block_year__block__name", "award_type__position", "unit_name", "pk")
-    )
-
-
 @dataclass
 class CountRow:
     award: str
@@ -333,86 +316,6 @@ def intake_counts(authority: Authority, year: int) -> IntakeCounts:
         totals=[by_status.get(status, 0) for status in COUNCIL_STATUSES],
         by_status=by_status,
     )
-
-
-# The council's home: its authorities and years ----------------------------------------------
-
-
-@dataclass
-class CouncilYear:
-    year: int
-    total: int = 0
-    to_receive: int = 0
-    to_appraise: int = 0
-    ready: int = 0
-
-
-@dataclass
-class CouncilSeat:
-    authority: Authority
-    roles: list[str]
-    years: list[CouncilYear]
-
-    @property
-    def is_staff(self) -> bool:
-        return "staff" in self.roles or "admin" in self.roles
-
-
-def council_seats(user: User, today: datetime.date | None = None) -> list[CouncilSeat]:
-    """The authorities a person sits on the council of (every one for a site administrator),
-    each with the years whose nominations reached the council, counted in SQL, and this year."""
-    this_year = (today or timezone.localdate()).year
-    if user.is_superuser:
-        authorities = list(Authority.objects.order_by("name"))
-        roles: dict[int, list[str]] = {a.pk: ["admin"] for a in authorities}
-    else:
-        roles = {}
-        seen: dict[int, Authority] = {}
-        for role in (
-            CouncilRole.objects.filter(user=user)
-            .select_related("authority")
-            .order_by("authority__name", "role")
-        ):
-            seen.setdefault(role.authority_id, role.authority)
-            roles.setdefault(role.authority_id, []).append(role.role)
-        authorities = list(seen.values())
-    if not authorities:
-        return []
-    counted = (
-        Nomination.objects.filter(block_year__block__authority__in=[a.pk for a in authorities])
-        .exclude(status=S.DRAFT)
-        .values("block_year__block__authority", "block_year__year")
-        .annotate(
-            total=Count("pk"),
-            to_receive=Count("pk", filter=Q(status=S.SUBMITTED)),
-            to_appraise=Count("pk", filter=Q(status=S.RECEIVED)),
-            ready=Count("pk", filter=Q(status=S.APPRAISED)),
-        )
-        .order_by("block_year__block__authority", "-block_year__year")
-    )
-    years: dict[int, dict[int, CouncilYear]] = {}
-    for entry in counted:
-        years.setdefault(entry["block_year__block__authority"], {})[entry["block_year__year"]] = (
-            CouncilYear(
-                entry["block_year__year"],
-                entry["total"],
-                entry["to_receive"],
-                entry["to_appraise"],
-                entry["ready"],
-            )
-        )
-    seats = []
-    for authority in authorities:
-        mine = years.get(authority.pk, {})
-        mine.setdefault(this_year, CouncilYear(this_year))
-        seats.append(
-            CouncilSeat(
-                authority,
-                roles.get(authority.pk, []),
-                sorted(mine.values(), key=lambda y: -y.year),
-            )
-        )
-    return seats
 
 
 # One nomination as the council sees it --------------------------------------------------------

@@ -17,11 +17,11 @@ present member who casts no ballot takes no part in the vote, exactly as one who
 and on paper the minutes give the members present who voted. So both methods count on the same
 base, and a decision never depends on a member who did not vote.
 
-Caps (DOMAIN §5) apply after the vote, to the items that reached their share: the authority-wide
-percentage of the blocks' leading units (the Government flag: at most 20 per cent), counting what
-earlier sessions approved, and the award's most per block. When more pass than there is room,
-those with most votes are approved; those tied at the cut-off are all left out. That the council
-approves fewer provincial flags than were proposed is simply the vote.
+Caps (DOMAIN §5, `awards.caps`) apply after the vote, to the items that reached their share: the
+authority-wide percentage of the blocks' leading units (the Government flag: at most 20 per
+cent), counting what earlier sessions approved, and the award's most per block. When more pass
+than there is room, those with most votes are approved; those tied at the cut-off are all left
+out. That the council approves fewer provincial flags than were proposed is simply the vote.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -42,11 +41,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from awards import secrecy
-from awards.eligibility import cap_for, leading_units
+from awards import caps, secrecy
 from awards.models import (
     AgendaItem,
-    AwardType,
     CouncilCastBallot,
     CouncilCastChoice,
     CouncilSession,
@@ -57,14 +54,12 @@ from awards.secrecy import ReceiptCheck
 from blocks.models import Authority, CouncilRole
 from emulation import audit, mail
 from emulation.errors import DomainError
-from emulation.models import IssuedDocument, User
+from emulation.models import User
 from emulation.uploads import validate_upload
 
 S = CouncilSession.Status
 N = Nomination.Status
 O = AgendaItem.Outcome  # noqa: E741
-# Nominations the council has already approved: they take room under a cap.
-TAKEN = (N.APPROVED, N.AWARDED)
 
 
 # Who sits on the council ------------------------------------------------------------------------
@@ -409,189 +404,6 @@ def has_voted(session: CouncilSession, user: User) -> bool:
     return CouncilVoter.objects.filter(session=session, user=user).exists()
 
 
-# Caps -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Taken:
-    """What earlier sessions approved: per award, and per award and block."""
-
-    by_award: dict[int, int]
-    by_block: dict[tuple[int, int], int]
-
-
-def _taken(authority: Authority | int, year: int, session: CouncilSession | None) -> _Taken:
-    """Nominations of the authority and year already approved (or awarded), other than this
-    session's items and, for a closed session, other than those approved after it."""
-    found = Nomination.objects.filter(
-        block_year__block__authority=authority, block_year__year=year, status__in=TAKEN
-    )
-    if session is not None:
-        found = found.exclude(agenda_items__session=session)
-        if session.closed_at is not None:
-            later = AgendaItem.objects.filter(
-                outcome=O.APPROVED, session__closed_at__gt=session.closed_at
-            ).values("nomination_id")
-            found = found.exclude(pk__in=later)
-    by_award: dict[int, int] = defaultdict(int)
-    by_block: dict[tuple[int, int], int] = {}
-    for row in found.values("award_type_id", "block_year__block_id").annotate(n=Count("pk")):
-        by_award[row["award_type_id"]] += row["n"]
-        by_block[(row["award_type_id"], row["block_year__block_id"])] = row["n"]
-    return _Taken(dict(by_award), by_block)
-
-
-def _percent_words(award: AwardType, leading: int, taken: int) -> str:
-    return _(
-        "%(award)s: at most %(percent)d per cent of %(leading)d leading units = %(cap)d;"
-        " %(taken)d approved at earlier sessions."
-    ) % {
-        "award": award.name,
-        "percent": award.cap_percent or 0,
-        "leading": leading,
-        "cap": cap_for(award, leading),
-        "taken": taken,
-    }
-
-
-def _block_words(award: AwardType, block: str, taken: int) -> str:
-    return _(
-        "%(award)s: at most %(cap)d per block (%(block)s); %(taken)d approved at earlier sessions."
-    ) % {
-        "award": award.name,
-        "cap": award.max_per_block or 0,
-        "block": block,
-        "taken": taken,
-    }
-
-
-@dataclass(frozen=True)
-class CapLine:
-    """One cap that bears on the agenda: the rule in plain words, the room it leaves after
-    earlier approvals, how many are proposed and (once closed) approved."""
-
-    award_id: int
-    award: str
-    block: str  # empty for an authority-wide cap
-    cap: int
-    leading: int | None
-    taken: int
-    proposed: int
-    approved: int | None
-    rule: str
-
-    @property
-    def room(self) -> int:
-        return max(self.cap - self.taken, 0)
-
-    @property
-    def over(self) -> bool:
-        return self.proposed > self.room
-
-    @property
-    def authority_wide(self) -> bool:
-        return not self.block
-
-
-def cap_lines(
-    authority: Authority | int, year: int, session: CouncilSession | None = None
-) -> list[CapLine]:
-    """The caps that bear on a session's agenda (or, without a session, on the appraised and
-    scheduled nominations of the year): the authority-wide percentage per award and the most per
-    block, each with what is proposed against the room left. A fixed number of queries."""
-    if session is not None:
-        rows = (
-            AgendaItem.objects.filter(session=session)
-            .values(
-                "nomination__award_type_id",
-                "nomination__block_year__block_id",
-                "nomination__block_year__block__name",
-            )
-            .annotate(proposed=Count("pk"), passed=Count("pk", filter=Q(outcome=O.APPROVED)))
-        )
-        grouped = [
-            (
-                r["nomination__award_type_id"],
-                r["nomination__block_year__block_id"],
-                r["nomination__block_year__block__name"],
-                r["proposed"],
-                r["passed"],
-            )
-            for r in rows
-        ]
-        closed = session.status == S.CLOSED
-    else:
-        nominations = (
-            Nomination.objects.filter(
-                block_year__block__authority=authority,
-                block_year__year=year,
-                status__in=(N.APPRAISED, N.SCHEDULED),
-            )
-            .values("award_type_id", "block_year__block_id", "block_year__block__name")
-            .annotate(proposed=Count("pk"))
-        )
-        grouped = [
-            (
-                r["award_type_id"],
-                r["block_year__block_id"],
-                r["block_year__block__name"],
-                r["proposed"],
-                0,
-            )
-            for r in nominations
-        ]
-        closed = False
-    awards = {
-        a.pk: a
-        for a in AwardType.objects.filter(pk__in={g[0] for g in grouped}).filter(
-            Q(cap_percent__isnull=False) | Q(max_per_block__isnull=False)
-        )
-    }
-    if not awards:
-        return []
-    taken = _taken(authority, year, session)
-    leading = (
-        leading_units(authority, year)
-        if any(a.cap_percent is not None for a in awards.values())
-        else 0
-    )
-    lines: list[CapLine] = []
-    for award in sorted(awards.values(), key=lambda a: (a.position, a.code)):
-        mine = [g for g in grouped if g[0] == award.pk]
-        if award.cap_percent is not None:
-            earlier = taken.by_award.get(award.pk, 0)
-            lines.append(
-                CapLine(
-                    award_id=award.pk,
-                    award=award.name,
-                    block="",
-                    cap=cap_for(award, leading),
-                    leading=leading,
-                    taken=earlier,
-                    proposed=sum(g[3] for g in mine),
-                    approved=sum(g[4] for g in mine) if closed else None,
-                    rule=_percent_words(award, leading, earlier),
-                )
-            )
-        if award.max_per_block is not None:
-            for _a, block_id, block_name, proposed, approved in sorted(mine, key=lambda g: g[2]):
-                earlier = taken.by_block.get((award.pk, block_id), 0)
-                lines.append(
-                    CapLine(
-                        award_id=award.pk,
-                        award=award.name,
-                        block=block_name,
-                        cap=award.max_per_block,
-                        leading=None,
-                        taken=earlier,
-                        proposed=proposed,
-                        approved=approved if closed else None,
-                        rule=_block_words(award, block_name, earlier),
-                    )
-                )
-    return lines
-
-
 # Counting ---------------------------------------------------------------------------------------
 
 
@@ -609,24 +421,6 @@ def _vote_words(item: AgendaItem, agree: int, base: int) -> str:
         "share": _share_words(item),
         "needed": item.votes_needed(base),
     }
-
-
-def _within(
-    passing: Sequence[AgendaItem], room: int, counts: Mapping[int, tuple[int, int]]
-) -> tuple[set[int], set[int]]:
-    """Of the items that reached their share, those within `room` (most votes first), and those
-    left out because they tie at the cut-off (none of those tied is approved)."""
-    ordered = sorted(passing, key=lambda i: -counts[i.pk][0])
-    if len(ordered) <= room:
-        return {i.pk for i in ordered}, set()
-    if room <= 0:
-        return set(), set()
-    cutoff = counts[ordered[room - 1].pk][0]
-    chosen = {i.pk for i in ordered[:room]}
-    tied = {i.pk for i in ordered if counts[i.pk][0] == cutoff}
-    if tied <= chosen:
-        return chosen, set()
-    return chosen - tied, tied
 
 
 def decide(
@@ -663,11 +457,11 @@ def decide(
         else:
             result[item.pk] = (O.REJECTED, words)
     session_counts = {i.pk: counts.get(i.pk, (0, 0)) for i in items}
-    taken = _taken(session.authority_id, session.year, session)
+    taken = caps.approved_earlier(session.authority_id, session.year, session)
     leading: int | None = None
 
     def cut(group: list[AgendaItem], room: int, rule: str) -> None:
-        kept, tied = _within(group, room, session_counts)
+        kept, tied = caps.within_room(group, room, session_counts)
         for item in group:
             if item.pk in kept:
                 continue
@@ -688,7 +482,7 @@ def decide(
         award = group[0].nomination.award_type
         earlier = taken.by_block.get((award_id, block_id), 0)
         block_name = group[0].nomination.block_year.block.name
-        cut(group, award.max_per_block - earlier, _block_words(award, block_name, earlier))  # type: ignore[operator]
+        cut(group, award.max_per_block - earlier, caps.block_words(award, block_name, earlier))  # type: ignore[operator]
     by_award: dict[int, list[AgendaItem]] = defaultdict(list)
     for item in passing:
         if result[item.pk][0] == O.APPROVED and item.nomination.award_type.cap_percent is not None:
@@ -696,9 +490,13 @@ def decide(
     for award_id, group in by_award.items():
         award = group[0].nomination.award_type
         if leading is None:
-            leading = leading_units(session.authority_id, session.year)
+            leading = caps.leading_units(session.authority_id, session.year)
         earlier = taken.by_award.get(award_id, 0)
-        cut(group, cap_for(award, leading) - earlier, _percent_words(award, leading, earlier))
+        cut(
+            group,
+            caps.cap_for(award, leading) - earlier,
+            caps.percent_words(award, leading, earlier),
+        )
     return result
 
 
@@ -885,10 +683,3 @@ def record_paper_counts(
             session.minutes_scan.delete(save=False)  # the rows roll back; the file must go too
         raise
     return session
-
-
-def issue_session_minutes(session: CouncilSession, *, by: User) -> IssuedDocument:
-    """Issue the minutes of a closed session once (see `awards.session_minutes`)."""
-    from awards.session_minutes import issue_session_minutes as issue
-
-    return issue(session, by=by)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from awards import eligibility as award_rules
-from awards import minutes
+from awards.documents import ballot_minutes
 from awards.forms.ballots import (
     BallotCreateForm,
     EligibilityForm,
@@ -551,7 +551,7 @@ def minutes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _act(
             request,
-            lambda: minutes.issue_minutes(block_year, by=request.user),
+            lambda: ballot_minutes.issue_minutes(block_year, by=request.user),
             _("The minutes were issued and filed in the nomination dossier."),
         )
         return redirect("awards:ballot_list", block_year.pk)

@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from awards.forms.dossiers import AttestForm, FileForm, ProposalLetterForm, ReasonForm, ReportForm
-from awards.models import ATTESTATIONS, BallotCandidate, Nomination, NominationFile
+from awards.models import ATTESTATIONS, BallotCandidate, Dossier, Nomination, NominationFile
+from awards.models.dossiers import nomination_checklist
+from awards.models.nominations import missing_sections, passes, section_label
 from awards.services import dossiers as services
 from blocks.models import BlockYear, Membership, UnitRole
 from emulation.actions import act as _act
@@ -99,7 +101,7 @@ def _not_editable(request: AuthedRequest, nomination: Nomination) -> HttpRespons
 @require_safe
 def dossier_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
-    state = services.dossier_state(block_year)
+    state = Dossier.objects.state_of(block_year)
     can_run = request.user.has_perm("awards.run_dossier", block_year)
     today = timezone.localdate()
     deadline = block_year.dossier_deadline
@@ -121,7 +123,7 @@ def dossier_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and not services.deadline_passed(block_year, today),
             "deadline": deadline,
             "days_left": (deadline - today).days if deadline else None,
-            "rows": [(n, services.passes(n.eligibility or [])) for n in state.nominations],
+            "rows": [(n, passes(n.eligibility or [])) for n in state.nominations],
             "documents": [
                 {**document, "part_label": PARTS.get(document.get("part", ""), "")}
                 for document in (dossier.manifest.get("documents", []) if dossier else [])
@@ -158,7 +160,7 @@ def _signer(block_year: BlockYear) -> dict[str, str]:
 def proposal_letter_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     _require(request, "awards.run_dossier", block_year)
-    dossier = services.dossier_of(block_year)
+    dossier = Dossier.objects.of_year(block_year)
     initial: dict[str, str] = (
         {
             "number": dossier.letter_number,
@@ -208,7 +210,7 @@ def proposal_letter_issue(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_safe
 def proposal_letter_pdf(request: AuthedRequest, pk: int) -> FileResponse:
     block_year = _block_year(request, pk)
-    dossier = services.dossier_of(block_year)
+    dossier = Dossier.objects.of_year(block_year)
     if dossier is None or dossier.proposal_letter is None:
         raise Http404
     letter = dossier.proposal_letter
@@ -247,7 +249,7 @@ def dossier_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_safe
 def dossier_manifest(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
-    dossier = services.dossier_of(block_year)
+    dossier = Dossier.objects.of_year(block_year)
     if dossier is None or not dossier.manifest_sha256:
         raise Http404
     # The exact bytes that were hashed, so that anyone can check the SHA-256 shown on the page.
@@ -301,8 +303,8 @@ def _next_step(nomination: Nomination, perms: dict[str, bool]) -> str:
                 "Appraise the dossier; return the nomination with a reason if a part is wrong."
             )
         return _("The nomination is with the council.")
-    missing = services.missing_sections(nomination)
-    report, attestations, eligible = services.nomination_checklist(nomination)
+    missing = missing_sections(nomination)
+    report, attestations, eligible = nomination_checklist(nomination)
     if not report.done:
         if missing and perms["can_write"]:
             return ngettext(
@@ -356,13 +358,13 @@ def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "award": nomination.award_type,
             "candidate": _ballot_result(nomination),
             "rules": _rules(nomination),
-            "passes": services.passes(nomination.eligibility or []),
-            "checklist": services.nomination_checklist(nomination),
+            "passes": passes(nomination.eligibility or []),
+            "checklist": nomination_checklist(nomination),
             "sections": [
-                (services.section_label(name), getattr(nomination, name))
+                (section_label(name), getattr(nomination, name))
                 for name in Nomination.REPORT_FIELDS
             ],
-            "missing": services.missing_sections(nomination),
+            "missing": missing_sections(nomination),
             "attestations": [
                 (ATTESTATIONS.get(code, code), given.get(code))
                 for code in nomination.award_type.attestations
@@ -425,7 +427,7 @@ def nomination_report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
             _("The report was approved and issued as a PDF."),
         )
         return redirect(nomination)
-    missing = services.missing_sections(nomination)
+    missing = missing_sections(nomination)
     message = _(
         "You approve the report as the unit's leader. It is issued as a PDF with a verification"
         " code and goes into the block's dossier; changing it later withdraws the approval."

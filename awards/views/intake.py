@@ -24,8 +24,8 @@ from django_tables2 import RequestConfig
 from awards.filters import IntakeFilter
 from awards.forms.intake import AppraisalForm
 from awards.models import Dossier, Nomination
+from awards.models.nominations import passes
 from awards.services import intake as services
-from awards.services.dossiers import passes
 from awards.tables import STATUS_BADGES, IntakeTable
 from blocks.models import Authority
 from emulation.actions import act as _act
@@ -102,7 +102,7 @@ def _detail(nomination: Nomination) -> str:
 
 @require_safe
 def council_index(request: AuthedRequest) -> HttpResponse:
-    seats = services.council_seats(request.user)
+    seats = Nomination.objects.council_seats(request.user)
     if not seats and not request.user.is_superuser:
         raise PermissionDenied
     return render(
@@ -127,7 +127,7 @@ def council_index(request: AuthedRequest) -> HttpResponse:
 def intake_list(request: AuthedRequest, authority: int, year: int) -> HttpResponse:
     council = _authority(request, authority)
     filterset = IntakeFilter(
-        request.GET, queryset=services.intake_rows(council, year), authority=council
+        request.GET, queryset=Nomination.objects.for_intake(council, year), authority=council
     )
     table = IntakeTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

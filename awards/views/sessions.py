@@ -20,6 +20,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from awards import caps
+from awards.documents import session_minutes
 from awards.forms.sessions import (
     AgendaForm,
     AttendanceForm,
@@ -111,7 +113,7 @@ def session_list(request: AuthedRequest, authority: int, year: int) -> HttpRespo
             "year": year,
             "sessions": sessions,
             "appraised": appraised,
-            "caps": services.cap_lines(council, year),
+            "caps": caps.cap_lines(council, year),
             "can_run": request.user.has_perm("awards.run_council", council),
         },
     )
@@ -236,7 +238,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "voters": voters,
         "waiting": [p for p in present if p.pk not in voted_ids],
         "voted": len(voters),
-        "caps": services.cap_lines(session.authority, session.year, session),
+        "caps": caps.cap_lines(session.authority, session.year, session),
         "can_run": request.user.has_perm("awards.run_session", session),
         "is_present": me_present,
         "has_voted": request.user.pk in voted_ids,
@@ -300,7 +302,7 @@ def session_agenda(request: AuthedRequest, pk: int) -> HttpResponse:
             "items": items,
             "choices": choices,
             "editable": session.status == S.DRAFT,
-            "caps": services.cap_lines(session.authority, session.year, session),
+            "caps": caps.cap_lines(session.authority, session.year, session),
         },
     )
 
@@ -522,7 +524,7 @@ def session_minutes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _act(
             request,
-            lambda: services.issue_session_minutes(session, by=request.user),
+            lambda: session_minutes.issue_session_minutes(session, by=request.user),
             _("The session minutes were issued."),
         )
         return redirect(session)

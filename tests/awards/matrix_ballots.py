@@ -48,11 +48,11 @@ def recorded_paper_ballot(w: World) -> list[Any]:
 
 
 def issued_minutes(w: World) -> list[Any]:
-    from awards import minutes
+    from awards.documents import ballot_minutes
     from tests.factories import make_closed_ballot
 
     ballot = make_closed_ballot(w)
-    minutes.issue_minutes(w.block_year, by=w.secretariat)
+    ballot_minutes.issue_minutes(w.block_year, by=w.secretariat)
     return [ballot.block_year_id]
 
 

@@ -64,12 +64,12 @@ def returned_nomination(w: World) -> list[Any]:
 
 
 def letter_issued(w: World) -> list[Any]:
-    from awards import minutes
+    from awards.documents import ballot_minutes
     from awards.services import dossiers
     from tests.factories import make_nominations
 
     make_nominations(w)
-    minutes.issue_minutes(w.block_year, by=w.secretariat)
+    ballot_minutes.issue_minutes(w.block_year, by=w.secretariat)
     dossiers.issue_proposal_letter(
         w.block_year,
         by=w.secretariat,

@@ -102,7 +102,7 @@ def test_step_9_is_done_once_the_acclaim_and_a_nomination_ballot_are_closed(worl
 
 
 def test_step_9_links_the_minutes_and_the_hand_over_once_they_exist(world: World) -> None:
-    from awards.minutes import issue_minutes
+    from awards.documents.ballot_minutes import issue_minutes
 
     make_election(world, "head", world.units[2])
     labels = [str(label) for label, _url in steps(world)[9].actions]

@@ -27,6 +27,7 @@ from awards.models import (
     Handover,
     Nomination,
 )
+from awards.models.nominations import passes
 from awards.services import ballots, dossiers
 from blocks.models import BlockYear, Membership
 from blocks.rules import is_secretariat_of
@@ -98,7 +99,7 @@ def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadli
         assert nomination.status == Nomination.Status.AWARDED  # the council's demo goes on
         assert nomination.report_is_approved and nomination.report_document is not None
         assert nomination.attested_at is not None and all(nomination.attestations.values())
-        assert dossiers.passes(nomination.eligibility)
+        assert passes(nomination.eligibility)
         assert all(getattr(nomination, name) for name in Nomination.REPORT_FIELDS)
     dossier = Dossier.objects.get(block_year=year(-1))
     assert dossier.status == Dossier.Status.SUBMITTED
@@ -108,7 +109,7 @@ def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadli
     assert dossier.submitted_at.date() <= deadline
     assert dossier.manifest_sha256 == dossiers.manifest_sha256(dossier.manifest)
     assert len(dossier.manifest["documents"]) == 5  # letter, minutes, three reports
-    assert dossiers.dossier_state(year(-1)).complete
+    assert Dossier.objects.state_of(year(-1)).complete
 
 
 def test_this_years_head_was_elected_last_year_and_handed_over(seeded: None) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from awards import minutes
+from awards.documents import ballot_minutes
 from awards.models import Dossier, Nomination
 from awards.services import dossiers
 from emulation import audit
@@ -61,7 +61,7 @@ def test_a_report_approved_at_once_is_approved_and_issued_once(world: World) -> 
 
 def test_letters_issued_at_once_are_issued_one_after_the_other(world: World) -> None:
     make_nominations(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
 
     def issue(i: int) -> Any:
         return dossiers.issue_proposal_letter(

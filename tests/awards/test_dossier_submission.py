@@ -13,8 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from awards import minutes
+from awards.documents import ballot_minutes
 from awards.models import AwardType, Ballot, Dossier, Nomination
+from awards.models.nominations import passes
 from awards.services import ballots, dossiers
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
@@ -45,7 +46,7 @@ def checklist(world: World) -> dict[str, bool]:
     """Each item by its label (prefixed with the nominee's name for a nominee's items)."""
     return {
         (f"{item.group}: " if item.group else "") + item.label: item.done
-        for item in dossiers.dossier_checklist(world.block_year)
+        for item in Dossier.objects.state_of(world.block_year).items
     }
 
 
@@ -94,10 +95,10 @@ def test_the_checklist_follows_the_dossier_item_by_item(world: World) -> None:
 
     for nomination in nominations[1:]:
         complete_nomination(nomination)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert checklist(world)[MINUTES] and not checklist(world)[LETTER]
     issue_letter(world)
-    state = dossiers.dossier_state(world.block_year)
+    state = Dossier.objects.state_of(world.block_year)
     assert state.complete and state.done == len(state.items) == 4 + 3 * len(nominations)
 
 
@@ -114,7 +115,7 @@ def test_the_letter_must_be_issued_again_when_a_nomination_changes(world: World)
     nominations = make_complete_dossier(world)
     assert checklist(world)[LETTER]
     dossiers.withdraw_nomination(nominations[0], by=world.secretariat, reason="Đơn vị xin rút")
-    [letter] = [i for i in dossiers.dossier_checklist(world.block_year) if i.label == LETTER]
+    [letter] = [i for i in Dossier.objects.state_of(world.block_year).items if i.label == LETTER]
     assert not letter.done and "issue it again" in letter.detail
     issue_letter(world, "06/TTr-KTĐ")
     assert checklist(world)[LETTER]
@@ -122,17 +123,17 @@ def test_the_letter_must_be_issued_again_when_a_nomination_changes(world: World)
 
 def test_the_letter_must_be_issued_again_after_new_minutes(world: World) -> None:
     make_complete_dossier(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
-    [letter] = [i for i in dossiers.dossier_checklist(world.block_year) if i.label == LETTER]
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
+    [letter] = [i for i in Dossier.objects.state_of(world.block_year).items if i.label == LETTER]
     assert not letter.done and "minutes were issued again" in letter.detail
 
 
 def test_minutes_issued_before_a_later_ballot_must_be_issued_again(world: World) -> None:
     make_nominations(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert checklist(world)[MINUTES]
     make_nominations(world, "pm-certificate")
-    [item] = [i for i in dossiers.dossier_checklist(world.block_year) if i.label == MINUTES]
+    [item] = [i for i in Dossier.objects.state_of(world.block_year).items if i.label == MINUTES]
     assert not item.done and "issue them again" in item.detail
 
 
@@ -142,7 +143,7 @@ def test_the_letter_needs_the_minutes_and_closed_ballots_first(world: World) -> 
     make_nominations(world)
     with pytest.raises(DomainError, match="Issue the minutes"):
         issue_letter(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     ballots.create_ballot(world.block_year, by=world.secretariat, kind=Ballot.Kind.HEAD)
     with pytest.raises(DomainError, match="still open or in preparation"):
         issue_letter(world)
@@ -151,7 +152,7 @@ def test_the_letter_needs_the_minutes_and_closed_ballots_first(world: World) -> 
 
 def test_the_letter_needs_a_number_and_a_signer(world: World) -> None:
     make_nominations(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     with pytest.raises(DomainError) as refused:
         issue_letter(world, number="  ")
     assert refused.value.field == "number"
@@ -179,7 +180,7 @@ def test_issuing_the_letter_again_replaces_it_and_records_both(world: World) -> 
 
 def test_an_incomplete_dossier_is_refused_and_nothing_changes(world: World) -> None:
     nominations = make_nominations(world)
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     with pytest.raises(DomainError, match="not complete") as refused:
         dossiers.submit_dossier(world.block_year, by=world.secretariat)
     assert "Proposal letter issued" in refused.value.message
@@ -288,7 +289,7 @@ def test_the_rules_are_checked_again_when_the_dossier_is_sent(world: World) -> N
     with pytest.raises(DomainError, match="Eligibility check passes"):
         dossiers.submit_dossier(world.block_year, by=world.secretariat)
     stored = Nomination.objects.first()
-    assert stored is not None and dossiers.passes(stored.eligibility)  # nothing half-saved
+    assert stored is not None and passes(stored.eligibility)  # nothing half-saved
 
 
 def test_sending_tells_the_council_staff(

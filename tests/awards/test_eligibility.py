@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from awards import eligibility
-from awards.eligibility import RuleResult, cap_for, check, failures, passes
+from awards.caps import cap_for
+from awards.eligibility import RuleResult, check, failures, passes
 from awards.models import AwardType, Ballot, Nomination
 from awards.services import ballots
 from blocks.models import BlockYear, Membership, Unit

@@ -292,11 +292,11 @@ def test_the_list_holds_the_authoritys_sent_nominations_of_the_year_only(
         unit=world.units[2],
         unit_name=world.units[2].name,
     )
-    rows = intake.intake_rows(world.authority, world.block_year.year)
+    rows = Nomination.objects.for_intake(world.authority, world.block_year.year)
     assert sorted(n.pk for n in rows) == sorted(n.pk for n in sent)
     assert draft.pk not in [n.pk for n in rows]
-    assert not intake.intake_rows(world.authority, world.block_year.year - 1).exists()
-    assert not intake.intake_rows(world.other_authority, world.block_year.year).exists()
+    assert not Nomination.objects.for_intake(world.authority, world.block_year.year - 1).exists()
+    assert not Nomination.objects.for_intake(world.other_authority, world.block_year.year).exists()
 
 
 def test_a_nomination_sent_after_the_deadline_is_marked_late(
@@ -306,11 +306,11 @@ def test_a_nomination_sent_after_the_deadline_is_marked_late(
     assert sent_day is not None
     world.block_year.dossier_deadline = sent_day.date() - datetime.timedelta(days=1)
     world.block_year.save(update_fields=["dossier_deadline"])
-    rows = intake.intake_rows(world.authority, world.block_year.year)
+    rows = Nomination.objects.for_intake(world.authority, world.block_year.year)
     assert all(n.sent_late for n in rows)  # type: ignore[attr-defined]
     world.block_year.dossier_deadline = sent_day.date() + datetime.timedelta(days=1)
     world.block_year.save(update_fields=["dossier_deadline"])
-    rows = intake.intake_rows(world.authority, world.block_year.year)
+    rows = Nomination.objects.for_intake(world.authority, world.block_year.year)
     assert not any(n.sent_late for n in rows)  # type: ignore[attr-defined]
 
 
@@ -340,13 +340,13 @@ def test_the_council_home_lists_the_persons_authorities_and_their_years(
     world: World, sent: list[Nomination]
 ) -> None:
     intake.receive_nomination(sent[0], by=world.staff)
-    seats = intake.council_seats(world.member, today=datetime.date(2026, 5, 1))
+    seats = Nomination.objects.council_seats(world.member, today=datetime.date(2026, 5, 1))
     assert [s.authority for s in seats] == [world.authority]
     assert seats[0].roles == ["member"] and not seats[0].is_staff
     (year,) = seats[0].years
     assert (year.year, year.total, year.to_receive, year.to_appraise) == (2026, 3, 2, 1)
-    assert intake.council_seats(world.leader) == []
-    everyone = intake.council_seats(world.admin, today=datetime.date(2027, 5, 1))
+    assert Nomination.objects.council_seats(world.leader) == []
+    everyone = Nomination.objects.council_seats(world.admin, today=datetime.date(2027, 5, 1))
     assert {s.authority for s in everyone} == {world.authority, world.other_authority}
     mine = next(s for s in everyone if s.authority == world.authority)
     assert mine.is_staff and [y.year for y in mine.years] == [2027, 2026]

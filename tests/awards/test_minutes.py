@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from awards import minutes
+from awards.documents import ballot_minutes
 from awards.models import Ballot, Dossier
 from awards.services import ballots
 from emulation.errors import DomainError
@@ -30,10 +30,10 @@ def pdf_text(document: IssuedDocument) -> str:
 
 def test_no_minutes_without_a_closed_ballot(world: World) -> None:
     with pytest.raises(DomainError, match="No ballot has been closed yet"):
-        minutes.issue_minutes(world.block_year, by=world.secretariat)
+        ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     make_ballot(world, kind="head")
     with pytest.raises(DomainError, match="No ballot has been closed yet"):
-        minutes.issue_minutes(world.block_year, by=world.secretariat)
+        ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert not IssuedDocument.objects.exists() and not Dossier.objects.exists()
 
 
@@ -41,11 +41,11 @@ def test_no_minutes_while_a_ballot_is_still_open_or_being_prepared(world: World)
     make_closed_ballot(world, kind="acclaim")
     open_one = make_ballot(world, kind="head")
     with pytest.raises(DomainError, match="Close or record every ballot"):
-        minutes.issue_minutes(world.block_year, by=world.secretariat)
+        ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     ballots.close_ballot(open_one, by=world.secretariat)
     make_ballot(world, kind="deputy", opened=False)
     with pytest.raises(DomainError, match="Close or record every ballot"):
-        minutes.issue_minutes(world.block_year, by=world.secretariat)
+        ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert not IssuedDocument.objects.filter(kind="minutes").exists()
 
 
@@ -60,7 +60,7 @@ def test_the_minutes_give_the_ranking_and_every_ballots_rules_counts_and_outcome
     ballots.record_paper_ballot(
         election, by=world.secretariat, members=4, cast=3, counts=counts, scan=scan
     )
-    document = minutes.issue_minutes(world.block_year, by=world.secretariat)
+    document = ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert (document.kind, document.issued_by, document.subject_id) == (
         "minutes",
         world.secretariat,
@@ -114,20 +114,20 @@ def test_without_quorum_the_minutes_say_so(world: World) -> None:
     ballot = make_ballot(world, kind="acclaim")
     ballots.cast_vote(ballot, by=world.leader, choices={ballot.candidates.get().pk: True})
     ballots.close_ballot(ballot, by=world.secretariat)
-    text = pdf_text(minutes.issue_minutes(world.block_year, by=world.secretariat))
+    text = pdf_text(ballot_minutes.issue_minutes(world.block_year, by=world.secretariat))
     assert "(2/3): 3 – không đủ điều kiện" in text
     assert "Không đủ số đơn vị tham gia bỏ phiếu" in text
 
 
 def test_issuing_again_replaces_the_minutes_until_the_dossier_is_sent(world: World) -> None:
     make_closed_ballot(world, kind="acclaim")
-    first = minutes.issue_minutes(world.block_year, by=world.secretariat)
-    second = minutes.issue_minutes(world.block_year, by=world.staff)
+    first = ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
+    second = ballot_minutes.issue_minutes(world.block_year, by=world.staff)
     assert first.code != second.code
     assert Dossier.objects.get().minutes == second
     Dossier.objects.update(status=Dossier.Status.SUBMITTED)
     with pytest.raises(DomainError, match="sent to the council"):
-        minutes.issue_minutes(world.block_year, by=world.secretariat)
+        ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     assert Dossier.objects.get().minutes == second
 
 
@@ -173,7 +173,7 @@ def test_a_refusal_to_issue_is_shown_on_the_list(world: World, client: Client) -
 def test_the_minutes_name_every_member_unit(world: World) -> None:
     make_leaders(world)
     make_closed_ballot(world, kind="head")
-    text = pdf_text(minutes.issue_minutes(world.block_year, by=world.secretariat))
+    text = pdf_text(ballot_minutes.issue_minutes(world.block_year, by=world.secretariat))
     for unit in world.units:
         assert unit.name in text
     assert "Số đơn vị thành viên: 4" in text

@@ -12,6 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from awards.models import Nomination, NominationFile
+from awards.models.dossiers import nomination_checklist
+from awards.models.nominations import passes
 from awards.services import dossiers
 from emulation.errors import DomainError
 from emulation.models import AuditEvent, IssuedDocument
@@ -169,14 +171,14 @@ def test_every_attestation_must_be_answered(world: World, own: Nomination) -> No
 
 
 def test_attesting_runs_the_eligibility_check_again(world: World, own: Nomination) -> None:
-    assert not dossiers.passes(own.eligibility)  # waiting for the attestations
+    assert not passes(own.eligibility)  # waiting for the attestations
     dossiers.attest(
         own,
         by=world.leader,
         answers={"no_discipline": True, "no_inspection": True, "no_complaint": True},
     )
     own = reload(own)
-    assert dossiers.passes(own.eligibility)
+    assert passes(own.eligibility)
     assert own.attested_by == world.leader
     [event] = events("awards.nomination.attested")
     assert before(event)["passes"] is False and after(event)["passes"] is True
@@ -189,7 +191,7 @@ def test_a_unit_that_cannot_attest_does_not_pass(world: World, own: Nomination) 
         answers={"no_discipline": True, "no_inspection": False, "no_complaint": True},
     )
     own = reload(own)
-    assert not dossiers.passes(own.eligibility)
+    assert not passes(own.eligibility)
     failed = [r for r in own.eligibility if r["passed"] is False]
     assert [r["code"] for r in failed] == ["attest:no_inspection"]
     assert failed[0]["data"] == "The unit could not attest it."
@@ -211,10 +213,10 @@ def test_refreshing_the_check_after_a_withdrawal_lifts_the_per_block_limit(
 ) -> None:
     award = make_award_type("one-per-block", max_per_block=1, attestations=[])
     first, second = make_nominations(world, award.code, units=[world.units[2], world.units[3]])
-    assert not dossiers.passes(first.eligibility)  # the other one takes the only place
+    assert not passes(first.eligibility)  # the other one takes the only place
     dossiers.withdraw_nomination(second, by=world.secretariat, reason="Đơn vị xin rút")
     refreshed = dossiers.refresh_eligibility(first, by=world.secretariat)
-    assert dossiers.passes(reload(refreshed).eligibility)
+    assert passes(reload(refreshed).eligibility)
     [event] = events("awards.nomination.eligibility_checked")
     assert before(event)["failed"] == ["per_block"] and after(event)["passes"] is True
 
@@ -294,4 +296,4 @@ def test_a_nomination_sent_to_the_council_cannot_be_withdrawn(
 
 def test_a_complete_nomination_has_every_part_of_its_checklist(world: World) -> None:
     nomination = complete_nomination(make_nominations(world)[0])
-    assert [item.done for item in dossiers.nomination_checklist(nomination)] == [True] * 3
+    assert [item.done for item in nomination_checklist(nomination)] == [True] * 3

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from awards import caps
 from awards.models import AgendaItem, CouncilSession, Nomination
 from awards.services import sessions
 from tests.awards.matrix_sessions import nominate, opened, prepared, published_blocks
@@ -87,7 +88,7 @@ def test_approvals_of_earlier_sessions_count_against_the_cap(world: World) -> No
     nominations = flags(world, leading=10, proposed=3)  # at most 2
     Nomination.objects.filter(pk=nominations[2].pk).update(status="approved")  # an earlier one
     session = opened(world, nominations=nominations[:2], present=members)
-    lines = sessions.cap_lines(world.authority, world.block_year.year, session)
+    lines = caps.cap_lines(world.authority, world.block_year.year, session)
     flag = next(line for line in lines if line.authority_wide)
     assert (flag.cap, flag.taken, flag.room, flag.proposed, flag.over) == (2, 1, 1, 2, True)
     assert flag.rule == (
@@ -97,7 +98,7 @@ def test_approvals_of_earlier_sessions_count_against_the_cap(world: World) -> No
     vote(session, members, {0: 3, 1: 2})
     assert [o for _u, o in outcomes(session)] == ["approved", "capped"]
     session.refresh_from_db()
-    lines = sessions.cap_lines(world.authority, world.block_year.year, session)
+    lines = caps.cap_lines(world.authority, world.block_year.year, session)
     flag = next(line for line in lines if line.authority_wide)
     assert (flag.taken, flag.proposed, flag.approved) == (1, 2, 1)
 
@@ -117,7 +118,7 @@ def test_at_most_one_provincial_flag_per_block(world: World) -> None:
     members = _members(world)
     two = [nominate(world.block_year, world.units[i], "provincial-flag") for i in (0, 1)]
     session = opened(world, nominations=two, present=members)
-    lines = sessions.cap_lines(world.authority, world.block_year.year, session)
+    lines = caps.cap_lines(world.authority, world.block_year.year, session)
     assert [(line.block, line.cap, line.proposed, line.over) for line in lines] == [
         (world.block.name, 1, 2, True)
     ]
@@ -142,7 +143,7 @@ def test_a_block_that_already_has_its_provincial_flag_gets_no_other(world: World
 
 def test_the_caps_are_shown_before_voting_as_proposed_against_the_room(world: World) -> None:
     nominations = flags(world, leading=5, proposed=2)
-    lines = sessions.cap_lines(world.authority, world.block_year.year)
+    lines = caps.cap_lines(world.authority, world.block_year.year)
     flag = next(line for line in lines if line.authority_wide)
     assert (flag.leading, flag.cap, flag.proposed, flag.approved, flag.over) == (
         5,
@@ -152,7 +153,7 @@ def test_the_caps_are_shown_before_voting_as_proposed_against_the_room(world: Wo
         True,
     )
     session = prepared(world, nominations=nominations)
-    lines = sessions.cap_lines(world.authority, 2026, session)
+    lines = caps.cap_lines(world.authority, 2026, session)
     assert lines[0].proposed == 2
 
 

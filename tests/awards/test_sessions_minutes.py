@@ -9,6 +9,7 @@ import unicodedata
 
 import pytest
 
+from awards.documents import session_minutes
 from awards.services import sessions
 from emulation.errors import DomainError
 from emulation.models import IssuedDocument
@@ -35,14 +36,14 @@ def pdf_text(document: IssuedDocument) -> str:
 def test_the_minutes_are_issued_once_for_a_closed_session(world: World) -> None:
     session = prepared(world, method="paper")
     with pytest.raises(DomainError, match="once the session is closed"):
-        sessions.issue_session_minutes(session, by=world.staff)
+        session_minutes.issue_session_minutes(session, by=world.staff)
     counts = {item.pk: (1, 0) for item in session.items.all()}
     sessions.record_paper_counts(session, by=world.staff, present=1, counts=counts, scan=None)
-    document = sessions.issue_session_minutes(session, by=world.staff)
+    document = session_minutes.issue_session_minutes(session, by=world.staff)
     session.refresh_from_db()
     assert session.minutes == document and document.kind == "council_minutes"
     with pytest.raises(DomainError, match="already been issued"):
-        sessions.issue_session_minutes(session, by=world.staff)
+        session_minutes.issue_session_minutes(session, by=world.staff)
     assert IssuedDocument.objects.filter(kind="council_minutes").count() == 1
 
 
@@ -60,7 +61,7 @@ def test_the_minutes_give_members_quorum_blocks_counts_outcomes_and_caps(world: 
         sessions.cast_council_vote(session, by=member, choices=choices)
     sessions.close_session(session, by=world.staff)
     session.refresh_from_db()
-    text = pdf_text(sessions.issue_session_minutes(session, by=world.staff))
+    text = pdf_text(session_minutes.issue_session_minutes(session, by=world.staff))
     assert "BIÊN BẢN PHIÊN HỌP HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Tổng số thành viên Hội đồng:" in text and "Số thành viên tối thiểu (2/3):" in text

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from awards.documents import session_minutes
 from awards.models import AgendaItem, AwardType, CouncilSession, Nomination
 from awards.services import sessions
 from emulation.errors import DomainError
@@ -59,7 +60,7 @@ def test_each_action_refuses_a_session_in_the_wrong_state(world: World) -> None:
     with pytest.raises(DomainError, match="only while the session is prepared"):
         sessions.record_attendance(session, [], by=world.staff)
     with pytest.raises(DomainError, match="closed"):
-        sessions.issue_session_minutes(session, by=world.staff)
+        session_minutes.issue_session_minutes(session, by=world.staff)
     sessions.close_session(session, by=world.staff)
     with pytest.raises(DomainError, match="Only a session open for voting can be closed"):
         sessions.close_session(session, by=world.staff)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.utils import translation
 
-from awards import minutes
+from awards.documents import ballot_minutes
 from awards.models import Dossier, Nomination, NominationFile
 from emulation.models import User
 from tests.browser.conftest import sign_in
@@ -100,7 +100,7 @@ def test_a_unit_prepares_its_nomination_and_the_secretariat_sends_the_dossier(
     assert own.report_is_approved and own.attested_by == world.leader
 
     # The secretariat issues the minutes and the proposal letter, then sends the dossier.
-    minutes.issue_minutes(world.block_year, by=world.secretariat)
+    ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     page.context.clear_cookies()  # the officer signs out
     sign_in(page, live_server, "secretariat")
     page.goto(f"{base}/years/{world.block_year.pk}/dossier/")

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from awards.caps import CapLine, cap_lines
 from awards.models import AgendaItem, AwardType, CouncilSession
-from awards.services.sessions import CapLine, cap_lines, present_members
+from awards.services.sessions import present_members
 from emulation import audit
 from emulation.errors import DomainError
 from emulation.issued import issue_document

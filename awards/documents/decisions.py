@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import translation
 
-from awards.eligibility import leading_units
+from awards.caps import leading_units
 from awards.models import Awardee, AwardType, CouncilSession, Decision
 from blocks.models import Authority
 from emulation.issued import issue_document

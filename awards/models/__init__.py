@@ -1,0 +1,60 @@
+"""The awards app's models, one module per concept, all under the `awards` app label:
+
+- `rules`: award types and the rules for proposing them;
+- `ballots`: the block's secret ballots;
+- `nominations`: nominations, their achievement report and the council's appraisal;
+- `dossiers`: the block's dossier for the council, and its checklist;
+- `council`: the council's sessions, agenda and secret votes;
+- `decisions`: award decisions and their awardees, and the hand-over to next year's head.
+
+Every model and QuerySet is re-exported here, so `from awards.models import Nomination` is the
+way to import a model wherever it lives; the questions and checklists beside them are imported
+from their module (`from awards.models.dossiers import nomination_checklist`).
+"""
+
+from awards.models.ballots import (
+    Ballot,
+    BallotCandidate,
+    BallotReminder,
+    BallotVoter,
+    CastBallot,
+    CastChoice,
+    ballot_title,
+)
+from awards.models.council import (
+    AgendaItem,
+    CouncilCastBallot,
+    CouncilCastChoice,
+    CouncilSession,
+    CouncilVoter,
+)
+from awards.models.decisions import Awardee, Decision, Handover
+from awards.models.dossiers import Dossier, DossierQuerySet
+from awards.models.nominations import Nomination, NominationFile, NominationQuerySet
+from awards.models.rules import ATTESTATIONS, AwardType, Fractions
+
+__all__ = [
+    "ATTESTATIONS",
+    "AgendaItem",
+    "AwardType",
+    "Awardee",
+    "Ballot",
+    "BallotCandidate",
+    "BallotReminder",
+    "BallotVoter",
+    "CastBallot",
+    "CastChoice",
+    "CouncilCastBallot",
+    "CouncilCastChoice",
+    "CouncilSession",
+    "CouncilVoter",
+    "Decision",
+    "Dossier",
+    "DossierQuerySet",
+    "Fractions",
+    "Handover",
+    "Nomination",
+    "NominationFile",
+    "NominationQuerySet",
+    "ballot_title",
+]
