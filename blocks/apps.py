@@ -29,10 +29,13 @@ class BlocksConfig(AppConfig):
 
     def ready(self) -> None:
         from blocks import demo, home
+        from blocks.roles import read_roles
         from emulation import demo as demo_data
         from emulation.home import register_section
         from emulation.otp import register_requirement
+        from emulation.roles import register_loader
 
         register_section(home.my_blocks)
         demo_data.register(demo.RegistrySeeder)
         register_requirement(requires_two_factor)
+        register_loader(read_roles)
