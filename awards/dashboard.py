@@ -1,10 +1,10 @@
 """Steps 9–12 of the block-year dashboard: deliberation and secret ballot, nomination dossiers,
 the council's review and the award decision, and the year's archiving.
 
-The four steps share one query (cached on the block year), whatever the number of ballots, units
-and nominations: one row per ballot of the year (a single row with no ballot when there is none),
-each carrying the year's counts of nominations by status, the state of its dossier and hand-over,
-who archived it, and whether the person sits on the authority's council.
+The four steps share one query, whatever the number of ballots, units and nominations: one row
+per ballot of the year (a single row with no ballot when there is none), each carrying the year's
+counts of nominations by status, the state of its dossier and hand-over and who archived it.
+Whether the person sits on the authority's council comes from their roles.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from awards.models import (
     ballot_title,
 )
 from blocks.dashboard import StepState
-from blocks.models import BlockYear, CouncilRole
+from blocks.models import BlockYear
 from emulation.models import User
+from emulation.roles import roles_of
 from scoring.models import Ranking
 
 B = Ballot.Status
@@ -91,15 +92,20 @@ class AwardsState:
         return {b["kind"] for b in self.of(B.CLOSED)}
 
 
-def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
-    cached = getattr(block_year, "_awards_cache", None)
-    if cached is not None and cached[0] == getattr(user, "pk", None):
-        return cached[1]
+def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
+    """Steps 9–12, from one read of the year's ballots, nominations, dossier and hand-over."""
+    state = state_of(block_year, user)
+    return {
+        9: ballot_step(block_year, user, state),
+        10: dossier_step(block_year, user, state),
+        11: council_step(block_year, user, state),
+        12: decision_step(block_year, user, state),
+    }
+
+
+def state_of(block_year: BlockYear, user: User) -> AwardsState:
     nominations = Nomination.objects.filter(block_year=OuterRef("pk"))
     dossier = Dossier.objects.filter(block_year=OuterRef("pk"))
-    roles = CouncilRole.objects.filter(
-        user=getattr(user, "pk", None), authority=OuterRef("block__authority")
-    )
     by_status = {
         f"n_{status}": _count(nominations.filter(status=status)) for status in COUNCIL_STATUSES
     }
@@ -128,14 +134,10 @@ def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
                     ).values("nomination"),
                 )
             ),
-            sits_on_council=Exists(roles),
-            council_staff=Exists(roles.filter(role=CouncilRole.Role.STAFF)),
         )
         .values(
             *by_status,
             "published_awards",
-            "sits_on_council",
-            "council_staff",
             "archived_by__full_name",
             "archived_by__username",
             "published",
@@ -158,7 +160,11 @@ def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
         )
         .order_by("ballots__created_at", "ballots__pk")
     )
-    state = AwardsState()
+    roles = roles_of(user)
+    authority = block_year.block.authority_id
+    state = AwardsState(
+        sits_on_council=roles.sits_on(authority), council_staff=roles.staffs(authority)
+    )
     if rows:
         first = rows[0]
         state = AwardsState(
@@ -193,11 +199,10 @@ def state_of(block_year: BlockYear, user: User | None = None) -> AwardsState:
             by_status={status: first[f"n_{status}"] for status in COUNCIL_STATUSES},
             published_awards=first["published_awards"],
             archived_by=first["archived_by__full_name"] or first["archived_by__username"] or "",
-            sits_on_council=bool(first["sits_on_council"]),
-            council_staff=bool(first["council_staff"]),
+            sits_on_council=state.sits_on_council,
+            council_staff=state.council_staff,
         )
         state.held = sum(state.by_status.values())
-    block_year._awards_cache = (getattr(user, "pk", None), state)  # type: ignore[attr-defined]
     return state
 
 
@@ -205,8 +210,7 @@ def _day(moment: datetime.datetime | None) -> str:
     return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else "—"
 
 
-def ballot_step(block_year: BlockYear, user: User) -> StepState:
-    state = state_of(block_year, user)
+def ballot_step(block_year: BlockYear, user: User, state: AwardsState) -> StepState:
     if not state.published:
         return StepState("waiting", _("Ballots are held once the ranking is published."))
     actions: list[tuple[str | Promise, str]] = [
@@ -246,8 +250,7 @@ def ballot_step(block_year: BlockYear, user: User) -> StepState:
     return StepState(status, " ".join(parts), actions=actions)
 
 
-def dossier_step(block_year: BlockYear, user: User) -> StepState:
-    state = state_of(block_year, user)
+def dossier_step(block_year: BlockYear, user: User, state: AwardsState) -> StepState:
     if not state.nominations:
         return StepState("waiting", _("The dossier follows the nomination ballots."))
     actions: list[tuple[str | Promise, str]] = [
@@ -276,9 +279,8 @@ def dossier_step(block_year: BlockYear, user: User) -> StepState:
 # Steps 11–12: the council ---------------------------------------------------------------------
 
 
-def council_step(block_year: BlockYear, user: User) -> StepState:
+def council_step(block_year: BlockYear, user: User, state: AwardsState) -> StepState:
     """Step 11: the council receives, appraises, puts on a session's agenda and votes."""
-    state = state_of(block_year, user)
     if not state.held:
         return StepState("waiting", _("The council reviews the dossier once the block sends it."))
     counts = state.by_status
@@ -313,10 +315,9 @@ def council_step(block_year: BlockYear, user: User) -> StepState:
     return StepState("active" if pending else "done", summary, actions=actions)
 
 
-def decision_step(block_year: BlockYear, user: User) -> StepState:
+def decision_step(block_year: BlockYear, user: User, state: AwardsState) -> StepState:
     """Step 12: the award decisions are published; then the year is complete and can be
     archived (read-only from then on)."""
-    state = state_of(block_year, user)
     authority = block_year.block.authority_id
     results: list[tuple[str | Promise, str]] = [
         (_("Results"), reverse("awards:results", args=[authority, block_year.year]))

@@ -1,16 +1,17 @@
 """What each person must do now about ballots, nominations, the dossier, the hand-over and the
 council's work.
 
-Four queries whatever the data size: the ballots that concern the person (to vote in, to run, or
-an election whose hand-over awaits the council), the nominations (to write, approve or attest,
-to gather into the dossier, or returned), the council staff's counts per
+At most four queries whatever the data size, each only for those it concerns: the ballots (to
+vote in, to run, or an election whose hand-over awaits the council), the nominations (to write,
+approve or attest, to gather into the dossier, or returned), the council staff's counts per
 authority and year (to receive, to appraise, approved awaiting a decision), and the council
-sessions open for the person's vote.
+sessions open for a member's vote.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
@@ -30,41 +31,59 @@ from awards.models import (
     Handover,
     Nomination,
 )
-from blocks.models import CouncilRole, Membership, UnitRole
 from emulation.home import Section
 from emulation.http import AuthedRequest
+from emulation.roles import Roles
 
 B = Ballot.Status
 N = Nomination.Status
 
 
 def my_tasks(request: AuthedRequest) -> Section | None:
-    user = request.user
+    roles = request.roles
     today = timezone.localdate()
-    roles = UnitRole.objects.filter(user=user)
-    led = roles.filter(role=UnitRole.Role.LEADER).values("unit")
-    running = Membership.objects.leading().current().filter(unit__roles__user=user)
-    staff_of = CouncilRole.objects.filter(user=user, role=CouncilRole.Role.STAFF)
-    voting_years = Membership.objects.current().filter(unit__in=led).values("block_year")
+    tasks: list[dict[str, Any]] = []
+    if roles.led_units or roles.secretariat_years or roles.staff_of:
+        handovers: set[int] = set()
+        for ballot in _ballots_for(roles, today):
+            if ballot.kind == Ballot.Kind.HEAD and ballot.status == B.CLOSED:
+                if ballot.block_year_id not in handovers:  # an election awaiting the council
+                    handovers.add(ballot.block_year_id)
+                    tasks.append(_handover_task(ballot))
+                continue
+            tasks.extend(_ballot_tasks(ballot, roles, today))
+    if roles.units or roles.secretariat_years:
+        tasks.extend(_nomination_tasks(list(_nominations_for(roles)), roles))
+    if roles.staff_of:
+        tasks.extend(_council_tasks(list(_council_counts(roles.staff_of))))
+    if roles.member_of:
+        tasks.extend(_session_tasks(list(_sessions_to_vote(request.user, roles.member_of))))
+    if not tasks:
+        return None
+    tasks.sort(key=lambda t: (t["deadline"] is None, t["deadline"] or today))
+    return Section("awards/_home.html", {"tasks": tasks, "today": today}, order=7)
+
+
+def _ballots_for(roles: Roles, today: datetime.date) -> Any:
+    """Open ballots of the years the person's led units are members of; ballots to run of the
+    years they are the secretariat of; for council staff, elections whose hand-over awaits
+    them. Each with whether one of the person's units voted and how many units did."""
+    voting_years = {year for year, units in roles.member_units.items() if units & roles.led_units}
     voters = BallotVoter.objects.filter(ballot=OuterRef("pk"))
-    ballots = (
+    return (
         Ballot.objects.filter(
             Q(status=B.OPEN, block_year__in=voting_years)
             & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
-            | Q(status__in=[B.DRAFT, B.OPEN], block_year__in=running.values("block_year"))
+            | Q(status__in=[B.DRAFT, B.OPEN], block_year__in=roles.secretariat_years)
             | Q(
                 kind=Ballot.Kind.HEAD,
                 status=B.CLOSED,
                 block_year__handover__status=Handover.Status.PENDING,
-                block_year__block__authority__in=staff_of.values("authority"),
+                block_year__block__authority__in=roles.staff_of,
             )
         )
         .annotate(
-            can_vote=Exists(
-                Membership.objects.current().filter(block_year=OuterRef("block_year"), unit__in=led)
-            ),
-            voted=Exists(voters.filter(unit__in=led)),
-            runs=Exists(running.filter(block_year=OuterRef("block_year"))),
+            voted=Exists(voters.filter(unit__in=roles.led_units)),
             voted_count=Coalesce(
                 Subquery(
                     voters.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
@@ -76,46 +95,30 @@ def my_tasks(request: AuthedRequest) -> Section | None:
         .select_related("block_year__block", "award_type")
         .order_by("closes_on", "created_at", "pk")
     )
-    nominations = (
+
+
+def _nominations_for(roles: Roles) -> Any:
+    """Draft and returned nominations of the person's units and of the years they run."""
+    return (
         Nomination.objects.filter(
-            Q(unit__in=roles.values("unit"), status__in=[N.DRAFT, N.RETURNED])
-            | Q(block_year__in=running.values("block_year"), status__in=[N.DRAFT, N.RETURNED])
-        )
-        .annotate(
-            leads=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.LEADER)),
-            writes=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.OFFICER)),
-            runs=Exists(running.filter(block_year=OuterRef("block_year"))),
+            Q(unit__in=roles.units) | Q(block_year__in=roles.secretariat_years),
+            status__in=[N.DRAFT, N.RETURNED],
         )
         .select_related("block_year__block", "award_type")
         .order_by("block_year__dossier_deadline", "block_year", "award_type__position", "unit_name")
     )
-    tasks: list[dict[str, Any]] = []
-    handovers: set[int] = set()
-    for ballot in ballots:
-        if ballot.kind == Ballot.Kind.HEAD and ballot.status == B.CLOSED:
-            if ballot.block_year_id not in handovers:
-                handovers.add(ballot.block_year_id)
-                tasks.append(_handover_task(ballot))
-            continue
-        tasks.extend(_ballot_tasks(ballot, today))
-    tasks.extend(_nomination_tasks(list(nominations)))
-    tasks.extend(_council_tasks(list(_council_counts(staff_of))))
-    tasks.extend(_session_tasks(list(_sessions_to_vote(user))))
-    if not tasks:
-        return None
-    tasks.sort(key=lambda t: (t["deadline"] is None, t["deadline"] or today))
-    return Section("awards/_home.html", {"tasks": tasks, "today": today}, order=7)
 
 
 def _of(block_year: Any) -> dict[str, Any]:
     return {"block": block_year.block.name, "year": block_year.year}
 
 
-def _ballot_tasks(ballot: Any, today: datetime.date) -> list[dict[str, Any]]:
+def _ballot_tasks(ballot: Any, roles: Roles, today: datetime.date) -> list[dict[str, Any]]:
     tasks = []
+    runs = roles.runs_year(ballot.block_year_id)
     if (
         ballot.status == B.OPEN
-        and ballot.can_vote
+        and roles.led_member_units_of(ballot.block_year_id)
         and not ballot.voted
         and (ballot.closes_on is None or ballot.closes_on >= today)
     ):
@@ -129,7 +132,7 @@ def _ballot_tasks(ballot: Any, today: datetime.date) -> list[dict[str, Any]]:
                 _("Vote"),
             )
         )
-    if ballot.runs and ballot.status == B.DRAFT:
+    if runs and ballot.status == B.DRAFT:
         paper = ballot.method == Ballot.Method.PAPER
         text = (
             _("Record the counts of the paper ballot: %(ballot)s")
@@ -144,7 +147,7 @@ def _ballot_tasks(ballot: Any, today: datetime.date) -> list[dict[str, Any]]:
                 reverse("awards:ballot_paper" if paper else "awards:ballot_open", args=[ballot.pk]),
             )
         )
-    elif ballot.runs and ballot.status == B.OPEN:
+    elif runs and ballot.status == B.OPEN:
         tasks.append(
             _task(
                 "lock",
@@ -170,15 +173,18 @@ def _handover_task(ballot: Any) -> dict[str, Any]:
     )
 
 
-def _nomination_tasks(nominations: list[Any]) -> list[dict[str, Any]]:
+def _nomination_tasks(nominations: list[Nomination], roles: Roles) -> list[dict[str, Any]]:
     tasks: list[dict[str, Any]] = []
     dossiers: dict[int, list[Any]] = {}
     for n in nominations:
         names = {"unit": n.unit_name, "award": n.award_type.name}
-        if n.runs:
+        runs = roles.runs_year(n.block_year_id)
+        leads = roles.leads(n.unit_id)
+        writes = roles.works_in(n.unit_id) and not leads
+        if runs:
             dossiers.setdefault(n.block_year_id, []).append(n)
         url = reverse("awards:nomination_detail", args=[n.pk])
-        if n.status == N.RETURNED and (n.leads or n.writes or n.runs):
+        if n.status == N.RETURNED and (leads or writes or runs):
             tasks.append(
                 _task(
                     "arrow-return-left",
@@ -189,7 +195,7 @@ def _nomination_tasks(nominations: list[Any]) -> list[dict[str, Any]]:
                 )
             )
         if n.report_approved_at is None:
-            if n.writes:
+            if writes:
                 tasks.append(
                     _task(
                         "pencil-square",
@@ -198,7 +204,7 @@ def _nomination_tasks(nominations: list[Any]) -> list[dict[str, Any]]:
                         reverse("awards:nomination_report", args=[n.pk]),
                     )
                 )
-            if n.leads and n.report_updated_at is not None:
+            if leads and n.report_updated_at is not None:
                 tasks.append(
                     _task(
                         "check2-square",
@@ -207,7 +213,7 @@ def _nomination_tasks(nominations: list[Any]) -> list[dict[str, Any]]:
                         reverse("awards:nomination_report_approve", args=[n.pk]),
                     )
                 )
-        if n.leads and n.attested_at is None and n.award_type.attestations:
+        if leads and n.attested_at is None and n.award_type.attestations:
             tasks.append(
                 _task(
                     "shield-check",
@@ -245,7 +251,7 @@ def _task(
 # The council ----------------------------------------------------------------------------------
 
 
-def _council_counts(staff_of: Any) -> Any:
+def _council_counts(staff_of: Iterable[int]) -> Any:
     """Per authority and year the staff work for: nominations to receive, to appraise, and
     approved but not yet in an issued decision (one grouped query)."""
     in_decision = Awardee.objects.filter(
@@ -254,7 +260,7 @@ def _council_counts(staff_of: Any) -> Any:
     )
     return (
         Nomination.objects.filter(
-            block_year__block__authority__in=staff_of.values("authority"),
+            block_year__block__authority__in=staff_of,
             status__in=[N.SUBMITTED, N.RECEIVED, N.APPROVED],
         )
         .order_by()
@@ -323,14 +329,11 @@ def _council_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return tasks
 
 
-def _sessions_to_vote(user: Any) -> Any:
+def _sessions_to_vote(user: Any, member_of: Iterable[int]) -> Any:
     """Open sessions where the person, a council member, is recorded present and has not voted."""
-    members_of = CouncilRole.objects.filter(user=user, role=CouncilRole.Role.MEMBER)
     return (
         CouncilSession.objects.filter(
-            status=CouncilSession.Status.OPEN,
-            present=user,
-            authority__in=members_of.values("authority"),
+            status=CouncilSession.Status.OPEN, present=user, authority__in=member_of
         )
         .exclude(Exists(CouncilVoter.objects.filter(session=OuterRef("pk"), user=user)))
         .select_related("authority")

@@ -10,14 +10,10 @@ from __future__ import annotations
 import rules
 
 from awards.models import Ballot, CouncilSession, Decision, Nomination
-from blocks.models import Authority, BlockYear, CouncilRole, UnitRole
-from blocks.rules import (
-    is_archived_object,
-    is_council_staff_of,
-    is_secretariat_of,
-    manages_block_year,
-)
+from blocks.models import Authority, BlockYear
+from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
 from emulation.models import User
+from emulation.roles import roles_of
 
 
 @rules.predicate
@@ -29,27 +25,17 @@ def runs_awards_of(user: User, block_year: BlockYear) -> bool:
 @rules.predicate
 def votes_in(user: User, ballot: Ballot) -> bool:
     """The leader of a current member unit of the ballot's block year."""
-    if not user.is_authenticated:
-        return False
-    members = ballot.block_year.memberships.filter(left_on__isnull=True).values("unit")
-    return UnitRole.objects.filter(user=user, role=UnitRole.Role.LEADER, unit__in=members).exists()
-
-
-def _works_in(user: User, nomination: Nomination, role: str | None = None) -> bool:
-    if not user.is_authenticated:
-        return False
-    roles = UnitRole.objects.filter(user=user, unit=nomination.unit_id)
-    return (roles.filter(role=role) if role else roles).exists()
+    return bool(roles_of(user).led_member_units_of(ballot.block_year_id))
 
 
 @rules.predicate
 def writes_report(user: User, nomination: Nomination) -> bool:
-    return _works_in(user, nomination)
+    return roles_of(user).works_in(nomination.unit_id)
 
 
 @rules.predicate
 def leads_nominee(user: User, nomination: Nomination) -> bool:
-    return _works_in(user, nomination, UnitRole.Role.LEADER)
+    return roles_of(user).leads(nomination.unit_id)
 
 
 @rules.predicate
@@ -59,49 +45,42 @@ def runs_dossier_of(user: User, nomination: Nomination) -> bool:
 
 @rules.predicate
 def council_staff_for(user: User, block_year: BlockYear) -> bool:
-    return bool(is_council_staff_of(user, block_year.block.authority))
+    return roles_of(user).staffs(block_year.block.authority_id)
 
 
 @rules.predicate
 def council_staff_of_nomination(user: User, nomination: Nomination) -> bool:
-    return bool(is_council_staff_of(user, nomination.block_year.block.authority))
+    return roles_of(user).staffs(nomination.block_year.block.authority_id)
 
 
 @rules.predicate
 def sits_on_council_of(user: User, authority: Authority) -> bool:
     """Council staff and council members read the authority's dossiers, sessions and decisions."""
-    return (
-        user.is_authenticated
-        and CouncilRole.objects.filter(user=user, authority=authority).exists()
-    )
+    return roles_of(user).sits_on(authority.pk)
 
 
 @rules.predicate
 def council_staff_of(user: User, authority: Authority) -> bool:
-    return bool(is_council_staff_of(user, authority))
+    return roles_of(user).staffs(authority.pk)
 
 
 @rules.predicate
 def runs_session(user: User, session: CouncilSession) -> bool:
-    return bool(is_council_staff_of(user, session.authority))
+    return roles_of(user).staffs(session.authority_id)
 
 
 @rules.predicate
 def votes_in_session(user: User, session: CouncilSession) -> bool:
     """A council member of the session's authority, recorded as present at the session."""
-    if not user.is_authenticated:
-        return False
     return (
-        CouncilRole.objects.filter(
-            user=user, authority=session.authority_id, role=CouncilRole.Role.MEMBER
-        ).exists()
+        roles_of(user).votes_on(session.authority_id)
         and session.present.filter(pk=user.pk).exists()
     )
 
 
 @rules.predicate
 def manages_decision(user: User, decision: Decision) -> bool:
-    return bool(is_council_staff_of(user, decision.authority))
+    return roles_of(user).staffs(decision.authority_id)
 
 
 is_admin = rules.is_superuser

@@ -29,13 +29,16 @@ class BlocksConfig(AppConfig):
 
     def ready(self) -> None:
         from blocks import benchmark, demo, home
+        from blocks.roles import read_roles
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
         from emulation.otp import register_requirement
+        from emulation.roles import register_loader
 
         register_section(home.my_blocks)
         demo_data.register(demo.RegistrySeeder)
         benchmarks.register_data(benchmark.RegistryData)
         benchmarks.register_pages(*benchmark.PAGES)
         register_requirement(requires_two_factor)
+        register_loader(read_roles)

@@ -8,7 +8,7 @@ yet is shown as not yet available.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,12 +69,14 @@ STEPS = [
     StepDefinition(12, _("Award decision"), _("First half of the year"), _("Authority")),
 ]
 
-StepProvider = Callable[[BlockYear, User], StepState]
-_providers: dict[int, StepProvider] = {}
+# A provider gives the states of the steps its app owns, by number, reading what they share once.
+StepsProvider = Callable[[BlockYear, User], Mapping[int, StepState]]
+_providers: list[StepsProvider] = []
 
 
-def register_step(number: int, provider: StepProvider) -> None:
-    _providers[number] = provider
+def register_steps(provider: StepsProvider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
 
 
 # The deadline of the year that closes each step, shown even before the step's app provides it.
@@ -88,13 +90,13 @@ STEP_DEADLINES = {
 
 
 def timeline(block_year: BlockYear, user: User) -> list[tuple[StepDefinition, StepState]]:
+    states: dict[int, StepState] = {}
+    for provider in _providers:
+        states.update(provider(block_year, user))
     result = []
     for step in STEPS:
-        provider = _providers.get(step.number)
-        state = (
-            provider(block_year, user)
-            if provider
-            else StepState("unavailable", _("This step is not available in the software yet."))
+        state = states.get(step.number) or StepState(
+            "unavailable", _("This step is not available in the software yet.")
         )
         if state.deadline is None and step.number in STEP_DEADLINES:
             state.deadline = getattr(block_year, STEP_DEADLINES[step.number])
@@ -154,5 +156,8 @@ def activities_step(block_year: BlockYear, user: User) -> StepState:
     )
 
 
-register_step(1, membership_step)
-register_step(5, activities_step)
+def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
+    return {1: membership_step(block_year, user), 5: activities_step(block_year, user)}
+
+
+register_steps(steps)

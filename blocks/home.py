@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from blocks.models import Block, BlockYear, CouncilRole, Membership, UnitRole
@@ -11,47 +11,42 @@ from emulation.http import AuthedRequest
 
 
 def my_blocks(request: AuthedRequest) -> Section | None:
-    user = request.user
+    """The person's units with their blocks of this year and last; for council staff, the blocks
+    missing this year or its head; for the council, this year's blocks and their councils."""
+    roles = request.roles
+    if not (roles.units or roles.councils or roles.superuser):
+        return None
     year = timezone.localdate().year
-    unit_roles = list(
-        UnitRole.objects.filter(user=user)
-        .select_related("unit")
-        .prefetch_related(
-            Prefetch(
-                "unit__memberships",
-                queryset=Membership.objects.filter(block_year__year__in=[year - 1, year])
-                .select_related("block_year__block")
-                .order_by("-block_year__year"),
+    unit_roles: list[UnitRole] = []
+    if roles.units:
+        unit_roles = list(
+            UnitRole.objects.filter(user=request.user)
+            .select_related("unit")
+            .prefetch_related(
+                Prefetch(
+                    "unit__memberships",
+                    queryset=Membership.objects.filter(block_year__year__in=[year - 1, year])
+                    .select_related("block_year__block")
+                    .order_by("-block_year__year"),
+                )
             )
         )
-    )
-    council_roles = list(CouncilRole.objects.filter(user=user).select_related("authority"))
-    staff_of = [r.authority_id for r in council_roles if r.role == CouncilRole.Role.STAFF]
-    headless = list(
-        BlockYear.objects.filter(block__authority__in=staff_of, year=year)
-        .exclude(memberships__role=Membership.Role.HEAD)
-        .select_related("block")
-    )
-    missing_year = list(
-        Block.objects.filter(authority__in=staff_of).exclude(years__year=year).order_by("name")
-    )
-    council_years = list(
-        BlockYear.objects.filter(
-            block__authority__in=[r.authority_id for r in council_roles], year=year
+    council_roles: list[CouncilRole] = []
+    council_years: list[BlockYear] = []
+    missing_year: list[Block] = []
+    if roles.councils:
+        council_roles = list(
+            CouncilRole.objects.filter(user=request.user).select_related("authority")
         )
-        .select_related("block__authority")
-        .annotate(
-            member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
-            head_name=Subquery(
-                Membership.objects.filter(
-                    block_year=OuterRef("pk"), role=Membership.Role.HEAD
-                ).values("unit__name")[:1]
-            ),
-        )
-        .order_by("block__authority__name", "block__name")
-    )
-    if not (unit_roles or council_roles or user.is_superuser):
-        return None
+        council_years = list(BlockYear.objects.of_councils(roles.councils, year))
+    if roles.staff_of:
+        missing_year = list(Block.objects.without_year(roles.staff_of, year))
+    headless = [
+        block_year
+        for block_year in council_years
+        if block_year.head_name is None  # type: ignore[attr-defined]
+        and roles.staffs(block_year.block.authority_id)
+    ]
     return Section(
         "blocks/_home.html",
         {

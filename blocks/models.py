@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from emulation.roles import roles_of
 from emulation.text import search_key
 
 if TYPE_CHECKING:
@@ -62,14 +64,11 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         """Units a person may see: their authority's as council, their own, and their blocks'."""
         if user.is_superuser:
             return self.all()
-        # Three uncorrelated IN sets, not EXISTS OR EXISTS: PostgreSQL hashes each set once,
-        # where the ORed EXISTS made it plan a probe per unit and, at country scale, JIT-compile
-        # the query for longer than it runs (docs/performance.md).
-        blocks = Block.objects.filter(years__memberships__unit__roles__user=user).values("pk")
+        roles = roles_of(user)
         return self.filter(
-            Q(authority__in=CouncilRole.objects.filter(user=user).values("authority"))
-            | Q(pk__in=UnitRole.objects.filter(user=user).values("unit"))
-            | Q(pk__in=Membership.objects.filter(block_year__block__in=blocks).values("unit"))
+            Q(authority__in=roles.councils)
+            | Q(pk__in=roles.units)
+            | Q(pk__in=Membership.objects.filter(block_year__block__in=roles.blocks).values("unit"))
         )
 
     def search(self, text: str) -> UnitQuerySet:
@@ -199,17 +198,18 @@ class BlockQuerySet(models.QuerySet["Block"]):
         """Blocks a person may see: their authority's as council, and those their units are in."""
         if user.is_superuser:
             return self.all()
-        council = CouncilRole.objects.filter(user=user, authority=OuterRef("authority"))
-        member = Membership.objects.filter(block_year__block=OuterRef("pk"), unit__roles__user=user)
-        return self.filter(Exists(council) | Exists(member))
+        roles = roles_of(user)
+        return self.filter(Q(authority__in=roles.councils) | Q(pk__in=roles.blocks))
 
     def managed_by(self, user: User) -> BlockQuerySet:
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            authority__council_roles__user=user,
-            authority__council_roles__role=CouncilRole.Role.STAFF,
-        )
+        roles = roles_of(user)
+        return self.filter(authority__in=roles.staff_of)
+
+    def without_year(self, authorities: Iterable[int], year: int) -> BlockQuerySet:
+        """The authorities' blocks that have no block year `year` yet."""
+        return self.filter(authority__in=authorities).exclude(years__year=year).order_by("name")
 
 
 class Block(models.Model):
@@ -255,7 +255,24 @@ class Block(models.Model):
 class BlockYearQuerySet(models.QuerySet["BlockYear"]):
     def for_user(self, user: User) -> BlockYearQuerySet:
         """Years of the blocks a person may see."""
-        return self.filter(block__in=Block.objects.for_user(user))
+        if user.is_superuser:
+            return self.all()
+        roles = roles_of(user)
+        return self.filter(Q(block__authority__in=roles.councils) | Q(block__in=roles.blocks))
+
+    def of_councils(self, authorities: Iterable[int], year: int) -> BlockYearQuerySet:
+        """The authorities' blocks in `year`, with their current members counted and the name of
+        their head (None when the year has none)."""
+        head = Membership.objects.filter(block_year=OuterRef("pk"), role=Membership.Role.HEAD)
+        return (
+            self.filter(block__authority__in=authorities, year=year)
+            .select_related("block__authority")
+            .annotate(
+                member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
+                head_name=Subquery(head.values("unit__name")[:1]),
+            )
+            .order_by("block__authority__name", "block__name")
+        )
 
 
 class BlockYear(models.Model):

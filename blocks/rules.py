@@ -8,50 +8,40 @@ from typing import Any
 import rules
 from django.db import models
 
-from blocks.models import Authority, Block, BlockYear, CouncilRole, Membership, Unit, UnitRole
+from blocks.models import Authority, Block, BlockYear, Unit
 from emulation.models import User
+from emulation.roles import roles_of
 
 
 @rules.predicate
 def is_council_staff_of(user: User, authority: Authority | None) -> bool:
-    if authority is None or not user.is_authenticated:
-        return False
-    return CouncilRole.objects.filter(
-        user=user, authority=authority, role=CouncilRole.Role.STAFF
-    ).exists()
+    return authority is not None and roles_of(user).staffs(authority.pk)
 
 
 @rules.predicate
 def is_any_council_staff(user: User) -> bool:
-    return user.is_authenticated and user.council_roles.filter(role=CouncilRole.Role.STAFF).exists()
+    return roles_of(user).any_council_staff
 
 
 @rules.predicate
 def manages_block(user: User, block: Block) -> bool:
-    return bool(is_council_staff_of(user, block.authority))
+    return roles_of(user).staffs(block.authority_id)
 
 
 @rules.predicate
 def manages_block_year(user: User, block_year: BlockYear) -> bool:
-    return bool(is_council_staff_of(user, block_year.block.authority))
+    return roles_of(user).staffs(block_year.block.authority_id)
 
 
 @rules.predicate
 def manages_unit(user: User, unit: Unit) -> bool:
-    return bool(is_council_staff_of(user, unit.authority))
+    return roles_of(user).staffs(unit.authority_id)
 
 
 @rules.predicate
 def is_secretariat_of(user: User, block_year: BlockYear) -> bool:
     """The block's secretariat is derived: leaders and officers of the year's head and deputies."""
-    if not user.is_authenticated:
-        return False
-    return (
-        Membership.objects.leading()
-        .current()
-        .filter(block_year=block_year, unit__roles__user=user)
-        .exists()
-    )
+    return roles_of(user).runs_year(block_year.pk)
 
 
 @rules.predicate
@@ -135,7 +125,7 @@ def is_archived_object(user: User, obj: Any) -> bool:
 
 
 def leads_unit(user: User, unit: Unit) -> bool:
-    return UnitRole.objects.filter(user=user, unit=unit, role=UnitRole.Role.LEADER).exists()
+    return roles_of(user).leads(unit.pk)
 
 
 is_admin = rules.is_superuser

@@ -8,15 +8,13 @@ class CovenantsConfig(AppConfig):
     verbose_name = _("Documents and covenant")
 
     def ready(self) -> None:
-        from blocks.dashboard import register_step
+        from blocks.dashboard import register_steps
         from covenants import benchmark, dashboard, demo, home
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
 
-        register_step(2, dashboard.documents_step)
-        register_step(3, dashboard.registration_step)
-        register_step(4, dashboard.signing_step)
+        register_steps(dashboard.steps)
         register_section(home.my_tasks)
         demo_data.register(demo.DocumentSeeder)
         benchmarks.register_data(benchmark.CovenantData)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import rules
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,28 +14,25 @@ from covenants.models import Document, Registration, Signature
 from emulation.models import User
 
 
-def _documents(block_year: BlockYear) -> list[Document]:
-    # Cached on the instance: the three steps share one query.
-    cached = getattr(block_year, "_documents_cache", None)
-    if cached is None:
-        cached = list(
-            block_year.documents.annotate(
-                pending=Count("versions__comments", filter=Q(versions__comments__answer="pending"))
-            )
-        )
-        block_year._documents_cache = cached  # type: ignore[attr-defined]
-    return cached
+def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
+    """Steps 2–4, from one read of the year's documents with their comments awaiting answers."""
+    documents = list(block_year.documents.with_pending_count())
+    return {
+        2: documents_step(block_year, documents),
+        3: registration_step(block_year),
+        4: signing_step(block_year, user, documents),
+    }
 
 
-def documents_step(block_year: BlockYear, user: User) -> StepState:
-    documents = [d for d in _documents(block_year) if d.kind != Document.Kind.CRITERIA]
+def documents_step(block_year: BlockYear, documents: list[Document]) -> StepState:
+    documents = [d for d in documents if d.kind != Document.Kind.CRITERIA]
     url = reverse("covenants:document_list", args=[block_year.pk])
     actions: list[tuple[str | Promise, str]] = [(_("Documents"), url)]
     if not documents:
         return StepState("waiting", _("No document yet."), actions=actions)
     settled = {Document.Status.ADOPTED, Document.Status.SIGNING, Document.Status.IN_FORCE}
     adopted = sum(1 for d in documents if d.status in settled)
-    pending = sum(d.pending for d in documents)  # type: ignore[attr-defined]  # annotated
+    pending = sum(d.pending_comments for d in documents)  # type: ignore[attr-defined]
     summary = ngettext(
         "%(adopted)d of %(count)d document adopted",
         "%(adopted)d of %(count)d documents adopted",
@@ -51,7 +47,7 @@ def documents_step(block_year: BlockYear, user: User) -> StepState:
     )
 
 
-def registration_step(block_year: BlockYear, user: User) -> StepState:
+def registration_step(block_year: BlockYear) -> StepState:
     members = [m for m in block_year.memberships.all() if m.left_on is None]
     registered = Registration.objects.filter(block_year=block_year).count()
     url = reverse("covenants:registration_list", args=[block_year.pk])
@@ -67,8 +63,8 @@ def registration_step(block_year: BlockYear, user: User) -> StepState:
     return StepState(status, summary, actions=[(_("Registrations"), url)])
 
 
-def signing_step(block_year: BlockYear, user: User) -> StepState:
-    covenant = next((d for d in _documents(block_year) if d.kind == Document.Kind.COVENANT), None)
+def signing_step(block_year: BlockYear, user: User, documents: list[Document]) -> StepState:
+    covenant = next((d for d in documents if d.kind == Document.Kind.COVENANT), None)
     if covenant is None:
         return StepState(
             "waiting",

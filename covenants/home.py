@@ -2,46 +2,63 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocks.models import Membership, UnitRole
-from covenants.models import Comment, Document, Registration, Signature
+from blocks.models import Membership
+from covenants.models import Document, Registration, Signature
 from emulation.home import Section
 from emulation.http import AuthedRequest
 
 
 def my_tasks(request: AuthedRequest) -> Section | None:
-    user = request.user
+    """Covenants to sign, drafts to comment on and targets to register, for the person's units;
+    for the secretariat, the comments to answer."""
+    roles = request.roles
     today = timezone.localdate()
     tasks: list[dict[str, object]] = []
-    roles = UnitRole.objects.filter(user=user).values_list("unit", "role")
-    leader_units = {unit for unit, role in roles if role == UnitRole.Role.LEADER}
-    all_units = {unit for unit, _role in roles}
-    if all_units:
-        memberships = Membership.objects.filter(
-            unit__in=all_units, left_on__isnull=True, block_year__year__gte=today.year - 1
-        ).select_related("unit", "block_year__block")
-        open_documents = Document.objects.filter(
-            block_year__in={m.block_year_id for m in memberships},
-            status__in=[Document.Status.SIGNING, Document.Status.CONSULTATION],
+    if roles.units:
+        memberships = list(
+            Membership.objects.filter(
+                unit__in=roles.units, left_on__isnull=True, block_year__year__gte=today.year - 1
+            )
+            .select_related("unit", "block_year")
+            .annotate(
+                # The unit signed the year's covenant open for signing / registered its targets.
+                signed=Exists(
+                    Signature.objects.filter(
+                        unit=OuterRef("unit"),
+                        version__document__block_year=OuterRef("block_year"),
+                        version__document__status=Document.Status.SIGNING,
+                    )
+                ),
+                registered=Exists(
+                    Registration.objects.filter(
+                        unit=OuterRef("unit"), block_year=OuterRef("block_year")
+                    )
+                ),
+            )
         )
-        signed = set(
-            Signature.objects.filter(
-                unit__in=leader_units, version__document__status=Document.Status.SIGNING
-            ).values_list("version__document", "unit")
+        years = {m.block_year_id for m in memberships}
+        documents = list(
+            Document.objects.filter(
+                block_year__in=years,
+                status__in=[
+                    Document.Status.CONSULTATION,
+                    Document.Status.SIGNING,
+                    Document.Status.IN_FORCE,
+                ],
+            )
         )
-        registered = set(
-            Registration.objects.filter(unit__in=all_units).values_list("block_year", "unit")
-        )
-        for document in open_documents:
+        for document in documents:
             for membership in memberships:
                 if membership.block_year_id != document.block_year_id:
                     continue
                 unit = membership.unit
-                if document.status == Document.Status.SIGNING and unit.pk in leader_units:
-                    if (document.pk, unit.pk) not in signed:
+                if document.status == Document.Status.SIGNING and roles.leads(unit.pk):
+                    if not membership.signed:
                         tasks.append(
                             {
                                 "icon": "pen",
@@ -60,20 +77,20 @@ def my_tasks(request: AuthedRequest) -> Section | None:
                             "url": document.get_absolute_url(),
                         }
                     )
-        covenant_closed = set(
-            Document.objects.filter(
-                kind=Document.Kind.COVENANT,
-                status__in=[Document.Status.SIGNING, Document.Status.IN_FORCE],
-                block_year__in={m.block_year_id for m in memberships},
-            ).values_list("block_year", flat=True)
-        )
-        for membership in memberships:
+        # Targets are registered until the covenant goes out for signing.
+        covenant_closed = {
+            d.block_year_id
+            for d in documents
+            if d.kind == Document.Kind.COVENANT and d.status != Document.Status.CONSULTATION
+        }
+        to_register = [
+            m
+            for m in memberships
+            if m.block_year.year == today.year and m.block_year_id not in covenant_closed
+        ]
+        for membership in to_register:
             year = membership.block_year
-            if (
-                year.year == today.year
-                and year.pk not in covenant_closed
-                and (year.pk, membership.unit_id) not in registered
-            ):
+            if not membership.registered:
                 tasks.append(
                     {
                         "icon": "list-check",
@@ -85,29 +102,21 @@ def my_tasks(request: AuthedRequest) -> Section | None:
                         ),
                     }
                 )
-    # The secretariat: comments to answer and signatures to follow.
-    leading = (
-        Membership.objects.leading().current().filter(unit__roles__user=user).values("block_year")
-    )
-    pending = (
-        Comment.objects.filter(
-            answer=Comment.Answer.PENDING, version__document__block_year__in=leading
-        )
-        .select_related("version__document")
-        .order_by("version__document")
-    )
-    for document_id in {c.version.document_id for c in pending}:
-        document = next(c.version.document for c in pending if c.version.document_id == document_id)
-        count = sum(1 for c in pending if c.version.document_id == document_id)
-        tasks.append(
-            {
-                "icon": "reply",
-                "text": _("Answer %(count)d comments on “%(title)s”")
-                % {"count": count, "title": document.title},
-                "deadline": None,
-                "url": document.get_absolute_url(),
-            }
-        )
+    if roles.secretariat_years:
+        # The secretariat: comments to answer.
+        answering = Document.objects.filter(block_year__in=roles.secretariat_years)
+        for document in answering.with_pending_count().order_by("pk"):
+            if not document.pending_comments:  # type: ignore[attr-defined]
+                continue
+            tasks.append(
+                {
+                    "icon": "reply",
+                    "text": _("Answer %(count)d comments on “%(title)s”")
+                    % {"count": document.pending_comments, "title": document.title},  # type: ignore[attr-defined]
+                    "deadline": None,
+                    "url": document.get_absolute_url(),
+                }
+            )
     if not tasks:
         return None
     tasks.sort(key=lambda t: (t["deadline"] is None, t["deadline"] or today))

@@ -8,11 +8,21 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from blocks.models import BlockYear, Unit
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def with_pending_count(self) -> DocumentQuerySet:
+        """Each document with the number of its comments awaiting an answer (`pending_comments`)."""
+        return self.annotate(
+            pending_comments=Count(
+                "versions__comments", filter=Q(versions__comments__answer=Comment.Answer.PENDING)
+            )
+        )
 
 
 class Document(models.Model):
@@ -59,6 +69,8 @@ class Document(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")

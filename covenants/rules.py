@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import rules
 
-from blocks.models import BlockYear, Membership, UnitRole
+from blocks.models import BlockYear
 from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
 from covenants.models import Document
 from emulation.models import User
+from emulation.roles import roles_of
 
 
 @rules.predicate
@@ -23,19 +24,12 @@ def runs_document(user: User, document: Document) -> bool:
 
 @rules.predicate
 def works_in_a_member_unit(user: User, block_year: BlockYear) -> bool:
-    return Membership.objects.filter(
-        block_year=block_year, left_on__isnull=True, unit__roles__user=user
-    ).exists()
+    return bool(roles_of(user).member_units_of(block_year.pk))
 
 
 @rules.predicate
 def leads_a_member_unit(user: User, block_year: BlockYear) -> bool:
-    return Membership.objects.filter(
-        block_year=block_year,
-        left_on__isnull=True,
-        unit__roles__user=user,
-        unit__roles__role=UnitRole.Role.LEADER,
-    ).exists()
+    return bool(roles_of(user).led_member_units_of(block_year.pk))
 
 
 @rules.predicate

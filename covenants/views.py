@@ -67,15 +67,14 @@ def _document(request: AuthedRequest, pk: int) -> Document:
 def _own_units(
     request: AuthedRequest, block_year: BlockYear, role: str | None = None
 ) -> QuerySet[Unit]:
-    """The person's units that are current members of the year."""
-    units = Unit.objects.filter(
-        roles__user=request.user,
-        memberships__block_year=block_year,
-        memberships__left_on__isnull=True,
+    """The person's units that are current members of the year (those they lead, for a leader)."""
+    roles = request.roles
+    units = (
+        roles.led_member_units_of(block_year.pk)
+        if role == UnitRole.Role.LEADER
+        else roles.member_units_of(block_year.pk)
     )
-    if role:
-        units = units.filter(roles__role=role)
-    return units.distinct().order_by("name")
+    return Unit.objects.filter(pk__in=units).order_by("name")
 
 
 # Documents ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from emulation.models import User
+from emulation.roles import Roles
 
 
 class AuthedRequest(HttpRequest):
@@ -9,3 +10,4 @@ class AuthedRequest(HttpRequest):
 
     user: User  # type: ignore[assignment]
     htmx: HtmxDetails
+    roles: Roles

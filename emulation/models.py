@@ -14,7 +14,10 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from emulation.roles import Roles, read_roles
 
 
 class User(AbstractUser):
@@ -43,6 +46,12 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else self.username
+
+    @cached_property
+    def roles(self) -> Roles:
+        """The person's units, blocks, councils and secretariat years (`emulation.roles`), read
+        once for this object: within a request, once for the request."""
+        return read_roles(self)
 
 
 class AuditHead(models.Model):

@@ -8,15 +8,13 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring")
 
     def ready(self) -> None:
-        from blocks.dashboard import register_step
+        from blocks.dashboard import register_steps
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
         from scoring import benchmark, dashboard, demo, home
 
-        register_step(6, dashboard.assessment_step)
-        register_step(7, dashboard.review_step)
-        register_step(8, dashboard.ranking_step)
+        register_steps(dashboard.steps)
         register_section(home.my_tasks)
         demo_data.register(demo.ScoringSeeder)
         benchmarks.register_data(benchmark.ScoringData)

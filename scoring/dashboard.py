@@ -1,12 +1,9 @@
 """Steps 6–8 of the block-year dashboard: self-assessment, review, ranking.
 
-The three steps share one query (cached on the block year), whatever the number of units."""
+The three steps share one query, whatever the number of units."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,42 +12,22 @@ from django.utils.translation import ngettext
 from blocks.dashboard import StepState
 from blocks.models import BlockYear
 from emulation.models import User
-from scoring.models import CriteriaTable, Ranking, RankingRow, ScoreSheet
+from scoring.models import CriteriaTable, ScoreSheet
 
 S = ScoreSheet.Status
 
 
-def _table(block_year: BlockYear) -> Any:
-    """The year's table annotated with its sheet counts and ranking (None when there is none)."""
-    cached = getattr(block_year, "_scoring_cache", False)
-    if cached is False:
-        cached = (
-            CriteriaTable.objects.filter(block_year=block_year)
-            .annotate(
-                sheet_count=Count("sheets"),
-                submitted_count=Count("sheets", filter=~Q(sheets__status=S.DRAFT)),
-                final_count=Count("sheets", filter=Q(sheets__status=S.FINAL)),
-                published=Exists(Ranking.objects.filter(table=OuterRef("pk"))),
-                leading=Subquery(
-                    RankingRow.objects.filter(ranking__table=OuterRef("pk"))
-                    .order_by("rank", "unit_name")
-                    .values("unit_name")[:1]
-                ),
-                first_places=Subquery(
-                    RankingRow.objects.filter(ranking__table=OuterRef("pk"), rank=1)
-                    .values("ranking")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-            )
-            .first()
-        )
-        block_year._scoring_cache = cached  # type: ignore[attr-defined]
-    return cached
+def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
+    """Steps 6–8, from one read of the year's table with its sheet counts and ranking."""
+    table = CriteriaTable.objects.filter(block_year=block_year).with_progress().first()
+    return {
+        6: assessment_step(block_year, table),
+        7: review_step(block_year, table),
+        8: ranking_step(block_year, table),
+    }
 
 
-def assessment_step(block_year: BlockYear, user: User) -> StepState:
-    table = _table(block_year)
+def assessment_step(block_year: BlockYear, table: CriteriaTable | None) -> StepState:
     criteria = (_("Criteria table"), reverse("scoring:criteria_detail", args=[block_year.pk]))
     if table is None:
         return StepState("waiting", _("No criteria table yet."), actions=[criteria])
@@ -71,8 +48,7 @@ def assessment_step(block_year: BlockYear, user: User) -> StepState:
     return StepState(status, summary, deadline=table.deadline, actions=[overview, criteria])
 
 
-def review_step(block_year: BlockYear, user: User) -> StepState:
-    table = _table(block_year)
+def review_step(block_year: BlockYear, table: CriteriaTable | None) -> StepState:
     if table is None or not table.submitted_count:  # type: ignore[attr-defined]
         return StepState("waiting", _("No sheet has been submitted yet."))
     total, final = table.sheet_count, table.final_count  # type: ignore[attr-defined]
@@ -85,8 +61,7 @@ def review_step(block_year: BlockYear, user: User) -> StepState:
     return StepState("done" if final == total else "active", summary, actions=actions)
 
 
-def ranking_step(block_year: BlockYear, user: User) -> StepState:
-    table = _table(block_year)
+def ranking_step(block_year: BlockYear, table: CriteriaTable | None) -> StepState:
     url = reverse("scoring:ranking_detail", args=[block_year.pk]) if table else ""
     if table is None or not table.is_locked:
         return StepState("waiting", _("The ranking follows the review."))

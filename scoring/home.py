@@ -2,58 +2,36 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocks.models import Membership, UnitRole
 from emulation.home import Section
 from emulation.http import AuthedRequest
+from emulation.roles import Roles
 from scoring.models import ScoreSheet
 
 S = ScoreSheet.Status
 
 
 def my_tasks(request: AuthedRequest) -> Section | None:
-    user = request.user
+    roles = request.roles
+    if not (roles.units or roles.secretariat_years):
+        return None
     today = timezone.localdate()
-    roles = UnitRole.objects.filter(user=user)
-    my_units = roles.values("unit")
-    leading_years = (
-        Membership.objects.leading().current().filter(unit__roles__user=user).values("block_year")
-    )
-    # Every unpublished sheet the person fills in, answers for, reviews or runs as secretariat.
-    sheets = (
-        ScoreSheet.objects.filter(
-            Q(unit__in=my_units)
-            | Q(reviewer_unit__in=my_units)
-            | Q(table__block_year__in=leading_years),
-            table__opened_at__isnull=False,
-            table__ranking__isnull=True,
-        )
-        .annotate(
-            mine=Exists(roles.filter(unit=OuterRef("unit"))),
-            leads=Exists(roles.filter(unit=OuterRef("unit"), role=UnitRole.Role.LEADER)),
-            reviews=Exists(roles.filter(unit=OuterRef("reviewer_unit"))),
-            runs=Exists(
-                Membership.objects.leading()
-                .current()
-                .filter(block_year=OuterRef("table__block_year"), unit__roles__user=user)
-            ),
-        )
-        .select_related("table__block_year__block")
-        .order_by("table__deadline", "position")
-    )
+    sheets = list(ScoreSheet.objects.unpublished_for(roles).order_by("table__deadline", "position"))
     tasks: list[dict[str, Any]] = []
     unfinished: dict[int, bool] = {}
     for sheet in sheets:
-        table = sheet.table
-        if sheet.runs:  # type: ignore[attr-defined]
-            unfinished[table.pk] = unfinished.get(table.pk, False) or sheet.status != S.FINAL
-        task = _task_for(sheet, today)
+        runs = roles.runs_year(sheet.table.block_year_id)
+        if runs:
+            unfinished[sheet.table_id] = unfinished.get(sheet.table_id, False) or (
+                sheet.status != S.FINAL
+            )
+        task = _task_for(sheet, roles, runs=runs, today=today)
         if task:
             tasks.append(task)
     for sheet in sheets:
@@ -75,19 +53,22 @@ def my_tasks(request: AuthedRequest) -> Section | None:
     return Section("scoring/_home.html", {"tasks": tasks, "today": today}, order=6)
 
 
-def _task_for(sheet: Any, today: Any) -> dict[str, Any] | None:
+def _task_for(
+    sheet: ScoreSheet, roles: Roles, *, runs: bool, today: datetime.date
+) -> dict[str, Any] | None:
     name = {"unit": sheet.unit_name}
-    if sheet.mine:
+    if roles.works_in(sheet.unit_id):
+        leads = roles.leads(sheet.unit_id)
         if sheet.status == S.DRAFT and sheet.is_editable(today):
             text = (
                 _("Fill in and submit the self-assessment of %(unit)s")
-                if sheet.leads
+                if leads
                 else _("Fill in the self-assessment of %(unit)s")
             )
             return _task(
                 "clipboard-check", text % name, sheet.open_until(), sheet.get_absolute_url()
             )
-        if sheet.status == S.RETURNED and sheet.leads:
+        if sheet.status == S.RETURNED and leads:
             return _task(
                 "reply",
                 _("Accept or answer the review of %(unit)s") % name,
@@ -95,14 +76,15 @@ def _task_for(sheet: Any, today: Any) -> dict[str, Any] | None:
                 sheet.get_absolute_url(),
             )
         return None
-    if (sheet.runs or sheet.reviews) and sheet.status in (S.SUBMITTED, S.RESPONDED):
+    reviews = roles.works_in(sheet.reviewer_unit_id)
+    if (runs or reviews) and sheet.status in (S.SUBMITTED, S.RESPONDED):
         return _task(
             "layout-split",
             _("Review the sheet of %(unit)s") % name,
             None,
             reverse("scoring:sheet_review", args=[sheet.pk]),
         )
-    if sheet.runs and sheet.status == S.ACCEPTED:
+    if runs and sheet.status == S.ACCEPTED:
         return _task(
             "check2-all",
             _("Finalise the scores of %(unit)s") % name,

@@ -14,15 +14,34 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blocks.models import BlockYear, CouncilRole, Membership, Unit, UnitRole
+from blocks.models import BlockYear, Unit
+from emulation.roles import Roles, roles_of
 
 if TYPE_CHECKING:
     from emulation.models import User
+
+
+class CriteriaTableQuerySet(models.QuerySet["CriteriaTable"]):
+    def with_progress(self) -> CriteriaTableQuerySet:
+        """Each table with its sheets counted (all, submitted, final), whether its ranking is
+        published, the leading unit's name and how many units share first place."""
+        S = ScoreSheet.Status
+        rows = RankingRow.objects.filter(ranking__table=OuterRef("pk"))
+        return self.annotate(
+            sheet_count=Count("sheets"),
+            submitted_count=Count("sheets", filter=~Q(sheets__status=S.DRAFT)),
+            final_count=Count("sheets", filter=Q(sheets__status=S.FINAL)),
+            published=Exists(Ranking.objects.filter(table=OuterRef("pk"))),
+            leading=Subquery(rows.order_by("rank", "unit_name").values("unit_name")[:1]),
+            first_places=Subquery(
+                rows.filter(rank=1).values("ranking").annotate(n=Count("pk")).values("n")[:1]
+            ),
+        )
 
 
 class CriteriaTable(models.Model):
@@ -74,6 +93,8 @@ class CriteriaTable(models.Model):
         help_text=_("How long a unit has to accept or answer its review results."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CriteriaTableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("criteria table")
@@ -198,30 +219,25 @@ class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
         ranking is published, every sheet of a block they belong to."""
         if user.is_superuser:
             return self.all()
-        # Uncorrelated IN sets, not ORed EXISTS: PostgreSQL hashes each set once instead of
-        # planning a probe per sheet (as for `Unit.objects.for_user`, docs/performance.md).
-        units = UnitRole.objects.filter(user=user).values("unit")
+        roles = roles_of(user)
         return self.filter(
-            Q(
-                table__block_year__block__authority__in=CouncilRole.objects.filter(
-                    user=user
-                ).values("authority")
-            )
-            | Q(unit__in=units)
-            | Q(reviewer_unit__in=units)
-            | Q(
-                table__block_year__in=Membership.objects.leading()
-                .current()
-                .filter(unit__roles__user=user)
-                .values("block_year")
-            )
-            | Q(
-                table__ranking__isnull=False,
-                table__block_year__in=Membership.objects.filter(unit__roles__user=user).values(
-                    "block_year"
-                ),
-            )
+            Q(table__block_year__block__authority__in=roles.councils)
+            | Q(unit__in=roles.units)
+            | Q(reviewer_unit__in=roles.units)
+            | Q(table__block_year__in=roles.secretariat_years)
+            | Q(table__ranking__isnull=False, table__block_year__in=roles.years)
         )
+
+    def unpublished_for(self, roles: Roles) -> ScoreSheetQuerySet:
+        """The sheets of opened, unpublished tables that the person fills in, answers for,
+        reviews or runs as secretariat, with their year and block."""
+        return self.filter(
+            Q(unit__in=roles.units)
+            | Q(reviewer_unit__in=roles.units)
+            | Q(table__block_year__in=roles.secretariat_years),
+            table__opened_at__isnull=False,
+            table__ranking__isnull=True,
+        ).select_related("table__block_year__block")
 
 
 class ScoreSheet(models.Model):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import rules
 
-from blocks.models import BlockYear, CouncilRole, UnitRole
+from blocks.models import BlockYear
 from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
 from emulation.models import User
+from emulation.roles import roles_of
 from scoring.models import ScoreSheet
 
 
@@ -24,7 +25,7 @@ def runs_scoring_of(user: User, block_year: BlockYear) -> bool:
 @rules.predicate
 def oversees(user: User, block_year: BlockYear) -> bool:
     """Council staff and members of the block's authority."""
-    return CouncilRole.objects.filter(user=user, authority=block_year.block.authority_id).exists()
+    return roles_of(user).sits_on(block_year.block.authority_id)
 
 
 @rules.predicate
@@ -37,41 +38,36 @@ def sees_ranking(user: User, block_year: BlockYear) -> bool:
     return bool(runs_scoring_of(user, block_year) or oversees(user, block_year))
 
 
-def _works_in(user: User, unit_id: int | None, role: str | None = None) -> bool:
-    if unit_id is None or not user.is_authenticated:
-        return False
-    roles = UnitRole.objects.filter(user=user, unit=unit_id)
-    return (roles.filter(role=role) if role else roles).exists()
-
-
 @rules.predicate
 def fills_in(user: User, sheet: ScoreSheet) -> bool:
-    return _works_in(user, sheet.unit_id)
+    return roles_of(user).works_in(sheet.unit_id)
 
 
 @rules.predicate
 def leads(user: User, sheet: ScoreSheet) -> bool:
-    return _works_in(user, sheet.unit_id, UnitRole.Role.LEADER)
+    return roles_of(user).leads(sheet.unit_id)
 
 
 @rules.predicate
 def reviews(user: User, sheet: ScoreSheet) -> bool:
     """Head and deputies, council staff and an assigned cross-reviewer; never the unit itself."""
-    if _works_in(user, sheet.unit_id):
+    roles = roles_of(user)
+    if roles.works_in(sheet.unit_id):
         return False
-    if user.is_superuser:
+    if roles.superuser:
         return True
     return bool(
-        runs_scoring_of(user, sheet.table.block_year) or _works_in(user, sheet.reviewer_unit_id)
+        runs_scoring_of(user, sheet.table.block_year) or roles.works_in(sheet.reviewer_unit_id)
     )
 
 
 @rules.predicate
 def settles(user: User, sheet: ScoreSheet) -> bool:
     """Reopening, assigning reviewers and finalising: the secretariat, not for its own unit."""
-    if _works_in(user, sheet.unit_id):
+    roles = roles_of(user)
+    if roles.works_in(sheet.unit_id):
         return False
-    return bool(user.is_superuser or runs_scoring_of(user, sheet.table.block_year))
+    return bool(roles.superuser or runs_scoring_of(user, sheet.table.block_year))
 
 
 is_admin = rules.is_superuser

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blocks.models import BlockYear, Unit, UnitRole
+from blocks.models import BlockYear, Unit
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
 from emulation.actions import form_page as _form_page
@@ -383,7 +383,7 @@ def assessment_overview(request: AuthedRequest, pk: int) -> HttpResponse:
         for sheet_id, total in final:
             totals.setdefault(sheet_id, {})["final"] = total
     visible = set(_sheets(request).filter(table=table).values_list("pk", flat=True))
-    own_units = set(UnitRole.objects.filter(user=user).values_list("unit", flat=True))
+    own_units = request.roles.units
     rows = [
         {
             "sheet": s,
@@ -463,14 +463,11 @@ def _sheet_context(request: AuthedRequest, sheet: ScoreSheet) -> dict[str, Any]:
         ranking.Section(c.code, c.title_vi, c.kind, c.max_points) for c in criteria if c.depth == 0
     ]
     rows = _rows(criteria, scores)
-    # One query for the person's roles in the unit; its own people never review or settle it.
-    own_roles = set(
-        UnitRole.objects.filter(user=user, unit=sheet.unit_id).values_list("role", flat=True)
-    )
-    can_fill = bool(own_roles)
-    leads = UnitRole.Role.LEADER in own_roles
+    # The unit's own people never review or settle it.
+    can_fill = request.roles.works_in(sheet.unit_id)
+    leads = request.roles.leads(sheet.unit_id)
     editable = can_fill and sheet.is_editable()
-    can_review = not own_roles and user.has_perm("scoring.review", sheet)
+    can_review = not can_fill and user.has_perm("scoring.review", sheet)
     shows_review = (
         sheet.status not in (ScoreSheet.Status.DRAFT, ScoreSheet.Status.SUBMITTED) or can_review
     )
@@ -487,7 +484,7 @@ def _sheet_context(request: AuthedRequest, sheet: ScoreSheet) -> dict[str, Any]:
         "can_answer": sheet.status == ScoreSheet.Status.RETURNED and leads,
         "can_review": can_review and sheet.is_reviewable,
         "can_send": can_review and sheet.status == ScoreSheet.Status.SUBMITTED,
-        "can_settle": not own_roles and user.has_perm("scoring.settle", sheet),
+        "can_settle": not can_fill and user.has_perm("scoring.settle", sheet),
         "shows_review": shows_review,
         "missing": services.missing_in(rows) if editable else [],
         "today": timezone.localdate(),

@@ -34,6 +34,12 @@ def make_user(username: str | None = None, *, full_name: str = "", **extra: obje
     return user
 
 
+def fresh(user: User) -> User:
+    """The person as their next request reads them: their roles are read once per user object
+    (`emulation.roles`), so a check after a change of roles asks a fresh one."""
+    return User.objects.get(pk=user.pk)
+
+
 def make_authority(name: str = "", **extra: object) -> Authority:
     n = next(_seq)
     defaults: dict[str, object] = {

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from awards.models.ballots import Ballot
 from awards.models.rules import AwardType
 from blocks.models import Authority, BlockYear, CouncilRole, Unit
+from emulation.roles import roles_of
 from emulation.models import IssuedDocument, User
 
 
@@ -84,16 +85,19 @@ class NominationQuerySet(models.QuerySet["Nomination"]):
             authorities = list(Authority.objects.order_by("name"))
             roles: dict[int, list[str]] = {a.pk: ["admin"] for a in authorities}
         else:
-            roles = {}
-            seen: dict[int, Authority] = {}
-            for role in (
-                CouncilRole.objects.filter(user=user)
-                .select_related("authority")
-                .order_by("authority__name", "role")
-            ):
-                seen.setdefault(role.authority_id, role.authority)
-                roles.setdefault(role.authority_id, []).append(role.role)
-            authorities = list(seen.values())
+            held = roles_of(user)
+            authorities = list(Authority.objects.filter(pk__in=held.councils).order_by("name"))
+            roles = {
+                a.pk: [
+                    role
+                    for role, seats in (
+                        (CouncilRole.Role.MEMBER, held.member_of),
+                        (CouncilRole.Role.STAFF, held.staff_of),
+                    )
+                    if a.pk in seats
+                ]
+                for a in authorities
+            }
         if not authorities:
             return []
         counted = (

@@ -33,7 +33,7 @@ from awards.forms.ballots import (
 )
 from awards.models import AwardType, Ballot, BallotCandidate, BallotVoter, Dossier, Nomination
 from awards.services import ballots as services
-from blocks.models import BlockYear, Unit, UnitRole
+from blocks.models import BlockYear, Unit
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
 from emulation.actions import private_download
@@ -72,18 +72,8 @@ def _member_units(block_year: BlockYear) -> Any:
 
 def _my_voting_unit(request: AuthedRequest, block_year: BlockYear) -> Unit | None:
     """The member unit this person votes for (one they lead), as `services.voting_unit` says."""
-    role = (
-        UnitRole.objects.filter(
-            user=request.user,
-            role=UnitRole.Role.LEADER,
-            unit__memberships__block_year=block_year,
-            unit__memberships__left_on__isnull=True,
-        )
-        .select_related("unit")
-        .order_by("unit__name")
-        .first()
-    )
-    return role.unit if role else None
+    led = request.roles.led_member_units_of(block_year.pk)
+    return Unit.objects.filter(pk__in=led).order_by("name").first() if led else None
 
 
 def _leading(block_year: BlockYear) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from awards.forms.decisions import DecisionForm
 from awards.models import Awardee, AwardType, Decision, Nomination
 from awards.services import decisions as services
-from blocks.models import Authority, UnitRole
+from blocks.models import Authority
 from emulation.actions import act, confirm_page, form_page, require
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
@@ -295,11 +295,7 @@ def decision_discard(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _own_unit(request: AuthedRequest, decision: Decision, units: list[int]) -> bool:
     """The awardee units' own people may download once the decision is published."""
-    return (
-        decision.status == Decision.Status.PUBLISHED
-        and request.user.is_authenticated
-        and UnitRole.objects.filter(user=request.user, unit__in=units).exists()
-    )
+    return decision.status == Decision.Status.PUBLISHED and bool(request.roles.units & set(units))
 
 
 def _downloadable(request: AuthedRequest, decision: Decision, units: list[int]) -> None:

@@ -198,7 +198,7 @@ def test_the_decision_pages_run_a_fixed_number_of_queries(
     decision = published(world, units=units)
     approved_nominations(world, units[:size], "provincial-flag")
     client.force_login(world.staff)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(_list(world)).status_code == 200
     with django_assert_num_queries(6):
         assert client.get(decision.get_absolute_url()).status_code == 200

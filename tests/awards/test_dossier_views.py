@@ -353,7 +353,7 @@ def attach(nomination: Nomination, world: World, count: int) -> None:
 
 PAGES = {
     "awards:dossier_detail": ("secretariat", lambda w, n: [w.block_year.pk], 7),
-    "awards:nomination_detail": ("leader2", lambda w, n: [n[1].pk], 10),
+    "awards:nomination_detail": ("leader2", lambda w, n: [n[1].pk], 6),
 }
 
 

@@ -18,7 +18,7 @@ from blocks.models import BlockYear, Membership
 from blocks.rules import is_secretariat_of
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
-from tests.factories import World, make_block_year, make_election
+from tests.factories import World, fresh, make_block_year, make_election
 
 pytestmark = pytest.mark.django_db
 HEAD, DEPUTY, MEMBER = Membership.Role.HEAD, Membership.Role.DEPUTY, Membership.Role.MEMBER
@@ -99,13 +99,13 @@ def test_confirming_with_a_day_that_has_come_moves_the_secretariat_at_once(world
     handover.refresh_from_db()
     assert handover.status == Handover.Status.DONE and handover.confirmed_by == world.staff
     assert roles(following) == {"VPTU": MEMBER, "BTCTU": MEMBER, "BTGTU": HEAD, "BQT": DEPUTY}
-    assert is_secretariat_of(world.leader, following)
-    assert is_secretariat_of(world.officer, following)
-    assert is_secretariat_of(world.leader2, following)  # the deputy's leader
+    assert is_secretariat_of(fresh(world.leader), following)
+    assert is_secretariat_of(fresh(world.officer), following)
+    assert is_secretariat_of(fresh(world.leader2), following)  # the deputy's leader
     # The old head still runs its own year, and only that one.
-    assert is_secretariat_of(world.secretariat, world.block_year)
-    assert not is_secretariat_of(world.secretariat, following)
-    assert not is_secretariat_of(world.leader, world.block_year)
+    assert is_secretariat_of(fresh(world.secretariat), world.block_year)
+    assert not is_secretariat_of(fresh(world.secretariat), following)
+    assert not is_secretariat_of(fresh(world.leader), world.block_year)
     applied = AuditEvent.objects.get(action="awards.handover.applied")
     assert applied.actor == world.staff
     assert applied.before is not None and applied.before["head"] is None
@@ -127,7 +127,7 @@ def test_a_later_hand_over_date_waits_for_the_daily_command(world: World) -> Non
     assert services.apply_due_handovers(today=day) == 0  # once
     handover.refresh_from_db()
     assert handover.status == Handover.Status.DONE
-    assert is_secretariat_of(world.leader, handover.to_year)
+    assert is_secretariat_of(fresh(world.leader), handover.to_year)
     # Carried out in the name of the council's staff member who confirmed it.
     assert AuditEvent.objects.get(action="awards.handover.applied").actor == world.staff
 

@@ -69,7 +69,7 @@ def measure(client: Client, address: str, count_queries: Any) -> int:
     return int(count_queries(lambda: client.get(address)))
 
 
-LIST_PINS = {"staff": 10, "member": 10, "admin": 8}
+LIST_PINS = {"staff": 9, "member": 9, "admin": 8}
 
 
 @pytest.mark.parametrize("role", sorted(LIST_PINS))
@@ -106,7 +106,7 @@ def test_the_council_home_does_not_grow(
     assert (small, large) == (INDEX_PINS[role], INDEX_PINS[role]), (small, large)
 
 
-DETAIL_PINS = {"staff": 16, "member": 16}
+DETAIL_PINS = {"staff": 14, "member": 14}
 
 
 @pytest.mark.parametrize("role", sorted(DETAIL_PINS))

@@ -167,7 +167,7 @@ def _bigger(world: World, session: CouncilSession) -> CouncilSession:
     return bigger
 
 
-DETAIL_PINS = {("staff", "draft"): 12, ("member", "open"): 11, ("member", "closed"): 11}
+DETAIL_PINS = {("staff", "draft"): 11, ("member", "open"): 10, ("member", "closed"): 10}
 
 
 @pytest.mark.parametrize(("role", "state"), sorted(DETAIL_PINS))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from blocks.models import Membership
-from tests.factories import World, make_unit, registry_snapshot
+from tests.factories import World, fresh, make_unit, registry_snapshot
 
 
 def url(world: World) -> str:
@@ -48,5 +48,5 @@ def test_three_deputies_or_a_head_as_deputy_are_refused(as_user: Any, world: Wor
 def test_the_new_heads_people_become_the_secretariat(as_user: Any, world: World) -> None:
     assert not world.leader.has_perm("blocks.run_activities", world.block_year)
     as_user("staff").post(url(world), {"head": world.units[2].pk, "deputies": []})
-    assert world.leader.has_perm("blocks.run_activities", world.block_year)
-    assert not world.secretariat.has_perm("blocks.run_activities", world.block_year)
+    assert fresh(world.leader).has_perm("blocks.run_activities", world.block_year)
+    assert not fresh(world.secretariat).has_perm("blocks.run_activities", world.block_year)

@@ -44,12 +44,12 @@ def grow(world: World, document: Document, units: int = 8) -> None:
 
 PAGES: dict[str, tuple[str, Callable[[World, Document], list[Any]], int]] = {
     "covenants:document_list": ("secretariat", lambda w, d: [w.block_year.pk], 6),
-    "covenants:document_detail": ("secretariat", lambda w, d: [d.pk], 10),
-    "covenants:signing_progress": ("secretariat", lambda w, d: [d.pk], 8),
-    "covenants:registration_list": ("leader", lambda w, d: [w.block_year.pk], 6),
+    "covenants:document_detail": ("secretariat", lambda w, d: [d.pk], 9),
+    "covenants:signing_progress": ("secretariat", lambda w, d: [d.pk], 7),
+    "covenants:registration_list": ("leader", lambda w, d: [w.block_year.pk], 7),
     "covenants:covenant_sign": ("leader", lambda w, d: [d.pk], 10),
-    "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 17),
-    "home": ("leader", lambda w, d: [], 17),  # +2: the council's tasks
+    "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 13),
+    "home": ("leader", lambda w, d: [], 10),
 }
 
 

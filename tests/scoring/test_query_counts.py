@@ -77,13 +77,13 @@ def submitted_sheet(world: World, table: CriteriaTable) -> ScoreSheet:
 Args = Callable[[World, CriteriaTable], list[Any]]
 PAGES: dict[str, tuple[str, Args, int]] = {
     "scoring:criteria_detail": ("secretariat", lambda w, t: [w.block_year.pk], 9),
-    "scoring:assessment_overview": ("secretariat", lambda w, t: [w.block_year.pk], 10),
+    "scoring:assessment_overview": ("secretariat", lambda w, t: [w.block_year.pk], 9),
     "scoring:sheet_detail": ("officer", lambda w, t: [t.sheets.get(unit=w.units[2]).pk], 8),
-    "scoring:sheet_review": ("secretariat", lambda w, t: [submitted_sheet(w, t).pk], 15),
+    "scoring:sheet_review": ("secretariat", lambda w, t: [submitted_sheet(w, t).pk], 9),
     "scoring:ranking_detail": ("secretariat", lambda w, t: [w.block_year.pk], 8),
     "scoring:ranking_explain": ("secretariat", lambda w, t: [w.block_year.pk], 8),
-    "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 15),
-    "home": ("leader", lambda w, t: [], 17),  # +2: the council's tasks
+    "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 12),
+    "home": ("leader", lambda w, t: [], 10),
 }
 
 
@@ -117,4 +117,4 @@ def test_the_published_ranking_page_reads_the_frozen_rows_in_fixed_queries(
     client.force_login(world.leader)
     url = reverse("scoring:ranking_detail", args=[world.block_year.pk])
     client.get(url)
-    assert count_queries(lambda: client.get(url)) == 6
+    assert count_queries(lambda: client.get(url)) == 7
