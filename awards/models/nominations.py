@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from awards.models.ballots import Ballot
 from awards.models.rules import AwardType
 from blocks.models import Authority, BlockYear, CouncilRole, Unit
-from emulation.roles import roles_of
 from emulation.models import IssuedDocument, User
+from emulation.roles import roles_of
 
 
 @dataclass
