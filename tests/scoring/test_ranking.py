@@ -203,6 +203,30 @@ def test_the_ranking_table_sorts_filters_and_exports(
     assert (first[0], first[1], first[-3]) == (1, world.units[0].name, 110)
 
 
+def test_each_row_links_to_its_unit_and_marks_its_tie(
+    world: World, table: CriteriaTable, client: Any
+) -> None:
+    services.publish_ranking(table, by=world.secretariat)
+    client.force_login(world.leader)
+    page = client.get(
+        reverse("scoring:ranking_detail", args=[world.block_year.pk])
+    ).content.decode()
+    for unit in world.units:
+        address = reverse("scoring:ranking_unit", args=[world.block_year.pk, unit.pk])
+        assert f'<td class="text-nowrap"><a href="{address}">{unit.name}</a></td>' in page
+    broken, broken_title = "tie broken", "Tie broken by the tie-break order"
+    vote, vote_title = "vote", "Tie: to be settled by a vote"
+    assert (
+        page.count(
+            f'<span class="badge text-bg-light border" title="{broken_title}">{broken}</span>'
+        )
+        == 1
+    )
+    assert (
+        page.count(f'<span class="badge text-bg-warning" title="{vote_title}">{vote}</span>') == 2
+    )
+
+
 def test_hostile_filters_show_the_ranking_and_never_fail(
     world: World, table: CriteriaTable, client: Any
 ) -> None:
