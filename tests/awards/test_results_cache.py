@@ -13,8 +13,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from awards.models import Ballot, BallotCandidate
-from awards.services import ballots
+from awards.models import AgendaItem, Ballot, BallotCandidate, CouncilSession
+from awards.services import ballots, sessions
+from tests.awards.matrix_sessions import opened
 from tests.factories import World, make_closed_ballot
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,37 @@ def test_counts_that_no_longer_match_their_hash_are_never_cached(
     )
     assert '<td class="text-end fw-semibold">3</td>' in second
     assert first_queries == second_queries == 9
+
+
+# A closed council session -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def session(world: World) -> CouncilSession:
+    session = opened(world)
+    choices = {item.pk: True for item in session.items.all()}
+    sessions.cast_council_vote(session, by=world.member, choices=choices)
+    return sessions.close_session(session, by=world.staff)  # type: ignore[no-any-return]
+
+
+def test_a_closed_sessions_results_come_back_the_same_from_the_cache(
+    world: World, session: CouncilSession, client: Client, count_queries: Any
+) -> None:
+    client.force_login(world.member)
+    first, first_queries, second, second_queries = visits(
+        client, session.get_absolute_url(), count_queries
+    )
+    assert second == first and "proposed 3, approved 3" in first
+    assert (first_queries, second_queries) == (11, 10)  # no agenda read the second time
+
+
+def test_a_sessions_counts_changed_behind_its_back_are_read_afresh(
+    world: World, session: CouncilSession, client: Client, count_queries: Any
+) -> None:
+    AgendaItem.objects.filter(session=session).update(outcome=AgendaItem.Outcome.REJECTED)
+    client.force_login(world.member)
+    _first, first_queries, second, second_queries = visits(
+        client, session.get_absolute_url(), count_queries
+    )
+    assert "proposed 3, approved 0" in second
+    assert first_queries == second_queries == 11
