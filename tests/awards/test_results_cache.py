@@ -13,8 +13,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from awards.models import AgendaItem, Ballot, BallotCandidate, CouncilSession
+from awards.models import AgendaItem, Ballot, BallotCandidate, CouncilSession, Decision
 from awards.services import ballots, sessions
+from tests.awards.matrix_decisions import published
 from tests.awards.matrix_sessions import opened
 from tests.factories import World, make_closed_ballot
 
@@ -129,3 +130,22 @@ def test_a_sessions_counts_changed_behind_its_back_are_read_afresh(
     )
     assert "proposed 3, approved 0" in second
     assert first_queries == second_queries == 11
+
+
+# A published decision and the public results ------------------------------------------------------
+
+
+@pytest.fixture
+def decision(world: World) -> Decision:
+    return published(world, units=world.units[:2])  # type: ignore[no-any-return]
+
+
+def test_a_published_decisions_awardees_come_back_the_same_from_the_cache(
+    world: World, decision: Decision, client: Client, count_queries: Any
+) -> None:
+    client.force_login(world.staff)
+    first, first_queries, second, second_queries = visits(
+        client, decision.get_absolute_url(), count_queries
+    )
+    assert second == first and world.units[1].name in first
+    assert (first_queries, second_queries) == (6, 5)  # no awardees read the second time
