@@ -10,14 +10,16 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from awards.models import AgendaItem, Ballot, BallotCandidate, CouncilSession, Decision
 from awards.services import ballots, sessions
+from emulation.models import IssuedDocument
 from tests.awards.matrix_decisions import published
 from tests.awards.matrix_sessions import opened
-from tests.factories import World, make_closed_ballot
+from tests.factories import YEAR, World, make_closed_ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +142,10 @@ def decision(world: World) -> Decision:
     return published(world, units=world.units[:2])  # type: ignore[no-any-return]
 
 
+def results(world: World) -> str:
+    return reverse("awards:results", args=[world.authority.pk, YEAR])
+
+
 def test_a_published_decisions_awardees_come_back_the_same_from_the_cache(
     world: World, decision: Decision, client: Client, count_queries: Any
 ) -> None:
@@ -149,3 +155,38 @@ def test_a_published_decisions_awardees_come_back_the_same_from_the_cache(
     )
     assert second == first and world.units[1].name in first
     assert (first_queries, second_queries) == (6, 5)  # no awardees read the second time
+
+
+def test_the_public_results_come_back_the_same_from_the_cache(
+    world: World, decision: Decision, client: Client, count_queries: Any
+) -> None:
+    first = page(client, results(world))
+    assert count_queries(lambda: page(client, results(world))) == 2  # the council, the hashes
+    assert page(client, results(world)) == first
+    index = page(client, reverse("awards:results_index"))
+    assert count_queries(lambda: page(client, reverse("awards:results_index"))) == 1
+    assert page(client, reverse("awards:results_index")) == index
+
+
+def test_a_decision_published_later_shows_at_once(
+    world: World, decision: Decision, client: Client
+) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "126/QĐ-UBND" not in page(client, results(world))
+    assert "1 decision" in page(client, reverse("awards:results_index"))
+    published(world, number="126/QĐ-UBND", award_code="provincial-flag", units=[world.units[2]])
+    assert "126/QĐ-UBND" in page(client, results(world))
+    assert "2 decisions" in page(client, reverse("awards:results_index"))
+
+
+def test_a_changed_document_hash_is_a_new_key(
+    world: World, decision: Decision, client: Client
+) -> None:
+    assert decision.document is not None
+    assert decision.document.display_code in page(client, results(world))
+    # Another document in its place (as if the record were altered): its code shows at once.
+    IssuedDocument.objects.filter(pk=decision.document.pk).update(
+        sha256="0" * 64, code="ZZZZZZZZZZ"
+    )
+    shown = page(client, results(world))
+    assert decision.document.display_code not in shown and "ZZZZZ-ZZZZZ" in shown
