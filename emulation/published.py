@@ -39,13 +39,15 @@ def cached(
     sha256: str,
     compute: Callable[[], T],
     *,
+    of: object = "",
     keep: Callable[[T], bool] = lambda value: True,
 ) -> T:
-    """`compute()`, cached under the SHA-256 of the content it reads; computed every time when
-    there is no hash yet, or when `keep` says the result does not match its hash."""
+    """`compute()`, cached under the SHA-256 of the content it reads and the object it is `of`
+    (the same content may be published twice, and links lead to each one's own pages); computed
+    every time when there is no hash yet, or when `keep` says the result does not match it."""
     if not sha256:
         return compute()
-    key = cache_key(kind, sha256)
+    key = cache_key(kind, sha256, of)
     value: T | None = cache.get(key)
     if value is None:
         value = compute()

@@ -843,7 +843,9 @@ def _published_rows(published: Ranking) -> tuple[list[Any], list[dict[str, Any]]
         rows = ranking.frozen_rows(published.rows.all())
         return sections, rows, services.ranking_matches(published, rows)
 
-    return cached("scoring.ranking", published.sha256, read, keep=lambda found: found[2])
+    return cached(
+        "scoring.ranking", published.sha256, read, of=published.pk, keep=lambda found: found[2]
+    )
 
 
 def _ranking_rows(
@@ -900,7 +902,9 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     # once per order and language (links in it lead to pages with the same permission).
     table_cache = ""
     if published is not None and intact and set(request.GET) <= {"sort"}:
-        table_cache = cache_key("scoring.ranking_table", published.sha256, get_language(), sort)
+        table_cache = cache_key(
+            "scoring.ranking_table", published.sha256, published.pk, get_language(), sort
+        )
     open_sheets = sum(
         1 for row in rows if row["status"] and row["status"] != ScoreSheet.Status.FINAL
     )

@@ -303,7 +303,7 @@ def _candidates(ballot: Ballot) -> list[BallotCandidate]:
         return candidates, services.results_sha256(ballot, results) == ballot.results_sha256
 
     sha256 = ballot.results_sha256 if ballot.is_closed else ""
-    return cached("awards.ballot", sha256, read, keep=lambda found: found[1])[0]
+    return cached("awards.ballot", sha256, read, of=ballot.pk, keep=lambda found: found[1])[0]
 
 
 @require_safe

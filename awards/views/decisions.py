@@ -165,7 +165,8 @@ def _awardees(decision: Decision) -> list[Awardee]:
 
     document = decision.document
     published = decision.status == Decision.Status.PUBLISHED
-    return cached("awards.decision", document.sha256 if document and published else "", read)
+    sha256 = document.sha256 if document and published else ""
+    return cached("awards.decision", sha256, read, of=decision.pk)
 
 
 @require_safe

@@ -81,7 +81,7 @@ def _results(session: CouncilSession) -> list[AgendaItem]:
         return items, services.results_sha256(session, results) == session.results_sha256
 
     sha256 = session.results_sha256 if session.status == S.CLOSED else ""
-    return cached("awards.session", sha256, read, keep=lambda found: found[1])[0]
+    return cached("awards.session", sha256, read, of=session.pk, keep=lambda found: found[1])[0]
 
 
 def _by_award(items: list[AgendaItem]) -> list[dict[str, Any]]:

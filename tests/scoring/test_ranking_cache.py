@@ -14,7 +14,7 @@ from django.urls import reverse
 from emulation.models import User
 from scoring import services
 from scoring.models import CriteriaTable, Ranking, RankingRow, Score, ScoreSheet
-from tests.factories import World, open_assessment
+from tests.factories import YEAR, World, make_block_year, open_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,27 @@ def test_rows_changed_before_they_were_cached_are_read_afresh_every_time(
     assert "rows do not match their hash" in page(client, url(world))
     assert count_queries(lambda: client.get(url(world))) == 5  # the rows, read again
     assert "rows do not match their hash" in page(client, url(world))
+
+
+def test_two_years_with_the_same_ranking_each_link_to_their_own_units_pages(
+    world: World, published: Ranking, client: Client
+) -> None:
+    earlier = make_block_year(world.block, world.units, year=YEAR - 1, head=world.units[1])
+    twin = Ranking.objects.create(
+        table=CriteriaTable.objects.create(block_year=earlier),
+        published_at=published.published_at,
+        published_by=world.secretariat,
+        sha256=published.sha256,
+        sections=published.sections,
+    )
+    rows = list(published.rows.all())
+    for row in rows:
+        row.pk, row.ranking = None, twin
+    RankingRow.objects.bulk_create(rows)
+    client.force_login(world.leader)
+    this_year = page(client, url(world))
+    last_year = page(client, reverse("scoring:ranking_detail", args=[earlier.pk]))
+    assert "rows match their hash" in last_year
+    for year, html in ((world.block_year, this_year), (earlier, last_year)):
+        for unit in world.units:
+            assert reverse("scoring:ranking_unit", args=[year.pk, unit.pk]) in html
