@@ -47,6 +47,8 @@ from awards.models import (
     CastChoice,
     Nomination,
 )
+from awards.services import ballots as ballot_results
+from awards.services import sessions as session_results
 from blocks.models import (
     Authority,
     Block,
@@ -1204,6 +1206,13 @@ class Generator:
             ]
         )
         closed = [ballot for ballot in ballots if not ballot.is_open]
+        # Closed as the service closes a ballot: with the SHA-256 of its results.
+        for ballot in closed:
+            mine = [c for c in candidates if c.ballot_id == ballot.pk]
+            ballot.results_sha256 = ballot_results.results_sha256(
+                ballot, ballot_results.results_of(ballot, mine)
+            )
+        Ballot.objects.bulk_update(closed, ["results_sha256"])
         self._insert(
             [
                 BallotVoter(
@@ -1302,6 +1311,15 @@ class Generator:
                 for position, nomination in enumerate(by_authority[session.authority_id])
             ]
         )
+        # Closed as the service closes a session: with the SHA-256 of its results.
+        items = AgendaItem.objects.select_related(
+            "nomination__award_type", "nomination__block_year__block"
+        ).order_by("position", "pk")
+        for session in sessions:
+            session.results_sha256 = session_results.results_sha256(
+                session, session_results.results_of(session, items.filter(session=session))
+            )
+        CouncilSession.objects.bulk_update(sessions, ["results_sha256"])
         signed = datetime.date(year + 1, 1, 25)
         decisions = self._insert(
             [
@@ -1338,6 +1356,36 @@ class Generator:
                 for position, nomination in enumerate(by_authority[decision.authority_id])
             ]
         )
+        # Issued as a decision is: with its document. The rows share the stored file of the
+        # covenant issued for real (rendering each would take a second), each under a SHA-256 of
+        # its own, as distinct documents have.
+        stored = IssuedDocument.objects.order_by("pk").first()
+        assert stored is not None
+        codes = set(IssuedDocument.objects.values_list("code", flat=True))
+        documents = []
+        for decision in decisions:
+            code = new_verification_code()
+            while code in codes:
+                code = new_verification_code()
+            codes.add(code)
+            documents.append(
+                IssuedDocument(
+                    code=code,
+                    kind="decision",
+                    title=f"Quyết định số {decision.number} năm {decision.year}",
+                    issuer_name="Ủy ban nhân dân tỉnh",
+                    issued_by_id=decision.issued_by_id,
+                    issued_at=_aware(signed),
+                    sha256=hashlib.sha256(f"decision {decision.pk}".encode()).hexdigest(),
+                    file=stored.file.name,
+                    size=stored.size,
+                    subject_type=Decision._meta.label_lower,
+                    subject_id=str(decision.pk),
+                )
+            )
+        for decision, document in zip(decisions, self._insert(documents), strict=True):
+            decision.document = document
+        Decision.objects.bulk_update(decisions, ["document"])
 
 
 @dataclass(frozen=True)
