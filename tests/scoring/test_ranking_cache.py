@@ -4,11 +4,13 @@ page, fewer queries; a ranking altered behind the application's back is never se
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from emulation.models import User
@@ -126,3 +128,41 @@ def test_two_years_with_the_same_ranking_each_link_to_their_own_units_pages(
     for year, html in ((world.block_year, this_year), (earlier, last_year)):
         for unit in world.units:
             assert reverse("scoring:ranking_unit", args=[year.pk, unit.pk]) in html
+
+
+@pytest.fixture
+def redis_cache() -> Iterator[Callable[[], int]]:
+    """The cache in Redis (127.0.0.1:6379, as on the project's machines), under a prefix of this
+    test's own that is removed after it; skipped where no server answers."""
+    redis = pytest.importorskip("redis")
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/1")
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex}"
+    backend = "django.core.cache.backends.redis.RedisCache"
+    location = "redis://127.0.0.1:6379/1"
+    try:
+        with override_settings(
+            CACHES={"default": {"BACKEND": backend, "LOCATION": location, "KEY_PREFIX": prefix}}
+        ):
+            yield lambda: len(list(server.scan_iter(f"{prefix}:*")))
+    finally:
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
+
+
+def test_a_published_ranking_reads_the_same_from_a_redis_cache(
+    world: World,
+    published: Ranking,
+    client: Client,
+    count_queries: Any,
+    redis_cache: Callable[[], int],
+) -> None:
+    client.force_login(world.leader)
+    client.get(reverse("home"))
+    first = page(client, url(world))
+    assert count_queries(lambda: client.get(url(world))) == 4
+    assert page(client, url(world)) == first
+    assert redis_cache() >= 2  # the rows and the table, at least
