@@ -36,6 +36,8 @@ from awards.models import (
     Decision,
     Nomination,
 )
+from awards.services import ballots as ballot_results
+from awards.services import sessions as session_results
 from blocks.benchmark import RegistryData, head_of, leaders_of, person_name, registry_of, unit_roles
 from blocks.models import BlockYear, CouncilRole, Membership, UnitRole
 from emulation.audit import verify_chain
@@ -51,6 +53,7 @@ from emulation.benchmark.scenarios import (
     sessions_for,
     timing,
 )
+from emulation.models import IssuedDocument, new_verification_code
 from scoring.models import RankingRow
 
 FLAG, CERTIFICATE, OPEN_AWARD = "provincial-flag", "chairman-certificate", "excellent-labour"
@@ -231,6 +234,13 @@ class AwardsData(DataStep):
             ]
         )
         closed = [ballot for ballot in ballots if not ballot.is_open]
+        # Closed as the service closes a ballot: with the SHA-256 of its results.
+        for ballot in closed:
+            mine = [c for c in candidates if c.ballot_id == ballot.pk]
+            ballot.results_sha256 = ballot_results.results_sha256(
+                ballot, ballot_results.results_of(ballot, mine)
+            )
+        Ballot.objects.bulk_update(closed, ["results_sha256"])
         self.insert(
             [
                 BallotVoter(
@@ -329,6 +339,15 @@ class AwardsData(DataStep):
                 for position, nomination in enumerate(by_authority[session.authority_id])
             ]
         )
+        # Closed as the service closes a session: with the SHA-256 of its results.
+        items = AgendaItem.objects.select_related(
+            "nomination__award_type", "nomination__block_year__block"
+        ).order_by("position", "pk")
+        for session in sessions:
+            session.results_sha256 = session_results.results_sha256(
+                session, session_results.results_of(session, items.filter(session=session))
+            )
+        CouncilSession.objects.bulk_update(sessions, ["results_sha256"])
         signed = datetime.date(year + 1, 1, 25)
         decisions = self.insert(
             [
@@ -365,6 +384,36 @@ class AwardsData(DataStep):
                 for position, nomination in enumerate(by_authority[decision.authority_id])
             ]
         )
+        # Issued as a decision is: with its document. The rows share the stored file of the
+        # covenant issued for real (rendering each would take a second), each under a SHA-256 of
+        # its own, as distinct documents have.
+        stored = IssuedDocument.objects.order_by("pk").first()
+        assert stored is not None
+        codes = set(IssuedDocument.objects.values_list("code", flat=True))
+        documents = []
+        for decision in decisions:
+            code = new_verification_code()
+            while code in codes:
+                code = new_verification_code()
+            codes.add(code)
+            documents.append(
+                IssuedDocument(
+                    code=code,
+                    kind="decision",
+                    title=f"Quyết định số {decision.number} năm {decision.year}",
+                    issuer_name="Ủy ban nhân dân tỉnh",
+                    issued_by_id=decision.issued_by_id,
+                    issued_at=aware(signed),
+                    sha256=hashlib.sha256(f"decision {decision.pk}".encode()).hexdigest(),
+                    file=stored.file.name,
+                    size=stored.size,
+                    subject_type=Decision._meta.label_lower,
+                    subject_id=str(decision.pk),
+                )
+            )
+        for decision, document in zip(decisions, self.insert(documents), strict=True):
+            decision.document = document
+        Decision.objects.bulk_update(decisions, ["document"])
 
     @classmethod
     def find(cls, cast: Cast) -> AwardsCast:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Nomination
@@ -25,15 +22,17 @@ STATUS_BADGES: dict[str, str] = {
 }
 
 
-def status_badge(nomination: Nomination) -> SafeString:
-    css = STATUS_BADGES.get(nomination.status, "text-bg-secondary")
-    return format_html('<span class="badge {}">{}</span>', css, nomination.get_status_display())
+def status_badge(record: Nomination) -> dict[str, str]:
+    """The badge colour of a nomination's status, for the status column's template."""
+    return {"badge": STATUS_BADGES.get(record.status, "text-bg-secondary")}
 
 
 class IntakeTable(tables.Table):
     """The nominations of an authority's blocks in a year, as the council holds them."""
 
-    unit_name = tables.Column(verbose_name=_("Unit"))
+    unit_name = tables.TemplateColumn(
+        template_name="awards/tables/_unit_name.html", verbose_name=_("Unit")
+    )
     block = tables.Column(
         verbose_name=_("Block"),
         accessor="block_year__block__name",
@@ -42,11 +41,16 @@ class IntakeTable(tables.Table):
     award_type = tables.Column(
         verbose_name=_("Award"), order_by=("award_type__position", "award_type__code")
     )
-    status = tables.Column(verbose_name=_("Status"))
+    status = tables.TemplateColumn(
+        template_name="awards/tables/_status.html",
+        extra_context=status_badge,
+        verbose_name=_("Status"),
+    )
     submitted_at = tables.DateTimeColumn(
         verbose_name=_("Sent"), format="SHORT_DATE_FORMAT", attrs={"td": {"class": "text-nowrap"}}
     )
-    deadline = tables.Column(
+    deadline = tables.TemplateColumn(
+        template_name="awards/tables/_deadline.html",
         verbose_name=_("Deadline"),
         accessor="block_year__dossier_deadline",
         attrs={"td": {"class": "text-nowrap"}},
@@ -59,23 +63,8 @@ class IntakeTable(tables.Table):
         sequence = ("unit_name", "block", "award_type", "status", "submitted_at", "deadline")
         empty_text = _("No nomination matches.")
 
-    def render_unit_name(self, value: str, record: Nomination) -> SafeString:
-        url = reverse("awards:intake_detail", args=[record.pk])
-        return format_html('<a class="fw-semibold" href="{}">{}</a>', url, value)
-
     def render_award_type(self, record: Nomination) -> str:
         return record.award_type.name
-
-    def render_status(self, record: Nomination) -> SafeString:
-        return status_badge(record)
-
-    def render_deadline(self, value: Any, record: Nomination) -> SafeString:
-        day = value.strftime("%d/%m/%Y")
-        if getattr(record, "sent_late", False):
-            return format_html(
-                '{} <span class="badge text-bg-danger">{}</span>', day, _("sent late")
-            )
-        return format_html("{}", day)
 
 
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from blocks.models import Block, Unit
@@ -32,8 +31,11 @@ class UnitTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     authority = tables.Column(verbose_name=_("Authority"), accessor="authority__short_name")
     block_name = tables.Column(verbose_name=_("Block this year"), default="—")
-    active_to = tables.Column(
-        verbose_name=_("Status"), default=_("Active"), order_by=("active_to",)
+    active_to = tables.TemplateColumn(
+        template_name="blocks/tables/_unit_status.html",
+        verbose_name=_("Status"),
+        default=_("Active"),
+        order_by=("active_to",),
     )
 
     class Meta:
@@ -41,13 +43,6 @@ class UnitTable(tables.Table):
         fields = ["name", "short_name", "kind", "authority", "block_name", "active_to"]
         order_by = "name"
         empty_text = _("No unit matches.")
-
-    def render_active_to(self, value: Any) -> str:
-        return format_html(
-            '<span class="badge text-bg-secondary">{} {}</span>',
-            _("Ceased"),
-            value.strftime("%d/%m/%Y"),
-        )
 
     def value_active_to(self, value: Any) -> str:
         return value.isoformat() if value else ""

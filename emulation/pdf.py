@@ -18,7 +18,6 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -47,15 +46,13 @@ def _font_paths() -> dict[tuple[str, str], Path]:
     return paths
 
 
-def font_faces() -> SafeString:
-    """The @font-face rules for the bundled fonts, as absolute file:// URLs."""
-    rules = [
-        f"@font-face {{ font-family: '{FONT_FAMILY}'; font-weight: {weight}; "
-        f"font-style: {style}; src: url('{path.as_uri()}'); }}"
+def pdf_fonts() -> list[dict[str, str]]:
+    """The bundled fonts, with absolute file:// URLs, for the @font-face rules of
+    templates/pdf/_fonts.css (file URIs percent-encode quotes and brackets)."""
+    return [
+        {"family": FONT_FAMILY, "weight": weight, "style": style, "url": path.as_uri()}
         for (weight, style), path in _font_paths().items()
     ]
-    # Safe: built here from file URIs, which percent-encode quotes and brackets.
-    return mark_safe("\n".join(rules))
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -83,7 +80,7 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     and dates and numbers must read the same on every copy.
     """
     with translation.override(OFFICIAL_LANGUAGE):
-        html = render_to_string(template_name, {**context, "font_faces": font_faces()})
+        html = render_to_string(template_name, {**context, "pdf_fonts": pdf_fonts()})
     return HTML(string=html, url_fetcher=LocalOnlyFetcher()).write_pdf(  # type: ignore[no-any-return]
         font_config=FontConfiguration()
     )

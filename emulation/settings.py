@@ -111,6 +111,11 @@ else:
     # Tests copy a database created with ICU vi-VN collation when one is named (see .ci/run).
     DATABASES["default"]["TEST"] = {"TEMPLATE": env("DATABASE_TEST_TEMPLATE", default=None)}
 
+# Cache: local memory in each process by default; Redis when several processes should share it
+# (CACHE_URL=rediscache://127.0.0.1:6379/1, which needs the `redis` package). What never changes
+# once published is cached under its SHA-256 (emulation.published).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "emulation.User"
 

@@ -836,8 +836,13 @@ def finalise_sheet(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
 # Ranking -----------------------------------------------------------------------------------------
 
 
-def canonical_ranking(sections: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
-    """The published ranking as canonical JSON: what its SHA-256 is of."""
+def canonical_ranking(
+    sections: list[dict[str, Any]], rows: list[dict[str, Any]], *, as_listed: bool = False
+) -> str:
+    """The published ranking as canonical JSON: what its SHA-256 is of. Rows go by rank, then
+    unit: units tied for a vote share a rank, and the order they happen to be listed in (by
+    sheet when computed, by name when read back) is no part of the ranking. `as_listed` keeps
+    the order given, as rankings published before this rule were hashed."""
     plain = [
         {
             "rank": row["rank"],
@@ -854,6 +859,8 @@ def canonical_ranking(sections: list[dict[str, Any]], rows: list[dict[str, Any]]
         }
         for row in rows
     ]
+    if not as_listed:
+        plain.sort(key=lambda row: (row["rank"], row["unit"]))
     return json.dumps(
         {"sections": sections, "rows": plain},
         ensure_ascii=False,
@@ -932,15 +939,21 @@ def publish_ranking(table: CriteriaTable, *, by: User) -> Ranking:
     return ranking
 
 
-def ranking_matches(ranking: Ranking) -> bool:
-    """Whether the stored rows still hash to the published SHA-256."""
+def ranking_matches(ranking: Ranking, rows: list[dict[str, Any]] | None = None) -> bool:
+    """Whether the stored rows (read again, unless given as `frozen_rows` made them) still hash
+    to the published SHA-256."""
     from scoring.ranking import frozen_rows
 
-    rows = frozen_rows(ranking.rows.all())
-    return (
-        hashlib.sha256(canonical_ranking(ranking.sections, rows).encode()).hexdigest()
-        == ranking.sha256
-    )
+    if rows is None:
+        rows = frozen_rows(ranking.rows.all())
+    # A ranking published before rows were put in order was hashed in the order its rows were
+    # computed; read back by name, that order survives only where the names keep it.
+    return ranking.sha256 in {
+        hashlib.sha256(
+            canonical_ranking(ranking.sections, rows, as_listed=as_listed).encode()
+        ).hexdigest()
+        for as_listed in (False, True)
+    }
 
 
 # Reminders ---------------------------------------------------------------------------------------

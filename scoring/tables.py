@@ -3,8 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from scoring.ranking import TIE_SHORT
@@ -26,15 +24,25 @@ class RankingTable(tables.Table):
     """The ranking's rows (a list: the rank is computed over every unit before any filter)."""
 
     rank = tables.Column(verbose_name=_("Rank"), attrs=NUMERIC)
-    unit_name = tables.Column(verbose_name=_("Unit"), attrs={"td": {"class": "text-nowrap"}})
+    unit_name = tables.TemplateColumn(
+        template_name="scoring/tables/_unit_name.html",
+        extra_context=lambda table: {"block_year_id": table.block_year_id},
+        verbose_name=_("Unit"),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     bonus = PointsColumn(verbose_name=_("Bonus"))
     deduction = PointsColumn(verbose_name=_("Deductions"))
     total = PointsColumn(verbose_name=_("Total"))
     band = tables.Column(
         verbose_name=_("Classification"), default="—", attrs={"td": {"class": "col-band"}}
     )
-    tie_label = tables.Column(
-        verbose_name=_("Tie"), default="", orderable=False, attrs={"td": {"class": "text-nowrap"}}
+    tie_label = tables.TemplateColumn(
+        template_name="scoring/tables/_tie.html",
+        extra_context=lambda record: {"short": TIE_SHORT.get(record["tie"], "")},
+        verbose_name=_("Tie"),
+        default="",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap"}},
     )
 
     class Meta:
@@ -55,13 +63,3 @@ class RankingTable(tables.Table):
             if section.kind == "standard"
         ]
         super().__init__(data, extra_columns=extra, **kwargs)
-
-    def render_unit_name(self, value: str, record: dict[str, Any]) -> str:
-        url = reverse("scoring:ranking_unit", args=[self.block_year_id, record["unit_id"]])
-        return format_html('<a href="{}">{}</a>', url, value)
-
-    def render_tie_label(self, value: Any, record: dict[str, Any]) -> str:
-        css = "text-bg-warning" if record["tie"] == "vote" else "text-bg-light border"
-        return format_html(
-            '<span class="badge {}" title="{}">{}</span>', css, value, TIE_SHORT[record["tie"]]
-        )

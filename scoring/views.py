@@ -17,6 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -30,6 +31,8 @@ from emulation.actions import require_for_unit as _for_the_unit
 from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
+from emulation.published import SECONDS as CACHE_SECONDS
+from emulation.published import cache_key, cached
 from emulation.text import search_key
 from scoring import charts, excel, ranking, services
 from scoring.forms import (
@@ -825,16 +828,33 @@ def sheet_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
 # Ranking ---------------------------------------------------------------------------------------
 
 
-def _ranking_rows(table: CriteriaTable) -> tuple[list[Any], list[dict[str, Any]], Ranking | None]:
-    published = _ranking(table)
-    if published is not None:
+def _published_rows(published: Ranking) -> tuple[list[Any], list[dict[str, Any]], bool]:
+    """The published ranking's sections and rows, and whether they match its SHA-256: cached
+    under it while they do."""
+
+    def read() -> tuple[list[Any], list[dict[str, Any]], bool]:
         sections = [
             ranking.Section(s["code"], s["title"], s["kind"], Decimal(s["max"]))
             for s in published.sections
         ]
-        return sections, ranking.frozen_rows(published.rows.all()), published
+        rows = ranking.frozen_rows(published.rows.all())
+        return sections, rows, services.ranking_matches(published, rows)
+
+    return cached(
+        "scoring.ranking", published.sha256, read, of=published.pk, keep=lambda found: found[2]
+    )
+
+
+def _ranking_rows(
+    table: CriteriaTable,
+) -> tuple[list[Any], list[dict[str, Any]], Ranking | None, bool | None]:
+    """Sections, rows, the published ranking (if it is) and whether its rows match its hash."""
+    published = _ranking(table)
+    if published is not None:
+        sections, rows, intact = _published_rows(published)
+        return sections, rows, published, intact
     sections, rows = ranking.computed_rows(table)
-    return sections, rows, None
+    return sections, rows, None, None
 
 
 def _filtered(rows: list[dict[str, Any]], form: RankingFilterForm) -> list[dict[str, Any]]:
@@ -864,7 +884,7 @@ def _see_ranking(request: AuthedRequest, pk: int) -> tuple[BlockYear, CriteriaTa
 @require_safe
 def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year, table = _see_ranking(request, pk)
-    sections, rows, published = _ranking_rows(table)
+    sections, rows, published, intact = _ranking_rows(table)
     bands = list(table.bands.order_by("-min_total", "position").values_list("label", flat=True))
     form = RankingFilterForm(request.GET or None, bands=bands)
     shown = _filtered(rows, form)
@@ -873,6 +893,15 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     sort = request.GET.get("sort", "")
     if sort.lstrip("-") in {column.name for column in data_table.columns if column.orderable}:
         data_table.order_by = sort
+    else:
+        sort = ""
+    # A published table, unfiltered, reads the same for everyone who may see it: it is rendered
+    # once per order and language (links in it lead to pages with the same permission).
+    table_cache = ""
+    if published is not None and intact and set(request.GET) <= {"sort"}:
+        table_cache = cache_key(
+            "scoring.ranking_table", published.sha256, published.pk, get_language(), sort
+        )
     open_sheets = sum(
         1 for row in rows if row["status"] and row["status"] != ScoreSheet.Status.FINAL
     )
@@ -891,7 +920,9 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         and request.user.has_perm("scoring.run_scoring", block_year),
         "votes": [row for row in rows if row["tie"] == "vote"],
         "units": [(row["unit_id"], row["unit_name"]) for row in rows],
-        "intact": services.ranking_matches(published) if published else None,
+        "intact": intact,
+        "table_cache": table_cache,
+        "cache_seconds": CACHE_SECONDS,
     }
     if request.htmx:
         return render(request, "scoring/_ranking_table.html", context)
@@ -925,7 +956,7 @@ def ranking_publish(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_safe
 def ranking_export(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year, table = _see_ranking(request, pk)
-    sections, rows, published = _ranking_rows(table)
+    sections, rows, published, _intact = _ranking_rows(table)
     title = _("Ranking of %(block)s, %(year)s") % {
         "block": block_year.block.name,
         "year": block_year.year,
@@ -944,7 +975,7 @@ def ranking_export(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_safe
 def ranking_explain(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year, table = _see_ranking(request, pk)
-    sections, rows, _published = _ranking_rows(table)
+    sections, rows, _published, _intact = _ranking_rows(table)
     units = [(row["unit_id"], f"{row['rank']}. {row['unit_name']}") for row in rows]
     initial = {"a": units[0][0], "b": units[1][0]} if len(units) > 1 else {}
     form = ExplainForm(request.GET or None, units=units, initial=initial)
@@ -1012,7 +1043,7 @@ def _compare(
 @require_safe
 def ranking_unit(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
     block_year, table = _see_ranking(request, pk)
-    sections, rows, published = _ranking_rows(table)
+    sections, rows, published, _intact = _ranking_rows(table)
     row = next((r for r in rows if r["unit_id"] == unit_pk), None)
     if row is None:
         raise Http404

@@ -443,7 +443,13 @@ def _reshuffle(ballot: Ballot) -> None:
     secrecy.reshuffle(CastBallot, CastChoice, "candidate_id", ballot=ballot)
 
 
-def results_of(ballot: Ballot) -> list[dict[str, Any]]:
+def results_of(
+    ballot: Ballot, candidates: Iterable[BallotCandidate] | None = None
+) -> list[dict[str, Any]]:
+    """The results as published: each candidate's counts and outcome, in the ballot's order
+    (`candidates` are read in that order unless given)."""
+    if candidates is None:
+        candidates = ballot.candidates.order_by("position", "pk")
     return [
         {
             "unit": c.unit_name,
@@ -451,8 +457,18 @@ def results_of(ballot: Ballot) -> list[dict[str, Any]]:
             "disagree": c.disapprovals,
             "elected": c.elected,
         }
-        for c in ballot.candidates.order_by("position", "pk")
+        for c in candidates
     ]
+
+
+def results_sha256(ballot: Ballot, results: list[dict[str, Any]]) -> str:
+    """The SHA-256 of a closed ballot's results (what `Ballot.results_sha256` keeps)."""
+    canonical = json.dumps(
+        {"ballot": ballot.pk, "members": ballot.members, "cast": ballot.cast, "results": results},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], cast: int) -> None:
@@ -470,12 +486,7 @@ def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], 
     ballot.cast = cast
     ballot.quorum_reached = ballot.quorum_met(cast, ballot.members or 0)
     results = results_of(ballot)
-    canonical = json.dumps(
-        {"ballot": ballot.pk, "members": ballot.members, "cast": cast, "results": results},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    ballot.results_sha256 = hashlib.sha256(canonical.encode()).hexdigest()
+    ballot.results_sha256 = results_sha256(ballot, results)
     ballot.save(
         update_fields=[
             "status",

@@ -12,6 +12,8 @@ that they were proposed.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -404,6 +406,20 @@ def published_results(authority: Authority, year: int) -> list[Decision]:
         .prefetch_related(Prefetch("awardees", queryset=Awardee.objects.order_by("position", "pk")))
         .order_by("award_type__position", "award_type__code", "signed_on", "pk")
     )
+
+
+def published_sha256(authority: Authority | None = None, year: int | None = None) -> str:
+    """A SHA-256 over the published decisions (an authority's of a year, or all): each one's id
+    and the SHA-256 of its issued document, which names its awardees (one query). Empty when one
+    has no document, as nothing then stands for what it says."""
+    decisions = Decision.objects.filter(status=Decision.Status.PUBLISHED)
+    if authority is not None and year is not None:
+        decisions = decisions.filter(authority=authority, year=year)
+    found = list(decisions.order_by("pk").values_list("pk", "document__sha256"))
+    if not all(sha256 for _pk, sha256 in found):
+        return ""
+    scope = [authority.pk if authority is not None else None, year]
+    return hashlib.sha256(json.dumps([scope, found]).encode()).hexdigest()
 
 
 def results_years() -> list[dict[str, Any]]:

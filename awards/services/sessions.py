@@ -508,7 +508,15 @@ def _tally(session: CouncilSession) -> dict[int, tuple[int, int]]:
     return {pk: (agree, disagree) for pk, agree, disagree in rows}
 
 
-def results_of(session: CouncilSession) -> list[dict[str, Any]]:
+def results_of(
+    session: CouncilSession, items: Iterable[AgendaItem] | None = None
+) -> list[dict[str, Any]]:
+    """The results as published: each agenda item's counts and outcome, in the agenda's order
+    (`items` are read in that order, with their nominations, unless given)."""
+    if items is None:
+        items = session.items.select_related(
+            "nomination__award_type", "nomination__block_year__block"
+        ).order_by("position", "pk")
     return [
         {
             "item": item.pk,
@@ -520,10 +528,24 @@ def results_of(session: CouncilSession) -> list[dict[str, Any]]:
             "against": item.disapprovals,
             "outcome": item.outcome,
         }
-        for item in session.items.select_related(
-            "nomination__award_type", "nomination__block_year__block"
-        ).order_by("position", "pk")
+        for item in items
     ]
+
+
+def results_sha256(session: CouncilSession, results: list[dict[str, Any]]) -> str:
+    """The SHA-256 of a closed session's results (what `CouncilSession.results_sha256` keeps)."""
+    canonical = json.dumps(
+        {
+            "session": session.pk,
+            "council_size": session.council_size,
+            "voted": session.cast,
+            "quorum": session.quorum_reached,
+            "results": results,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _finish(
@@ -561,18 +583,7 @@ def _finish(
     session.cast = voted
     session.quorum_reached = session.quorum_met(voted, session.council_size or 0)
     results = results_of(session)
-    canonical = json.dumps(
-        {
-            "session": session.pk,
-            "council_size": session.council_size,
-            "voted": voted,
-            "quorum": session.quorum_reached,
-            "results": results,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    session.results_sha256 = hashlib.sha256(canonical.encode()).hexdigest()
+    session.results_sha256 = results_sha256(session, results)
     session.save(
         update_fields=[
             "status",

@@ -42,6 +42,7 @@ from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
+from emulation.published import cached
 from scoring.models import RankingRow
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -282,11 +283,24 @@ def _chart(ballot: Ballot, candidates: list[BallotCandidate], needed: int) -> di
     }
 
 
+def _candidates(ballot: Ballot) -> list[BallotCandidate]:
+    """The candidates, with their counts once closed: a closed ballot's are cached under the
+    SHA-256 of its results while they match it."""
+
+    def read() -> tuple[list[BallotCandidate], bool]:
+        candidates = list(ballot.candidates.order_by("position", "pk"))
+        results = services.results_of(ballot, candidates)
+        return candidates, services.results_sha256(ballot, results) == ballot.results_sha256
+
+    sha256 = ballot.results_sha256 if ballot.is_closed else ""
+    return cached("awards.ballot", sha256, read, of=ballot.pk, keep=lambda found: found[1])[0]
+
+
 @require_safe
 def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
     block_year = ballot.block_year
-    candidates = list(ballot.candidates.order_by("position", "pk"))
+    candidates = _candidates(ballot)
     voters = list(ballot.voters.select_related("unit").order_by("unit__name"))
     voted_units = {v.unit_id for v in voters}
     waiting = [u for u in _member_units(block_year) if u.pk not in voted_units]

@@ -30,6 +30,7 @@ from emulation.actions import act, confirm_page, form_page, require
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
+from emulation.published import cached
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -153,12 +154,25 @@ def decision_create(request: AuthedRequest, authority: int, year: int, award: in
     )
 
 
+def _awardees(decision: Decision) -> list[Awardee]:
+    """The awardees with their certificates: a published decision's are cached under the SHA-256
+    of its issued document, which names them (certificates are issued with it)."""
+
+    def read() -> list[Awardee]:
+        return list(
+            decision.awardees.select_related("certificate", "nomination").order_by("position", "pk")
+        )
+
+    document = decision.document
+    published = decision.status == Decision.Status.PUBLISHED
+    sha256 = document.sha256 if document and published else ""
+    return cached("awards.decision", sha256, read, of=decision.pk)
+
+
 @require_safe
 def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
-    awardees = list(
-        decision.awardees.select_related("certificate", "nomination").order_by("position", "pk")
-    )
+    awardees = _awardees(decision)
     can_manage = request.user.has_perm("awards.manage_decision", decision)
     return render(
         request,

@@ -2,7 +2,8 @@
 propose, with the decisions' numbers and dates. Anyone may read them without signing in.
 
 Only published decisions appear: drafts, issued but unpublished decisions, vote counts and
-people's data (beyond the signer's name printed on the decision) never do.
+people's data (beyond the signer's name printed on the decision) never do. What the pages show is
+cached under a SHA-256 of the published decisions' documents: publishing another changes it.
 """
 
 from __future__ import annotations
@@ -16,19 +17,25 @@ from django.views.decorators.http import require_safe
 from awards.models import Decision
 from awards.services import decisions as services
 from blocks.models import Authority
+from emulation.published import cached
 
 
 @login_not_required
 @require_safe
 def results_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "awards/public/results_index.html", {"rows": services.results_years()})
+    rows = cached("awards.results_index", services.published_sha256(), services.results_years)
+    return render(request, "awards/public/results_index.html", {"rows": rows})
 
 
 @login_not_required
 @require_safe
 def results(request: HttpRequest, authority: int, year: int) -> HttpResponse:
     council = get_object_or_404(Authority, pk=authority)
-    decisions = services.published_results(council, year)
+    decisions = cached(
+        "awards.results",
+        services.published_sha256(council, year),
+        lambda: services.published_results(council, year),
+    )
     if not decisions:
         raise Http404
     return render(

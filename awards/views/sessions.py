@@ -42,6 +42,7 @@ from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
+from emulation.published import cached
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 S = CouncilSession.Status
@@ -70,6 +71,19 @@ def _items(session: CouncilSession) -> list[AgendaItem]:
             "nomination__award_type", "nomination__block_year__block"
         ).order_by("position", "pk")
     )
+
+
+def _results(session: CouncilSession) -> list[AgendaItem]:
+    """The agenda with its counts and outcomes: a closed session's is cached under the SHA-256 of
+    its results while it matches it."""
+
+    def read() -> tuple[list[AgendaItem], bool]:
+        items = _items(session)
+        results = services.results_of(session, items)
+        return items, services.results_sha256(session, results) == session.results_sha256
+
+    sha256 = session.results_sha256 if session.status == S.CLOSED else ""
+    return cached("awards.session", sha256, read, of=session.pk, keep=lambda found: found[1])[0]
 
 
 def _by_award(items: list[AgendaItem]) -> list[dict[str, Any]]:
@@ -210,7 +224,7 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
 @require_safe
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    items = _items(session)
+    items = _results(session)
     present = list(services.present_members(session))
     size = (
         session.council_size

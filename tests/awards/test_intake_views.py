@@ -82,6 +82,26 @@ def test_the_list_shows_the_nominations_with_their_counts_and_the_next_action(
         assert reverse("awards:intake_detail", args=[nomination.pk]) in page
 
 
+def test_the_list_links_each_unit_and_shows_its_status_and_deadline(
+    world: World, sent: list[Nomination], client: Client
+) -> None:
+    received = intake.receive_nomination(sent[0], by=world.staff)
+    sent_day = received.submitted_at
+    assert sent_day is not None
+    late_by = sent_day.date() - datetime.timedelta(days=2)
+    world.block_year.dossier_deadline = late_by
+    world.block_year.save(update_fields=["dossier_deadline"])
+    client.force_login(world.staff)
+    page = text(client.get(list_url(world)))
+    detail = reverse("awards:intake_detail", args=[received.pk])
+    assert f'<td ><a class="fw-semibold" href="{detail}">{received.unit_name}</a></td>' in page
+    assert '<td ><span class="badge text-bg-secondary">Received by the council</span></td>' in page
+    assert page.count('<td ><span class="badge text-bg-info">Sent to the council</span></td>') == 2
+    deadline = late_by.strftime("%d/%m/%Y")
+    late = f'{deadline} <span class="badge text-bg-danger">sent late</span>'
+    assert page.count(f'<td class="text-nowrap">{late}</td>') == 3
+
+
 def test_the_list_filters_by_status_block_award_unit_and_lateness(
     world: World, sent: list[Nomination], client: Client
 ) -> None:

@@ -167,7 +167,8 @@ def _bigger(world: World, session: CouncilSession) -> CouncilSession:
     return bigger
 
 
-DETAIL_PINS = {("staff", "draft"): 11, ("member", "open"): 10, ("member", "closed"): 10}
+# A closed session's agenda with its counts comes from the cache on the second visit.
+DETAIL_PINS = {("staff", "draft"): 11, ("member", "open"): 10, ("member", "closed"): 9}
 
 
 @pytest.mark.parametrize(("role", "state"), sorted(DETAIL_PINS))

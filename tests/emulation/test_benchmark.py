@@ -19,7 +19,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from awards.models import Ballot, Decision, Nomination
+from awards.models import Ballot, CouncilSession, Decision, Nomination
+from awards.services import ballots, sessions
 from blocks.models import Authority, Block, BlockYear, Membership, Unit
 from covenants.models import Document, Signature
 from emulation.benchmark import report
@@ -206,7 +207,8 @@ def test_the_generated_data_has_the_scale_and_the_storms_leave_it_as_generated(
     assert covenants.filter(status=Document.Status.SIGNING).count() == tiny.blocks - 1
     assert covenants.filter(status=Document.Status.IN_FORCE).count() == tiny.blocks + 1
     assert Signature.objects.count() == tiny.units + per_block
-    assert IssuedDocument.objects.count() == tiny.blocks + 1
+    # Last year's covenants, and the council's published decision.
+    assert IssuedDocument.objects.count() == tiny.blocks + 2
     # A criteria table of 60 rows per block year; a sheet with a score per scored row for every
     # unit last year and in the scoring block this year; last year's rankings published.
     assert CriteriaTable.objects.count() == tiny.blocks * tiny.years
@@ -226,6 +228,12 @@ def test_the_generated_data_has_the_scale_and_the_storms_leave_it_as_generated(
     assert Ballot.objects.filter(status=Ballot.Status.CLOSED).count() == 3
     assert Nomination.objects.count() == 2 * tiny.blocks
     assert Decision.objects.get().awardees.count() == tiny.blocks
+    # Closed and published as the services do it: with the SHA-256 of what was closed or issued.
+    for closed in Ballot.objects.filter(status=Ballot.Status.CLOSED):
+        assert closed.results_sha256 == ballots.results_sha256(closed, ballots.results_of(closed))
+    session = CouncilSession.objects.get()
+    assert session.results_sha256 == sessions.results_sha256(session, sessions.results_of(session))
+    assert Decision.objects.get().document is not None
 
 
 def test_queries_per_page_are_the_same_when_the_data_is_reused(

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from emulation.pdf import LocalOnlyFetcher, qr_data_uri, render_pdf
+from emulation.pdf import LocalOnlyFetcher, pdf_fonts, qr_data_uri, render_pdf
 
 PARAGRAPH = (
     "Các đơn vị thành viên cam kết hoàn thành tốt nhiệm vụ chính trị được giao; xây dựng tổ "
@@ -151,3 +152,14 @@ def test_the_bundled_fonts_and_qr_codes_can_be_loaded() -> None:
     assert isinstance(font, str)
     assert LocalOnlyFetcher().fetch(Path(font).as_uri()).read()[:4] == b"\x00\x01\x00\x00"
     assert LocalOnlyFetcher().fetch(qr_data_uri("x")).read().startswith(b"<svg")
+
+
+def test_the_font_rules_name_the_four_bundled_files_and_nothing_else() -> None:
+    rules = render_to_string("pdf/_fonts.css", {"pdf_fonts": pdf_fonts()}).split("\n")
+    rules = [rule for rule in rules if rule]
+    assert len(rules) == 4
+    for rule in rules:
+        url = rule.split("src: url('", 1)[1].split("')", 1)[0]
+        assert url.startswith("file:///") and url.endswith(".ttf")
+        assert LocalOnlyFetcher().fetch(url).read()[:4] == b"\x00\x01\x00\x00"
+    assert "font-weight: bold; font-style: italic;" in "".join(rules)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from hashlib import sha256
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 from emulation.errors import DomainError
 from scoring import services
 from scoring.models import CriteriaTable, Ranking, RankingRow, Score, ScoreSheet
-from scoring.ranking import computed_rows
+from scoring.ranking import computed_rows, frozen_rows
 from tests.factories import World, make_covenant_in_force, make_criteria_table
 
 TABLE = """code,title_vi,title_en,max_points,kind,evidence_required,guidance_vi
@@ -166,6 +167,30 @@ def test_publishing_freezes_the_ranking_with_its_hash(
         services.publish_ranking(table, by=world.secretariat)
 
 
+def test_units_tied_for_a_vote_match_the_hash_whatever_order_they_were_listed_in(
+    world: World, table: CriteriaTable
+) -> None:
+    # B and D tie for a vote; D's sheet is listed first, though B's name sorts first.
+    ScoreSheet.objects.filter(unit=world.units[3]).update(position=0)
+    ranking = services.publish_ranking(table, by=world.secretariat)
+    assert services.ranking_matches(ranking)
+
+
+def test_a_ranking_hashed_in_the_order_its_rows_were_listed_still_matches(
+    world: World, table: CriteriaTable
+) -> None:
+    ranking = services.publish_ranking(table, by=world.secretariat)
+    rows = frozen_rows(ranking.rows.all())
+    listed = services.canonical_ranking(ranking.sections, rows[::-1], as_listed=True)
+    Ranking.objects.filter(pk=ranking.pk).update(sha256=sha256(listed.encode()).hexdigest())
+    ranking.refresh_from_db()
+    assert not services.ranking_matches(ranking)  # not the order the rows are read back in
+    as_read = services.canonical_ranking(ranking.sections, rows, as_listed=True)
+    Ranking.objects.filter(pk=ranking.pk).update(sha256=sha256(as_read.encode()).hexdigest())
+    ranking.refresh_from_db()
+    assert services.ranking_matches(ranking)
+
+
 def test_before_publishing_the_ranking_is_for_the_secretariat_and_council(
     world: World, table: CriteriaTable, client: Any
 ) -> None:
@@ -201,6 +226,30 @@ def test_the_ranking_table_sorts_filters_and_exports(
     assert sheet is not None
     first = next(sheet.iter_rows(min_row=3, max_row=3, values_only=True))
     assert (first[0], first[1], first[-3]) == (1, world.units[0].name, 110)
+
+
+def test_each_row_links_to_its_unit_and_marks_its_tie(
+    world: World, table: CriteriaTable, client: Any
+) -> None:
+    services.publish_ranking(table, by=world.secretariat)
+    client.force_login(world.leader)
+    page = client.get(
+        reverse("scoring:ranking_detail", args=[world.block_year.pk])
+    ).content.decode()
+    for unit in world.units:
+        address = reverse("scoring:ranking_unit", args=[world.block_year.pk, unit.pk])
+        assert f'<td class="text-nowrap"><a href="{address}">{unit.name}</a></td>' in page
+    broken, broken_title = "tie broken", "Tie broken by the tie-break order"
+    vote, vote_title = "vote", "Tie: to be settled by a vote"
+    assert (
+        page.count(
+            f'<span class="badge text-bg-light border" title="{broken_title}">{broken}</span>'
+        )
+        == 1
+    )
+    assert (
+        page.count(f'<span class="badge text-bg-warning" title="{vote_title}">{vote}</span>') == 2
+    )
 
 
 def test_hostile_filters_show_the_ranking_and_never_fail(
