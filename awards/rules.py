@@ -115,6 +115,9 @@ rules.add_perm("awards.approve_report", leads_nominee & ~is_archived_object)
 rules.add_perm("awards.attest", leads_nominee & ~is_archived_object)
 rules.add_perm("awards.run_dossier", (is_admin | runs_awards_of) & ~is_archived_object)
 rules.add_perm("awards.manage_nomination", (is_admin | runs_dossier_of) & ~is_archived_object)
+rules.add_perm(
+    "awards.check_eligibility", (is_admin | runs_dossier_of | writes_report) & ~is_archived_object
+)
 rules.add_perm("awards.return_nomination", is_admin | council_staff_of_nomination)
 rules.add_perm("awards.confirm_handover", (is_admin | council_staff_for) & ~is_archived_object)
 rules.add_perm("awards.see_council", is_admin | sits_on_council_of)

@@ -18,7 +18,7 @@ from blocks.models import BlockYear, Membership
 from blocks.rules import is_secretariat_of
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
-from tests.factories import World, make_block_year, make_election
+from tests.factories import World, archive, make_block_year, make_election
 
 pytestmark = pytest.mark.django_db
 HEAD, DEPUTY, MEMBER = Membership.Role.HEAD, Membership.Role.DEPUTY, Membership.Role.MEMBER
@@ -273,4 +273,17 @@ def test_the_secretariat_cannot_confirm_its_own_successor(world: World, client: 
         client.post(url, {"handover_on": timezone.localdate().strftime("%d/%m/%Y")}).status_code
         == 403
     )
+    assert Handover.objects.get().status == Handover.Status.PENDING
+
+
+def test_not_even_the_site_administrator_confirms_a_hand_over_once_the_year_is_archived(
+    world: World, client: Any
+) -> None:
+    make_election(world, "head", world.units[2])
+    archive(world)
+    client.force_login(world.admin)
+    url = reverse("awards:handover_confirm", args=[world.block_year.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"handover_on": timezone.localdate().strftime("%d/%m/%Y")})
+    assert response.status_code == 403
     assert Handover.objects.get().status == Handover.Status.PENDING
