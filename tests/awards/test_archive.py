@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import AwardType, Ballot, Nomination
-from awards.services.archive import archive_checks, archive_year, check_not_archived
+from awards.services.archive import archive_checks, archive_year
 from blocks.models import BlockYear
 from blocks.rules import block_year_of, is_archived_object
+from blocks.services import check_not_archived
 from covenants.models import Document
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
