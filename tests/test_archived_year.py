@@ -99,6 +99,118 @@ def record_contribution(w: World) -> Call:
     )
 
 
+# The year's documents, registrations and signatures ------------------------------------------
+
+
+def create_document(w: World) -> Call:
+    from covenants import services
+
+    return lambda: services.create_document(
+        w.block_year, by=w.admin, kind="rules", title="Quy chế hoạt động", body="Điều 1."
+    )
+
+
+def revise_document(w: World) -> Call:
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w)
+    return lambda: services.revise_document(
+        document, by=w.admin, change_note="Sửa lời nói đầu", preamble="Lời nói đầu mới."
+    )
+
+
+def copy_last_years_documents(w: World) -> Call:
+    from covenants import services
+    from tests.factories import make_block_year
+
+    last_year = make_block_year(w.block, w.units, year=YEAR - 1, head=w.units[0])
+    services.create_document(last_year, by=w.staff, kind="rules", title="Quy chế", body="Điều 1.")
+    return lambda: services.copy_last_years_documents(w.block_year, by=w.admin)
+
+
+def open_consultation(w: World) -> Call:
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w)
+    return lambda: services.open_consultation(document, by=w.admin, until=D(2100, 1, 1))
+
+
+def _in_consultation(w: World) -> Any:
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w)
+    services.open_consultation(document, by=w.secretariat, until=D(2100, 1, 1))
+    return document
+
+
+def add_comment(w: World) -> Call:
+    from covenants import services
+
+    document = _in_consultation(w)
+    return lambda: services.add_comment(document, w.units[2], by=w.admin, text="Góp ý")
+
+
+def answer_comment(w: World) -> Call:
+    from covenants import services
+
+    comment = services.add_comment(_in_consultation(w), w.units[2], by=w.leader, text="Góp ý")
+    return lambda: services.answer_comment(comment, by=w.admin, answer="accepted", text="")
+
+
+def adopt_document(w: World) -> Call:
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w)
+    return lambda: services.adopt_document(document, by=w.admin)
+
+
+def register_targets(w: World) -> Call:
+    from covenants import services
+
+    return lambda: services.register_targets(
+        w.block_year, w.units[2], by=w.admin, targets="Hoàn thành nhiệm vụ", aims=["excellent"]
+    )
+
+
+def open_signing(w: World) -> Call:
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w, status="adopted")
+    return lambda: services.open_signing(document, by=w.admin, deadline=D(2100, 1, 1))
+
+
+def sign_covenant(w: World) -> Call:
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w, status="signing")
+    return lambda: services.sign_covenant(document, w.units[2], by=w.admin, password="demo12345")
+
+
+def record_paper_signature(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w, status="signing")
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return lambda: services.record_paper_signature(
+        document,
+        w.units[3],
+        by=w.admin,
+        signer_name="Bùi Văn Toàn",
+        signer_title="Tổng Biên tập",
+        signed_on=D(YEAR, 1, 15),
+        scan=scan,
+    )
+
+
 SERVICES: dict[str, Case] = {
     "blocks.services.update_block_year": update_block_year,
     "blocks.services.add_member": add_member,
@@ -107,6 +219,17 @@ SERVICES: dict[str, Case] = {
     "blocks.services.create_activity": create_activity,
     "blocks.services.update_activity": update_activity,
     "blocks.services.record_contribution": record_contribution,
+    "covenants.services.create_document": create_document,
+    "covenants.services.revise_document": revise_document,
+    "covenants.services.copy_last_years_documents": copy_last_years_documents,
+    "covenants.services.open_consultation": open_consultation,
+    "covenants.services.add_comment": add_comment,
+    "covenants.services.answer_comment": answer_comment,
+    "covenants.services.adopt_document": adopt_document,
+    "covenants.services.register_targets": register_targets,
+    "covenants.services.open_signing": open_signing,
+    "covenants.services.sign_covenant": sign_covenant,
+    "covenants.services.record_paper_signature": record_paper_signature,
 }
 
 
@@ -120,3 +243,38 @@ def test_not_even_the_site_administrator_changes_an_archived_year(name: str, wor
     assert refused.value.message == REFUSED.format(year=YEAR, block=archived.block.name)
     assert database() == before
     assert stored() == files
+
+
+# Reminders -----------------------------------------------------------------------------------
+
+
+def signing_reminders(w: World) -> Call:
+    from django.utils import timezone
+
+    from covenants import services
+    from covenants.models import Document
+    from tests.factories import make_covenant
+
+    document = make_covenant(w, status="signing")
+    Document.objects.filter(pk=document.pk).update(
+        signing_deadline=timezone.localdate() + datetime.timedelta(days=2)
+    )
+    return services.send_signing_reminders
+
+
+REMINDERS: dict[str, Case] = {
+    "covenants.services.send_signing_reminders": signing_reminders,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REMINDERS))
+def test_nobody_is_reminded_of_a_step_of_an_archived_year(
+    name: str, world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    send = REMINDERS[name](world)
+    archive(world)
+    before = database()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send() == 0
+    assert database() == before
+    assert mailoutbox == []
