@@ -211,6 +211,217 @@ def record_paper_signature(w: World) -> Call:
     )
 
 
+# Scoring ------------------------------------------------------------------------------------
+
+
+def _sample_table(w: World) -> Any:
+    from tests.factories import make_criteria_table
+
+    return make_criteria_table(w, adopted=False)
+
+
+def replace_table(w: World) -> Call:
+    from scoring import services
+
+    table = _sample_table(w)
+    data = services.table_data(table)
+    return lambda: services.replace_table(w.block_year, data, by=w.admin, change_note="Sửa")
+
+
+def import_table(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring import services
+    from tests.factories import SAMPLE_CRITERIA
+
+    content = (Path(__file__).resolve().parents[1] / SAMPLE_CRITERIA).read_bytes()
+    upload = SimpleUploadedFile("tieu-chi.csv", content, content_type="text/csv")
+    return lambda: services.import_table(w.block_year, upload, by=w.admin)
+
+
+def copy_previous_table(w: World) -> Call:
+    from covenants.models import Document
+    from scoring import services
+    from scoring.models import CriteriaTable
+    from tests.factories import make_block_year
+
+    last_year = make_block_year(w.block, w.units, year=YEAR - 1, head=w.units[0])
+    table = _sample_table(w)
+    CriteriaTable.objects.filter(pk=table.pk).update(block_year=last_year)
+    Document.objects.filter(pk=table.document_id).update(block_year=last_year)
+    return lambda: services.copy_previous_table(w.block_year, by=w.admin)
+
+
+def update_criterion(w: World) -> Call:
+    from decimal import Decimal
+
+    from scoring import services
+
+    criterion = _sample_table(w).criteria.get(code="I.1")
+    return lambda: services.update_criterion(
+        criterion,
+        by=w.admin,
+        title_vi="Tiêu chí mới",
+        title_en="",
+        guidance="",
+        max_points=Decimal(criterion.max_points),
+        evidence_required=True,
+    )
+
+
+def update_settings(w: World) -> Call:
+    from scoring import services
+
+    table = _sample_table(w)
+    data = services.table_data(table)
+    return lambda: services.update_settings(
+        table,
+        by=w.admin,
+        scale=data.scale,
+        tie_break=data.tie_break,
+        bands=data.bands,
+        response_days=table.response_days + 2,
+    )
+
+
+def open_self_assessment(w: World) -> Call:
+    from scoring import services
+    from tests.factories import make_covenant_in_force, make_criteria_table
+
+    make_covenant_in_force(w)
+    table = make_criteria_table(w)
+    return lambda: services.open_self_assessment(table, by=w.admin, deadline=D(2100, 1, 1))
+
+
+def _sheet(w: World, status: str = "draft") -> Any:
+    from scoring.models import ScoreSheet
+    from tests.factories import open_assessment
+
+    sheet = open_assessment(w).sheets.get(unit=w.units[2])
+    ScoreSheet.objects.filter(pk=sheet.pk).update(status=status)
+    sheet.refresh_from_db()
+    return sheet
+
+
+def save_self_score(w: World) -> Call:
+    from decimal import Decimal
+
+    from scoring import services
+
+    score = _sheet(w).scores.get(criterion__code="I.1")
+    return lambda: services.save_self_score(
+        score, by=w.admin, points=Decimal(5), explanation="Hoàn thành"
+    )
+
+
+def add_evidence(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring import services
+
+    score = _sheet(w).scores.get(criterion__code="I.1")
+    pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return lambda: services.add_evidence(score, by=w.admin, uploaded=pdf)
+
+
+def remove_evidence(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring import services
+
+    score = _sheet(w).scores.get(criterion__code="I.1")
+    pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    evidence = services.add_evidence(score, by=w.officer, uploaded=pdf)
+    return lambda: services.remove_evidence(evidence, by=w.admin)
+
+
+def submit_sheet(w: World) -> Call:
+    from scoring import services
+    from tests.factories import fill_sheet
+
+    sheet = _sheet(w)
+    fill_sheet(sheet, w.officer)
+    return lambda: services.submit_sheet(sheet, by=w.admin)
+
+
+def reopen_sheet(w: World) -> Call:
+    from scoring import services
+
+    sheet = _sheet(w, "submitted")
+    return lambda: services.reopen_sheet(
+        sheet, by=w.admin, reason="Bổ sung minh chứng", until=D(2100, 1, 1)
+    )
+
+
+def assign_reviewer(w: World) -> Call:
+    from scoring import services
+
+    sheet = _sheet(w, "submitted")
+    return lambda: services.assign_reviewer(sheet, by=w.admin, reviewer_unit=w.units[3])
+
+
+def review_score(w: World) -> Call:
+    from decimal import Decimal
+
+    from scoring import services
+
+    score = _sheet(w, "submitted").scores.get(criterion__code="I.1")
+    return lambda: services.review_score(score, by=w.admin, points=Decimal(0), reason="Thiếu")
+
+
+def send_review_results(w: World) -> Call:
+    from scoring import services
+
+    sheet = _sheet(w, "submitted")
+    return lambda: services.send_review_results(sheet, by=w.admin)
+
+
+def accept_review(w: World) -> Call:
+    from scoring import services
+
+    sheet = _sheet(w, "returned")
+    return lambda: services.accept_review(sheet, by=w.admin)
+
+
+def respond_to_review(w: World) -> Call:
+    from scoring import services
+
+    sheet = _sheet(w, "returned")
+    return lambda: services.respond_to_review(sheet, by=w.admin, text="Đề nghị xem lại")
+
+
+def finalise_sheet(w: World) -> Call:
+    from scoring import services
+
+    sheet = _sheet(w, "accepted")
+    return lambda: services.finalise_sheet(sheet, by=w.admin)
+
+
+def _final_sheets(w: World) -> Any:
+    from scoring.models import ScoreSheet
+    from tests.factories import open_assessment
+
+    table = open_assessment(w)
+    ScoreSheet.objects.filter(table=table).update(status=ScoreSheet.Status.FINAL)
+    return table
+
+
+def freeze_ranking(w: World) -> Call:
+    from django.utils import timezone
+
+    from scoring import services
+
+    table = _final_sheets(w)
+    return lambda: services.freeze_ranking(table, by=w.admin, when=timezone.now())
+
+
+def publish_ranking(w: World) -> Call:
+    from scoring import services
+
+    table = _final_sheets(w)
+    return lambda: services.publish_ranking(table, by=w.admin)
+
+
 SERVICES: dict[str, Case] = {
     "blocks.services.update_block_year": update_block_year,
     "blocks.services.add_member": add_member,
@@ -230,6 +441,25 @@ SERVICES: dict[str, Case] = {
     "covenants.services.open_signing": open_signing,
     "covenants.services.sign_covenant": sign_covenant,
     "covenants.services.record_paper_signature": record_paper_signature,
+    "scoring.services.replace_table": replace_table,
+    "scoring.services.import_table": import_table,
+    "scoring.services.copy_previous_table": copy_previous_table,
+    "scoring.services.update_criterion": update_criterion,
+    "scoring.services.update_settings": update_settings,
+    "scoring.services.open_self_assessment": open_self_assessment,
+    "scoring.services.save_self_score": save_self_score,
+    "scoring.services.add_evidence": add_evidence,
+    "scoring.services.remove_evidence": remove_evidence,
+    "scoring.services.submit_sheet": submit_sheet,
+    "scoring.services.reopen_sheet": reopen_sheet,
+    "scoring.services.assign_reviewer": assign_reviewer,
+    "scoring.services.review_score": review_score,
+    "scoring.services.send_review_results": send_review_results,
+    "scoring.services.accept_review": accept_review,
+    "scoring.services.respond_to_review": respond_to_review,
+    "scoring.services.finalise_sheet": finalise_sheet,
+    "scoring.services.freeze_ranking": freeze_ranking,
+    "scoring.services.publish_ranking": publish_ranking,
 }
 
 
@@ -262,8 +492,17 @@ def signing_reminders(w: World) -> Call:
     return services.send_signing_reminders
 
 
+def assessment_reminders(w: World) -> Call:
+    from scoring import services
+    from tests.factories import open_assessment
+
+    open_assessment(w, days=2)
+    return services.send_assessment_reminders
+
+
 REMINDERS: dict[str, Case] = {
     "covenants.services.send_signing_reminders": signing_reminders,
+    "scoring.services.send_assessment_reminders": assessment_reminders,
 }
 
 
