@@ -167,6 +167,18 @@ def make_world() -> World:
     )
 
 
+def rows(*app_labels: str) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the apps' tables (their many-to-many tables included), to compare what a
+    test changed."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in app_labels
+    }
+
+
 def archive(world: World) -> BlockYear:
     """The world's year archived directly, as the council leaves it (archiving itself is tested
     on its own)."""

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.utils import translation
 
 from emulation.errors import DomainError
-from tests.factories import YEAR, World, archive, make_unit
+from tests.factories import YEAR, World, archive, make_unit, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +30,7 @@ APPS = {"emulation", "blocks", "covenants", "scoring", "awards"}
 
 
 def database() -> dict[str, list[dict[str, Any]]]:
-    """Every row of the project's tables (many-to-many tables included)."""
-    return {
-        model._meta.label: list(model._default_manager.order_by("pk").values())
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in APPS
-    }
+    return rows(*APPS)
 
 
 def stored() -> set[Path]:
@@ -422,6 +416,250 @@ def publish_ranking(w: World) -> Call:
     return lambda: services.publish_ranking(table, by=w.admin)
 
 
+# Ballots, nominations, the dossier and the hand-over -----------------------------------------
+
+
+def create_ballot(w: World) -> Call:
+    from awards.services import ballots
+    from tests.factories import make_published_ranking
+
+    make_published_ranking(w)
+    return lambda: ballots.create_ballot(w.block_year, by=w.admin, kind="head")
+
+
+def open_ballot(w: World) -> Call:
+    from awards.services import ballots
+    from tests.factories import make_ballot
+
+    ballot = make_ballot(w, "head", opened=False)
+    return lambda: ballots.open_ballot(ballot, by=w.admin)
+
+
+def cast_vote(w: World) -> Call:
+    from awards.services import ballots
+    from tests.factories import make_ballot
+
+    ballot = make_ballot(w, "head")
+    choice = {ballot.candidates.get(unit=w.units[2]).pk: True}
+    return lambda: ballots.cast_vote(ballot, by=w.admin, choices=choice)
+
+
+def close_ballot(w: World) -> Call:
+    from awards.services import ballots
+    from tests.factories import make_ballot
+
+    ballot = make_ballot(w, "head")
+    return lambda: ballots.close_ballot(ballot, by=w.admin)
+
+
+def record_paper_ballot(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.services import ballots
+    from tests.factories import make_ballot
+
+    ballot = make_ballot(w, method="paper")
+    counts = {c.pk: (4, 0) for c in ballot.candidates.all()}
+    scan = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return lambda: ballots.record_paper_ballot(
+        ballot, by=w.admin, members=4, cast=4, counts=counts, scan=scan
+    )
+
+
+def ballot_closed(w: World) -> Call:
+    from awards.services import after_ballot
+    from tests.factories import make_closed_ballot
+
+    ballot = make_closed_ballot(w)
+    return lambda: after_ballot.ballot_closed(ballot, by=w.admin)
+
+
+def nominate_from_ballot(w: World) -> Call:
+    from awards.services import dossiers
+    from tests.factories import make_closed_ballot
+
+    ballot = make_closed_ballot(w)
+    return lambda: dossiers.nominate_from_ballot(ballot, by=w.admin)
+
+
+def prepare_from_ballot(w: World) -> Call:
+    from awards.services import handover
+    from tests.factories import make_election
+
+    ballot = make_election(w, "head", w.units[2])
+    return lambda: handover.prepare_from_ballot(ballot, by=w.admin)
+
+
+def issue_minutes(w: World) -> Call:
+    from awards import minutes
+    from tests.factories import make_closed_ballot
+
+    make_closed_ballot(w)
+    return lambda: minutes.issue_minutes(w.block_year, by=w.admin)
+
+
+def _own(w: World, status: str = "draft") -> Any:
+    """Unit 3's nomination (the `leader` and `officer` personas), at a status."""
+    from awards.models import Nomination
+    from tests.factories import make_award_type, make_nominations
+
+    nomination = make_nominations(w, make_award_type().code, units=[w.units[2]])[0]
+    Nomination.objects.filter(pk=nomination.pk).update(status=status)
+    nomination.refresh_from_db()
+    return nomination
+
+
+def save_report(w: World) -> Call:
+    from awards.services import dossiers
+    from tests.factories import REPORT_TEXT
+
+    nomination = _own(w)
+    return lambda: dossiers.save_report(nomination, by=w.admin, **REPORT_TEXT)
+
+
+def approve_report(w: World) -> Call:
+    from awards.services import dossiers
+    from tests.factories import REPORT_TEXT
+
+    nomination = _own(w)
+    dossiers.save_report(nomination, by=w.officer, **REPORT_TEXT)
+    return lambda: dossiers.approve_report(nomination, by=w.admin)
+
+
+def attest(w: World) -> Call:
+    from awards.services import dossiers
+
+    nomination = _own(w)
+    answers = dict.fromkeys(nomination.award_type.attestations, True)
+    return lambda: dossiers.attest(nomination, by=w.admin, answers=answers)
+
+
+def refresh_eligibility(w: World) -> Call:
+    from awards.services import dossiers
+
+    nomination = _own(w)
+    return lambda: dossiers.refresh_eligibility(nomination, by=w.admin)
+
+
+def add_file(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.services import dossiers
+
+    nomination = _own(w)
+    pdf = SimpleUploadedFile("quyet-dinh.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return lambda: dossiers.add_file(nomination, by=w.admin, uploaded=pdf)
+
+
+def remove_file(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.services import dossiers
+
+    pdf = SimpleUploadedFile("quyet-dinh.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    attached = dossiers.add_file(_own(w), by=w.officer, uploaded=pdf)
+    return lambda: dossiers.remove_file(attached, by=w.admin)
+
+
+def withdraw_nomination(w: World) -> Call:
+    from awards.services import dossiers
+
+    nomination = _own(w)
+    return lambda: dossiers.withdraw_nomination(nomination, by=w.admin, reason="Đơn vị xin rút")
+
+
+def issue_proposal_letter(w: World) -> Call:
+    from awards import minutes
+    from awards.services import dossiers
+    from tests.factories import make_nominations
+
+    make_nominations(w)
+    minutes.issue_minutes(w.block_year, by=w.secretariat)
+    return lambda: dossiers.issue_proposal_letter(
+        w.block_year, by=w.admin, number="05/TTr-KTĐ", signer_name="Nguyễn Văn An", signer_title=""
+    )
+
+
+def submit_dossier(w: World) -> Call:
+    from awards.services import dossiers
+    from tests.factories import make_complete_dossier
+
+    make_complete_dossier(w)
+    return lambda: dossiers.submit_dossier(w.block_year, by=w.admin)
+
+
+def return_nomination(w: World) -> Call:
+    from awards.services import dossiers
+
+    nomination = _own(w, "submitted")
+    return lambda: dossiers.return_nomination(nomination, by=w.admin, reason="Thiếu hồ sơ")
+
+
+def resubmit_nomination(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.services import dossiers
+    from tests.factories import make_sent_dossier
+
+    # Unit 1's nomination: the secretariat persona is one of its officers.
+    nomination = next(n for n in make_sent_dossier(w) if n.unit_id == w.units[0].pk)
+    dossiers.return_nomination(nomination, by=w.staff, reason="Thiếu hồ sơ")
+    pdf = SimpleUploadedFile("quyet-dinh.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    dossiers.add_file(nomination, by=w.secretariat, uploaded=pdf)
+    return lambda: dossiers.resubmit_nomination(nomination, by=w.admin)
+
+
+def receive_nomination(w: World) -> Call:
+    from awards.services import intake
+
+    nomination = _own(w, "submitted")
+    return lambda: intake.receive_nomination(nomination, by=w.admin)
+
+
+def appraise_nomination(w: World) -> Call:
+    from awards.models import Nomination
+    from awards.services import dossiers, intake
+
+    nomination = _own(w)
+    answers = dict.fromkeys(nomination.award_type.attestations, True)
+    dossiers.attest(nomination, by=w.leader, answers=answers)
+    Nomination.objects.filter(pk=nomination.pk).update(status="received")
+    nomination.refresh_from_db()
+    ticked = dict.fromkeys(intake.APPRAISAL_CHECKLIST, True)
+    return lambda: intake.appraise_nomination(
+        nomination, by=w.admin, checklist=ticked, notes="Đủ điều kiện"
+    )
+
+
+def add_to_agenda(w: World) -> Call:
+    from awards.services import sessions
+    from tests.awards.matrix_sessions import nominate
+
+    nomination = nominate(w.block_year, w.units[0], "chairman-certificate")
+    session = sessions.create_session(
+        w.authority, by=w.staff, year=YEAR, title="Phiên họp", held_on=D(YEAR, 12, 20)
+    )
+    return lambda: sessions.add_to_agenda(session, [nomination], by=w.admin)
+
+
+def remove_from_agenda(w: World) -> Call:
+    from awards.services import sessions
+    from tests.awards.matrix_sessions import prepared
+
+    item = prepared(w).items.first()
+    return lambda: sessions.remove_from_agenda(item, by=w.admin)
+
+
+def confirm_handover(w: World) -> Call:
+    from awards.models import Handover
+    from awards.services import handover
+    from tests.factories import make_election
+
+    make_election(w, "head", w.units[2])
+    pending = Handover.objects.get(from_year=w.block_year)
+    return lambda: handover.confirm_handover(pending, by=w.admin, handover_on=D(YEAR + 1, 1, 1))
+
+
 SERVICES: dict[str, Case] = {
     "blocks.services.update_block_year": update_block_year,
     "blocks.services.add_member": add_member,
@@ -460,7 +698,98 @@ SERVICES: dict[str, Case] = {
     "scoring.services.finalise_sheet": finalise_sheet,
     "scoring.services.freeze_ranking": freeze_ranking,
     "scoring.services.publish_ranking": publish_ranking,
+    "awards.services.ballots.create_ballot": create_ballot,
+    "awards.services.ballots.open_ballot": open_ballot,
+    "awards.services.ballots.cast_vote": cast_vote,
+    "awards.services.ballots.close_ballot": close_ballot,
+    "awards.services.ballots.record_paper_ballot": record_paper_ballot,
+    "awards.services.after_ballot.ballot_closed": ballot_closed,
+    "awards.services.dossiers.nominate_from_ballot": nominate_from_ballot,
+    "awards.services.handover.prepare_from_ballot": prepare_from_ballot,
+    "awards.minutes.issue_minutes": issue_minutes,
+    "awards.services.dossiers.save_report": save_report,
+    "awards.services.dossiers.approve_report": approve_report,
+    "awards.services.dossiers.attest": attest,
+    "awards.services.dossiers.refresh_eligibility": refresh_eligibility,
+    "awards.services.dossiers.add_file": add_file,
+    "awards.services.dossiers.remove_file": remove_file,
+    "awards.services.dossiers.withdraw_nomination": withdraw_nomination,
+    "awards.services.dossiers.issue_proposal_letter": issue_proposal_letter,
+    "awards.services.dossiers.submit_dossier": submit_dossier,
+    "awards.services.dossiers.return_nomination": return_nomination,
+    "awards.services.dossiers.resubmit_nomination": resubmit_nomination,
+    "awards.services.intake.receive_nomination": receive_nomination,
+    "awards.services.intake.appraise_nomination": appraise_nomination,
+    "awards.services.sessions.add_to_agenda": add_to_agenda,
+    "awards.services.sessions.remove_from_agenda": remove_from_agenda,
+    "awards.services.handover.confirm_handover": confirm_handover,
 }
+
+
+# What does not refuse an archived year, and why.
+# Archiving needs every nomination the council holds decided and, when approved, in a published
+# decision: a year with a nomination on an agenda or awaiting a decision is not archived.
+COUNCIL_SESSION = "the council's own; its agenda holds undecided nominations only"
+COUNCIL_DECISION = "the council's own; it lists approved nominations awaiting a decision only"
+LEFT_ALONE: dict[str, str] = {
+    "blocks.services.create_block": "a block, not a year",
+    "blocks.services.update_block": "a block, not a year",
+    "blocks.services.create_block_year": "opens another year",
+    "blocks.services.create_unit": "a unit, not a year",
+    "blocks.services.update_unit": "a unit, not a year",
+    "blocks.services.rename_unit": "archived years keep the former name by its dates",
+    "blocks.services.merge_units": "leaves the members of archived years as they were",
+    "blocks.services.split_unit": "leaves the members of archived years as they were",
+    "blocks.services.create_person": "a person, not a year",
+    "blocks.services.assign_unit_role": "a person's role in a unit, not a year",
+    "blocks.services.remove_unit_role": "a person's role in a unit, not a year",
+    "blocks.services.assign_council_role": "a person's role in a council, not a year",
+    "awards.services.archive.archive_year": "archiving itself: a year is archived once",
+    "awards.services.handover.apply_handover": (
+        "carries out what the council confirmed before archiving, in next year only"
+    ),
+    "awards.services.sessions.create_session": COUNCIL_SESSION,
+    "awards.services.sessions.record_attendance": COUNCIL_SESSION,
+    "awards.services.sessions.open_session": COUNCIL_SESSION,
+    "awards.services.sessions.cast_council_vote": COUNCIL_SESSION,
+    "awards.services.sessions.close_session": COUNCIL_SESSION,
+    "awards.services.sessions.record_paper_counts": COUNCIL_SESSION,
+    "awards.services.sessions.issue_session_minutes": COUNCIL_SESSION,
+    "awards.services.decisions.draft_decision": COUNCIL_DECISION,
+    "awards.services.decisions.update_decision": COUNCIL_DECISION,
+    "awards.services.decisions.discard_decision": COUNCIL_DECISION,
+    "awards.services.decisions.issue_decision": COUNCIL_DECISION,
+    "awards.services.decisions.publish_decision": COUNCIL_DECISION,
+}
+
+
+def acting_services() -> set[str]:
+    """Every public function of the apps' services that takes the person acting (`by`)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import awards.services
+
+    names = ["blocks.services", "covenants.services", "scoring.services"]
+    names += [f"awards.services.{m.name}" for m in pkgutil.iter_modules(awards.services.__path__)]
+    found = set()
+    for name in names:
+        for attr, function in inspect.getmembers(importlib.import_module(name), inspect.isfunction):
+            if (
+                function.__module__ == name
+                and not attr.startswith("_")
+                and "by" in inspect.signature(function).parameters
+            ):
+                found.add(f"{name}.{attr}")
+    return found
+
+
+def test_every_service_that_acts_refuses_an_archived_year_or_says_why_not() -> None:
+    services = acting_services()
+    assert services - SERVICES.keys() - LEFT_ALONE.keys() == set()
+    assert LEFT_ALONE.keys() - services == set()
+    assert SERVICES.keys() & LEFT_ALONE.keys() == set()
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))
@@ -500,9 +829,23 @@ def assessment_reminders(w: World) -> Call:
     return services.send_assessment_reminders
 
 
+def ballot_reminders(w: World) -> Call:
+    from django.utils import timezone
+
+    from awards.models import Ballot
+    from awards.services import ballots
+    from tests.factories import make_ballot
+
+    ballot = make_ballot(w, "head")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    Ballot.objects.filter(pk=ballot.pk).update(closes_on=tomorrow)
+    return ballots.send_ballot_reminders
+
+
 REMINDERS: dict[str, Case] = {
     "covenants.services.send_signing_reminders": signing_reminders,
     "scoring.services.send_assessment_reminders": assessment_reminders,
+    "awards.services.ballots.send_ballot_reminders": ballot_reminders,
 }
 
 
