@@ -291,6 +291,27 @@ def test_pages_of_an_archived_year_are_read_only(busy_year: World, client: Any) 
     assert response.status_code == 403
 
 
+def test_the_site_administrator_is_offered_nothing_to_do_on_an_archived_year(
+    busy_year: World, client: Any
+) -> None:
+    world = busy_year
+    admin = world.admin
+    assert admin.has_perm("blocks.manage_blockyear", fresh(world))
+    archived(world)
+    assert not admin.has_perm("blocks.manage_blockyear", fresh(world))
+    assert not admin.has_perm("scoring.review", ScoreSheet.objects.get(unit=world.units[2]))
+    assert admin.has_perm("blocks.manage_unit", world.units[2])  # not a year's
+    assert admin.has_perm("blocks.change_blockyear")  # Django's own: the admin shows it read-only
+    client.force_login(admin)
+    year = world.block_year.pk
+    html = client.get(reverse("blocks:blockyear_detail", args=[year])).content.decode()
+    assert reverse("blocks:membership_add", args=[year]) not in html
+    assert reverse("blocks:blockyear_edit", args=[year]) not in html
+    assert reverse("blocks:activity_create", args=[year]) not in html
+    html = client.get(reverse("awards:ballot_list", args=[year])).content.decode()
+    assert reverse("awards:ballot_create", args=[year]) not in html
+
+
 def test_the_confirmation_page_lists_what_archiving_requires(world: World, client: Any) -> None:
     first, second, third = make_sent_dossier(world)
     at_council_status([first, second], N.REJECTED)
