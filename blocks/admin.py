@@ -1,3 +1,7 @@
+"""The registry in the admin. Authorities, units, blocks and people's roles are edited here; a
+block year, its members and its joint activities are shown read-only, for they change only
+through `blocks.services`, which refuses to change an archived year and writes the audit log."""
+
 from django.contrib import admin
 
 from blocks.models import (
@@ -13,6 +17,7 @@ from blocks.models import (
     UnitName,
     UnitRole,
 )
+from emulation.admin import ReadOnly
 
 
 @admin.register(Authority)
@@ -53,15 +58,14 @@ class BlockAdmin(admin.ModelAdmin):
     search_fields = ["name", "search_key"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnly, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["unit"]
 
 
 @admin.register(BlockYear)
-class BlockYearAdmin(admin.ModelAdmin):
-    list_display = ["block", "year", "theme"]
+class BlockYearAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["block", "year", "theme", "archived_at"]
     list_filter = ["year", "block__authority"]
     inlines = [MembershipInline]
 
@@ -80,12 +84,12 @@ class UnitRoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "unit"]
 
 
-class ContributionInline(admin.TabularInline):
+class ContributionInline(ReadOnly, admin.TabularInline):
     model = Contribution
     extra = 0
 
 
 @admin.register(JointActivity)
-class JointActivityAdmin(admin.ModelAdmin):
+class JointActivityAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["title", "date", "block_year"]
     inlines = [ContributionInline]

@@ -44,6 +44,28 @@ def _unique(create: Any, message: str, field: str | None = None) -> Any:
         raise DomainError(message, field=field) from exc
 
 
+# Archived years -----------------------------------------------------------------------------
+
+
+def check_not_archived(block_year: BlockYear | int) -> None:
+    """Refuse any change to an archived year: from then on the year and everything in it is
+    read-only for everyone, the site administrator included. Every service that writes to a
+    year calls this before anything else; the flag is read from the database, so a year archived
+    since the caller loaded it is refused too."""
+    pk = block_year if isinstance(block_year, int) else block_year.pk
+    archived = (
+        BlockYear.objects.filter(pk=pk, archived_at__isnull=False)
+        .values_list("year", "block__name")
+        .first()
+    )
+    if archived is not None:
+        year, block = archived
+        raise DomainError(
+            _("The year %(year)d of %(block)s is archived: it can no longer change.")
+            % {"year": year, "block": block}
+        )
+
+
 # Blocks and units ---------------------------------------------------------------------------
 
 
@@ -151,9 +173,10 @@ def _retire(unit: Unit, day: datetime.date) -> list[Membership]:
         )
     unit.active_to = day
     unit.save(update_fields=["active_to"])
+    # An archived year keeps its members as they were: the unit was one until that year ended.
     open_memberships = list(
         Membership.objects.select_for_update()
-        .filter(unit=unit, left_on__isnull=True, joined_on__lte=day)
+        .filter(unit=unit, left_on__isnull=True, joined_on__lte=day, block_year__archived_at=None)
         .select_related("block_year")
     )
     for membership in open_memberships:
@@ -312,6 +335,7 @@ def create_block_year(
 
 @transaction.atomic
 def update_block_year(block_year: BlockYear, *, by: User, **changes: Any) -> BlockYear:
+    check_not_archived(block_year)
     block_year = BlockYear.objects.select_for_update().get(pk=block_year.pk)
     for field in BlockYear.DEADLINE_FIELDS:
         day = changes.get(field)
@@ -341,6 +365,7 @@ def add_member(
     block_year: BlockYear, unit: Unit, *, by: User, joined_on: datetime.date, note: str = ""
 ) -> Membership:
     """Add a unit to a block year from a date (a unit can be a member of a year only once)."""
+    check_not_archived(block_year)
     block_year = BlockYear.objects.select_for_update().select_related("block").get(pk=block_year.pk)
     _check_day_in_year(block_year, joined_on, "joined_on")
     if unit.authority_id != block_year.block.authority_id:
@@ -380,6 +405,7 @@ def end_membership(
     membership: Membership, *, by: User, left_on: datetime.date, reason: str
 ) -> Membership:
     """A unit leaves a block year on a date. The head must be replaced before it can leave."""
+    check_not_archived(membership.block_year_id)
     membership = (
         Membership.objects.select_for_update()
         .select_related("block_year", "unit")
@@ -420,6 +446,7 @@ def set_leadership(
 ) -> BlockYear:
     """Name the year's head and deputies; they must be current members, and a head is not also
     a deputy. The block's secretariat follows the head."""
+    check_not_archived(block_year)
     block_year = BlockYear.objects.select_for_update().get(pk=block_year.pk)
     if len(deputies) > MAX_DEPUTIES:
         raise DomainError(_("A block has at most two deputy heads."), field="deputies")
@@ -542,6 +569,7 @@ ACTIVITY_FIELDS = ["title", "date", "description"]
 
 @transaction.atomic
 def create_activity(block_year: BlockYear, *, by: User, **values: Any) -> JointActivity:
+    check_not_archived(block_year)
     activity = JointActivity(block_year=block_year, **values)
     activity.full_clean()
     activity.save()
@@ -556,6 +584,7 @@ def create_activity(block_year: BlockYear, *, by: User, **values: Any) -> JointA
 
 @transaction.atomic
 def update_activity(activity: JointActivity, *, by: User, **changes: Any) -> JointActivity:
+    check_not_archived(activity.block_year_id)
     activity = JointActivity.objects.select_for_update().get(pk=activity.pk)
     audit.change(activity, changes, by=by, action="blocks.activity.changed")
     return activity
@@ -569,6 +598,7 @@ def record_contribution(
     activity: JointActivity, unit: Unit, *, by: User, **values: Any
 ) -> Contribution:
     """Record (or correct) what a member unit gave; one row per unit and activity."""
+    check_not_archived(activity.block_year_id)
     activity = JointActivity.objects.select_for_update().get(pk=activity.pk)
     if not activity.block_year.memberships.filter(unit=unit).exists():
         raise DomainError(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -48,15 +47,11 @@ from blocks.models import (
     UnitRole,
 )
 from blocks.tables import BlockTable, UnitTable
+from emulation.actions import require
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 
 PER_PAGE = 25
-
-
-def _require(request: AuthedRequest, permission: str, obj: Any = None) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _managed_authorities(request: AuthedRequest) -> QuerySet[Authority]:
@@ -161,7 +156,7 @@ def block_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def block_create(request: AuthedRequest) -> HttpResponse:
-    _require(request, "blocks.create_block")
+    require(request, "blocks.create_block", None)
     form = BlockForm(post_data(request), authorities=_managed_authorities(request))
     block = run_form(
         request,
@@ -177,7 +172,7 @@ def block_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def block_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     block = get_object_or_404(_visible_blocks(request), pk=pk)
-    _require(request, "blocks.manage_block", block)
+    require(request, "blocks.manage_block", block)
     form = BlockForm(
         post_data(request),
         instance=block,
@@ -200,7 +195,7 @@ def block_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def blockyear_create(request: AuthedRequest, pk: int) -> HttpResponse:
     block = get_object_or_404(_visible_blocks(request), pk=pk)
-    _require(request, "blocks.manage_block", block)
+    require(request, "blocks.manage_block", block)
     latest = block.years.order_by("-year").first()
     initial: dict[str, Any] = {"year": (latest.year + 1) if latest else timezone.localdate().year}
     if latest:
@@ -255,7 +250,7 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def blockyear_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
-    _require(request, "blocks.manage_blockyear", block_year)
+    require(request, "blocks.manage_blockyear", block_year)
     form = BlockYearForm(post_data(request), instance=block_year)
     done = run_form(
         request,
@@ -276,7 +271,7 @@ def blockyear_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def membership_add(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
-    _require(request, "blocks.manage_blockyear", block_year)
+    require(request, "blocks.manage_blockyear", block_year)
     form = MembershipAddForm(
         post_data(request), block_year=block_year, initial={"joined_on": block_year.first_day}
     )
@@ -302,7 +297,7 @@ def membership_end(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     block_year = membership.block_year
-    _require(request, "blocks.manage_blockyear", block_year)
+    require(request, "blocks.manage_blockyear", block_year)
     form = MembershipEndForm(post_data(request), initial={"left_on": timezone.localdate()})
     done = run_form(
         request,
@@ -325,7 +320,7 @@ def membership_end(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def blockyear_leadership(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
-    _require(request, "blocks.manage_blockyear", block_year)
+    require(request, "blocks.manage_blockyear", block_year)
     form = LeadershipForm(post_data(request), block_year=block_year)
     done = run_form(
         request,
@@ -415,7 +410,7 @@ def _is_own_unit(request: AuthedRequest, unit: Unit) -> bool:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def unit_create(request: AuthedRequest) -> HttpResponse:
-    _require(request, "blocks.create_unit")
+    require(request, "blocks.create_unit", None)
     form = UnitForm(post_data(request), authorities=_managed_authorities(request))
     unit = run_form(
         request,
@@ -430,7 +425,7 @@ def unit_create(request: AuthedRequest) -> HttpResponse:
 
 def _managed_unit(request: AuthedRequest, pk: int) -> Unit:
     unit = get_object_or_404(Unit.objects.for_user(request.user).select_related("authority"), pk=pk)
-    _require(request, "blocks.manage_unit", unit)
+    require(request, "blocks.manage_unit", unit)
     return unit
 
 
@@ -571,7 +566,7 @@ def unitrole_remove(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     unit = unit_role.unit
-    _require(request, "blocks.manage_unit", unit)
+    require(request, "blocks.manage_unit", unit)
     if request.method == "POST":
         services.remove_unit_role(
             unit_role, by=request.user, reason=request.POST.get("reason", "")[:1000]
@@ -595,7 +590,7 @@ def unitrole_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_create(request: AuthedRequest) -> HttpResponse:
-    _require(request, "blocks.create_unit")
+    require(request, "blocks.create_unit", None)
     form = PersonForm(post_data(request))
     person = run_form(
         request,
@@ -621,7 +616,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def activity_create(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
-    _require(request, "blocks.run_activities", block_year)
+    require(request, "blocks.run_activities", block_year)
     form = ActivityForm(post_data(request))
     activity = run_form(
         request,
@@ -669,7 +664,7 @@ def activity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
-    _require(request, "blocks.run_activities", activity.block_year)
+    require(request, "blocks.run_activities", activity.block_year)
     form = ActivityForm(post_data(request), instance=activity)
     done = run_form(
         request,
@@ -685,7 +680,7 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def contribution_record(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
-    _require(request, "blocks.run_activities", activity.block_year)
+    require(request, "blocks.run_activities", activity.block_year)
     initial_unit = request.GET.get("unit")
     existing = None
     if initial_unit and initial_unit.isdigit():

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocks.models import BlockYear, Membership, Unit, UnitRole
+from blocks.services import check_not_archived
 from covenants.models import (
     Comment,
     Document,
@@ -87,6 +88,7 @@ def create_document(
     block_year: BlockYear, *, by: User, kind: str, title: str, **content: Any
 ) -> Document:
     """Start a document with its first version. A year has one covenant and one criteria table."""
+    check_not_archived(block_year)
     if (
         kind in (Document.Kind.COVENANT, Document.Kind.CRITERIA)
         and block_year.documents.filter(kind=kind).exists()
@@ -122,6 +124,7 @@ def revise_document(
 ) -> DocumentVersion:
     """Write a new version. An adopted or signed document goes back to draft: its earlier versions
     (and the signatures on them) stay as they were."""
+    check_not_archived(document.block_year_id)
     document = _locked(document)
     previous = latest_version(document)
     values = _content(content)
@@ -150,6 +153,7 @@ def revise_document(
 @transaction.atomic
 def copy_last_years_documents(block_year: BlockYear, *, by: User) -> list[Document]:
     """Start the year from last year's documents: each becomes a draft with last year's text."""
+    check_not_archived(block_year)
     previous = (
         BlockYear.objects.filter(block=block_year.block, year__lt=block_year.year)
         .order_by("-year")
@@ -182,6 +186,7 @@ def copy_last_years_documents(block_year: BlockYear, *, by: User) -> list[Docume
 @transaction.atomic
 def open_consultation(document: Document, *, by: User, until: datetime.date) -> Document:
     """Open the latest version for comments by the member units until a date."""
+    check_not_archived(document.block_year_id)
     document = _locked(document)
     if until < timezone.localdate():
         raise DomainError(_("The closing date has already passed."), field="until")
@@ -210,6 +215,7 @@ def is_open_for_comments(document: Document) -> bool:
 @transaction.atomic
 def add_comment(document: Document, unit: Unit, *, by: User, text: str) -> Comment:
     """A member unit's leader or officer comments on the version under consultation."""
+    check_not_archived(document.block_year_id)
     document = _locked(document)
     if not is_open_for_comments(document):
         raise DomainError(_("This document is not open for comments."))
@@ -232,6 +238,7 @@ def add_comment(document: Document, unit: Unit, *, by: User, text: str) -> Comme
 @transaction.atomic
 def answer_comment(comment: Comment, *, by: User, answer: str, text: str) -> Comment:
     """The secretariat answers a comment: accepted, declined (with a reason) or noted."""
+    check_not_archived(comment.version.document.block_year_id)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if answer not in (Comment.Answer.ACCEPTED, Comment.Answer.DECLINED, Comment.Answer.NOTED):
         raise DomainError(_("Choose an answer."), field="answer")
@@ -254,6 +261,7 @@ def answer_comment(comment: Comment, *, by: User, answer: str, text: str) -> Com
 @transaction.atomic
 def adopt_document(document: Document, *, by: User) -> Document:
     """Adopt the latest version: its text is frozen and hashed. Every comment must be answered."""
+    check_not_archived(document.block_year_id)
     document = _locked(document)
     version = latest_version(document)
     if version is None:
@@ -283,6 +291,7 @@ def register_targets(
 ) -> Registration:
     """A member unit registers (or updates) its targets and the titles it aims for, until the
     covenant is open for signing."""
+    check_not_archived(block_year)
     if not UnitRole.objects.filter(user=by, unit=unit).exists():
         raise DomainError(_("You can only register for your own unit."), field="unit")
     if not current_members(block_year).filter(unit=unit).exists():
@@ -341,6 +350,7 @@ def register_targets(
 @transaction.atomic
 def open_signing(document: Document, *, by: User, deadline: datetime.date) -> Document:
     """Open the adopted covenant for signing until a deadline; its text is already frozen."""
+    check_not_archived(document.block_year_id)
     document = _locked(document)
     if not document.is_covenant:
         raise DomainError(_("Only the covenant is signed."))
@@ -402,6 +412,7 @@ def sign_covenant(
     """A unit's leader signs the covenant for their own unit, confirming who they are with their
     password (and their authenticator code when they have one). One signature per unit per
     version: a second attempt, even at the same instant, is refused."""
+    check_not_archived(document.block_year_id)
     leader_role = UnitRole.objects.filter(user=by, unit=unit, role=UnitRole.Role.LEADER).first()
     if leader_role is None:
         raise DomainError(
@@ -473,6 +484,7 @@ def record_paper_signature(
     scan: UploadedFile,
 ) -> Signature:
     """The secretariat records a unit that signed on paper, with the scanned page."""
+    check_not_archived(document.block_year_id)
     document = _locked(document)
     version = _check_signable(document, unit)
     try:
@@ -558,6 +570,7 @@ def send_signing_reminders(*, today: datetime.date | None = None, days_before: i
     reminded = 0
     due = Document.objects.filter(
         status=Document.Status.SIGNING,
+        block_year__archived_at=None,
         signing_deadline__gte=today,
         signing_deadline__lte=today + datetime.timedelta(days=days_before),
     ).select_related("block_year__block")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from typing import Any
 
 import rules
 from django.contrib import messages
@@ -31,7 +30,7 @@ from covenants.forms import (
 from covenants.models import Comment, Document, DocumentVersion, Registration, Signature
 from emulation import otp
 from emulation.actions import form_page as _form_page
-from emulation.actions import private_download
+from emulation.actions import private_download, require_for_unit
 from emulation.actions import require as _require
 from emulation.audit import client_ip
 from emulation.errors import DomainError
@@ -41,12 +40,6 @@ from emulation.issued import file_response
 from emulation.models import IssuedDocument
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def _acts_for_a_unit(request: AuthedRequest, permission: str, obj: Any) -> bool:
-    """Commenting, signing and registering are done for a unit by its own people: no one, not
-    even a site administrator, does them by virtue of a higher role."""
-    return rules.has_perm(permission, request.user, obj)
 
 
 def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
@@ -189,7 +182,7 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_run": can_run,
             "can_comment": services.is_open_for_comments(document) and own_units.exists(),
             "can_sign": document.status == Document.Status.SIGNING
-            and _acts_for_a_unit(request, "covenants.sign", document),
+            and rules.has_perm("covenants.sign", request.user, document),
             "issued": _issued_for(document),
             "progress": services.signing_progress(document)
             if document.is_covenant and latest
@@ -353,8 +346,7 @@ def document_adopt(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 def comment_create(request: AuthedRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
-    if not _acts_for_a_unit(request, "covenants.comment", document):
-        raise PermissionDenied
+    require_for_unit(request, "covenants.comment", document)
     form = CommentForm(post_data(request), units=_own_units(request, document.block_year))
     done = run_form(
         request,
@@ -431,6 +423,7 @@ def registration_list(request: AuthedRequest, pk: int) -> HttpResponse:
 def registration_edit(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     unit = get_object_or_404(_own_units(request, block_year), pk=unit_pk)
+    require_for_unit(request, "covenants.register", block_year)
     existing = Registration.objects.filter(block_year=block_year, unit=unit).first()
     initial = {"targets": existing.targets, "aims": existing.aims} if existing else {}
     form = RegistrationForm(post_data(request), initial=initial)
@@ -485,8 +478,7 @@ def signing_open(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
-    if not _acts_for_a_unit(request, "covenants.sign", document):
-        raise PermissionDenied
+    require_for_unit(request, "covenants.sign", document)
     units = _own_units(request, document.block_year, UnitRole.Role.LEADER)
     version = services.latest_version(document)
     needs_code = otp.has_device(request.user)
@@ -548,7 +540,7 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "total": len(progress),
         "can_run": request.user.has_perm("covenants.run_document", document),
         "can_sign": document.status == Document.Status.SIGNING
-        and _acts_for_a_unit(request, "covenants.sign", document),
+        and rules.has_perm("covenants.sign", request.user, document),
         "issued": _issued_for(document),
     }
     template = (

@@ -8,6 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from emulation.models import AuditEvent, IssuedDocument, User
 
 
+class ReadOnly:
+    """Shown, never changed, in the admin: these records change only through the apps' services,
+    which check their guards (an archived year is read-only for everyone) and write the audit
+    log. Mixed into a model admin or an inline."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "email", "phone", "is_active", "is_staff"]

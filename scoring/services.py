@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blocks.models import BlockYear, Membership, Unit, UnitRole
+from blocks.services import check_not_archived
 from covenants import services as documents
 from covenants.models import Document
 from emulation import audit, mail
@@ -141,6 +142,7 @@ def replace_table(
     text into the year's criteria document as a new version (back to draft when it was adopted).
 
     A file without bands or tie-break order keeps the table's own (or the defaults when new)."""
+    check_not_archived(block_year)
     table = _lock_table(block_year)
     _refuse_when_locked(table)
     before = table_data(table) if table is not None else None
@@ -263,6 +265,7 @@ def _sync_document(table: CriteriaTable, text: str, *, by: User, change_note: st
 def import_table(block_year: BlockYear, uploaded: UploadedFile, *, by: User) -> CriteriaTable:
     """Import a whole table from an .xlsx or .csv file (see scoring.excel): every bad row is
     reported with its number, and nothing is saved unless every row is good."""
+    check_not_archived(block_year)
     current = CriteriaTable.objects.filter(block_year=block_year).first()
     _refuse_when_locked(current)
     try:
@@ -278,6 +281,7 @@ def import_table(block_year: BlockYear, uploaded: UploadedFile, *, by: User) -> 
 @transaction.atomic
 def copy_previous_table(block_year: BlockYear, *, by: User) -> CriteriaTable:
     """Start the year's table from the block's most recent earlier table."""
+    check_not_archived(block_year)
     source = (
         CriteriaTable.objects.filter(
             block_year__block=block_year.block_id, block_year__year__lt=block_year.year
@@ -307,6 +311,7 @@ def update_criterion(
     evidence_required: bool,
 ) -> CriteriaTable:
     """Change one row; the whole table is checked again before anything is saved."""
+    check_not_archived(criterion.table.block_year_id)
     table = criterion.table
     data = table_data(table)
     data.rows = [
@@ -338,6 +343,7 @@ def update_settings(
     response_days: int,
 ) -> CriteriaTable:
     """Change the scale, the tie-break order, the bands and the time units have to answer."""
+    check_not_archived(table.block_year_id)
     data = table_data(table)
     data.scale, data.tie_break, data.bands = scale, tie_break, bands
     result = replace_table(
@@ -388,6 +394,7 @@ def open_self_assessment(
 ) -> CriteriaTable:
     """Open self-assessment until a deadline: only once the year's covenant is in force and the
     criteria table is adopted. Each current member unit gets its sheet; the table is locked."""
+    check_not_archived(table.block_year_id)
     table = (
         CriteriaTable.objects.select_for_update(of=("self",))
         .select_related("block_year__block", "document")
@@ -497,6 +504,7 @@ def _check_points(points: Decimal | None, criterion: Criterion, field: str) -> N
 @transaction.atomic
 def save_self_score(score: Score, *, by: User, points: Decimal | None, explanation: str) -> Score:
     """An officer or leader of the unit saves a row of the draft (as they type)."""
+    check_not_archived(score.sheet.table.block_year_id)
     sheet = _locked_sheet(score.sheet)
     score = Score.objects.select_related("criterion").get(pk=score.pk)
     _check_editable(sheet, by)
@@ -524,6 +532,7 @@ def _change(
 @transaction.atomic
 def add_evidence(score: Score, *, by: User, uploaded: UploadedFile) -> Evidence:
     """Attach a file (PDF, image or Office document) to a row of the draft."""
+    check_not_archived(score.sheet.table.block_year_id)
     sheet = _locked_sheet(score.sheet)
     _check_editable(sheet, by)
     if score.evidence.count() >= MAX_EVIDENCE_PER_SCORE:
@@ -566,6 +575,7 @@ def add_evidence(score: Score, *, by: User, uploaded: UploadedFile) -> Evidence:
 @transaction.atomic
 def remove_evidence(evidence: Evidence, *, by: User) -> None:
     """Remove a file from a draft row (the file stays on disk; the audit log names it)."""
+    check_not_archived(evidence.score.sheet.table.block_year_id)
     sheet = _locked_sheet(evidence.score.sheet)
     _check_editable(sheet, by)
     audit.record(
@@ -621,6 +631,7 @@ def missing_before_submit(sheet: ScoreSheet) -> list[str]:
 @transaction.atomic
 def submit_sheet(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
     """The unit's leader submits the sheet before the deadline; it then goes to review."""
+    check_not_archived(sheet.table.block_year_id)
     sheet = _locked_sheet(sheet)
     if not _works_in(by, sheet.unit_id, UnitRole.Role.LEADER):
         raise DomainError(
@@ -660,6 +671,7 @@ def _move(sheet: ScoreSheet, status: str, *, by: User, reason: str = "", **extra
 def reopen_sheet(sheet: ScoreSheet, *, by: User, reason: str, until: datetime.date) -> ScoreSheet:
     """The secretariat reopens one unit's sheet until a date, with a reason (before review
     results are sent); the unit is told by e-mail."""
+    check_not_archived(sheet.table.block_year_id)
     sheet = _locked_sheet(sheet)
     if not reason.strip():
         raise DomainError(_("Give the reason for reopening."), field="reason")
@@ -694,6 +706,7 @@ def reopen_sheet(sheet: ScoreSheet, *, by: User, reason: str, until: datetime.da
 @transaction.atomic
 def assign_reviewer(sheet: ScoreSheet, *, by: User, reviewer_unit: Unit | None) -> ScoreSheet:
     """The secretariat asks another member unit to review a sheet (None: the head and deputies)."""
+    check_not_archived(sheet.table.block_year_id)
     sheet = _locked_sheet(sheet)
     if reviewer_unit is not None:
         if reviewer_unit.pk == sheet.unit_id:
@@ -714,6 +727,7 @@ def assign_reviewer(sheet: ScoreSheet, *, by: User, reviewer_unit: Unit | None) 
 def review_score(score: Score, *, by: User, points: Decimal | None, reason: str) -> Score:
     """A reviewer sets the reviewed points of a row. A score that differs from the unit's own
     needs a reason; empty points confirm the unit's own."""
+    check_not_archived(score.sheet.table.block_year_id)
     sheet = _locked_sheet(score.sheet)
     score = Score.objects.select_related("criterion").get(pk=score.pk)
     if not reviews(by, sheet):
@@ -750,6 +764,7 @@ def review_score(score: Score, *, by: User, points: Decimal | None, reason: str)
 @transaction.atomic
 def send_review_results(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
     """Send the review back to the unit, which has `response_days` to accept or answer it."""
+    check_not_archived(sheet.table.block_year_id)
     sheet = _locked_sheet(sheet)
     if not reviews(by, sheet):
         raise DomainError(_("A unit never reviews its own sheet; this one is not yours to review."))
@@ -782,6 +797,7 @@ def _check_unit_leader(sheet: ScoreSheet, by: User) -> None:
 @transaction.atomic
 def accept_review(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
     """The unit's leader accepts the review results."""
+    check_not_archived(sheet.table.block_year_id)
     sheet = _locked_sheet(sheet)
     _check_unit_leader(sheet, by)
     _move(sheet, ScoreSheet.Status.ACCEPTED, by=by, responded_at=timezone.now())
@@ -791,6 +807,7 @@ def accept_review(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
 @transaction.atomic
 def respond_to_review(sheet: ScoreSheet, *, by: User, text: str) -> ScoreSheet:
     """The unit's leader answers the review results within the window; the secretariat settles."""
+    check_not_archived(sheet.table.block_year_id)
     sheet = _locked_sheet(sheet)
     _check_unit_leader(sheet, by)
     if not text.strip():
@@ -815,6 +832,7 @@ def respond_to_review(sheet: ScoreSheet, *, by: User, text: str) -> ScoreSheet:
 def finalise_sheet(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
     """The secretariat makes the reviewed scores final: once the unit accepted or answered (and
     any answer was settled), or once its time to answer has passed."""
+    check_not_archived(sheet.table.block_year_id)
     sheet = _locked_sheet(sheet)
     if _works_in(by, sheet.unit_id):
         raise DomainError(
@@ -871,6 +889,7 @@ def canonical_ranking(
 
 def freeze_ranking(table: CriteriaTable, *, by: User, when: datetime.datetime) -> Ranking:
     """Compute the ranking in SQL and store it as published rows with their SHA-256."""
+    check_not_archived(table.block_year_id)
     sections, rows = computed_rows(table)
     section_data = [s.as_dict() for s in sections]
     ranking = Ranking.objects.create(
@@ -908,6 +927,7 @@ def freeze_ranking(table: CriteriaTable, *, by: User, when: datetime.datetime) -
 @transaction.atomic
 def publish_ranking(table: CriteriaTable, *, by: User) -> Ranking:
     """Publish the ranking once every sheet is final: the rows are frozen with their SHA-256."""
+    check_not_archived(table.block_year_id)
     table = (
         CriteriaTable.objects.select_for_update(of=("self",))
         .select_related("block_year__block")
@@ -965,6 +985,7 @@ def send_assessment_reminders(*, today: datetime.date | None = None, days_before
     today = today or timezone.localdate()
     due = ScoreSheet.objects.filter(
         status=ScoreSheet.Status.DRAFT,
+        table__block_year__archived_at=None,
         table__deadline__gte=today,
         table__deadline__lte=today + datetime.timedelta(days=days_before),
     ).select_related("table__block_year__block")

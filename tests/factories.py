@@ -173,6 +173,27 @@ def make_world() -> World:
     )
 
 
+def rows(*app_labels: str) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the apps' tables (their many-to-many tables included), to compare what a
+    test changed."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in app_labels
+    }
+
+
+def archive(world: World) -> BlockYear:
+    """The world's year archived directly, as the council leaves it (archiving itself is tested
+    on its own)."""
+    BlockYear.objects.filter(pk=world.block_year.pk).update(
+        archived_at=timezone.now(), archived_by=world.staff
+    )
+    return BlockYear.objects.select_related("block__authority").get(pk=world.block_year.pk)
+
+
 def grow(world: World, blocks: int = 3, units_per_block: int = 6) -> None:
     """More of everything in the world's province, to show that page queries do not grow with it."""
     for _ in range(blocks):

@@ -57,3 +57,9 @@ def only(roles: set[str], ok: int, others: int) -> dict[str, int]:
         "anonymous": LOGIN,
         **{r: (ok if r in roles else others) for r in ROLES if r != "anonymous"},
     }
+
+
+def read_only() -> dict[str, int]:
+    """An archived year: seen by the province's people, acted on by no one, not even the site
+    administrator (403); the other province's leader still gets 404."""
+    return scoped(set())

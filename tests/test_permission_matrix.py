@@ -2,6 +2,9 @@
 
 Deny by default: anonymous people are sent to sign in; objects outside a person's scope are 404;
 what a person may see but not change is 403. A URL added without a row here fails the suite.
+
+Once the year is archived, every URL of the year's objects answers again: its pages still read,
+and whatever acts on it is refused to everyone, the site administrator included.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.awards.matrix import AWARDS_ROWS
-from tests.factories import World
+from tests.awards.matrix import AWARDS_ARCHIVED, AWARDS_ROWS
+from tests.factories import World, archive, rows
 from tests.matrix import (
     FORM_ERRORS,
     MANAGE,
@@ -28,6 +31,7 @@ from tests.matrix import (
     everyone,
     no_args,
     only,
+    read_only,
     scoped,
     unit,
     year,
@@ -296,6 +300,131 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     **AWARDS_ROWS,
 }
 
+# The archived year -----------------------------------------------------------------------------
+
+YEAR_APPS = ("blocks", "covenants", "scoring", "awards")
+
+# name: (GET statuses, POST statuses) once the world's year is archived (after the arguments are
+# made). Pages read as before; what acts answers 403 to everyone who sees the year.
+ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
+    "blocks:blockyear_detail": (scoped(SEE), everyone(405)),
+    "blocks:blockyear_edit": (read_only(), read_only()),
+    "blocks:blockyear_leadership": (read_only(), read_only()),
+    "blocks:membership_add": (read_only(), read_only()),
+    "blocks:activity_create": (read_only(), read_only()),
+    "blocks:membership_end": (read_only(), read_only()),
+    "blocks:activity_detail": (scoped(SEE), everyone(405)),
+    "blocks:activity_edit": (read_only(), read_only()),
+    "blocks:contribution_record": (read_only(), read_only()),
+    "covenants:document_list": (scoped(SEE), everyone(405)),
+    "covenants:document_create": (read_only(), read_only()),
+    "covenants:documents_copy": (read_only(), read_only()),
+    "covenants:registration_list": (scoped(SEE), everyone(405)),
+    "covenants:registration_edit": (only(OWN_UNIT, 403, 404), only(OWN_UNIT, 403, 404)),
+    "covenants:document_detail": (scoped(SEE), everyone(405)),
+    "covenants:document_edit": (read_only(), read_only()),
+    "covenants:document_diff": (scoped(SEE), everyone(405)),
+    "covenants:document_consult": (read_only(), read_only()),
+    "covenants:document_adopt": (read_only(), read_only()),
+    "covenants:comment_create": (read_only(), read_only()),
+    "covenants:comment_answer": (read_only(), read_only()),
+    "covenants:signing_open": (read_only(), read_only()),
+    "covenants:covenant_sign": (read_only(), read_only()),
+    "covenants:signing_progress": (scoped(SEE), everyone(405)),
+    "covenants:paper_signature": (read_only(), read_only()),
+    "covenants:covenant_pdf": (scoped(SEE), everyone(405)),
+    "covenants:signature_scan": (read_only(), everyone(405)),
+    "scoring:criteria_detail": (scoped(SEE), everyone(405)),
+    "scoring:criteria_import": (read_only(), read_only()),
+    "scoring:criteria_export_xlsx": (scoped(SEE), everyone(405)),
+    "scoring:criteria_export_csv": (scoped(SEE), everyone(405)),
+    "scoring:criteria_copy": (read_only(), read_only()),
+    "scoring:criteria_settings": (read_only(), read_only()),
+    "scoring:criterion_edit": (read_only(), read_only()),
+    "scoring:assessment_open": (read_only(), read_only()),
+    "scoring:assessment_overview": (scoped(SEE), everyone(405)),
+    "scoring:sheet_detail": (scoped(SEE), everyone(405)),
+    "scoring:sheet_submit": (read_only(), read_only()),
+    "scoring:sheet_reopen": (read_only(), read_only()),
+    "scoring:sheet_reviewer": (read_only(), read_only()),
+    "scoring:sheet_review": (read_only(), everyone(405)),
+    "scoring:sheet_send": (read_only(), read_only()),
+    "scoring:sheet_accept": (read_only(), read_only()),
+    "scoring:sheet_respond": (read_only(), read_only()),
+    "scoring:sheet_finalise": (read_only(), read_only()),
+    "scoring:score_save": (everyone(405), read_only()),
+    "scoring:score_review": (everyone(405), read_only()),
+    "scoring:evidence_upload": (everyone(405), read_only()),
+    "scoring:evidence_download": (scoped(SEE), everyone(405)),
+    "scoring:evidence_delete": (read_only(), read_only()),
+    "scoring:ranking_detail": (scoped(SEE), everyone(405)),
+    "scoring:ranking_publish": (read_only(), read_only()),
+    "scoring:ranking_export": (scoped(SEE), everyone(405)),
+    "scoring:ranking_explain": (scoped(SEE), everyone(405)),
+    "scoring:ranking_unit": (scoped(SEE), everyone(405)),
+    **AWARDS_ARCHIVED,
+}
+
+# What is not a year's: the accounts, the registry of blocks and units (and opening a new year),
+# public pages, and the council's own sessions, decisions and statistics.
+NOT_OF_A_YEAR = {
+    "home",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "set_language",
+    "login_verify",
+    "two_factor_setup",
+    "two_factor_backup_codes",
+    "two_factor_disable",
+    "locked_accounts",
+    "verify",
+    "blocks:block_list",
+    "blocks:block_create",
+    "blocks:block_detail",
+    "blocks:block_edit",
+    "blocks:blockyear_create",
+    "blocks:unit_list",
+    "blocks:unit_create",
+    "blocks:unit_detail",
+    "blocks:unit_edit",
+    "blocks:unit_rename",
+    "blocks:unit_merge",
+    "blocks:unit_split",
+    "blocks:unitrole_add",
+    "blocks:unitrole_remove",
+    "blocks:person_create",
+    "awards:council_index",
+    "awards:session_list",
+    "awards:session_create",
+    "awards:session_detail",
+    "awards:session_agenda",
+    "awards:session_attendance",
+    "awards:session_open",
+    "awards:session_vote",
+    "awards:session_receipt",
+    "awards:session_close",
+    "awards:session_paper",
+    "awards:session_scan",
+    "awards:session_minutes_issue",
+    "awards:session_minutes_pdf",
+    "awards:decision_list",
+    "awards:decision_create",
+    "awards:decision_detail",
+    "awards:decision_edit",
+    "awards:decision_issue",
+    "awards:decision_publish",
+    "awards:decision_discard",
+    "awards:decision_pdf",
+    "awards:certificate_pdf",
+    "awards:statistics",
+    "awards:statistics_xlsx",
+    "awards:results_index",
+    "awards:results",
+}
+
+
 # Django's own admin guards every one of its pages with `is_staff`; it is tested as a whole below.
 DELEGATED_NAMESPACES = {"admin"}
 
@@ -343,3 +472,30 @@ def test_admin_is_for_site_administrators_only(role: str, world: World, client: 
         client.force_login(user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == (200 if role == "admin" else 302)
+
+
+def test_every_url_is_either_of_a_year_or_not() -> None:
+    assert ARCHIVED.keys() | NOT_OF_A_YEAR == MATRIX.keys()
+    assert ARCHIVED.keys() & NOT_OF_A_YEAR == set()
+
+
+@pytest.mark.parametrize("name", sorted(ARCHIVED))
+def test_url_of_an_archived_year_answers_each_role_as_the_matrix_says(
+    name: str, world: World, client: Any
+) -> None:
+    """Every role in turn on one archived world: nothing a request does may change it."""
+    url = reverse(name, args=MATRIX[name][0](world))
+    archive(world)
+    before = rows(*YEAR_APPS)
+    expected = {role: (ARCHIVED[name][0][role], ARCHIVED[name][1][role]) for role in ROLES}
+    got = {}
+    for role in ROLES:
+        client.logout()
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user)
+        status = client.get(url).status_code
+        assert client.head(url).status_code == status, f"HEAD {name} as {role}"
+        got[role] = (status, client.post(url, {}).status_code)
+    assert got == expected, name
+    assert rows(*YEAR_APPS) == before

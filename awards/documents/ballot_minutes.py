@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from awards.models import Ballot, BallotCandidate, Dossier
 from awards.services.ballots import quorum_count
 from blocks.models import BlockYear, Membership
+from blocks.services import check_not_archived
 from emulation import audit
 from emulation.errors import DomainError
 from emulation.issued import issue_document
@@ -178,6 +179,7 @@ def _metadata(sections: list[dict[str, Any]]) -> dict[str, Any]:
 def issue_minutes(block_year: BlockYear, *, by: User) -> IssuedDocument:
     """Issue the minutes once every ballot of the year is closed (at least one), and file them in
     the year's dossier, replacing earlier minutes until the dossier is sent to the council."""
+    check_not_archived(block_year)
     block_year = (
         BlockYear.objects.select_for_update(of=("self",))
         .select_related("block__authority")

@@ -3,8 +3,8 @@
 A year can be archived by the council's staff when its dossier was sent and every nomination the
 council holds is decided — not approved, or approved and listed in a published decision — or,
 for a year that proposed nobody, when its ranking is published. From then on every acting
-permission on the year's objects is refused (`blocks.rules.is_archived_object`), and the services
-that write the block's part refuse too (`check_not_archived`).
+permission on the year's objects is refused (`blocks.rules.is_archived_object`), and every
+service that writes to the year refuses too (`blocks.services.check_not_archived`), whoever acts.
 """
 
 from __future__ import annotations
@@ -36,15 +36,6 @@ class Check:
     label: str
     ok: bool
     detail: str = ""
-
-
-def check_not_archived(block_year: BlockYear) -> None:
-    """Refuse any change to an archived year (the services of the block's part call this)."""
-    if block_year.archived_at is not None:
-        raise DomainError(
-            _("The year %(year)d of %(block)s is archived: it can no longer change.")
-            % {"year": block_year.year, "block": block_year.block.name}
-        )
 
 
 def _published_awardee() -> Exists:

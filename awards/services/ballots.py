@@ -37,6 +37,7 @@ from awards.models import (
 )
 from awards.secrecy import ReceiptCheck
 from blocks.models import BlockYear, Membership, Unit, UnitRole
+from blocks.services import check_not_archived
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import User
@@ -128,6 +129,7 @@ def create_ballot(
     """A ballot in preparation, with its candidates (the suggested ones unless `units` are given,
     which must be member units). Only once the ranking is published; one ballot of a kind (and
     award) at a time, and none once one has succeeded."""
+    check_not_archived(block_year)
     BlockYear.objects.select_for_update().get(pk=block_year.pk)  # one creation at a time
     if kind not in K.values:
         raise DomainError(_("Choose what the ballot is for."), field="kind")
@@ -283,6 +285,7 @@ def _mail_context(ballot: Ballot) -> dict[str, Any]:
 @transaction.atomic
 def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = None) -> Ballot:
     """Open an online ballot: the member units at this moment are the ones entitled to vote."""
+    check_not_archived(ballot.block_year_id)
     ballot = _locked(ballot)
     if ballot.method != Ballot.Method.ONLINE:
         raise DomainError(_("A ballot held on paper is recorded from its counts, not opened."))
@@ -353,6 +356,7 @@ def _check_choices(ballot: Ballot, choices: Mapping[int, bool]) -> dict[int, boo
 
 def cast_vote(ballot: Ballot, *, by: User, choices: Mapping[int, bool]) -> str:
     """Cast the unit's ballot and return its receipt code (shown once, never stored as such)."""
+    check_not_archived(ballot.block_year_id)
     receipt = secrecy.new_receipt()
     try:
         with transaction.atomic():
@@ -535,6 +539,7 @@ def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], 
 @transaction.atomic
 def close_ballot(ballot: Ballot, *, by: User) -> Ballot:
     """Close an online ballot and count it; the results exist from this moment."""
+    check_not_archived(ballot.block_year_id)
     ballot = _locked(ballot)
     if ballot.status != Ballot.Status.OPEN:
         raise DomainError(_("Only an open ballot can be closed."))
@@ -556,6 +561,7 @@ def record_paper_ballot(
 ) -> Ballot:
     """Record a ballot held on paper at the meeting: the counts per candidate and the scanned
     minutes signed there. It is closed at once."""
+    check_not_archived(ballot.block_year_id)
     ballot = _locked(ballot)
     if ballot.method != Ballot.Method.PAPER or ballot.status != Ballot.Status.DRAFT:
         raise DomainError(_("Only a ballot held on paper, not yet recorded, takes counts."))
@@ -609,6 +615,7 @@ def send_ballot_reminders(*, today: datetime.date | None = None, days_before: in
     today = today or timezone.localdate()
     ballots = Ballot.objects.filter(
         status=Ballot.Status.OPEN,
+        block_year__archived_at=None,
         closes_on__gte=today,
         closes_on__lte=today + datetime.timedelta(days=days_before),
     ).select_related("block_year__block")

@@ -38,6 +38,7 @@ from awards.models import ATTESTATIONS, Ballot, Dossier, Nomination, NominationF
 from awards.models.dossiers import letter_key, nomination_checklist
 from awards.models.nominations import missing_sections, passes
 from blocks.models import BlockYear, CouncilRole, Membership, UnitRole
+from blocks.services import check_not_archived
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.issued import sha256_of
@@ -55,6 +56,7 @@ EDITABLE = (Nomination.Status.DRAFT, Nomination.Status.RETURNED)
 def nominate_from_ballot(ballot: Ballot, *, by: User) -> list[Nomination]:
     """One nomination per unit the ballot chose (inside the closing transaction), with the
     eligibility check as it stood."""
+    check_not_archived(ballot.block_year_id)
     award = ballot.award_type
     assert award is not None
     created = []
@@ -137,6 +139,7 @@ def save_report(nomination: Nomination, *, by: User, **sections: str) -> list[st
     """The unit's people write the achievement report, section by section, while the nomination
     is being prepared or has been returned. Changing an approved report withdraws the approval:
     the leader approves the new text again. Returns the sections that changed."""
+    check_not_archived(nomination.block_year_id)
     unknown = set(sections) - set(Nomination.REPORT_FIELDS)
     if unknown:
         raise ValueError(f"not sections of the report: {sorted(unknown)}")
@@ -184,6 +187,7 @@ def save_report(nomination: Nomination, *, by: User, **sections: str) -> list[st
 def approve_report(nomination: Nomination, *, by: User) -> IssuedDocument:
     """The unit's leader approves the achievement report once every section is written; it is
     issued as a PDF (with its verification code) and that PDF goes into the dossier."""
+    check_not_archived(nomination.block_year_id)
     nomination = _locked(nomination)
     _for_the_unit(
         nomination,
@@ -223,6 +227,7 @@ def attest(nomination: Nomination, *, by: User, answers: Mapping[str, bool]) -> 
     """The unit's leader answers every attestation the award asks for (Decree 152/2025: no award
     while under discipline, inspection or complaint review); the eligibility check is run again
     with the answers."""
+    check_not_archived(nomination.block_year_id)
     nomination = _locked(nomination)
     _for_the_unit(
         nomination, by, "awards.attest", _("Only the leader of %(unit)s gives its attestations.")
@@ -271,6 +276,7 @@ def attest(nomination: Nomination, *, by: User, answers: Mapping[str, bool]) -> 
 def refresh_eligibility(nomination: Nomination, *, by: User) -> Nomination:
     """Run the eligibility check again on today's data (other nominations, the ranking, the
     attestations) while the nomination is being prepared or has been returned."""
+    check_not_archived(nomination.block_year_id)
     nomination = _locked(nomination)
     _check_editable(nomination)
     before = _eligibility_summary(nomination.eligibility)
@@ -295,6 +301,7 @@ def add_file(
 ) -> NominationFile:
     """Attach a related document (PDF, image or Office file, checked by its content) to a
     nomination being prepared or returned."""
+    check_not_archived(nomination.block_year_id)
     nomination = _locked(nomination)
     _for_the_unit(
         nomination,
@@ -348,6 +355,7 @@ def add_file(
 def remove_file(attached: NominationFile, *, by: User) -> None:
     """Remove an attached document while the nomination is being prepared or returned (the file
     stays on disk; the audit log names it and its hash)."""
+    check_not_archived(attached.nomination.block_year_id)
     nomination = _locked(attached.nomination)
     _for_the_unit(
         nomination,
@@ -372,6 +380,7 @@ def remove_file(attached: NominationFile, *, by: User) -> None:
 def withdraw_nomination(nomination: Nomination, *, by: User, reason: str) -> BlockYear:
     """The secretariat withdraws a nomination being prepared (the unit declines, or does not meet
     the award's rules), with a reason; the audit log keeps what it was."""
+    check_not_archived(nomination.block_year_id)
     _lock_block_year(nomination.block_year)
     nomination = _locked(nomination)
     if not reason.strip():
@@ -437,6 +446,7 @@ def issue_proposal_letter(
     """The secretariat issues the proposal letter (tờ trình) listing every current nominee,
     once every ballot is closed and the minutes it cites are issued. Issuing it again replaces
     it (the earlier one stays verifiable)."""
+    check_not_archived(block_year)
     number, signer_name, signer_title = number.strip(), signer_name.strip(), signer_title.strip()
     if not number:
         raise DomainError(_("Give the letter's number, such as 05/TTr-KTĐ."), field="number")
@@ -586,6 +596,7 @@ def submit_dossier(block_year: BlockYear, *, by: User) -> Dossier:
     proposal letter, the minutes, each nominee's approved report and attached documents, listed
     in a manifest with their SHA-256 (read back from storage) and hashed as a whole. Every
     nomination is checked against the award's rules once more."""
+    check_not_archived(block_year)
     dossier = _locked_dossier(block_year)
     block_year = dossier.block_year
     _check_not_sent(dossier)
@@ -685,6 +696,7 @@ def submit_dossier(block_year: BlockYear, *, by: User) -> Dossier:
 def return_nomination(nomination: Nomination, *, by: User, reason: str) -> Nomination:
     """Council staff return a nomination sent to them, with the reason; the secretariat and the
     unit are told, fix it, and send it again."""
+    check_not_archived(nomination.block_year_id)
     nomination = _locked(nomination)
     reason = reason.strip()
     if not reason:
@@ -748,6 +760,7 @@ def resubmit_nomination(nomination: Nomination, *, by: User) -> Nomination:
     """The secretariat sends a returned nomination again once its parts are complete and
     something changed; the dossier's manifest is brought up to date and the audit log records
     which parts changed since the council returned it."""
+    check_not_archived(nomination.block_year_id)
     dossier = _locked_dossier(nomination.block_year)
     nomination = _locked(nomination)
     if nomination.status != Nomination.Status.RETURNED:

@@ -71,6 +71,7 @@ def _next_year(block_year: BlockYear, *, by: User) -> BlockYear:
             theme=block_year.theme,
             **{name: _shifted(getattr(block_year, name)) for name in BlockYear.DEADLINE_FIELDS},
         )
+    registry.check_not_archived(following)
     if not following.memberships.exists():
         first_day = following.first_day
         current = block_year.memberships.filter(left_on__isnull=True).select_related("unit")
@@ -105,6 +106,7 @@ def prepare_from_ballot(ballot: Ballot, *, by: User) -> Handover | None:
     elected its next head, prepare next year's block year and the pending hand-over with the
     elected head and deputies. Safe to run again; a change of the elected units after the council
     confirmed them needs its confirmation again."""
+    registry.check_not_archived(ballot.block_year_id)
     block_year = BlockYear.objects.select_for_update().get(pk=ballot.block_year_id)
     heads = elected_units(block_year, K.HEAD)
     if not heads:
@@ -171,6 +173,7 @@ def _check_members(handover: Handover) -> None:
 def confirm_handover(handover: Handover, *, by: User, handover_on: datetime.date) -> Handover:
     """The council confirms the elected head and deputies and sets the hand-over date; on that
     date the roles move (at once when the date has come)."""
+    registry.check_not_archived(handover.from_year_id)
     handover = _locked(handover)
     if handover.status != Handover.Status.PENDING:
         raise DomainError(_("This hand-over has already been confirmed."))
@@ -237,7 +240,11 @@ def _apply(handover: Handover, *, by: User) -> None:
 def apply_handover(handover: Handover, *, by: User | None = None) -> Handover:
     """Set the confirmed head and deputies on next year's memberships (the previous head and
     deputies of that year become plain members): the secretariat moves with them. Done in the name
-    of the person who confirmed it, unless `by` is given."""
+    of the person who confirmed it, unless `by` is given.
+
+    The year that elected them may have been archived since the council confirmed the hand-over:
+    what the council confirmed before is still carried out, for it changes only next year, which
+    must not be archived itself."""
     handover = _locked(handover)
     if handover.status != Handover.Status.CONFIRMED:
         raise DomainError(_("Only a confirmed hand-over can be carried out."))

@@ -31,6 +31,7 @@ from awards.models import AwardType, BallotCandidate, Dossier, Nomination
 from awards.models.nominations import passes
 from awards.services.dossiers import _secretariat_and_unit, changes_since_return
 from blocks.models import Authority
+from blocks.services import check_not_archived
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import AuditEvent, User
@@ -112,6 +113,7 @@ def status_refusal(nomination: Nomination, *, receiving: bool) -> str:
 def receive_nomination(nomination: Nomination, *, by: User) -> Nomination:
     """Council staff receive a nomination the block sent (or sent again after it was returned);
     only a sent nomination can be received, once. The secretariat and the unit are told."""
+    check_not_archived(nomination.block_year_id)
     nomination = _locked(nomination)
     if nomination.status != S.SUBMITTED or not nomination.can_move_to(S.RECEIVED):
         raise DomainError(status_refusal(nomination, receiving=True))
@@ -171,6 +173,7 @@ def appraise_nomination(
     unknown = set(checklist) - set(APPRAISAL_CHECKLIST)
     if unknown:
         raise ValueError(f"not items of the appraisal checklist: {sorted(unknown)}")
+    check_not_archived(nomination.block_year_id)
     nomination = _locked(nomination)
     if not appraisable(nomination):
         raise DomainError(status_refusal(nomination, receiving=False))

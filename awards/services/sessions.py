@@ -52,6 +52,7 @@ from awards.models import (
 )
 from awards.secrecy import ReceiptCheck
 from blocks.models import Authority, CouncilRole
+from blocks.services import check_not_archived
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import User
@@ -196,6 +197,8 @@ def add_to_agenda(
     )
     if len(found) != len(ids):
         raise DomainError(_("A nomination chosen no longer exists."), field="nominations")
+    for block_year_id in sorted({n.block_year_id for n in found}):
+        check_not_archived(block_year_id)
     foreign = [
         n.unit_name
         for n in found
@@ -248,6 +251,7 @@ def remove_from_agenda(item: AgendaItem, *, by: User) -> None:
     _require_draft(session)
     item = AgendaItem.objects.select_related("nomination").get(pk=item.pk, session=session)
     nomination = Nomination.objects.select_for_update().get(pk=item.nomination_id)
+    check_not_archived(nomination.block_year_id)
     if not nomination.can_move_to(N.APPRAISED):
         raise DomainError(_("This nomination cannot go back to the appraised ones."))
     nomination.status = N.APPRAISED

@@ -2,7 +2,7 @@
 
 Seeing follows `BlockYear.objects.for_user` (404 outside it). Running ballots needs
 `awards.run_ballots` on the block year; voting is done for a unit by its own leader only
-(`rules.has_perm("awards.vote", ...)`). Results exist, and are shown, only once a ballot is
+(`require_for_unit` with `awards.vote`). Results exist, and are shown, only once a ballot is
 closed; before that a page says how many units voted, never what anyone chose.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
-from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,7 +34,7 @@ from awards.services import ballots as services
 from blocks.models import BlockYear, Unit
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
-from emulation.actions import private_download
+from emulation.actions import private_download, require_for_unit
 from emulation.actions import require as _require
 from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
@@ -389,8 +387,7 @@ def ballot_close(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 def ballot_vote(request: AuthedRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
-    if not rules.has_perm("awards.vote", request.user, ballot):
-        raise PermissionDenied
+    require_for_unit(request, "awards.vote", ballot)
     candidates = list(ballot.candidates.order_by("position", "pk"))
     form = VoteForm(post_data(request), ballot=ballot, candidates=candidates)
     receipt = None

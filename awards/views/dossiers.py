@@ -13,7 +13,6 @@ from typing import Any
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -490,18 +489,10 @@ def nomination_attest(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _checks_eligibility(request: AuthedRequest, nomination: Nomination) -> None:
-    if not (
-        request.user.has_perm("awards.manage_nomination", nomination)
-        or rules.has_perm("awards.write_report", request.user, nomination)
-    ):
-        raise PermissionDenied
-
-
 @require_http_methods(FORM_METHODS)
 def nomination_eligibility(request: AuthedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
-    _checks_eligibility(request, nomination)
+    _require(request, "awards.check_eligibility", nomination)
     if request.method == "POST":
         _act(
             request,

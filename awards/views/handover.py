@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from awards.forms.handover import HandoverConfirmForm
 from awards.models import Ballot, Handover
 from awards.services import handover as services
 from blocks.models import BlockYear, Membership, Unit
+from emulation.actions import require
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 
@@ -93,8 +93,7 @@ def handover_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def handover_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     handover = _handover(block_year)
-    if not request.user.has_perm("awards.confirm_handover", block_year):
-        raise PermissionDenied
+    require(request, "awards.confirm_handover", block_year)
     form = HandoverConfirmForm(post_data(request), initial={"handover_on": _default_day(handover)})
     done = run_form(
         request,

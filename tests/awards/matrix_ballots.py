@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.factories import World
-from tests.matrix import FORM_ERRORS, RUN, SEE, Args, everyone, scoped, year
+from tests.matrix import FORM_ERRORS, RUN, SEE, Args, everyone, read_only, scoped, year
 
 
 def published(w: World) -> list[Any]:
@@ -74,4 +74,21 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "awards:ballot_receipt": (open_ballot, scoped(SEE), scoped(SEE, FORM_ERRORS)),
     "awards:ballot_paper": (paper_ballot, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "awards:ballot_scan": (recorded_paper_ballot, scoped(SEE), everyone(405)),
+}
+
+# Once the year is archived: name -> (GET statuses, POST statuses).
+ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
+    "awards:ballot_list": (scoped(SEE), everyone(405)),
+    "awards:ballot_create": (read_only(), read_only()),
+    "awards:eligibility": (scoped(SEE), everyone(405)),
+    "awards:minutes_issue": (read_only(), read_only()),
+    "awards:minutes_pdf": (scoped(SEE), everyone(405)),
+    "awards:ballot_detail": (scoped(SEE), everyone(405)),
+    "awards:ballot_open": (read_only(), read_only()),
+    "awards:ballot_close": (read_only(), read_only()),
+    "awards:ballot_vote": (read_only(), read_only()),
+    # Checking a receipt changes nothing: still answered.
+    "awards:ballot_receipt": (scoped(SEE), scoped(SEE, FORM_ERRORS)),
+    "awards:ballot_paper": (read_only(), read_only()),
+    "awards:ballot_scan": (scoped(SEE), everyone(405)),
 }

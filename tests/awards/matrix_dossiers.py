@@ -11,7 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from tests.factories import World
-from tests.matrix import FORM_ERRORS, MANAGE, OWN_UNIT, RUN, SEE, Args, everyone, scoped, year
+from tests.matrix import (
+    FORM_ERRORS,
+    MANAGE,
+    OWN_UNIT,
+    RUN,
+    SEE,
+    Args,
+    everyone,
+    read_only,
+    scoped,
+    year,
+)
 
 
 def _own(w: World) -> Any:
@@ -135,4 +146,25 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     ),
     # Nothing changed since it was returned: the refusal is shown on the nomination's page.
     "awards:nomination_resubmit": (returned_nomination, scoped(RUN), scoped(RUN, 302)),
+}
+
+# Once the year is archived: name -> (GET statuses, POST statuses).
+ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
+    "awards:dossier_detail": (scoped(SEE), everyone(405)),
+    "awards:proposal_letter_issue": (read_only(), read_only()),
+    "awards:proposal_letter_pdf": (scoped(SEE), everyone(405)),
+    "awards:dossier_submit": (read_only(), read_only()),
+    "awards:dossier_manifest": (scoped(SEE), everyone(405)),
+    "awards:nomination_detail": (scoped(SEE), everyone(405)),
+    "awards:nomination_report": (read_only(), read_only()),
+    "awards:nomination_report_approve": (read_only(), read_only()),
+    "awards:nomination_report_pdf": (scoped(SEE), everyone(405)),
+    "awards:nomination_attest": (read_only(), read_only()),
+    "awards:nomination_eligibility": (read_only(), read_only()),
+    "awards:nomination_file_upload": (read_only(), read_only()),
+    "awards:nomination_file_download": (scoped(SEE), everyone(405)),
+    "awards:nomination_file_delete": (read_only(), read_only()),
+    "awards:nomination_withdraw": (read_only(), read_only()),
+    "awards:nomination_return": (read_only(), read_only()),
+    "awards:nomination_resubmit": (read_only(), read_only()),
 }

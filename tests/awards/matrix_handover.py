@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.factories import World
-from tests.matrix import FORM_ERRORS, MANAGE, SEE, Args, everyone, scoped
+from tests.matrix import FORM_ERRORS, MANAGE, SEE, Args, everyone, read_only, scoped
 
 
 def elected_year(w: World) -> list[Any]:
@@ -20,4 +20,10 @@ def elected_year(w: World) -> list[Any]:
 ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "awards:handover_detail": (elected_year, scoped(SEE), everyone(405)),
     "awards:handover_confirm": (elected_year, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+}
+
+# Once the year is archived: name -> (GET statuses, POST statuses).
+ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
+    "awards:handover_detail": (scoped(SEE), everyone(405)),
+    "awards:handover_confirm": (read_only(), read_only()),
 }

@@ -60,3 +60,12 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     # An empty checklist: the refusal is shown on the form, nothing is saved.
     "awards:intake_appraise": (received_nomination, acted(200), acted(200)),
 }
+
+# Once the year is archived: name -> (GET statuses, POST statuses). The council still reads the
+# year's nominations, and acts on none of them.
+ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
+    "awards:intake_list": (only(COUNCIL, 200, 404), everyone(405)),
+    "awards:intake_detail": (only(COUNCIL, 200, 404), everyone(405)),
+    "awards:intake_receive": (acted(403), acted(403)),
+    "awards:intake_appraise": (acted(403), acted(403)),
+}

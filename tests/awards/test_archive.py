@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import AwardType, Ballot, Nomination
-from awards.services.archive import archive_checks, archive_year, check_not_archived
+from awards.services.archive import archive_checks, archive_year
 from blocks.models import BlockYear
 from blocks.rules import block_year_of, is_archived_object
+from blocks.services import check_not_archived
 from covenants.models import Document
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
@@ -179,6 +180,13 @@ ACTING: list[tuple[str, str, list[str]]] = [
     ("awards.attest", "nomination", ["leader"]),
     ("awards.run_dossier", "year", ["admin", "staff", "secretariat"]),
     ("awards.manage_nomination", "nomination", ["admin", "staff", "secretariat"]),
+    (
+        "awards.check_eligibility",
+        "nomination",
+        ["admin", "staff", "secretariat", "leader", "officer"],
+    ),
+    ("awards.appraise_nomination", "nomination", ["admin", "staff"]),
+    ("awards.return_nomination", "nomination", ["admin", "staff"]),
     ("awards.confirm_handover", "year", ["admin", "staff"]),
     ("awards.archive_year", "year", ["admin", "staff"]),
 ]
@@ -230,10 +238,8 @@ def test_every_acting_permission_is_refused_once_the_year_is_archived(busy_year:
 def test_the_council_keeps_its_own_permissions_on_an_archived_year(busy_year: World) -> None:
     world = busy_year
     archived(world)
-    nomination = Nomination.objects.get(unit=world.units[2])
     assert rules.has_perm("awards.see_council", world.member, world.authority)
     assert rules.has_perm("awards.run_council", world.staff, world.authority)
-    assert rules.has_perm("awards.appraise_nomination", world.staff, nomination)
     assert rules.has_perm("scoring.see_ranking", world.staff, fresh(world))
 
 
@@ -283,6 +289,27 @@ def test_pages_of_an_archived_year_are_read_only(busy_year: World, client: Any) 
     client.force_login(world.officer)
     response = client.post(reverse("scoring:score_save", args=[score.pk]), {"points": "1"})
     assert response.status_code == 403
+
+
+def test_the_site_administrator_is_offered_nothing_to_do_on_an_archived_year(
+    busy_year: World, client: Any
+) -> None:
+    world = busy_year
+    admin = world.admin
+    assert admin.has_perm("blocks.manage_blockyear", fresh(world))
+    archived(world)
+    assert not admin.has_perm("blocks.manage_blockyear", fresh(world))
+    assert not admin.has_perm("scoring.review", ScoreSheet.objects.get(unit=world.units[2]))
+    assert admin.has_perm("blocks.manage_unit", world.units[2])  # not a year's
+    assert admin.has_perm("blocks.change_blockyear")  # Django's own: the admin shows it read-only
+    client.force_login(admin)
+    year = world.block_year.pk
+    html = client.get(reverse("blocks:blockyear_detail", args=[year])).content.decode()
+    assert reverse("blocks:membership_add", args=[year]) not in html
+    assert reverse("blocks:blockyear_edit", args=[year]) not in html
+    assert reverse("blocks:activity_create", args=[year]) not in html
+    html = client.get(reverse("awards:ballot_list", args=[year])).content.decode()
+    assert reverse("awards:ballot_create", args=[year]) not in html
 
 
 def test_the_confirmation_page_lists_what_archiving_requires(world: World, client: Any) -> None:

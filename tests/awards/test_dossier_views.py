@@ -21,6 +21,7 @@ from blocks.models import UnitRole
 from tests.factories import (
     REPORT_TEXT,
     World,
+    archive,
     grow,
     make_award_type,
     make_complete_dossier,
@@ -178,6 +179,21 @@ def test_the_nomination_page_explains_the_eligibility_rule_by_rule(
     assert "Not yet attested." in page
     assert "4 agree, 0 disagree; 4 of 4 member units voted." in page
     assert "Waiting for the unit to write its achievement report" in page
+
+
+def test_the_eligibility_is_checked_again_by_the_secretariat_and_the_units_people_only(
+    world: World, own: Nomination, client: Client
+) -> None:
+    url = reverse("awards:nomination_eligibility", args=[own.pk])
+    for person in (world.admin, world.staff, world.secretariat, world.leader, world.officer):
+        assert signed_in(client, person).get(url).status_code == 200
+    for person in (world.member, world.leader2):
+        assert signed_in(client, person).get(url).status_code == 403
+    checked = Nomination.objects.get(pk=own.pk).eligibility_checked_at
+    archive(world)
+    for person in (world.admin, world.staff, world.secretariat, world.leader, world.officer):
+        assert signed_in(client, person).post(url).status_code == 403
+    assert Nomination.objects.get(pk=own.pk).eligibility_checked_at == checked
 
 
 def test_editing_links_appear_only_for_those_who_may_act(

@@ -18,7 +18,7 @@ from blocks.models import BlockYear, Membership
 from blocks.rules import is_secretariat_of
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
-from tests.factories import World, fresh, make_block_year, make_election
+from tests.factories import World, archive, fresh, make_block_year, make_election
 
 pytestmark = pytest.mark.django_db
 HEAD, DEPUTY, MEMBER = Membership.Role.HEAD, Membership.Role.DEPUTY, Membership.Role.MEMBER
@@ -205,6 +205,36 @@ def test_a_confirmed_hand_over_that_can_no_longer_be_done_stays_confirmed(world:
     assert handover.status == Handover.Status.CONFIRMED
 
 
+def test_a_hand_over_confirmed_before_the_year_was_archived_still_takes_place(
+    world: World,
+) -> None:
+    make_election(world, "head", world.units[2])
+    handover = Handover.objects.get()
+    day = timezone.localdate() + datetime.timedelta(days=5)
+    services.confirm_handover(handover, by=world.staff, handover_on=day)
+    archive(world)
+    assert services.apply_due_handovers(today=day) == 1
+    handover.refresh_from_db()
+    assert handover.status == Handover.Status.DONE
+    assert roles(handover.to_year)["BTGTU"] == HEAD
+
+
+def test_no_hand_over_goes_into_an_archived_year(world: World) -> None:
+    make_election(world, "head", world.units[2])
+    handover = Handover.objects.get()
+    day = timezone.localdate() + datetime.timedelta(days=5)
+    services.confirm_handover(handover, by=world.staff, handover_on=day)
+    BlockYear.objects.filter(pk=handover.to_year_id).update(
+        archived_at=timezone.now(), archived_by=world.staff
+    )
+    assert services.apply_due_handovers(today=day) == 0
+    with pytest.raises(DomainError, match=r"The year 2027 of .* is archived"):
+        services.apply_handover(handover)
+    handover.refresh_from_db()
+    assert handover.status == Handover.Status.CONFIRMED
+    assert HEAD not in roles(handover.to_year).values()
+
+
 def test_a_new_election_after_confirmation_needs_the_council_again(world: World) -> None:
     make_election(world, "head", world.units[2])
     handover = Handover.objects.get()
@@ -273,4 +303,17 @@ def test_the_secretariat_cannot_confirm_its_own_successor(world: World, client: 
         client.post(url, {"handover_on": timezone.localdate().strftime("%d/%m/%Y")}).status_code
         == 403
     )
+    assert Handover.objects.get().status == Handover.Status.PENDING
+
+
+def test_not_even_the_site_administrator_confirms_a_hand_over_once_the_year_is_archived(
+    world: World, client: Any
+) -> None:
+    make_election(world, "head", world.units[2])
+    archive(world)
+    client.force_login(world.admin)
+    url = reverse("awards:handover_confirm", args=[world.block_year.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"handover_on": timezone.localdate().strftime("%d/%m/%Y")})
+    assert response.status_code == 403
     assert Handover.objects.get().status == Handover.Status.PENDING

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from blocks.models import Membership
-from tests.factories import World, make_unit, registry_snapshot
+from tests.factories import World, archive, make_unit, registry_snapshot
 
 
 def url(world: World) -> str:
@@ -50,4 +50,17 @@ def test_a_unit_of_another_province_cannot_be_chosen(as_user: Any, world: World)
         url(world), {"unit": world.other_unit.pk, "joined_on": "15/03/2026"}
     )
     assert "unit" in response.context["form"].errors
+    assert registry_snapshot() == before
+
+
+def test_not_even_the_site_administrator_adds_a_member_to_an_archived_year(
+    as_user: Any, world: World
+) -> None:
+    newcomer = make_unit(world.authority)
+    archive(world)
+    before = registry_snapshot()
+    client = as_user("admin")
+    assert client.get(url(world)).status_code == 403
+    response = client.post(url(world), {"unit": newcomer.pk, "joined_on": "15/03/2026"})
+    assert response.status_code == 403
     assert registry_snapshot() == before

@@ -12,7 +12,7 @@ from blocks import services
 from blocks.models import BlockYear, Membership, Succession, Unit
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
-from tests.factories import World, make_unit
+from tests.factories import World, archive, make_block_year, make_unit
 
 D = datetime.date
 
@@ -93,6 +93,32 @@ def test_merging_units_retires_them_and_seats_the_successor_in_their_block(world
     assert set(
         Succession.objects.filter(successor=successor).values_list("predecessor", flat=True)
     ) == {a.pk, b.pk}
+
+
+def test_merging_and_splitting_leave_an_archived_year_as_it_was(world: World) -> None:
+    a, b, c = world.units[1], world.units[2], world.units[3]
+    next_year = make_block_year(world.block, world.units, year=2027, head=world.units[0])
+    archive(world)
+    successor = services.merge_units(
+        [a, b], by=world.staff, name="Ban Xây dựng Đảng", effective_date=D(2027, 7, 1), reason=""
+    )
+    services.split_unit(
+        c,
+        by=world.staff,
+        parts=[("Báo A", "BA"), ("Báo B", "BB")],
+        effective_date=D(2027, 9, 1),
+        reason="",
+    )
+    archived = Membership.objects.filter(block_year=world.block_year)
+    assert {m.unit_id: m.left_on for m in archived} == {u.pk: None for u in world.units}
+    assert not archived.filter(unit=successor).exists()
+    left = Membership.objects.filter(block_year=next_year, unit__in=[a, b, c])
+    assert {m.unit_id: m.left_on for m in left} == {
+        a.pk: D(2027, 6, 30),
+        b.pk: D(2027, 6, 30),
+        c.pk: D(2027, 8, 31),
+    }
+    assert Membership.objects.get(block_year=next_year, unit=successor).joined_on == D(2027, 7, 1)
 
 
 def test_merging_into_an_existing_unit(world: World) -> None:

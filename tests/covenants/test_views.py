@@ -14,6 +14,7 @@ from emulation.models import IssuedDocument
 from tests.factories import (
     COVENANT_TEXT,
     World,
+    archive,
     make_block_year,
     make_covenant,
     make_leaders,
@@ -227,6 +228,16 @@ def test_units_register_their_targets_and_the_secretariat_sees_them_all(
     assert "Tổ chức 12 hội nghị" in page
     bad = as_user("officer").post(url, {"targets": "", "aims": ["vua"]})
     assert {"targets", "aims"} <= set(bad.context["form"].errors)
+
+
+def test_a_unit_cannot_register_once_the_year_is_archived(as_user: Any, world: World) -> None:
+    archive(world)
+    client = as_user("officer")
+    url = f"/years/{world.block_year.pk}/registrations/{world.units[2].pk}/"
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"targets": "Hoàn thành xuất sắc nhiệm vụ", "aims": ["excellent"]})
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
 
 
 def test_copying_last_years_documents_from_the_screen(as_user: Any, world: World) -> None:
