@@ -22,10 +22,8 @@ from django.utils.translation import gettext as _
 from awards.models import AgendaItem, AwardType, CouncilSession, Nomination
 from blocks.models import Authority, BlockYear
 
-N = Nomination.Status
-O = AgendaItem.Outcome  # noqa: E741
 # Nominations the council has already approved: they take room under a cap.
-TAKEN = (N.APPROVED, N.AWARDED)
+TAKEN = (Nomination.Status.APPROVED, Nomination.Status.AWARDED)
 
 
 def cap_for(award: AwardType, leading_units: int) -> int:
@@ -66,7 +64,7 @@ def approved_earlier(
         found = found.exclude(agenda_items__session=session)
         if session.closed_at is not None:
             later = AgendaItem.objects.filter(
-                outcome=O.APPROVED, session__closed_at__gt=session.closed_at
+                outcome=AgendaItem.Outcome.APPROVED, session__closed_at__gt=session.closed_at
             ).values("nomination_id")
             found = found.exclude(pk__in=later)
     by_award: dict[int, int] = defaultdict(int)
@@ -143,7 +141,10 @@ def cap_lines(
                 "nomination__block_year__block_id",
                 "nomination__block_year__block__name",
             )
-            .annotate(proposed=Count("pk"), passed=Count("pk", filter=Q(outcome=O.APPROVED)))
+            .annotate(
+                proposed=Count("pk"),
+                passed=Count("pk", filter=Q(outcome=AgendaItem.Outcome.APPROVED)),
+            )
         )
         grouped = [
             (
@@ -161,7 +162,7 @@ def cap_lines(
             Nomination.objects.filter(
                 block_year__block__authority=authority,
                 block_year__year=year,
-                status__in=(N.APPRAISED, N.SCHEDULED),
+                status__in=(Nomination.Status.APPRAISED, Nomination.Status.SCHEDULED),
             )
             .values("award_type_id", "block_year__block_id", "block_year__block__name")
             .annotate(proposed=Count("pk"))

@@ -39,17 +39,14 @@ from emulation.models import User
 from emulation.roles import roles_of
 from scoring.models import Ranking
 
-B = Ballot.Status
-N = Nomination.Status
-# The council's counts of the year's nominations, by status (step 11).
 COUNCIL_STATUSES = (
-    N.SUBMITTED,
-    N.RECEIVED,
-    N.APPRAISED,
-    N.SCHEDULED,
-    N.APPROVED,
-    N.REJECTED,
-    N.AWARDED,
+    Nomination.Status.SUBMITTED,
+    Nomination.Status.RECEIVED,
+    Nomination.Status.APPRAISED,
+    Nomination.Status.SCHEDULED,
+    Nomination.Status.APPROVED,
+    Nomination.Status.REJECTED,
+    Nomination.Status.AWARDED,
 )
 
 
@@ -79,17 +76,19 @@ class AwardsState:
 
     @property
     def decided(self) -> int:
-        return self.by_status.get(N.REJECTED, 0) + self.published_awards
+        return self.by_status.get(Nomination.Status.REJECTED, 0) + self.published_awards
 
     @property
     def approved(self) -> int:
-        return self.by_status.get(N.APPROVED, 0) + self.by_status.get(N.AWARDED, 0)
+        return self.by_status.get(Nomination.Status.APPROVED, 0) + self.by_status.get(
+            Nomination.Status.AWARDED, 0
+        )
 
     def of(self, status: str) -> list[dict[str, Any]]:
         return [b for b in self.ballots if b["status"] == status]
 
     def closed_kinds(self) -> set[str]:
-        return {b["kind"] for b in self.of(B.CLOSED)}
+        return {b["kind"] for b in self.of(Ballot.Status.CLOSED)}
 
 
 def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
@@ -128,7 +127,7 @@ def state_of(block_year: BlockYear, user: User) -> AwardsState:
             **by_status,
             published_awards=_count(
                 nominations.filter(
-                    status__in=[N.APPROVED, N.AWARDED],
+                    status__in=[Nomination.Status.APPROVED, Nomination.Status.AWARDED],
                     pk__in=Awardee.objects.filter(
                         decision__status=Decision.Status.PUBLISHED
                     ).values("nomination"),
@@ -216,7 +215,11 @@ def ballot_step(block_year: BlockYear, user: User, state: AwardsState) -> StepSt
     actions: list[tuple[str | Promise, str]] = [
         (_("Ballots"), reverse("awards:ballot_list", args=[block_year.pk]))
     ]
-    closed, drafts, open_ = state.of(B.CLOSED), state.of(B.DRAFT), state.of(B.OPEN)
+    closed, drafts, open_ = (
+        state.of(Ballot.Status.CLOSED),
+        state.of(Ballot.Status.DRAFT),
+        state.of(Ballot.Status.OPEN),
+    )
     if state.minutes:
         actions.append((_("Minutes"), reverse("awards:minutes_pdf", args=[block_year.pk])))
     if state.handover_status:
@@ -290,19 +293,27 @@ def council_step(block_year: BlockYear, user: User, state: AwardsState) -> StepS
         state.held,
     ) % {"held": state.held}
     parts = [
-        (N.SUBMITTED, _("%(n)d to receive")),
-        (N.RECEIVED, _("%(n)d received")),
-        (N.APPRAISED, _("%(n)d appraised")),
-        (N.SCHEDULED, _("%(n)d on a session's agenda")),
-        (N.APPROVED, _("%(n)d approved")),
-        (N.AWARDED, _("%(n)d awarded")),
-        (N.REJECTED, _("%(n)d not approved")),
+        (Nomination.Status.SUBMITTED, _("%(n)d to receive")),
+        (Nomination.Status.RECEIVED, _("%(n)d received")),
+        (Nomination.Status.APPRAISED, _("%(n)d appraised")),
+        (Nomination.Status.SCHEDULED, _("%(n)d on a session's agenda")),
+        (Nomination.Status.APPROVED, _("%(n)d approved")),
+        (Nomination.Status.AWARDED, _("%(n)d awarded")),
+        (Nomination.Status.REJECTED, _("%(n)d not approved")),
     ]
     summary += " " + ", ".join(
         str(text) % {"n": counts[status]} for status, text in parts if counts.get(status)
     )
     summary += "."
-    pending = sum(counts.get(s, 0) for s in (N.SUBMITTED, N.RECEIVED, N.APPRAISED, N.SCHEDULED))
+    pending = sum(
+        counts.get(s, 0)
+        for s in (
+            Nomination.Status.SUBMITTED,
+            Nomination.Status.RECEIVED,
+            Nomination.Status.APPRAISED,
+            Nomination.Status.SCHEDULED,
+        )
+    )
     actions: list[tuple[str | Promise, str]] = []
     if state.sits_on_council or user.is_superuser:
         authority = block_year.block.authority_id

@@ -51,8 +51,6 @@ BLOCK = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
 OFFICE = "Văn phòng Tỉnh ủy"
 ORGANISATION = "Ban Tổ chức Tỉnh ủy"
 PROPAGANDA = "Ban Tuyên giáo Tỉnh ủy"
-
-K = Ballot.Kind
 LETTER_NUMBER = "05/TTr-KTĐ"
 
 # The achievement reports, in the sections of the decree's form (short, as a demo).
@@ -159,16 +157,16 @@ class AwardsSeeder(Seeder):
         n = len(voters)
         # (kind, award, candidates or None for the rule's own, votes: candidate unit -> agree)
         plan: list[tuple[str, AwardType | None, list[Unit] | None, dict[Unit, int]]] = [
-            (K.ACCLAIM, None, None, {office: n}),
-            (K.NOMINATION, awards["provincial-flag"], None, {office: n - 1}),
+            (Ballot.Kind.ACCLAIM, None, None, {office: n}),
+            (Ballot.Kind.NOMINATION, awards["provincial-flag"], None, {office: n - 1}),
             (
-                K.NOMINATION,
+                Ballot.Kind.NOMINATION,
                 awards["chairman-certificate"],
                 [organisation, propaganda],
                 {organisation: n, propaganda: n - 2},
             ),
-            (K.HEAD, None, None, {office: n - 2, organisation: 2}),
-            (K.DEPUTY, None, None, {organisation: n - 1, propaganda: 1}),
+            (Ballot.Kind.HEAD, None, None, {office: n - 2, organisation: 2}),
+            (Ballot.Kind.DEPUTY, None, None, {organisation: n - 1, propaganda: 1}),
         ]
         for hour, (kind, award, candidates, votes) in enumerate(plan, start=8):
             ballot = ballots.create_ballot(

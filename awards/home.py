@@ -35,9 +35,6 @@ from emulation.home import Section
 from emulation.http import AuthedRequest
 from emulation.roles import Roles
 
-B = Ballot.Status
-N = Nomination.Status
-
 
 def my_tasks(request: AuthedRequest) -> Section | None:
     roles = request.roles
@@ -46,7 +43,7 @@ def my_tasks(request: AuthedRequest) -> Section | None:
     if roles.led_units or roles.secretariat_years or roles.staff_of:
         handovers: set[int] = set()
         for ballot in _ballots_for(roles, today):
-            if ballot.kind == Ballot.Kind.HEAD and ballot.status == B.CLOSED:
+            if ballot.kind == Ballot.Kind.HEAD and ballot.status == Ballot.Status.CLOSED:
                 if ballot.block_year_id not in handovers:  # an election awaiting the council
                     handovers.add(ballot.block_year_id)
                     tasks.append(_handover_task(ballot))
@@ -72,12 +69,15 @@ def _ballots_for(roles: Roles, today: datetime.date) -> Any:
     voters = BallotVoter.objects.filter(ballot=OuterRef("pk"))
     return (
         Ballot.objects.filter(
-            Q(status=B.OPEN, block_year__in=voting_years)
+            Q(status=Ballot.Status.OPEN, block_year__in=voting_years)
             & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
-            | Q(status__in=[B.DRAFT, B.OPEN], block_year__in=roles.secretariat_years)
+            | Q(
+                status__in=[Ballot.Status.DRAFT, Ballot.Status.OPEN],
+                block_year__in=roles.secretariat_years,
+            )
             | Q(
                 kind=Ballot.Kind.HEAD,
-                status=B.CLOSED,
+                status=Ballot.Status.CLOSED,
                 block_year__handover__status=Handover.Status.PENDING,
                 block_year__block__authority__in=roles.staff_of,
             )
@@ -102,7 +102,7 @@ def _nominations_for(roles: Roles) -> Any:
     return (
         Nomination.objects.filter(
             Q(unit__in=roles.units) | Q(block_year__in=roles.secretariat_years),
-            status__in=[N.DRAFT, N.RETURNED],
+            status__in=[Nomination.Status.DRAFT, Nomination.Status.RETURNED],
         )
         .select_related("block_year__block", "award_type")
         .order_by("block_year__dossier_deadline", "block_year", "award_type__position", "unit_name")
@@ -117,7 +117,7 @@ def _ballot_tasks(ballot: Any, roles: Roles, today: datetime.date) -> list[dict[
     tasks = []
     runs = roles.runs_year(ballot.block_year_id)
     if (
-        ballot.status == B.OPEN
+        ballot.status == Ballot.Status.OPEN
         and roles.led_member_units_of(ballot.block_year_id)
         and not ballot.voted
         and (ballot.closes_on is None or ballot.closes_on >= today)
@@ -132,7 +132,7 @@ def _ballot_tasks(ballot: Any, roles: Roles, today: datetime.date) -> list[dict[
                 _("Vote"),
             )
         )
-    if runs and ballot.status == B.DRAFT:
+    if runs and ballot.status == Ballot.Status.DRAFT:
         paper = ballot.method == Ballot.Method.PAPER
         text = (
             _("Record the counts of the paper ballot: %(ballot)s")
@@ -147,7 +147,7 @@ def _ballot_tasks(ballot: Any, roles: Roles, today: datetime.date) -> list[dict[
                 reverse("awards:ballot_paper" if paper else "awards:ballot_open", args=[ballot.pk]),
             )
         )
-    elif runs and ballot.status == B.OPEN:
+    elif runs and ballot.status == Ballot.Status.OPEN:
         tasks.append(
             _task(
                 "lock",
@@ -184,7 +184,7 @@ def _nomination_tasks(nominations: list[Nomination], roles: Roles) -> list[dict[
         if runs:
             dossiers.setdefault(n.block_year_id, []).append(n)
         url = reverse("awards:nomination_detail", args=[n.pk])
-        if n.status == N.RETURNED and (leads or writes or runs):
+        if n.status == Nomination.Status.RETURNED and (leads or writes or runs):
             tasks.append(
                 _task(
                     "arrow-return-left",
@@ -261,7 +261,11 @@ def _council_counts(staff_of: Iterable[int]) -> Any:
     return (
         Nomination.objects.filter(
             block_year__block__authority__in=staff_of,
-            status__in=[N.SUBMITTED, N.RECEIVED, N.APPROVED],
+            status__in=[
+                Nomination.Status.SUBMITTED,
+                Nomination.Status.RECEIVED,
+                Nomination.Status.APPROVED,
+            ],
         )
         .order_by()
         .values(
@@ -270,9 +274,11 @@ def _council_counts(staff_of: Iterable[int]) -> Any:
             "block_year__year",
         )
         .annotate(
-            to_receive=Count("pk", filter=Q(status=N.SUBMITTED)),
-            to_appraise=Count("pk", filter=Q(status=N.RECEIVED)),
-            awaiting=Count("pk", filter=Q(Q(status=N.APPROVED), ~Exists(in_decision))),
+            to_receive=Count("pk", filter=Q(status=Nomination.Status.SUBMITTED)),
+            to_appraise=Count("pk", filter=Q(status=Nomination.Status.RECEIVED)),
+            awaiting=Count(
+                "pk", filter=Q(Q(status=Nomination.Status.APPROVED), ~Exists(in_decision))
+            ),
         )
         .order_by("block_year__year", "block_year__block__authority__name")
     )

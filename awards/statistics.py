@@ -23,14 +23,18 @@ from openpyxl.styles import Font
 from awards.models import AwardType, Nomination
 from blocks.models import Authority
 
-N = Nomination.Status
-IN_REVIEW = (N.SUBMITTED, N.RECEIVED, N.APPRAISED, N.SCHEDULED)
+IN_REVIEW = (
+    Nomination.Status.SUBMITTED,
+    Nomination.Status.RECEIVED,
+    Nomination.Status.APPRAISED,
+    Nomination.Status.SCHEDULED,
+)
 GROUPS: dict[str, Q] = {
     "in_review": Q(status__in=IN_REVIEW),
-    "returned": Q(status=N.RETURNED),
-    "approved": Q(status=N.APPROVED),
-    "rejected": Q(status=N.REJECTED),
-    "awarded": Q(status=N.AWARDED),
+    "returned": Q(status=Nomination.Status.RETURNED),
+    "approved": Q(status=Nomination.Status.APPROVED),
+    "rejected": Q(status=Nomination.Status.REJECTED),
+    "awarded": Q(status=Nomination.Status.AWARDED),
 }
 
 
@@ -89,7 +93,7 @@ def nominations_of(authority: Authority, year: int) -> QuerySet[Nomination]:
     """The nominations the authority's blocks sent for the year (drafts are the block's own)."""
     return Nomination.objects.filter(
         block_year__block__authority=authority, block_year__year=year
-    ).exclude(status=N.DRAFT)
+    ).exclude(status=Nomination.Status.DRAFT)
 
 
 def _grouped(queryset: QuerySet[Nomination], *keys: str) -> list[dict[str, Any]]:
@@ -142,7 +146,7 @@ def years_of(authority: Authority) -> list[int]:
     """The years in which the authority's blocks sent nominations, latest first."""
     return list(
         Nomination.objects.filter(block_year__block__authority=authority)
-        .exclude(status=N.DRAFT)
+        .exclude(status=Nomination.Status.DRAFT)
         .order_by("-block_year__year")
         .values_list("block_year__year", flat=True)
         .distinct()
@@ -327,7 +331,7 @@ def workbook(stats: YearStatistics, rows: list[dict[str, Any]]) -> bytes:
             _("Decision dated"),
         ]
     )
-    labels = dict(N.choices)
+    labels = dict(Nomination.Status.choices)
     for row in rows:
         sheet.append(
             [

@@ -12,9 +12,7 @@ from django.utils.translation import ngettext
 from blocks.dashboard import StepState
 from blocks.models import BlockYear
 from emulation.models import User
-from scoring.models import CriteriaTable, ScoreSheet
-
-S = ScoreSheet.Status
+from scoring.models import CriteriaTable
 
 
 def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:

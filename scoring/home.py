@@ -14,8 +14,6 @@ from emulation.http import AuthedRequest
 from emulation.roles import Roles
 from scoring.models import ScoreSheet
 
-S = ScoreSheet.Status
-
 
 def my_tasks(request: AuthedRequest) -> Section | None:
     roles = request.roles
@@ -29,7 +27,7 @@ def my_tasks(request: AuthedRequest) -> Section | None:
         runs = roles.runs_year(sheet.table.block_year_id)
         if runs:
             unfinished[sheet.table_id] = unfinished.get(sheet.table_id, False) or (
-                sheet.status != S.FINAL
+                sheet.status != ScoreSheet.Status.FINAL
             )
         task = _task_for(sheet, roles, runs=runs, today=today)
         if task:
@@ -59,7 +57,7 @@ def _task_for(
     name = {"unit": sheet.unit_name}
     if roles.works_in(sheet.unit_id):
         leads = roles.leads(sheet.unit_id)
-        if sheet.status == S.DRAFT and sheet.is_editable(today):
+        if sheet.status == ScoreSheet.Status.DRAFT and sheet.is_editable(today):
             text = (
                 _("Fill in and submit the self-assessment of %(unit)s")
                 if leads
@@ -68,7 +66,7 @@ def _task_for(
             return _task(
                 "clipboard-check", text % name, sheet.open_until(), sheet.get_absolute_url()
             )
-        if sheet.status == S.RETURNED and leads:
+        if sheet.status == ScoreSheet.Status.RETURNED and leads:
             return _task(
                 "reply",
                 _("Accept or answer the review of %(unit)s") % name,
@@ -77,14 +75,17 @@ def _task_for(
             )
         return None
     reviews = roles.works_in(sheet.reviewer_unit_id)
-    if (runs or reviews) and sheet.status in (S.SUBMITTED, S.RESPONDED):
+    if (runs or reviews) and sheet.status in (
+        ScoreSheet.Status.SUBMITTED,
+        ScoreSheet.Status.RESPONDED,
+    ):
         return _task(
             "layout-split",
             _("Review the sheet of %(unit)s") % name,
             None,
             reverse("scoring:sheet_review", args=[sheet.pk]),
         )
-    if runs and sheet.status == S.ACCEPTED:
+    if runs and sheet.status == ScoreSheet.Status.ACCEPTED:
         return _task(
             "check2-all",
             _("Finalise the scores of %(unit)s") % name,

@@ -30,12 +30,11 @@ class CriteriaTableQuerySet(models.QuerySet["CriteriaTable"]):
     def with_progress(self) -> CriteriaTableQuerySet:
         """Each table with its sheets counted (all, submitted, final), whether its ranking is
         published, the leading unit's name and how many units share first place."""
-        S = ScoreSheet.Status
         rows = RankingRow.objects.filter(ranking__table=OuterRef("pk"))
         return self.annotate(
             sheet_count=Count("sheets"),
-            submitted_count=Count("sheets", filter=~Q(sheets__status=S.DRAFT)),
-            final_count=Count("sheets", filter=Q(sheets__status=S.FINAL)),
+            submitted_count=Count("sheets", filter=~Q(sheets__status=ScoreSheet.Status.DRAFT)),
+            final_count=Count("sheets", filter=Q(sheets__status=ScoreSheet.Status.FINAL)),
             published=Exists(Ranking.objects.filter(table=OuterRef("pk"))),
             leading=Subquery(rows.order_by("rank", "unit_name").values("unit_name")[:1]),
             first_places=Subquery(

@@ -79,7 +79,6 @@ class NominationQuerySet(models.QuerySet["Nomination"]):
         """The authorities a person sits on the council of (every one for a site administrator),
         each with the years whose nominations reached the council, counted in SQL, and this
         year: the council's home."""
-        S = Nomination.Status
         this_year = (today or timezone.localdate()).year
         if user.is_superuser:
             authorities = list(Authority.objects.order_by("name"))
@@ -102,13 +101,13 @@ class NominationQuerySet(models.QuerySet["Nomination"]):
             return []
         counted = (
             self.filter(block_year__block__authority__in=[a.pk for a in authorities])
-            .exclude(status=S.DRAFT)
+            .exclude(status=Nomination.Status.DRAFT)
             .values("block_year__block__authority", "block_year__year")
             .annotate(
                 total=Count("pk"),
-                to_receive=Count("pk", filter=Q(status=S.SUBMITTED)),
-                to_appraise=Count("pk", filter=Q(status=S.RECEIVED)),
-                ready=Count("pk", filter=Q(status=S.APPRAISED)),
+                to_receive=Count("pk", filter=Q(status=Nomination.Status.SUBMITTED)),
+                to_appraise=Count("pk", filter=Q(status=Nomination.Status.RECEIVED)),
+                ready=Count("pk", filter=Q(status=Nomination.Status.APPRAISED)),
             )
             .order_by("block_year__block__authority", "-block_year__year")
         )

@@ -26,8 +26,6 @@ from emulation.errors import DomainError
 from emulation.models import User
 from scoring.models import Ranking
 
-N = Nomination.Status
-
 
 @dataclass(frozen=True)
 class Check:
@@ -56,13 +54,21 @@ def archive_checks(block_year: BlockYear) -> list[Check]:
             held=Count("pk", filter=Q(status__in=Nomination.WITH_COUNCIL)),
             decided=Count(
                 "pk",
-                filter=Q(status=N.REJECTED) | Q(status__in=[N.APPROVED, N.AWARDED], published=True),
+                filter=Q(status=Nomination.Status.REJECTED)
+                | Q(
+                    status__in=[Nomination.Status.APPROVED, Nomination.Status.AWARDED],
+                    published=True,
+                ),
             ),
             waiting_decision=Count(
-                "pk", filter=Q(status__in=[N.APPROVED, N.AWARDED], published=False)
+                "pk",
+                filter=Q(
+                    status__in=[Nomination.Status.APPROVED, Nomination.Status.AWARDED],
+                    published=False,
+                ),
             ),
-            returned=Count("pk", filter=Q(status=N.RETURNED)),
-            drafts=Count("pk", filter=Q(status=N.DRAFT)),
+            returned=Count("pk", filter=Q(status=Nomination.Status.RETURNED)),
+            drafts=Count("pk", filter=Q(status=Nomination.Status.DRAFT)),
         )
     )
     checks = [

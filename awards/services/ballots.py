@@ -44,11 +44,6 @@ from emulation.models import User
 from emulation.uploads import validate_upload
 from scoring.models import Ranking, RankingRow
 
-K = Ballot.Kind
-
-
-# Candidates ---------------------------------------------------------------------------------------
-
 
 def published_ranking(block_year: BlockYear) -> Ranking | None:
     return Ranking.objects.filter(table__block_year=block_year).first()
@@ -77,13 +72,13 @@ def suggested_candidates(
     """Who the rules put on a ballot of this kind: from the published ranking and the award."""
     rows = _rows(block_year)
     members = [m.unit for m in _members(block_year)]
-    if kind == K.ACCLAIM:
+    if kind == Ballot.Kind.ACCLAIM:
         return [u for u in members if eligibility.is_leading(block_year, u, rows.get(u.pk))]
-    if kind == K.TIE:
+    if kind == Ballot.Kind.TIE:
         tied = [r for r in rows.values() if r.rank == 1 and r.tie == RankingRow.Tie.VOTE]
         ids = {r.unit_id for r in tied}
         return [u for u in members if u.pk in ids]
-    if kind == K.NOMINATION:
+    if kind == Ballot.Kind.NOMINATION:
         assert award is not None
         facts = eligibility.facts_of(block_year)
         found = [
@@ -98,7 +93,7 @@ def suggested_candidates(
 
 
 def _defaults(kind: str, award: AwardType | None, candidates: int) -> dict[str, Any]:
-    if kind == K.NOMINATION:
+    if kind == Ballot.Kind.NOMINATION:
         assert award is not None
         return {
             "mode": Ballot.Mode.APPROVE,
@@ -110,7 +105,7 @@ def _defaults(kind: str, award: AwardType | None, candidates: int) -> dict[str, 
             "approval_base": award.approval_base,
             "approval_strict": award.approval_strict,
         }
-    mode = Ballot.Mode.APPROVE if kind == K.ACCLAIM else Ballot.Mode.CHOOSE
+    mode = Ballot.Mode.APPROVE if kind == Ballot.Kind.ACCLAIM else Ballot.Mode.CHOOSE
     return {"mode": mode, "seats": 1}
 
 
@@ -131,11 +126,11 @@ def create_ballot(
     award) at a time, and none once one has succeeded."""
     check_not_archived(block_year)
     BlockYear.objects.select_for_update().get(pk=block_year.pk)  # one creation at a time
-    if kind not in K.values:
+    if kind not in Ballot.Kind.values:
         raise DomainError(_("Choose what the ballot is for."), field="kind")
-    if kind == K.NOMINATION and award is None:
+    if kind == Ballot.Kind.NOMINATION and award is None:
         raise DomainError(_("Choose the award the units are proposed for."), field="award")
-    if kind != K.NOMINATION:
+    if kind != Ballot.Kind.NOMINATION:
         award = None
     if published_ranking(block_year) is None:
         raise DomainError(_("Ballots are held once the year's ranking is published."))
@@ -167,7 +162,7 @@ def create_ballot(
         if seats < 1:
             raise DomainError(_("There must be at least one place."), field="seats")
         settings["seats"] = seats
-    if kind == K.TIE and len(chosen) < 2:
+    if kind == Ballot.Kind.TIE and len(chosen) < 2:
         raise DomainError(_("A tie needs at least two candidates."), field="units")
     ballot = Ballot.objects.create(
         block_year=block_year,
@@ -210,9 +205,9 @@ def create_ballot(
 def _no_candidates(block_year: BlockYear, kind: str) -> str:
     first = [r for r in _rows(block_year).values() if r.rank == 1]
     tied = len(first) > 1 and any(r.tie == RankingRow.Tie.VOTE for r in first)
-    if kind == K.ACCLAIM and tied:
+    if kind == Ballot.Kind.ACCLAIM and tied:
         return _("Units are tied for first place: settle the tie by a ballot first.")
-    if kind == K.TIE:
+    if kind == Ballot.Kind.TIE:
         return _("There is no tie for first place to settle.")
     return _("No unit qualifies as a candidate under the rules; see the eligibility check.")
 
@@ -223,17 +218,17 @@ def _check_candidates(
     """The rules decide who may stand: the leading unit is acclaimed, only units tied for first
     place settle a tie, and nominees meet the award's ranking rules."""
     rows = _rows(block_year)
-    facts = eligibility.facts_of(block_year) if kind == K.NOMINATION else None
+    facts = eligibility.facts_of(block_year) if kind == Ballot.Kind.NOMINATION else None
     refused: list[str] = []
     for unit in chosen:
         row = rows.get(unit.pk)
-        if kind == K.ACCLAIM and not eligibility.is_leading(block_year, unit, row):
+        if kind == Ballot.Kind.ACCLAIM and not eligibility.is_leading(block_year, unit, row):
             refused.append(_("%(unit)s is not the leading unit") % {"unit": unit.name})
-        elif kind == K.TIE and not (
+        elif kind == Ballot.Kind.TIE and not (
             row is not None and row.rank == 1 and row.tie == RankingRow.Tie.VOTE
         ):
             refused.append(_("%(unit)s is not tied for first place") % {"unit": unit.name})
-        elif kind == K.NOMINATION and award is not None:
+        elif kind == Ballot.Kind.NOMINATION and award is not None:
             failed = eligibility.failures(
                 eligibility.check(award, block_year, unit, ranking_only=True, facts=facts)
             )

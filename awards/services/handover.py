@@ -24,8 +24,6 @@ from emulation import audit
 from emulation.errors import DomainError
 from emulation.models import User
 
-K = Ballot.Kind
-
 
 def elected_units(block_year: BlockYear, kind: str) -> list[Unit]:
     """The units the latest closed ballot of this kind elected (none when it elected nobody)."""
@@ -108,11 +106,13 @@ def prepare_from_ballot(ballot: Ballot, *, by: User) -> Handover | None:
     confirmed them needs its confirmation again."""
     registry.check_not_archived(ballot.block_year_id)
     block_year = BlockYear.objects.select_for_update().get(pk=ballot.block_year_id)
-    heads = elected_units(block_year, K.HEAD)
+    heads = elected_units(block_year, Ballot.Kind.HEAD)
     if not heads:
         return None  # the deputies wait for the head's election
     head = heads[0]
-    deputies = [unit for unit in elected_units(block_year, K.DEPUTY) if unit.pk != head.pk]
+    deputies = [
+        unit for unit in elected_units(block_year, Ballot.Kind.DEPUTY) if unit.pk != head.pk
+    ]
     following = _next_year(block_year, by=by)
     handover = Handover.objects.select_for_update().filter(from_year=block_year).first()
     wanted = {"head": head.pk, "deputies": sorted(unit.pk for unit in deputies)}

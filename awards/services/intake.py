@@ -38,10 +38,6 @@ from emulation.models import AuditEvent, User
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
-
-S = Nomination.Status
-
-# What the council staff check in each nomination's dossier before it goes to a session. The codes
 # are stored with the appraisal: keep them stable.
 APPRAISAL_CHECKLIST: dict[str, StrPromise] = {
     "letter_lists_nominee": gettext_lazy("The block's proposal letter lists the nominee."),
@@ -62,14 +58,14 @@ APPRAISAL_CHECKLIST: dict[str, StrPromise] = {
 
 # The council's statuses, in the order a nomination goes through them (the list's columns).
 COUNCIL_STATUSES: tuple[str, ...] = (
-    S.SUBMITTED,
-    S.RETURNED,
-    S.RECEIVED,
-    S.APPRAISED,
-    S.SCHEDULED,
-    S.APPROVED,
-    S.REJECTED,
-    S.AWARDED,
+    Nomination.Status.SUBMITTED,
+    Nomination.Status.RETURNED,
+    Nomination.Status.RECEIVED,
+    Nomination.Status.APPRAISED,
+    Nomination.Status.SCHEDULED,
+    Nomination.Status.APPROVED,
+    Nomination.Status.REJECTED,
+    Nomination.Status.AWARDED,
 )
 
 
@@ -87,14 +83,14 @@ def _locked(nomination: Nomination) -> Nomination:
 def status_refusal(nomination: Nomination, *, receiving: bool) -> str:
     """Why a nomination in its status cannot be received (or appraised), and what to do."""
     status = nomination.status
-    if status == S.DRAFT:
+    if status == Nomination.Status.DRAFT:
         return _("The block has not sent this nomination to the council yet.")
-    if status == S.RETURNED:
+    if status == Nomination.Status.RETURNED:
         return _(
             "The nomination was returned to the block; the council takes it up again once the"
             " block sends it again."
         )
-    if status == S.SUBMITTED:
+    if status == Nomination.Status.SUBMITTED:
         return _("Receive the nomination first; then appraise it.")
     if receiving and nomination.received_at is not None:
         return _("The nomination was already received (%(who)s, %(when)s).") % {
@@ -115,11 +111,13 @@ def receive_nomination(nomination: Nomination, *, by: User) -> Nomination:
     only a sent nomination can be received, once. The secretariat and the unit are told."""
     check_not_archived(nomination.block_year_id)
     nomination = _locked(nomination)
-    if nomination.status != S.SUBMITTED or not nomination.can_move_to(S.RECEIVED):
+    if nomination.status != Nomination.Status.SUBMITTED or not nomination.can_move_to(
+        Nomination.Status.RECEIVED
+    ):
         raise DomainError(status_refusal(nomination, receiving=True))
     fields = ["status", "received_at", "received_by"]
     before = audit.snapshot(nomination, fields)
-    nomination.status = S.RECEIVED
+    nomination.status = Nomination.Status.RECEIVED
     nomination.received_at, nomination.received_by = timezone.now(), by
     nomination.save(update_fields=fields)
     audit.record(
@@ -150,7 +148,10 @@ def receive_nomination(nomination: Nomination, *, by: User) -> Nomination:
 def appraisable(nomination: Nomination) -> bool:
     """Received, or appraised and not yet on an agenda (a session that lacks its quorum puts its
     items back to appraised, which is not an appraisal)."""
-    return nomination.status in (S.RECEIVED, S.APPRAISED) and nomination.can_move_to(S.APPRAISED)
+    return nomination.status in (
+        Nomination.Status.RECEIVED,
+        Nomination.Status.APPRAISED,
+    ) and nomination.can_move_to(Nomination.Status.APPRAISED)
 
 
 def current_eligibility(nomination: Nomination) -> list[dict[str, Any]]:
@@ -215,7 +216,7 @@ def appraise_nomination(
         "appraised_by",
     ]
     before = _appraisal_record(nomination)
-    nomination.status = S.APPRAISED
+    nomination.status = Nomination.Status.APPRAISED
     nomination.appraisal = {code: bool(checklist.get(code)) for code in APPRAISAL_CHECKLIST}
     nomination.appraisal_notes = notes
     nomination.appraisal_eligibility = results
@@ -268,26 +269,26 @@ class IntakeCounts:
 
     @property
     def to_receive(self) -> int:
-        return self.by_status.get(S.SUBMITTED, 0)
+        return self.by_status.get(Nomination.Status.SUBMITTED, 0)
 
     @property
     def to_appraise(self) -> int:
-        return self.by_status.get(S.RECEIVED, 0)
+        return self.by_status.get(Nomination.Status.RECEIVED, 0)
 
     @property
     def ready(self) -> int:
-        return self.by_status.get(S.APPRAISED, 0)
+        return self.by_status.get(Nomination.Status.APPRAISED, 0)
 
     @property
     def returned(self) -> int:
-        return self.by_status.get(S.RETURNED, 0)
+        return self.by_status.get(Nomination.Status.RETURNED, 0)
 
 
 def intake_counts(authority: Authority, year: int) -> IntakeCounts:
     """Counts per award type × status, counted in SQL in one query."""
     grouped = (
         Nomination.objects.filter(block_year__block__authority=authority, block_year__year=year)
-        .exclude(status=S.DRAFT)
+        .exclude(status=Nomination.Status.DRAFT)
         .values(
             "award_type",
             "award_type__name_vi",
@@ -314,7 +315,7 @@ def intake_counts(authority: Authority, year: int) -> IntakeCounts:
             by_status[status] = by_status.get(status, 0) + n
     rows = list(by_award.values())
     return IntakeCounts(
-        statuses=[(status, str(S(status).label)) for status in COUNCIL_STATUSES],
+        statuses=[(status, str(Nomination.Status(status).label)) for status in COUNCIL_STATUSES],
         rows=rows,
         totals=[by_status.get(status, 0) for status in COUNCIL_STATUSES],
         by_status=by_status,
@@ -395,7 +396,7 @@ def last_resubmission(
 ) -> Resubmission | None:
     """What changed since the council returned the nomination: from the audit event of its last
     sending again or, while it is still with the block, against the dossier's manifest."""
-    if nomination.status == S.RETURNED:
+    if nomination.status == Nomination.Status.RETURNED:
         if dossier is None:
             return None
         return Resubmission(

@@ -58,11 +58,6 @@ from emulation.errors import DomainError
 from emulation.models import User
 from emulation.uploads import validate_upload
 
-S = CouncilSession.Status
-N = Nomination.Status
-O = AgendaItem.Outcome  # noqa: E741
-
-
 # Who sits on the council ------------------------------------------------------------------------
 
 
@@ -154,7 +149,7 @@ def create_session(
 
 
 def _require_draft(session: CouncilSession) -> None:
-    if session.status != S.DRAFT:
+    if session.status != CouncilSession.Status.DRAFT:
         raise DomainError(_("The agenda and attendance change only while the session is prepared."))
 
 
@@ -215,7 +210,7 @@ def add_to_agenda(
             },
             field="nominations",
         )
-    unready = [n.unit_name for n in found if n.status != N.APPRAISED]
+    unready = [n.unit_name for n in found if n.status != Nomination.Status.APPRAISED]
     if unready:
         raise DomainError(
             _("Only appraised nominations go on an agenda: %(units)s.")
@@ -232,7 +227,7 @@ def add_to_agenda(
         )
         for n in found
     )
-    Nomination.objects.filter(pk__in=ids).update(status=N.SCHEDULED)
+    Nomination.objects.filter(pk__in=ids).update(status=Nomination.Status.SCHEDULED)
     _renumber(session)
     audit.record(
         "awards.councilsession.agenda_added",
@@ -252,9 +247,9 @@ def remove_from_agenda(item: AgendaItem, *, by: User) -> None:
     item = AgendaItem.objects.select_related("nomination").get(pk=item.pk, session=session)
     nomination = Nomination.objects.select_for_update().get(pk=item.nomination_id)
     check_not_archived(nomination.block_year_id)
-    if not nomination.can_move_to(N.APPRAISED):
+    if not nomination.can_move_to(Nomination.Status.APPRAISED):
         raise DomainError(_("This nomination cannot go back to the appraised ones."))
-    nomination.status = N.APPRAISED
+    nomination.status = Nomination.Status.APPRAISED
     nomination.save(update_fields=["status"])
     item.delete()
     _renumber(session)
@@ -303,7 +298,9 @@ def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
     session = _locked(session)
     if session.method != CouncilSession.Method.ONLINE:
         raise DomainError(_("A session voting on paper is recorded from its counts, not opened."))
-    if session.status != S.DRAFT or not session.can_move_to(S.OPEN):
+    if session.status != CouncilSession.Status.DRAFT or not session.can_move_to(
+        CouncilSession.Status.OPEN
+    ):
         raise DomainError(_("This session is not being prepared: it cannot be opened."))
     if not session.items.exists():
         raise DomainError(_("Put at least one nomination on the agenda first."))
@@ -323,7 +320,7 @@ def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
                 "needed": session.quorum_needed(size),
             }
         )
-    session.status = S.OPEN
+    session.status = CouncilSession.Status.OPEN
     session.council_size = size
     session.opened_at = timezone.now()
     session.save(update_fields=["status", "council_size", "opened_at"])
@@ -331,8 +328,8 @@ def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
         "awards.councilsession.opened",
         actor=by,
         obj=session,
-        before={"status": S.DRAFT},
-        after={"status": S.OPEN, "council_size": size, "present": len(present)},
+        before={"status": CouncilSession.Status.DRAFT},
+        after={"status": CouncilSession.Status.OPEN, "council_size": size, "present": len(present)},
     )
     mail.send_templated_mail(
         template="session_opened", recipients=present, context=_mail_context(session)
@@ -370,7 +367,7 @@ def _check_choices(session: CouncilSession, choices: Mapping[int, bool]) -> dict
 
 def _cast(session: CouncilSession, *, by: User, choices: Mapping[int, bool], receipt: str) -> None:
     session = _locked(session)
-    if session.status != S.OPEN:
+    if session.status != CouncilSession.Status.OPEN:
         raise DomainError(_("This session is not open for voting."))
     if not present_members(session).filter(pk=by.pk).exists():
         raise DomainError(_("Only council members recorded present vote in this session."))
@@ -401,7 +398,9 @@ def check_council_receipt(session: CouncilSession, receipt: str) -> ReceiptCheck
     found = CouncilCastBallot.objects.filter(
         session=session, receipt_sha256=receipt_hash(session, receipt)
     ).exists()
-    return ReceiptCheck(found=found, counted=found and session.status == S.CLOSED)
+    return ReceiptCheck(
+        found=found, counted=found and session.status == CouncilSession.Status.CLOSED
+    )
 
 
 def has_voted(session: CouncilSession, user: User) -> bool:
@@ -449,7 +448,7 @@ def decide(
             "n": session.quorum_numerator,
             "d": session.quorum_denominator,
         }
-        return {item.pk: (O.NO_QUORUM, words) for item in items}
+        return {item.pk: (AgendaItem.Outcome.NO_QUORUM, words) for item in items}
     result: dict[int, tuple[str, str]] = {}
     passing: list[AgendaItem] = []
     for item in items:
@@ -457,9 +456,9 @@ def decide(
         words = _vote_words(item, agree, voted)
         if item.approved(agree, voted):
             passing.append(item)
-            result[item.pk] = (O.APPROVED, words)
+            result[item.pk] = (AgendaItem.Outcome.APPROVED, words)
         else:
-            result[item.pk] = (O.REJECTED, words)
+            result[item.pk] = (AgendaItem.Outcome.REJECTED, words)
     session_counts = {i.pk: counts.get(i.pk, (0, 0)) for i in items}
     taken = caps.approved_earlier(session.authority_id, session.year, session)
     leading: int | None = None
@@ -475,7 +474,10 @@ def decide(
                 else _("Others had more votes.")
             )
             words = result[item.pk][1]
-            result[item.pk] = (O.CAPPED, f"{words} {_('Over the cap:')} {rule} {why}")
+            result[item.pk] = (
+                AgendaItem.Outcome.CAPPED,
+                f"{words} {_('Over the cap:')} {rule} {why}",
+            )
 
     by_block: dict[tuple[int, int], list[AgendaItem]] = defaultdict(list)
     for item in passing:
@@ -489,7 +491,10 @@ def decide(
         cut(group, award.max_per_block - earlier, caps.block_words(award, block_name, earlier))  # type: ignore[operator]
     by_award: dict[int, list[AgendaItem]] = defaultdict(list)
     for item in passing:
-        if result[item.pk][0] == O.APPROVED and item.nomination.award_type.cap_percent is not None:
+        if (
+            result[item.pk][0] == AgendaItem.Outcome.APPROVED
+            and item.nomination.award_type.cap_percent is not None
+        ):
             by_award[item.nomination.award_type_id].append(item)
     for award_id, group in by_award.items():
         award = group[0].nomination.award_type
@@ -570,19 +575,24 @@ def _finish(
         outcomes = decide(session, items, counts, voted)
     with translation.override("en"):
         english = decide(session, items, counts, voted)
-    status_of: dict[str, str] = {O.APPROVED: N.APPROVED, O.NO_QUORUM: N.APPRAISED}
+    status_of: dict[str, str] = {
+        AgendaItem.Outcome.APPROVED: Nomination.Status.APPROVED,
+        AgendaItem.Outcome.NO_QUORUM: Nomination.Status.APPRAISED,
+    }
     moves: dict[str, list[int]] = defaultdict(list)
     for item in items:
         item.approvals, item.disapprovals = counts.get(item.pk, (0, 0))
         item.outcome, note = outcomes[item.pk]
         item.note, item.note_en = note[:500], english[item.pk][1][:500]
-        moves[status_of.get(item.outcome, N.REJECTED)].append(item.nomination_id)
+        moves[status_of.get(item.outcome, Nomination.Status.REJECTED)].append(item.nomination_id)
     AgendaItem.objects.bulk_update(
         items, ["approvals", "disapprovals", "outcome", "note", "note_en"]
     )
     for status, ids in moves.items():
-        Nomination.objects.filter(pk__in=ids, status=N.SCHEDULED).update(status=status)
-    session.status = S.CLOSED
+        Nomination.objects.filter(pk__in=ids, status=Nomination.Status.SCHEDULED).update(
+            status=status
+        )
+    session.status = CouncilSession.Status.CLOSED
     session.closed_at, session.closed_by = timezone.now(), by
     session.cast = voted
     session.quorum_reached = session.quorum_met(voted, session.council_size or 0)
@@ -606,7 +616,7 @@ def _finish(
         obj=session,
         before={"status": before},
         after={
-            "status": S.CLOSED,
+            "status": CouncilSession.Status.CLOSED,
             "council_size": session.council_size,
             "voted": voted,
             "quorum": session.quorum_reached,
@@ -620,7 +630,7 @@ def _finish(
     approved = [
         f"{i.nomination.unit_name} – {i.nomination.award_type.name_vi}"
         for i in items
-        if i.outcome == O.APPROVED
+        if i.outcome == AgendaItem.Outcome.APPROVED
     ]
     mail.send_templated_mail(
         template="session_closed",
@@ -641,11 +651,13 @@ def close_session(session: CouncilSession, *, by: User) -> CouncilSession:
     """Close online voting and count it: the results and the nominations' outcomes exist from
     this moment (see the module's docstring for the rules)."""
     session = _locked(session)
-    if session.status != S.OPEN or not session.can_move_to(S.CLOSED):
+    if session.status != CouncilSession.Status.OPEN or not session.can_move_to(
+        CouncilSession.Status.CLOSED
+    ):
         raise DomainError(_("Only a session open for voting can be closed."))
     _reshuffle(session)
     voted = CouncilCastBallot.objects.filter(session=session).count()
-    _finish(session, by=by, counts=_tally(session), voted=voted, before=S.OPEN)
+    _finish(session, by=by, counts=_tally(session), voted=voted, before=CouncilSession.Status.OPEN)
     return session
 
 
@@ -662,7 +674,10 @@ def record_paper_counts(
     item, the votes for and against, with the scanned minutes signed there when there are any.
     The same quorum, shares and caps as online decide; the session closes at once."""
     session = _locked(session)
-    if session.method != CouncilSession.Method.PAPER or session.status != S.DRAFT:
+    if (
+        session.method != CouncilSession.Method.PAPER
+        or session.status != CouncilSession.Status.DRAFT
+    ):
         raise DomainError(_("Only a session voting on paper, not yet recorded, takes counts."))
     items = set(session.items.values_list("pk", flat=True))
     if not items:
@@ -692,7 +707,7 @@ def record_paper_counts(
         session.minutes_scan.save(scan.name, scan, save=False)
     session.council_size = size
     try:
-        _finish(session, by=by, counts=counts, voted=present, before=S.DRAFT)
+        _finish(session, by=by, counts=counts, voted=present, before=CouncilSession.Status.DRAFT)
     except BaseException:
         if scan is not None:
             session.minutes_scan.delete(save=False)  # the rows roll back; the file must go too

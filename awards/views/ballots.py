@@ -44,8 +44,6 @@ from emulation.published import cached
 from scoring.models import RankingRow
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-K = Ballot.Kind
-S = Ballot.Status
 
 
 def _block_year(request: AuthedRequest, pk: int) -> BlockYear:
@@ -88,8 +86,8 @@ def _leading(block_year: BlockYear) -> dict[str, Any]:
         winner = (
             BallotCandidate.objects.filter(
                 ballot__block_year=block_year,
-                ballot__kind=K.TIE,
-                ballot__status=S.CLOSED,
+                ballot__kind=Ballot.Kind.TIE,
+                ballot__status=Ballot.Status.CLOSED,
                 elected=True,
             )
             .values_list("unit_name", flat=True)
@@ -123,7 +121,7 @@ def ballot_list(request: AuthedRequest, pk: int) -> HttpResponse:
     taken = {
         (b.kind, b.award_type_id)
         for b in ballots
-        if b.status != S.CLOSED or any(c.elected for c in b.candidates.all())
+        if b.status != Ballot.Status.CLOSED or any(c.elected for c in b.candidates.all())
     }
     return render(
         request,
@@ -137,15 +135,19 @@ def ballot_list(request: AuthedRequest, pk: int) -> HttpResponse:
             "awards": [
                 a
                 for a in (AwardType.objects.filter(is_active=True) if can_run else [])
-                if (K.NOMINATION, a.pk) not in taken
+                if (Ballot.Kind.NOMINATION, a.pk) not in taken
             ],
             # A tie ballot is offered only while first place is tied and not yet settled.
             "kinds": [
                 (k.value, k.label)
-                for k in K
-                if k != K.NOMINATION and (k != K.TIE or unsettled) and (k, None) not in taken
+                for k in Ballot.Kind
+                if k != Ballot.Kind.NOMINATION
+                and (k != Ballot.Kind.TIE or unsettled)
+                and (k, None) not in taken
             ],
-            "can_issue_minutes": can_run and S.CLOSED in statuses and statuses == {S.CLOSED},
+            "can_issue_minutes": can_run
+            and Ballot.Status.CLOSED in statuses
+            and statuses == {Ballot.Status.CLOSED},
             "minutes": dossier.minutes if dossier else None,
         },
     )
@@ -161,14 +163,14 @@ def _candidate_rows(
     }
     units = {u.pk: u for u in form.fields["units"].queryset}  # type: ignore[attr-defined]
     total = len(units)
-    facts = award_rules.facts_of(block_year) if kind == K.NOMINATION and award else None
+    facts = award_rules.facts_of(block_year) if kind == Ballot.Kind.NOMINATION and award else None
     result = []
     for widget in form["units"]:
         unit = units[int(str(widget.data["value"]))]
         row = rows.get(unit.pk)
         checks = (
             award_rules.check(award, block_year, unit, ranking_only=True, facts=facts)
-            if kind == K.NOMINATION and award is not None
+            if kind == Ballot.Kind.NOMINATION and award is not None
             else []
         )
         result.append(
@@ -190,10 +192,10 @@ def ballot_create(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     _require(request, "awards.run_ballots", block_year)
     source = request.POST if request.method == "POST" else request.GET
-    kind = source.get("kind", K.ACCLAIM)
-    kind = kind if kind in K.values else K.ACCLAIM
+    kind = source.get("kind", Ballot.Kind.ACCLAIM)
+    kind = kind if kind in Ballot.Kind.values else Ballot.Kind.ACCLAIM
     award = None
-    if kind == K.NOMINATION:
+    if kind == Ballot.Kind.NOMINATION:
         # Matched in Python, not in a query: the code comes as typed (PostgreSQL refuses a NUL).
         awards = list(AwardType.objects.filter(is_active=True))
         wanted = source.get("award", "")
@@ -473,7 +475,8 @@ def ballot_paper(request: AuthedRequest, pk: int) -> HttpResponse:
             "ballot": ballot,
             "block_year": ballot.block_year,
             "form": form,
-            "recordable": ballot.method == Ballot.Method.PAPER and ballot.status == S.DRAFT,
+            "recordable": ballot.method == Ballot.Method.PAPER
+            and ballot.status == Ballot.Status.DRAFT,
         },
     )
 

@@ -36,7 +36,6 @@ from emulation.http import AuthedRequest
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 PER_PAGE = 25
-S = Nomination.Status
 
 HISTORY = {
     "awards.nomination.created": gettext_lazy("Proposed by the block's ballot"),
@@ -73,7 +72,7 @@ def _authority(request: AuthedRequest, pk: int) -> Authority:
 
 def _nomination(request: AuthedRequest, pk: int) -> Nomination:
     nomination = get_object_or_404(
-        Nomination.objects.exclude(status=S.DRAFT).select_related(
+        Nomination.objects.exclude(status=Nomination.Status.DRAFT).select_related(
             "block_year__block__authority",
             "award_type",
             "unit",
@@ -147,10 +146,10 @@ def intake_list(request: AuthedRequest, authority: int, year: int) -> HttpRespon
             "counts": counts,
             "links": links,
             "next_links": {
-                "receive": f"{here}?status={S.SUBMITTED}",
-                "appraise": f"{here}?status={S.RECEIVED}",
-                "ready": f"{here}?status={S.APPRAISED}",
-                "returned": f"{here}?status={S.RETURNED}",
+                "receive": f"{here}?status={Nomination.Status.SUBMITTED}",
+                "appraise": f"{here}?status={Nomination.Status.RECEIVED}",
+                "ready": f"{here}?status={Nomination.Status.APPRAISED}",
+                "returned": f"{here}?status={Nomination.Status.RETURNED}",
             },
             "badges": {status: STATUS_BADGES.get(status, "") for status in STATUS_BADGES},
             "can_run": request.user.has_perm("awards.run_council", council),
@@ -197,19 +196,19 @@ def _next_action(nomination: Nomination, can_appraise: bool) -> dict[str, str] |
     """The one thing to do next here, as the page's primary button."""
     if not can_appraise:
         return None
-    if nomination.status == S.SUBMITTED:
+    if nomination.status == Nomination.Status.SUBMITTED:
         return {
             "url": reverse("awards:intake_receive", args=[nomination.pk]),
             "label": _("Receive"),
             "icon": "inbox",
         }
-    if nomination.status == S.RECEIVED:
+    if nomination.status == Nomination.Status.RECEIVED:
         return {
             "url": reverse("awards:intake_appraise", args=[nomination.pk]),
             "label": _("Appraise"),
             "icon": "clipboard-check",
         }
-    if nomination.status == S.APPRAISED:
+    if nomination.status == Nomination.Status.APPRAISED:
         authority = nomination.block_year.block.authority
         url = reverse("awards:session_list", args=[authority.pk, nomination.block_year.year])
         if url:
@@ -254,14 +253,19 @@ def intake_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 (label, given.get(code)) for code, label in services.APPRAISAL_CHECKLIST.items()
             ],
             "earlier_appraisal": nomination.appraised_at is not None
-            and nomination.status in (S.SUBMITTED, S.RETURNED, S.RECEIVED),
+            and nomination.status
+            in (
+                Nomination.Status.SUBMITTED,
+                Nomination.Status.RETURNED,
+                Nomination.Status.RECEIVED,
+            ),
             "resubmission": services.last_resubmission(nomination, events, dossier),
             "history": [(event, HISTORY.get(event.action, event.action)) for event in events],
             "badge": STATUS_BADGES.get(nomination.status, "text-bg-secondary"),
             "next_action": _next_action(nomination, can_appraise),
             "can_appraise": can_appraise,
-            "can_reappraise": can_appraise and nomination.status == S.APPRAISED,
-            "can_return": can_return and nomination.can_move_to(S.RETURNED),
+            "can_reappraise": can_appraise and nomination.status == Nomination.Status.APPRAISED,
+            "can_return": can_return and nomination.can_move_to(Nomination.Status.RETURNED),
             "links": _year_links(authority, block_year.year),
         },
     )
@@ -278,7 +282,7 @@ def intake_receive(request: AuthedRequest, pk: int) -> HttpResponse:
             _("The nomination was received; the block was told by e-mail."),
         )
         return redirect(_detail(nomination))
-    if nomination.status != S.SUBMITTED:
+    if nomination.status != Nomination.Status.SUBMITTED:
         messages.error(request, services.status_refusal(nomination, receiving=True))
         return redirect(_detail(nomination))
     return _confirm(

@@ -45,8 +45,6 @@ from emulation.issued import file_response
 from emulation.published import cached
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-S = CouncilSession.Status
-O = AgendaItem.Outcome  # noqa: E741
 
 
 def _authority(request: AuthedRequest, pk: int) -> Authority:
@@ -82,7 +80,7 @@ def _results(session: CouncilSession) -> list[AgendaItem]:
         results = services.results_of(session, items)
         return items, services.results_sha256(session, results) == session.results_sha256
 
-    sha256 = session.results_sha256 if session.status == S.CLOSED else ""
+    sha256 = session.results_sha256 if session.status == CouncilSession.Status.CLOSED else ""
     return cached("awards.session", sha256, read, of=session.pk, keep=lambda found: found[1])[0]
 
 
@@ -96,7 +94,7 @@ def _by_award(items: list[AgendaItem]) -> list[dict[str, Any]]:
         )
         group["items"].append(item)
         group["proposed"] += 1
-        group["approved"] += item.outcome == O.APPROVED
+        group["approved"] += item.outcome == AgendaItem.Outcome.APPROVED
     return list(groups.values())
 
 
@@ -110,7 +108,9 @@ def session_list(request: AuthedRequest, authority: int, year: int) -> HttpRespo
         CouncilSession.objects.filter(authority=council, year=year)
         .annotate(
             item_count=Count("items", distinct=True),
-            approved_count=Count("items", filter=Q(items__outcome=O.APPROVED), distinct=True),
+            approved_count=Count(
+                "items", filter=Q(items__outcome=AgendaItem.Outcome.APPROVED), distinct=True
+            ),
         )
         .order_by("held_on", "pk")
     )
@@ -210,7 +210,7 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
                 "needed_x": min(needed_x, label_width + plot_width),
                 "needed_y1": i * row + 1,
                 "needed_y2": i * row + 27,
-                "fill": "#1e7b34" if item.outcome == O.APPROVED else "#6c757d",
+                "fill": "#1e7b34" if item.outcome == AgendaItem.Outcome.APPROVED else "#6c757d",
             }
         )
     return {
@@ -238,7 +238,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     voted_ids = {v.user_id for v in voters}
     me_present = any(p.pk == request.user.pk for p in present)
-    closed = session.status == S.CLOSED
+    closed = session.status == CouncilSession.Status.CLOSED
     context: dict[str, Any] = {
         "session": session,
         "authority": session.authority,
@@ -256,7 +256,9 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_run": request.user.has_perm("awards.run_session", session),
         "is_present": me_present,
         "has_voted": request.user.pk in voted_ids,
-        "can_vote": session.status == S.OPEN and me_present and request.user.pk not in voted_ids,
+        "can_vote": session.status == CouncilSession.Status.OPEN
+        and me_present
+        and request.user.pk not in voted_ids,
         "online": session.method == CouncilSession.Method.ONLINE,
     }
     if closed:
@@ -315,7 +317,7 @@ def session_agenda(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "items": items,
             "choices": choices,
-            "editable": session.status == S.DRAFT,
+            "editable": session.status == CouncilSession.Status.DRAFT,
             "caps": caps.cap_lines(session.authority, session.year, session),
         },
     )
@@ -350,7 +352,7 @@ def session_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "size": size,
             "needed": session.quorum_needed(size),
-            "editable": session.status == S.DRAFT,
+            "editable": session.status == CouncilSession.Status.DRAFT,
         },
     )
 
@@ -516,7 +518,7 @@ def session_paper(request: AuthedRequest, pk: int) -> HttpResponse:
             "size": size,
             "needed": session.quorum_needed(size),
             "recordable": session.method == CouncilSession.Method.PAPER
-            and session.status == S.DRAFT
+            and session.status == CouncilSession.Status.DRAFT
             and bool(items),
         },
     )
