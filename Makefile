@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 HOST ?= 127.0.0.1:8000
+# The suite runs in one process per core (pytest-xdist), each module's tests in one process so
+# that what a module sets up once is set up once; `make test PYTEST_ARGS="-n 0 tests/blocks"` runs
+# part of it in this process.
+PYTEST_ARGS ?= -n auto --dist loadscope
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 

@@ -1,30 +1,56 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.db import connection
-from django.test import Client
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import World, make_world
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings: Any, tmp_path: Any) -> None:
-    # Tests run without collectstatic and over plain HTTP.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+def settings_for_tests(media_root: Path) -> dict[str, Any]:
+    """What every test runs with: no collectstatic, plain HTTP, uploads and issued documents in
+    `media_root` (out of var/), a fast password hasher, and background work (e-mail) run at once,
+    in the test, after the commit it waits for."""
+    return {
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        "SECURE_SSL_REDIRECT": False,
+        "MEDIA_ROOT": media_root,
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
     }
-    settings.SECURE_SSL_REDIRECT = False
-    settings.MEDIA_ROOT = tmp_path / "media"  # uploads and issued documents stay out of var/
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Background work (e-mail) runs at once, in the test, after the commit it waits for.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    # A module seeded once keeps its files where the tests read them.
+    media = request.getfixturevalue("demo") if "demo" in request.fixturenames else None
+    for name, value in settings_for_tests(media or tmp_path / "media").items():
+        setattr(settings, name, value)
+
+
+def ensure_default_award_types() -> None:
+    """The award types a migration seeds are data every test of the database may rely on; a
+    transactional test empties the tables after it, so they are put back where missing."""
+    from awards.models import AwardType
+
+    if not AwardType.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("awards.migrations.0002_default_award_types").create(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +62,6 @@ def _empty_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def _default_award_types(request: pytest.FixtureRequest) -> None:
-    """The award types a migration seeds are data every test of the database may rely on; a
-    transactional test empties the tables after it, so they are put back where missing."""
     names = set(request.fixturenames)
     if "transactional_db" in names:
         request.getfixturevalue("transactional_db")
@@ -45,12 +69,33 @@ def _default_award_types(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("db")
     else:
         return
-    from awards.models import AwardType
+    ensure_default_award_types()
 
-    if not AwardType.objects.exists():
-        from django.apps import apps
 
-        importlib.import_module("awards.migrations.0002_default_award_types").create(apps, None)
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction undone at the end, whatever happened in it (as Django's TestCase holds the
+    data of `setUpTestData`): each test inside runs in a savepoint of its own."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """The demo data (`seed_demo`), seeded once for the tests of a module and undone after them;
+    each test's own changes are undone after it. The folder of the demo's files."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**settings_for_tests(media)),
+        rolled_back(),
+    ):
+        ensure_default_award_types()
+        call_command("seed_demo", stdout=io.StringIO())
+        yield media
 
 
 @pytest.fixture

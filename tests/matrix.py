@@ -1,10 +1,14 @@
-"""The roles of the permission matrix and the shapes of its expected statuses, shared by the
-matrix rows that each app's tests contribute (see tests/test_permission_matrix.py)."""
+"""The roles of the permission matrix, the shapes of its expected statuses, shared by the matrix
+rows that each app's tests contribute (see tests/test_permission_matrix.py), and the check that
+asks a row's URL as every role."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from django.db import transaction
+from django.test import Client
 
 from tests.factories import World
 
@@ -63,3 +67,42 @@ def read_only() -> dict[str, int]:
     """An archived year: seen by the province's people, acted on by no one, not even the site
     administrator (403); the other province's leader still gets 404."""
     return scoped(set())
+
+
+def check_roles(
+    name: str,
+    url: str,
+    world: World,
+    get: dict[str, int],
+    post: dict[str, int] | None,
+) -> None:
+    """Ask `url` as every role, in one world: GET, HEAD and (when `post` is given) an empty POST,
+    each role in a savepoint rolled back before the next, so that no role sees what another did.
+    Every role that answers otherwise than the row says is reported, in one failure."""
+    wrong: list[str] = []
+    errors: list[Exception] = []
+    for role in ROLES:
+        client = Client()
+        user = world.user(role)
+        try:
+            with transaction.atomic():
+                if user is not None:
+                    client.force_login(user)
+                got = {"GET": client.get(url).status_code, "HEAD": client.head(url).status_code}
+                if post is not None:
+                    got["POST"] = client.post(url, {}).status_code
+                transaction.set_rollback(True)
+        except Exception as error:
+            errors.append(error)
+            wrong.append(f"{role}: raised {error!r}")
+            continue
+        expected = {"GET": get[role], "HEAD": get[role]}
+        if post is not None:
+            expected["POST"] = post[role]
+        if got != expected:
+            answers = ", ".join(f"{method} {status}" for method, status in got.items())
+            wanted = ", ".join(f"{method} {status}" for method, status in expected.items())
+            wrong.append(f"{role}: {answers} (expected {wanted})")
+    if wrong:
+        message = f"{name} ({url}) answers otherwise than the matrix says, as\n"
+        raise AssertionError(message + "\n".join(wrong)) from (errors[0] if errors else None)

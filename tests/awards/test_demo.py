@@ -33,14 +33,9 @@ from blocks.models import BlockYear, Membership
 from blocks.rules import is_secretariat_of
 from emulation.models import AuditEvent, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 QT_PARTY = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
 K = Ballot.Kind
-
-
-@pytest.fixture
-def seeded() -> None:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def year(offset: int) -> BlockYear:
@@ -56,7 +51,7 @@ def elected(kind: str, award: str | None = None) -> list[str]:
     )
 
 
-def test_last_years_ballots_closed_with_results_every_unit_voting(seeded: None) -> None:
+def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
     closed = Ballot.objects.filter(block_year=year(-1))
     assert closed.count() == 5
     assert set(closed.values_list("status", "cast", "members", "quorum_reached")) == {
@@ -86,9 +81,7 @@ def test_last_years_ballots_closed_with_results_every_unit_voting(seeded: None) 
         assert ballot.closed_at is not None and ballot.closed_at.year == year(-1).year
 
 
-def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadline(
-    seeded: None,
-) -> None:
+def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadline() -> None:
     nominations = Nomination.objects.filter(block_year=year(-1))
     assert sorted(nominations.values_list("unit_name", "award_type__code")) == [
         ("Ban Tuyên giáo Tỉnh ủy", "chairman-certificate"),
@@ -112,7 +105,7 @@ def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadli
     assert Dossier.objects.state_of(year(-1)).complete
 
 
-def test_this_years_head_was_elected_last_year_and_handed_over(seeded: None) -> None:
+def test_this_years_head_was_elected_last_year_and_handed_over() -> None:
     handover = Handover.objects.get(from_year=year(-1))
     assert handover.to_year == year(0) and handover.status == Handover.Status.DONE
     assert handover.head.name == "Văn phòng Tỉnh ủy"
@@ -125,9 +118,7 @@ def test_this_years_head_was_elected_last_year_and_handed_over(seeded: None) -> 
     assert not is_secretariat_of(User.objects.get(username="canbo3"), year(0))
 
 
-def test_last_years_council_session_approved_every_nomination_with_its_quorum(
-    seeded: None,
-) -> None:
+def test_last_years_council_session_approved_every_nomination_with_its_quorum() -> None:
     session = CouncilSession.objects.get(year=year(-1).year)
     assert session.status == CouncilSession.Status.CLOSED and session.quorum_reached
     assert (session.cast, session.council_size, session.present.count()) == (4, 5, 4)
@@ -139,9 +130,7 @@ def test_last_years_council_session_approved_every_nomination_with_its_quorum(
     assert session.held_on == datetime.date(year(-1).year + 1, 3, 20)
 
 
-def test_last_years_decisions_are_issued_published_and_on_the_public_page(
-    seeded: None, client: Client
-) -> None:
+def test_last_years_decisions_are_issued_published_and_on_the_public_page(client: Client) -> None:
     decisions = Decision.objects.order_by("number")
     assert [(d.number, d.status) for d in decisions] == [
         ("345/QĐ-UBND", Decision.Status.PUBLISHED),
@@ -156,12 +145,12 @@ def test_last_years_decisions_are_issued_published_and_on_the_public_page(
     assert "345/QĐ-UBND" in text and "Văn phòng Tỉnh ủy" in text and "Ban Tổ chức Tỉnh ủy" in text
 
 
-def test_this_year_has_no_ballot_yet(seeded: None) -> None:
+def test_this_year_has_no_ballot_yet() -> None:
     assert not Ballot.objects.filter(block_year=year(0)).exists()
     assert not Nomination.objects.filter(block_year=year(0)).exists()
 
 
-def test_seeding_again_changes_nothing(seeded: None) -> None:
+def test_seeding_again_changes_nothing() -> None:
     models = (
         Ballot,
         BallotVoter,

@@ -19,17 +19,12 @@ from blocks.models import (
 )
 from emulation.models import AuditEvent, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 QT_PARTY = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
 
 
-@pytest.fixture
-def seeded() -> None:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def test_seeding_twice_changes_nothing(seeded: None) -> None:
+def test_seeding_twice_changes_nothing() -> None:
     counts = [
         m.objects.count()
         for m in (User, Unit, Block, BlockYear, Membership, UnitRole, CouncilRole, Contribution)
@@ -44,9 +39,7 @@ def test_seeding_twice_changes_nothing(seeded: None) -> None:
     call_command("verify_audit", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_the_quang_tri_party_block_has_its_nine_units_in_order_with_this_years_head(
-    seeded: None,
-) -> None:
+def test_the_quang_tri_party_block_has_its_nine_units_in_order_with_this_years_head() -> None:
     year = BlockYear.objects.get(block__name=QT_PARTY, year=timezone.localdate().year)
     names = list(year.memberships.order_by("position").values_list("unit__name", flat=True))
     assert names == [
@@ -67,7 +60,7 @@ def test_the_quang_tri_party_block_has_its_nine_units_in_order_with_this_years_h
     assert BlockYear.objects.filter(block__name=QT_PARTY).count() == 2
 
 
-def test_every_block_has_last_year_and_this_year_with_a_head(seeded: None) -> None:
+def test_every_block_has_last_year_and_this_year_with_a_head() -> None:
     this_year = timezone.localdate().year
     for block in Block.objects.all():
         years = sorted(block.years.values_list("year", flat=True))
@@ -76,13 +69,13 @@ def test_every_block_has_last_year_and_this_year_with_a_head(seeded: None) -> No
             assert block_year.memberships.filter(role="head").count() == 1
 
 
-def test_the_book_drive_adds_up_to_641_books_and_33_8_million(seeded: None) -> None:
+def test_the_book_drive_adds_up_to_641_books_and_33_8_million() -> None:
     drive = JointActivity.objects.get(title__startswith="Tặng tủ sách")
     totals = drive.contributions.aggregate(books=Sum("books"), money=Sum("money_vnd"))
     assert totals == {"books": 641, "money": 33_800_000}
 
 
-def test_the_north_central_cluster_is_under_the_central_council(seeded: None) -> None:
+def test_the_north_central_cluster_is_under_the_central_council() -> None:
     cluster = Block.objects.get(kind=Block.Kind.CLUSTER)
     assert cluster.authority.parent is None and cluster.authority.level == "central"
     assert (
@@ -103,14 +96,13 @@ def test_the_north_central_cluster_is_under_the_central_council(seeded: None) ->
         *(f"canbo{i}" for i in range(1, 10)),
     ],
 )
-def test_every_demo_account_signs_in_with_the_demo_password(
-    seeded: None, client: Any, username: str
-) -> None:
+def test_every_demo_account_signs_in_with_the_demo_password(client: Any, username: str) -> None:
     response = client.post("/accounts/login/", {"username": username, "password": "demo12345"})
     assert response.status_code == 302, username
+    assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
 
 
-def test_each_demo_role_sees_what_it_may(seeded: None, client: Any) -> None:
+def test_each_demo_role_sees_what_it_may(client: Any) -> None:
     def visible_blocks(username: str) -> set[str]:
         client.force_login(User.objects.get(username=username))
         return set(

@@ -13,20 +13,15 @@ from emulation.models import AuditEvent
 from scoring import services
 from scoring.models import CriteriaTable, Evidence, Ranking, Score, ScoreSheet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 QT_PARTY = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
-
-
-@pytest.fixture
-def seeded() -> None:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def table_of(year: int) -> CriteriaTable:
     return CriteriaTable.objects.get(block_year__block__name=QT_PARTY, block_year__year=year)
 
 
-def test_last_years_ranking_is_published_with_the_office_leading(seeded: None) -> None:
+def test_last_years_ranking_is_published_with_the_office_leading() -> None:
     table = table_of(timezone.localdate().year - 1)
     ranking = Ranking.objects.get(table=table)
     rows = list(
@@ -42,7 +37,7 @@ def test_last_years_ranking_is_published_with_the_office_leading(seeded: None) -
     assert set(table.sheets.values_list("status", flat=True)) == {ScoreSheet.Status.FINAL}
 
 
-def test_last_year_has_a_reviewed_change_with_its_reason_in_the_audit_log(seeded: None) -> None:
+def test_last_year_has_a_reviewed_change_with_its_reason_in_the_audit_log() -> None:
     table = table_of(timezone.localdate().year - 1)
     changed = Score.objects.get(sheet__table=table, reviewed_points__isnull=False)
     assert (changed.self_points, changed.reviewed_points) == (Decimal(20), Decimal(18))
@@ -52,16 +47,14 @@ def test_last_year_has_a_reviewed_change_with_its_reason_in_the_audit_log(seeded
     assert Evidence.objects.filter(score__sheet__table=table).exists()
 
 
-def test_this_years_table_is_the_adopted_sample_and_self_assessment_is_not_open(
-    seeded: None,
-) -> None:
+def test_this_years_table_is_the_adopted_sample_and_self_assessment_is_not_open() -> None:
     table = table_of(timezone.localdate().year)
     assert table.criteria.count() == 22 and not table.is_locked
     assert table.document is not None and table.document.status == Document.Status.ADOPTED
     assert services.adopted_text_matches(table)
 
 
-def test_seeding_again_changes_nothing(seeded: None) -> None:
+def test_seeding_again_changes_nothing() -> None:
     counts = [m.objects.count() for m in (CriteriaTable, ScoreSheet, Score, Ranking, AuditEvent)]
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [

@@ -289,18 +289,31 @@ def test_the_explain_view_shows_what_made_the_difference(
     assert "Cờ thi đua" in page
 
 
+def compared(response: Any) -> tuple[str, str]:
+    """The two units the explain page compares."""
+    comparison = response.context["comparison"]
+    return comparison["a"]["unit_name"], comparison["b"]["unit_name"]
+
+
 def test_the_explain_view_refuses_one_unit_compared_with_itself(
     world: World, table: CriteriaTable, client: Any
 ) -> None:
     client.force_login(world.secretariat)
     url = reverse("scoring:ranking_explain", args=[world.block_year.pk])
-    for query in [
-        {"a": world.units[0].pk, "b": world.units[0].pk},
-        {"a": "x", "b": "<b>"},
-        {"a": world.other_unit.pk},
+    response = client.get(url, {"a": world.units[0].pk, "b": world.units[0].pk})
+    assert "Choose two different units." in response.content.decode()
+    # The page compares the first two of the ranking instead, never a unit with itself.
+    first_two = compared(client.get(url))
+    assert first_two[0] != first_two[1] and compared(response) == first_two
+    for query, refused in [
+        ({"a": "x", "b": "<b>"}, {"a", "b"}),
+        ({"a": world.other_unit.pk}, {"a", "b"}),
     ]:
         response = client.get(url, query)
         assert response.status_code == 200
+        assert set(response.context["form"].errors) == refused, query
+        assert compared(response) == first_two, query
+        assert world.other_unit.name not in response.content.decode()
 
 
 def test_a_units_page_draws_its_section_profile(

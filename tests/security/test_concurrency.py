@@ -25,6 +25,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 THREADS = 8
+# Only a deadlock takes this long, however busy the machine: the limits stop a stuck run, they do
+# not time the work.
+HANG_SECONDS = 600
 
 
 def at_once(action: Callable[[int], Any], count: int = THREADS) -> list[Any]:
@@ -34,7 +37,7 @@ def at_once(action: Callable[[int], Any], count: int = THREADS) -> list[Any]:
 
     def run(i: int) -> None:
         try:
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=HANG_SECONDS)
             results[i] = action(i)
         except Exception as exc:
             results[i] = exc
@@ -45,7 +48,7 @@ def at_once(action: Callable[[int], Any], count: int = THREADS) -> list[Any]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=HANG_SECONDS)
     assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
     return results
 
