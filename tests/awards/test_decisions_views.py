@@ -200,5 +200,5 @@ def test_the_decision_pages_run_a_fixed_number_of_queries(
     client.force_login(world.staff)
     with django_assert_num_queries(9):
         assert client.get(_list(world)).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(decision.get_absolute_url()).status_code == 200
