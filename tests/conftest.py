@@ -20,8 +20,10 @@ from tests.factories import World, make_world
 
 def settings_for_tests(media_root: Path) -> dict[str, Any]:
     """What every test runs with: no collectstatic, plain HTTP, uploads and issued documents in
-    `media_root` (out of var/), a fast password hasher, and background work (e-mail) run at once,
-    in the test, after the commit it waits for."""
+    `media_root` (out of var/), a fast password hasher, background work (e-mail) run at once, in
+    the test, after the commit it waits for, and a cache in the test process's own memory, which
+    each test empties: never one another process shares (CACHE_URL), which would be emptied under
+    the feet of the other test processes, or of a running site."""
     return {
         "STORAGES": {
             **django_settings.STORAGES,
@@ -31,6 +33,12 @@ def settings_for_tests(media_root: Path) -> dict[str, Any]:
         "MEDIA_ROOT": media_root,
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "tests",
+            }
+        },
     }
 
 
@@ -54,7 +62,7 @@ def ensure_default_award_types() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
+def _empty_cache(_test_settings: None) -> None:
     """Each test starts with an empty cache: what another test cached (a published ranking, a
     two-factor check) never answers it."""
     cache.clear()
