@@ -124,10 +124,6 @@ def is_archived_object(user: User, obj: Any) -> bool:
     return type(obj)._default_manager.filter(pk=obj.pk, **{lookup: False}).exists()
 
 
-def leads_unit(user: User, unit: Unit) -> bool:
-    return roles_of(user).leads(unit.pk)
-
-
 is_admin = rules.is_superuser
 
 rules.add_perm("blocks.create_block", is_admin | is_any_council_staff)

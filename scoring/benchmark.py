@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,7 @@ from django.utils import timezone
 from blocks.benchmark import RegistryData, head_of, leaders_of, registry_of, role_holder, unit_roles
 from blocks.models import BlockYear, Membership, UnitRole
 from emulation.audit import verify_chain
-from emulation.benchmark.data import Cast, DataStep, aware
+from emulation.benchmark.data import Cast, DataStep, analyze, aware
 from emulation.benchmark.load import close_sessions
 from emulation.benchmark.pages import Page
 from emulation.benchmark.scenarios import (
@@ -209,9 +208,8 @@ class ScoringData(DataStep):
             self.logged(name)
         # The ranking's query plans on the tables just filled: without statistics PostgreSQL
         # scans every score for each ranking (0.5 s each at country scale instead of ~20 ms).
-        with self.timed("ANALYZE (scoring)"), connection.cursor() as cursor:
-            for model in (CriteriaTable, Criterion, ScoreSheet, Score):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        with self.timed("ANALYZE (scoring)"):
+            analyze(CriteriaTable, Criterion, ScoreSheet, Score)
         self.logged("ANALYZE (scoring)")
         past_tables = (
             CriteriaTable.objects.filter(block_year__year__lt=this_year)
