@@ -180,7 +180,7 @@ def _nomination_tasks(nominations: list[Nomination], roles: Roles) -> list[dict[
         names = {"unit": n.unit_name, "award": n.award_type.name}
         runs = roles.runs_year(n.block_year_id)
         leads = roles.leads(n.unit_id)
-        writes = roles.works_in(n.unit_id) and not leads
+        writes = n.unit_id in roles.officer_units
         if runs:
             dossiers.setdefault(n.block_year_id, []).append(n)
         url = reverse("awards:nomination_detail", args=[n.pk])

@@ -28,6 +28,7 @@ def read_roles(user: User) -> Roles:
     (joined), and below them their council seats (unit and council roles have distinct names)."""
     units: set[int] = set()
     led: set[int] = set()
+    officers: set[int] = set()
     blocks: set[int] = set()
     years: set[int] = set()
     member_units: defaultdict[int, set[int]] = defaultdict(set)
@@ -62,8 +63,7 @@ def read_roles(user: User) -> Roles:
             (staff if role == CouncilRole.Role.STAFF else members).add(target)
             continue
         units.add(target)
-        if role == UnitRole.Role.LEADER:
-            led.add(target)
+        (led if role == UnitRole.Role.LEADER else officers).add(target)
         if year is None:
             continue
         blocks.add(block)
@@ -76,6 +76,7 @@ def read_roles(user: User) -> Roles:
         superuser=user.is_superuser,
         units=frozenset(units),
         led_units=frozenset(led),
+        officer_units=frozenset(officers),
         blocks=frozenset(blocks),
         years=frozenset(years),
         member_units={year: frozenset(found) for year, found in member_units.items()},

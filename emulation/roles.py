@@ -28,9 +28,11 @@ class Roles:
     """A person's roles. Ids only: questions about one object compare its ids with these sets."""
 
     superuser: bool = False
-    #: units the person works in (leader or officer), and those they lead
+    #: units the person works in (leader or officer), those they lead, and those they are an
+    #: emulation officer of (one person may be both in one unit)
     units: frozenset[int] = frozenset()
     led_units: frozenset[int] = frozenset()
+    officer_units: frozenset[int] = frozenset()
     #: blocks and block years that counted one of those units as a member (left since or not)
     blocks: frozenset[int] = frozenset()
     years: frozenset[int] = frozenset()

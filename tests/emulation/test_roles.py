@@ -38,6 +38,8 @@ def test_an_officer_works_in_the_unit_without_leading_it(world: World) -> None:
     roles = roles_of(world.officer)
     assert roles.works_in(world.units[2].pk)
     assert not roles.leads(world.units[2].pk)
+    assert roles.officer_units == {world.units[2].pk}
+    assert not roles_of(world.leader).officer_units
     assert not roles.led_member_units_of(world.block_year.pk)
 
 
