@@ -8,31 +8,12 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Nomination
-from awards.statistics import percent
-
-STATUS_BADGES: dict[str, str] = {
-    Nomination.Status.SUBMITTED: "text-bg-info",
-    Nomination.Status.RETURNED: "text-bg-warning",
-    Nomination.Status.RECEIVED: "text-bg-secondary",
-    Nomination.Status.APPRAISED: "text-bg-success",
-    Nomination.Status.SCHEDULED: "text-bg-dark",
-    Nomination.Status.APPROVED: "text-bg-success",
-    Nomination.Status.REJECTED: "text-bg-danger",
-    Nomination.Status.AWARDED: "text-bg-success",
-}
-
-
-def status_badge(record: Nomination) -> dict[str, str]:
-    """The badge colour of a nomination's status, for the status column's template."""
-    return {"badge": STATUS_BADGES.get(record.status, "text-bg-secondary")}
 
 
 class IntakeTable(tables.Table):
     """The nominations of an authority's blocks in a year, as the council holds them."""
 
-    unit_name = tables.TemplateColumn(
-        template_name="awards/tables/_unit_name.html", verbose_name=_("Unit")
-    )
+    unit_name = tables.Column(verbose_name=_("Unit"))
     block = tables.Column(
         verbose_name=_("Block"),
         accessor="block_year__block__name",
@@ -41,16 +22,11 @@ class IntakeTable(tables.Table):
     award_type = tables.Column(
         verbose_name=_("Award"), order_by=("award_type__position", "award_type__code")
     )
-    status = tables.TemplateColumn(
-        template_name="awards/tables/_status.html",
-        extra_context=status_badge,
-        verbose_name=_("Status"),
-    )
+    status = tables.Column(verbose_name=_("Status"))
     submitted_at = tables.DateTimeColumn(
         verbose_name=_("Sent"), format="SHORT_DATE_FORMAT", attrs={"td": {"class": "text-nowrap"}}
     )
-    deadline = tables.TemplateColumn(
-        template_name="awards/tables/_deadline.html",
+    deadline = tables.Column(
         verbose_name=_("Deadline"),
         accessor="block_year__dossier_deadline",
         attrs={"td": {"class": "text-nowrap"}},
@@ -59,12 +35,12 @@ class IntakeTable(tables.Table):
 
     class Meta:
         model = Nomination
+        # The columns give the header and the orders; the rows are written by the template, one
+        # template per row rather than one per cell.
+        template_name = "awards/tables/intake.html"
         fields: tuple[str, ...] = ()
         sequence = ("unit_name", "block", "award_type", "status", "submitted_at", "deadline")
         empty_text = _("No nomination matches.")
-
-    def render_award_type(self, record: Nomination) -> str:
-        return record.award_type.name
 
 
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
@@ -83,15 +59,13 @@ class CountsTable(tables.Table):
     approval_rate = tables.Column(verbose_name=_("Approval rate"), attrs=NUMERIC)
 
     class Meta:
+        template_name = "awards/tables/counts.html"
         empty_text = _("No nomination was sent this year.")
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def __init__(self, data: Any, *, heading: str, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.columns["label"].column.verbose_name = heading
-
-    def render_approval_rate(self, value: float | None) -> str:
-        return percent(value)
 
     def order_approval_rate(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
         rows = sorted(

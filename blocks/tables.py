@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from blocks.models import Block, Unit
 
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+
+
+# The columns give the headers and the orders; each table's template writes its rows, one template
+# per row rather than one per cell.
 
 
 class BlockTable(tables.Table):
@@ -21,6 +23,7 @@ class BlockTable(tables.Table):
     class Meta:
         model = Block
         fields = ["name", "kind", "authority", "head_name", "member_count", "year_count"]
+        template_name = "blocks/tables/blocks.html"
         order_by = "name"
         empty_text = _("No block matches.")
 
@@ -31,18 +34,11 @@ class UnitTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     authority = tables.Column(verbose_name=_("Authority"), accessor="authority__short_name")
     block_name = tables.Column(verbose_name=_("Block this year"), default="—")
-    active_to = tables.TemplateColumn(
-        template_name="blocks/tables/_unit_status.html",
-        verbose_name=_("Status"),
-        default=_("Active"),
-        order_by=("active_to",),
-    )
+    active_to = tables.Column(verbose_name=_("Status"), order_by=("active_to",))
 
     class Meta:
         model = Unit
         fields = ["name", "short_name", "kind", "authority", "block_name", "active_to"]
+        template_name = "blocks/tables/units.html"
         order_by = "name"
         empty_text = _("No unit matches.")
-
-    def value_active_to(self, value: Any) -> str:
-        return value.isoformat() if value else ""

@@ -21,31 +21,21 @@ class PointsColumn(tables.Column):
 
 
 class RankingTable(tables.Table):
-    """The ranking's rows (a list: the rank is computed over every unit before any filter)."""
+    """The ranking's rows (a list: the rank is computed over every unit before any filter).
+
+    The columns give the headers and the orders; the template writes the rows, one template per
+    row rather than one per cell, from each row's points by section in the columns' order."""
 
     rank = tables.Column(verbose_name=_("Rank"), attrs=NUMERIC)
-    unit_name = tables.TemplateColumn(
-        template_name="scoring/tables/_unit_name.html",
-        extra_context=lambda table: {"block_year_id": table.block_year_id},
-        verbose_name=_("Unit"),
-        attrs={"td": {"class": "text-nowrap"}},
-    )
+    unit_name = tables.Column(verbose_name=_("Unit"))
     bonus = PointsColumn(verbose_name=_("Bonus"))
     deduction = PointsColumn(verbose_name=_("Deductions"))
     total = PointsColumn(verbose_name=_("Total"))
-    band = tables.Column(
-        verbose_name=_("Classification"), default="—", attrs={"td": {"class": "col-band"}}
-    )
-    tie_label = tables.TemplateColumn(
-        template_name="scoring/tables/_tie.html",
-        extra_context=lambda record: {"short": TIE_SHORT.get(record["tie"], "")},
-        verbose_name=_("Tie"),
-        default="",
-        orderable=False,
-        attrs={"td": {"class": "text-nowrap"}},
-    )
+    band = tables.Column(verbose_name=_("Classification"))
+    tie_label = tables.Column(verbose_name=_("Tie"), orderable=False)
 
     class Meta:
+        template_name = "scoring/tables/ranking.html"
         order_by = "rank"
         empty_text = _("No unit matches.")
         sequence = ("rank", "unit_name", "...", "bonus", "deduction", "total", "band", "tie_label")
@@ -54,12 +44,17 @@ class RankingTable(tables.Table):
         self, data: Any, *, block_year_id: int, sections: list[Any], **kwargs: Any
     ) -> None:
         self.block_year_id = block_year_id
+        codes = [section.code for section in sections if section.kind == "standard"]
         extra = [
-            (
-                f"section_{section.code}",
-                PointsColumn(verbose_name=section.code, accessor=f"sections__{section.code}"),
-            )
-            for section in sections
-            if section.kind == "standard"
+            (f"section_{code}", PointsColumn(verbose_name=code, accessor=f"sections__{code}"))
+            for code in codes
         ]
-        super().__init__(data, extra_columns=extra, **kwargs)
+        rows = [
+            {
+                **row,
+                "section_points": [row["sections"].get(code) for code in codes],
+                "tie_short": TIE_SHORT.get(row["tie"], ""),
+            }
+            for row in data
+        ]
+        super().__init__(rows, extra_columns=extra, **kwargs)

@@ -62,14 +62,27 @@ class NominationQuerySet(models.QuerySet["Nomination"]):
     def for_intake(self, authority: Authority, year: int) -> NominationQuerySet:
         """The nominations of the authority's blocks for the year that the council holds or
         returned (every status but draft), with what the council's list shows, and `sent_late`
-        (sent after the block year's dossier deadline)."""
+        (sent after the block year's dossier deadline); only the columns the list shows are read
+        (a nomination's eligibility and attestations are JSON the list does not parse)."""
         late = Q(block_year__dossier_deadline__isnull=False) & Q(
             sent_on__gt=F("block_year__dossier_deadline")
         )
         return (
             self.filter(block_year__block__authority=authority, block_year__year=year)
             .exclude(status=Nomination.Status.DRAFT)
-            .select_related("block_year__block", "award_type", "unit")
+            .select_related("block_year__block", "award_type")
+            .only(
+                "unit_name",
+                "status",
+                "submitted_at",
+                "block_year__year",
+                "block_year__dossier_deadline",
+                "block_year__block__name",
+                "award_type__name_vi",
+                "award_type__name_en",
+                "award_type__position",
+                "award_type__code",
+            )
             .annotate(sent_on=TruncDate("submitted_at"))
             .annotate(sent_late=Case(When(late, then=Value(True)), default=Value(False)))
             .order_by("block_year__block__name", "award_type__position", "unit_name", "pk")

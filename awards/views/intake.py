@@ -26,7 +26,7 @@ from awards.forms.intake import AppraisalForm
 from awards.models import Dossier, Nomination
 from awards.models.nominations import passes
 from awards.services import intake as services
-from awards.tables import STATUS_BADGES, IntakeTable
+from awards.tables import IntakeTable
 from blocks.models import Authority
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
@@ -151,7 +151,6 @@ def intake_list(request: AuthedRequest, authority: int, year: int) -> HttpRespon
                 "ready": f"{here}?status={Nomination.Status.APPRAISED}",
                 "returned": f"{here}?status={Nomination.Status.RETURNED}",
             },
-            "badges": {status: STATUS_BADGES.get(status, "") for status in STATUS_BADGES},
             "can_run": request.user.has_perm("awards.run_council", council),
         },
     )
@@ -261,7 +260,6 @@ def intake_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             ),
             "resubmission": services.last_resubmission(nomination, events, dossier),
             "history": [(event, HISTORY.get(event.action, event.action)) for event in events],
-            "badge": STATUS_BADGES.get(nomination.status, "text-bg-secondary"),
             "next_action": _next_action(nomination, can_appraise),
             "can_appraise": can_appraise,
             "can_reappraise": can_appraise and nomination.status == Nomination.Status.APPRAISED,

@@ -94,9 +94,9 @@ def test_the_list_links_each_unit_and_shows_its_status_and_deadline(
     client.force_login(world.staff)
     page = text(client.get(list_url(world)))
     detail = reverse("awards:intake_detail", args=[received.pk])
-    assert f'<td ><a class="fw-semibold" href="{detail}">{received.unit_name}</a></td>' in page
-    assert '<td ><span class="badge text-bg-secondary">Received by the council</span></td>' in page
-    assert page.count('<td ><span class="badge text-bg-info">Sent to the council</span></td>') == 2
+    assert f'<td><a class="fw-semibold" href="{detail}">{received.unit_name}</a></td>' in page
+    assert '<td><span class="badge text-bg-secondary">Received by the council</span></td>' in page
+    assert page.count('<td><span class="badge text-bg-info">Sent to the council</span></td>') == 2
     deadline = late_by.strftime("%d/%m/%Y")
     late = f'{deadline} <span class="badge text-bg-danger">sent late</span>'
     assert page.count(f'<td class="text-nowrap">{late}</td>') == 3

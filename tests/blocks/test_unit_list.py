@@ -19,5 +19,5 @@ def test_a_ceased_unit_shows_when_it_ceased_and_the_others_read_active(
     page = as_user("staff").get(reverse("blocks:unit_list")).content.decode()
     with translation.override("vi"):
         ceased, active = translation.gettext("Ceased"), translation.gettext("Active")
-    assert f'<td ><span class="badge text-bg-secondary">{ceased} 30/06/2025</span></td>' in page
-    assert page.count(f"<td >{active}</td>") == 3
+    assert f'<td><span class="badge text-bg-secondary">{ceased} 30/06/2025</span></td>' in page
+    assert page.count(f"<td>{active}</td>") == 3
