@@ -885,7 +885,16 @@ def _see_ranking(request: AuthedRequest, pk: int) -> tuple[BlockYear, CriteriaTa
 def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year, table = _see_ranking(request, pk)
     sections, rows, published, intact = _ranking_rows(table)
-    bands = list(table.bands.order_by("-min_total", "position").values_list("label", flat=True))
+
+    def bands_and_chart() -> tuple[list[str], dict[str, Any]]:
+        labels = list(
+            table.bands.order_by("-min_total", "position").values_list("label", flat=True)
+        )
+        return labels, charts.totals_by_unit(rows, labels, table.scale)
+
+    # A published table's bands are locked with it, so its chart reads the same as its rows.
+    sha256 = published.sha256 if published is not None and intact else ""
+    bands, chart = cached("scoring.ranking_chart", sha256, bands_and_chart, of=table.pk)
     form = RankingFilterForm(request.GET or None, bands=bands)
     shown = _filtered(rows, form)
     data_table = RankingTable(shown, block_year_id=block_year.pk, sections=sections)
@@ -911,7 +920,7 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "published": published,
         "filter_form": form,
         "data_table": data_table,
-        "chart": charts.totals_by_unit(rows, bands, table.scale),
+        "chart": chart,
         "open_sheets": open_sheets,
         "can_publish": published is None
         and table.is_locked

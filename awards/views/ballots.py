@@ -8,6 +8,7 @@ closed; before that a page says how many units voted, never what anyone chose.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Value
@@ -283,28 +284,45 @@ def _chart(ballot: Ballot, candidates: list[BallotCandidate], needed: int) -> di
     }
 
 
-def _candidates(ballot: Ballot) -> list[BallotCandidate]:
-    """The candidates, with their counts once closed: a closed ballot's are cached under the
-    SHA-256 of its results while they match it."""
+@dataclass(frozen=True)
+class Roll:
+    """A ballot's candidates (with their counts once closed), the units that voted and those
+    that have not."""
 
-    def read() -> tuple[list[BallotCandidate], bool]:
+    candidates: list[BallotCandidate]
+    voters: list[BallotVoter]
+    waiting: list[Unit]
+    matches: bool  # the counts match the SHA-256 of the results published at closing
+
+
+def _roll(ballot: Ballot) -> Roll:
+    """A closed ballot's roll is cached under the SHA-256 of its results while they match it:
+    no vote is cast and no count changes once a ballot is closed."""
+
+    def read() -> Roll:
         candidates = list(ballot.candidates.order_by("position", "pk"))
         results = services.results_of(ballot, candidates)
-        return candidates, services.results_sha256(ballot, results) == ballot.results_sha256
+        voters = list(ballot.voters.select_related("unit").order_by("unit__name"))
+        voted_units = {v.unit_id for v in voters}
+        return Roll(
+            candidates,
+            voters,
+            [u for u in _member_units(ballot.block_year) if u.pk not in voted_units],
+            services.results_sha256(ballot, results) == ballot.results_sha256,
+        )
 
     sha256 = ballot.results_sha256 if ballot.is_closed else ""
-    return cached("awards.ballot", sha256, read, of=ballot.pk, keep=lambda found: found[1])[0]
+    return cached("awards.ballot", sha256, read, of=ballot.pk, keep=lambda roll: roll.matches)
 
 
 @require_safe
 def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
     block_year = ballot.block_year
-    candidates = _candidates(ballot)
-    voters = list(ballot.voters.select_related("unit").order_by("unit__name"))
-    voted_units = {v.unit_id for v in voters}
-    waiting = [u for u in _member_units(block_year) if u.pk not in voted_units]
-    unit = _my_voting_unit(request, block_year)
+    roll = _roll(ballot)
+    candidates, voters, waiting = roll.candidates, roll.voters, roll.waiting
+    # Whom the person votes for matters only while the ballot is open.
+    unit = _my_voting_unit(request, block_year) if ballot.is_open else None
     mine = next((v for v in voters if unit is not None and v.unit_id == unit.pk), None)
     members = ballot.members if ballot.members is not None else len(voters) + len(waiting)
     closed = ballot.is_closed

@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -42,7 +44,8 @@ from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
-from emulation.published import cached
+from emulation.published import SECONDS as CACHE_SECONDS
+from emulation.published import cache_key, cached
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -71,9 +74,9 @@ def _items(session: CouncilSession) -> list[AgendaItem]:
     )
 
 
-def _results(session: CouncilSession) -> list[AgendaItem]:
-    """The agenda with its counts and outcomes: a closed session's is cached under the SHA-256 of
-    its results while it matches it."""
+def _results(session: CouncilSession) -> tuple[list[AgendaItem], bool]:
+    """The agenda with its counts and outcomes, and whether they match the SHA-256 of the
+    results published at closing: a closed session's are cached under it while they match."""
 
     def read() -> tuple[list[AgendaItem], bool]:
         items = _items(session)
@@ -81,7 +84,7 @@ def _results(session: CouncilSession) -> list[AgendaItem]:
         return items, services.results_sha256(session, results) == session.results_sha256
 
     sha256 = session.results_sha256 if session.status == CouncilSession.Status.CLOSED else ""
-    return cached("awards.session", sha256, read, of=session.pk, keep=lambda found: found[1])[0]
+    return cached("awards.session", sha256, read, of=session.pk, keep=lambda found: found[1])
 
 
 def _by_award(items: list[AgendaItem]) -> list[dict[str, Any]]:
@@ -224,45 +227,62 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
 @require_safe
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    items = _results(session)
-    present = list(services.present_members(session))
+    items, matches = _results(session)
+    closed = session.status == CouncilSession.Status.CLOSED
     size = (
         session.council_size
         if session.council_size is not None
         else services.council_members(session.authority).count()
     )
-    voters = list(
-        CouncilVoter.objects.filter(session=session)
-        .select_related("user")
-        .order_by("user__full_name", "user__username")
-    )
-    voted_ids = {v.user_id for v in voters}
-    me_present = any(p.pk == request.user.pk for p in present)
-    closed = session.status == CouncilSession.Status.CLOSED
+
+    def read_present() -> list[Any]:
+        return list(services.present_members(session))
+
+    def read_voters() -> list[CouncilVoter]:
+        return list(
+            CouncilVoter.objects.filter(session=session)
+            .select_related("user")
+            .order_by("user__full_name", "user__username")
+        )
+
+    # A closed session's attendance, roll, results and caps read the same for everyone who may
+    # see them: the template renders them once per language (`body_cache`), and they are read
+    # only when it does.
+    present: Any = SimpleLazyObject(read_present)
+    voters: Any = SimpleLazyObject(read_voters)
     context: dict[str, Any] = {
         "session": session,
         "authority": session.authority,
         "year": session.year,
-        "groups": _by_award(items),
+        "groups": SimpleLazyObject(lambda: _by_award(items)),
         "items": items,
         "present": present,
         "size": size,
         "quorum_needed": session.quorum_needed(size),
-        "quorum_met": session.quorum_met(len(present), size),
+        "quorum_met": SimpleLazyObject(lambda: session.quorum_met(len(present), size)),
         "voters": voters,
-        "waiting": [p for p in present if p.pk not in voted_ids],
-        "voted": len(voters),
-        "caps": caps.cap_lines(session.authority, session.year, session),
+        "waiting": SimpleLazyObject(
+            lambda: [p for p in present if p.pk not in {v.user_id for v in voters}]
+        ),
+        "voted": SimpleLazyObject(lambda: len(voters)),
+        "caps": SimpleLazyObject(lambda: caps.cap_lines(session.authority, session.year, session)),
         "can_run": request.user.has_perm("awards.run_session", session),
-        "is_present": me_present,
-        "has_voted": request.user.pk in voted_ids,
-        "can_vote": session.status == CouncilSession.Status.OPEN
-        and me_present
-        and request.user.pk not in voted_ids,
         "online": session.method == CouncilSession.Method.ONLINE,
+        "body_cache": cache_key(
+            "awards.session_body", session.results_sha256, session.pk, get_language()
+        )
+        if closed and matches
+        else "",
+        "cache_seconds": CACHE_SECONDS,
     }
+    if session.status == CouncilSession.Status.OPEN:
+        me_present = any(p.pk == request.user.pk for p in present)
+        has_voted = any(v.user_id == request.user.pk for v in voters)
+        context.update(
+            is_present=me_present, has_voted=has_voted, can_vote=me_present and not has_voted
+        )
     if closed:
-        context["chart"] = _chart(session, items)
+        context["chart"] = SimpleLazyObject(lambda: _chart(session, items))
     return render(request, "awards/sessions/session_detail.html", context)
 
 

@@ -117,4 +117,4 @@ def test_the_published_ranking_page_reads_the_frozen_rows_once_then_from_the_cac
     client.force_login(world.leader)
     url = reverse("scoring:ranking_detail", args=[world.block_year.pk])
     client.get(url)
-    assert count_queries(lambda: client.get(url)) == 5
+    assert count_queries(lambda: client.get(url)) == 4
