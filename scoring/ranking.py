@@ -87,14 +87,19 @@ def _rounded(expression: Any) -> Round:
 
 
 def with_totals(
-    sheets: QuerySet[ScoreSheet], sections: list[Section], *, reviewed: bool = True
+    sheets: QuerySet[ScoreSheet],
+    sections: list[Section],
+    *,
+    reviewed: bool = True,
+    prefix: str = "",
 ) -> QuerySet[ScoreSheet]:
     """Annotate each sheet with its section subtotals (`section_I`, ...), `standard`, `bonus`,
-    `deduction` and `total`, from final points (or the unit's own when `reviewed` is False)."""
+    `deduction` and `total`, from final points (or the unit's own when `reviewed` is False);
+    with a `prefix`, the names start with it (so that one query can read both)."""
     points = final_points("scores__") if reviewed else self_points("scores__")
     subtotals: dict[str, Any] = {}
     for section in sections:
-        subtotals[section.key] = _rounded(
+        subtotals[prefix + section.key] = _rounded(
             Coalesce(
                 Sum(points, filter=Q(scores__criterion__section_code=section.code)),
                 ZERO,
@@ -108,7 +113,7 @@ def with_totals(
         for section in sections:
             if section.kind != kind:
                 continue
-            part: Any = F(section.key)
+            part: Any = F(prefix + section.key)
             if kind != Criterion.Kind.STANDARD:
                 part = Least(
                     part, Value(section.max_points, output_field=DECIMAL), output_field=DECIMAL
@@ -122,14 +127,21 @@ def with_totals(
         return ExpressionWrapper(total, output_field=DECIMAL)
 
     sheets = sheets.annotate(
-        standard=add(Criterion.Kind.STANDARD),
-        bonus=add(Criterion.Kind.BONUS),
-        deduction=add(Criterion.Kind.DEDUCTION),
+        **{
+            f"{prefix}standard": add(Criterion.Kind.STANDARD),
+            f"{prefix}bonus": add(Criterion.Kind.BONUS),
+            f"{prefix}deduction": add(Criterion.Kind.DEDUCTION),
+        }
     )
     return sheets.annotate(
-        total=_rounded(
-            ExpressionWrapper(F("standard") + F("bonus") - F("deduction"), output_field=DECIMAL)
-        )
+        **{
+            f"{prefix}total": _rounded(
+                ExpressionWrapper(
+                    F(f"{prefix}standard") + F(f"{prefix}bonus") - F(f"{prefix}deduction"),
+                    output_field=DECIMAL,
+                )
+            )
+        }
     )
 
 
@@ -251,16 +263,23 @@ def frozen_rows(rows: QuerySet[RankingRow]) -> list[dict[str, Any]]:
     ]
 
 
-def sheet_totals(sheet: ScoreSheet, sections: list[Section], *, reviewed: bool) -> dict[str, Any]:
-    """A sheet's section subtotals and totals (the unit's own, or final), in one query."""
-    keys = [s.key for s in sections] + ["standard", "bonus", "deduction", "total"]
-    row = with_totals(ScoreSheet.objects.filter(pk=sheet.pk), sections, reviewed=reviewed).values(
-        *keys
-    )[0]
-    return {
-        "sections": [(s, row[s.key]) for s in sections],
-        "standard": row["standard"],
-        "bonus": row["bonus"],
-        "deduction": row["deduction"],
-        "total": row["total"],
-    }
+def sheet_totals(
+    sheet: ScoreSheet, sections: list[Section], *, final: bool
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A sheet's section subtotals and totals from the unit's own points and, when `final`,
+    from the final points too, in one query."""
+    sheets = with_totals(ScoreSheet.objects.filter(pk=sheet.pk), sections, reviewed=False)
+    if final:
+        sheets = with_totals(sheets, sections, prefix="final_")
+    row = sheets.values(*[name for name in sheets.query.annotations])[0]
+
+    def totals(prefix: str) -> dict[str, Any]:
+        return {
+            "sections": [(s, row[prefix + s.key]) for s in sections],
+            "standard": row[prefix + "standard"],
+            "bonus": row[prefix + "bonus"],
+            "deduction": row[prefix + "deduction"],
+            "total": row[prefix + "total"],
+        }
+
+    return totals(""), totals("final_") if final else None

@@ -99,7 +99,7 @@ def _ranking(table: CriteriaTable | None) -> Ranking | None:
 
 def _sheets(request: AuthedRequest) -> QuerySet[ScoreSheet]:
     return ScoreSheet.objects.for_user(request.user).select_related(
-        "table__block_year__block__authority", "table__ranking", "unit", "reviewer_unit"
+        "table__block_year__block", "table__ranking", "reviewer_unit"
     )
 
 
@@ -421,7 +421,7 @@ def _sheet_rows(sheet: ScoreSheet) -> tuple[list[Criterion], dict[int, Score]]:
     criteria = list(sheet.table.criteria.order_by("position"))
     scores = {
         s.criterion_id: s
-        for s in sheet.scores.select_related("reviewed_by").prefetch_related(
+        for s in sheet.scores.prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk"))
         )
     }
@@ -474,13 +474,14 @@ def _sheet_context(request: AuthedRequest, sheet: ScoreSheet) -> dict[str, Any]:
     shows_review = (
         sheet.status not in (ScoreSheet.Status.DRAFT, ScoreSheet.Status.SUBMITTED) or can_review
     )
+    own, final = ranking.sheet_totals(sheet, sections, final=shows_review)
     return {
         "sheet": sheet,
         "table": sheet.table,
         "block_year": sheet.table.block_year,
         "rows": rows,
-        "own": ranking.sheet_totals(sheet, sections, reviewed=False),
-        "final": ranking.sheet_totals(sheet, sections, reviewed=True) if shows_review else None,
+        "own": own,
+        "final": final,
         "editable": editable,
         "can_fill": can_fill,
         "can_submit": editable and leads,
@@ -522,6 +523,7 @@ def _row_answer(
         return redirect(f"{_url(target, sheet.pk)}#row-{score.pk}")
     criteria = list(sheet.table.criteria.filter(depth=0).order_by("position"))
     sections = [ranking.Section(c.code, c.title_vi, c.kind, c.max_points) for c in criteria]
+    own, final = ranking.sheet_totals(sheet, sections, final=review)
     return render(
         request,
         "scoring/_row_saved.html",
@@ -531,8 +533,8 @@ def _row_answer(
             "error": error,
             "review": review,
             "sheet": sheet,
-            "own": ranking.sheet_totals(sheet, sections, reviewed=False),
-            "final": ranking.sheet_totals(sheet, sections, reviewed=True) if review else None,
+            "own": own,
+            "final": final,
         },
     )
 

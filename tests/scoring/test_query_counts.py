@@ -79,7 +79,7 @@ PAGES: dict[str, tuple[str, Args, int]] = {
     "scoring:criteria_detail": ("secretariat", lambda w, t: [w.block_year.pk], 9),
     "scoring:assessment_overview": ("secretariat", lambda w, t: [w.block_year.pk], 9),
     "scoring:sheet_detail": ("officer", lambda w, t: [t.sheets.get(unit=w.units[2]).pk], 8),
-    "scoring:sheet_review": ("secretariat", lambda w, t: [submitted_sheet(w, t).pk], 9),
+    "scoring:sheet_review": ("secretariat", lambda w, t: [submitted_sheet(w, t).pk], 8),
     "scoring:ranking_detail": ("secretariat", lambda w, t: [w.block_year.pk], 8),
     "scoring:ranking_explain": ("secretariat", lambda w, t: [w.block_year.pk], 8),
     "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 12),
