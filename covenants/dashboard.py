@@ -10,13 +10,14 @@ from django.utils.translation import ngettext
 
 from blocks.dashboard import StepState
 from blocks.models import BlockYear
-from covenants.models import Document, Registration, Signature
+from covenants.models import Document, Registration
 from emulation.models import User
 
 
 def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
-    """Steps 2–4, from one read of the year's documents with their comments awaiting answers."""
-    documents = list(block_year.documents.with_pending_count())
+    """Steps 2–4, from one read of the year's documents with their comments awaiting answers
+    and the signatures on their latest versions."""
+    documents = list(block_year.documents.with_pending_count().with_signature_count())
     return {
         2: documents_step(block_year, documents),
         3: registration_step(block_year),
@@ -82,8 +83,7 @@ def signing_step(block_year: BlockYear, user: User, documents: list[Document]) -
             deadline=block_year.signing_deadline,
             actions=[(_("Covenant"), covenant.get_absolute_url())],
         )
-    latest = covenant.versions.order_by("-number").values("pk")[:1]
-    signed = Signature.objects.filter(version=latest).count()
+    signed = covenant.signatures  # type: ignore[attr-defined]
     summary = _("%(signed)d of %(total)d units have signed.") % {
         "signed": signed,
         "total": len(members),

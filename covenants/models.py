@@ -8,7 +8,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,22 @@ class DocumentQuerySet(models.QuerySet["Document"]):
                 "versions__comments", filter=Q(versions__comments__answer=Comment.Answer.PENDING)
             )
         )
+
+    def with_signature_count(self) -> DocumentQuerySet:
+        """Each document with the number of signatures on its latest version (`signatures`)."""
+        latest = (
+            DocumentVersion.objects.filter(document=OuterRef(OuterRef("pk")))
+            .order_by("-number")
+            .values("pk")[:1]
+        )
+        signed = (
+            Signature.objects.filter(version=Subquery(latest))
+            .order_by()
+            .values("version")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(signatures=Coalesce(Subquery(signed), 0))
 
 
 class Document(models.Model):
