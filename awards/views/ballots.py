@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -41,7 +43,8 @@ from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
-from emulation.published import cached
+from emulation.published import SECONDS as CACHE_SECONDS
+from emulation.published import cache_key, cached
 from scoring.models import RankingRow
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -345,7 +348,15 @@ def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "past_closing": ballot.closes_on is not None and ballot.closes_on < timezone.localdate(),
     }
     if closed:
-        context["chart"] = _chart(ballot, candidates, context["needed"] or 0)
+        # A closed ballot's rules, roll and results read the same for everyone who may see them:
+        # the template renders them once per language, and the chart is drawn only then.
+        needed = context["needed"] or 0
+        context["chart"] = SimpleLazyObject(lambda: _chart(ballot, candidates, needed))
+        if roll.matches:
+            context["body_cache"] = cache_key(
+                "awards.ballot_body", ballot.results_sha256, ballot.pk, get_language()
+            )
+            context["cache_seconds"] = CACHE_SECONDS
     return render(request, "awards/ballots/ballot_detail.html", context)
 
 
