@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_tables2",
     "django_filters",
     "django_htmx",
@@ -87,6 +88,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the templates above, so that templates/django/forms/ can override a widget.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Databases: SQLite under var/ by default (zero setup), PostgreSQL through DATABASE_URL.
 DATABASES = {
