@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from emulation.errors import DomainError
 from scoring import services
 from scoring.models import CriteriaTable, Ranking, RankingRow, Score, ScoreSheet
-from scoring.ranking import computed_rows, frozen_rows
+from scoring.ranking import computed_rows, frozen_rows, sheet_totals
 from tests.factories import World, make_covenant_in_force, make_criteria_table
 
 TABLE = """code,title_vi,title_en,max_points,kind,evidence_required,guidance_vi
@@ -107,6 +107,25 @@ def test_a_reviewed_score_counts_instead_of_the_units_own(
         4,
         "broken",
     )
+
+
+def test_each_sheet_shows_the_totals_the_ranking_counts(world: World, table: CriteriaTable) -> None:
+    """The sheet's totals (the ORM's `with_totals`) and the ranking's (its own SQL) are two
+    writings of one arithmetic: they agree, reviewed points and caps included."""
+    Score.objects.filter(sheet__unit=world.units[3], criterion__code="I.1").update(
+        reviewed_points=Decimal("37.5"), review_reason="Đủ chỉ tiêu"
+    )
+    sections, rows = computed_rows(table)
+    for row in rows:
+        sheet = ScoreSheet.objects.get(pk=row["sheet_id"])
+        _own, final = sheet_totals(sheet, sections, final=True)
+        assert final is not None
+        assert [value for _section, value in final["sections"]] == [
+            row["sections"][s.code] for s in sections
+        ]
+        assert [final[key] for key in ("standard", "bonus", "deduction", "total")] == [
+            row[key] for key in ("standard", "bonus", "deduction", "total")
+        ]
 
 
 def test_the_floor_keeps_a_high_total_out_of_a_band(world: World, table: CriteriaTable) -> None:
