@@ -29,7 +29,7 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Least, Round
 from django.utils.translation import gettext_lazy as _
 
-from scoring.models import Band, CriteriaTable, Criterion, RankingRow, ScoreSheet
+from scoring.models import Band, CriteriaTable, Criterion, RankingRow, Score, ScoreSheet
 
 DECIMAL = DecimalField(max_digits=9, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=DECIMAL)
@@ -362,20 +362,40 @@ def frozen_rows(rows: QuerySet[RankingRow]) -> list[dict[str, Any]]:
 def sheet_totals(
     sheet: ScoreSheet, sections: list[Section], *, final: bool
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """A sheet's section subtotals and totals from the unit's own points and, when `final`,
-    from the final points too, in one query."""
-    sheets = with_totals(ScoreSheet.objects.filter(pk=sheet.pk), sections, reviewed=False)
-    if final:
-        sheets = with_totals(sheets, sections, prefix="final_")
-    row = sheets.values(*[name for name in sheets.query.annotations])[0]
+    """A sheet's section subtotals from the unit's own points and, when `final`, from the final
+    points too, summed and rounded in SQL (one query, grouped by section); with the standard
+    points, bonus and deductions (each bonus or deduction section up to its cap) and total added
+    up from them as the ranking adds them (a test holds the two equal)."""
+    kinds = {"own": self_points(), **({"final": final_points()} if final else {})}
+    by_section: dict[str, dict[str, Any]] = {
+        row["criterion__section_code"]: dict(row)
+        for row in Score.objects.filter(sheet=sheet)
+        .values("criterion__section_code")
+        .annotate(**{kind: _rounded(Sum(points)) for kind, points in kinds.items()})
+        .order_by()
+    }
+    subtotals: dict[str, Decimal] = {
+        f"{kind}_{i}": by_section.get(section.code, {}).get(kind) or Decimal(0)
+        for kind in kinds
+        for i, section in enumerate(sections)
+    }
 
-    def totals(prefix: str) -> dict[str, Any]:
+    def totals(kind: str) -> dict[str, Any]:
+        values = [(s, subtotals[f"{kind}_{i}"]) for i, s in enumerate(sections)]
+        standard = sum((v for s, v in values if s.kind == Criterion.Kind.STANDARD), Decimal(0))
+        bonus = sum(
+            (min(v, s.max_points) for s, v in values if s.kind == Criterion.Kind.BONUS), Decimal(0)
+        )
+        deduction = sum(
+            (min(v, s.max_points) for s, v in values if s.kind == Criterion.Kind.DEDUCTION),
+            Decimal(0),
+        )
         return {
-            "sections": [(s, row[prefix + s.key]) for s in sections],
-            "standard": row[prefix + "standard"],
-            "bonus": row[prefix + "bonus"],
-            "deduction": row[prefix + "deduction"],
-            "total": row[prefix + "total"],
+            "sections": values,
+            "standard": standard,
+            "bonus": bonus,
+            "deduction": deduction,
+            "total": standard + bonus - deduction,
         }
 
-    return totals(""), totals("final_") if final else None
+    return totals("own"), totals("final") if final else None
