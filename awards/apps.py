@@ -14,7 +14,8 @@ class AwardsConfig(AppConfig):
         from emulation import demo as demo_data
         from emulation.home import register_section
 
-        register_steps(dashboard.steps)
+        # Ballots and all that follows them wait for the published ranking (step 8).
+        register_steps(dashboard.steps, after=8, waiting=dashboard.waiting_steps)
         register_section(home.my_tasks)
         demo_data.register(demo.AwardsSeeder)
         demo_data.register(council_demo.CouncilSeeder)

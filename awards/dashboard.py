@@ -104,7 +104,27 @@ class AwardsState:
 
 def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
     """Steps 9–12, from one read of the year's ballots, nominations, dossier and hand-over."""
-    state = state_of(block_year, user)
+    return steps_of(block_year, user, state_of(block_year, user))
+
+
+def waiting_steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
+    """Steps 9–12 before the ranking is published: no ballot, nomination, dossier or hand-over
+    can exist yet (the services refuse them), so nothing is read, unless the year was archived
+    (which the service allows only after the ranking, but the record says who did it)."""
+    if block_year.archived_at is not None:
+        return steps(block_year, user)
+    return steps_of(block_year, user, council_roles(block_year, user))
+
+
+def council_roles(block_year: BlockYear, user: User) -> AwardsState:
+    roles = roles_of(user)
+    authority = block_year.block.authority_id
+    return AwardsState(
+        sits_on_council=roles.sits_on(authority), council_staff=roles.staffs(authority)
+    )
+
+
+def steps_of(block_year: BlockYear, user: User, state: AwardsState) -> dict[int, StepState]:
     return {
         9: ballot_step(block_year, user, state),
         10: dossier_step(block_year, user, state),
@@ -174,11 +194,7 @@ def state_of(block_year: BlockYear, user: User) -> AwardsState:
         )
         .order_by("ballots__created_at", "ballots__pk")
     )
-    roles = roles_of(user)
-    authority = block_year.block.authority_id
-    state = AwardsState(
-        sits_on_council=roles.sits_on(authority), council_staff=roles.staffs(authority)
-    )
+    state = council_roles(block_year, user)
     if rows:
         first = rows[0]
         counted = first["nomination_counts"] or {}

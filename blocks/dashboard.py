@@ -71,12 +71,27 @@ STEPS = [
 
 # A provider gives the states of the steps its app owns, by number, reading what they share once.
 StepsProvider = Callable[[BlockYear, User], Mapping[int, StepState]]
-_providers: list[StepsProvider] = []
 
 
-def register_steps(provider: StepsProvider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+@dataclass(frozen=True)
+class Provider:
+    steps: StepsProvider
+    # The step that must be done before these can start, and their states until it is, given
+    # without reading anything.
+    after: int | None = None
+    waiting: StepsProvider | None = None
+
+
+_providers: list[Provider] = []
+
+
+def register_steps(
+    provider: StepsProvider, *, after: int | None = None, waiting: StepsProvider | None = None
+) -> None:
+    """Register an app's steps; with `after`, `waiting` gives them until step `after` is done
+    (the providers are asked in the apps' order, so `after` is an earlier app's step)."""
+    if all(known.steps is not provider for known in _providers):
+        _providers.append(Provider(provider, after, waiting))
 
 
 # The deadline of the year that closes each step, shown even before the step's app provides it.
@@ -92,7 +107,11 @@ STEP_DEADLINES = {
 def timeline(block_year: BlockYear, user: User) -> list[tuple[StepDefinition, StepState]]:
     states: dict[int, StepState] = {}
     for provider in _providers:
-        states.update(provider(block_year, user))
+        earlier = states.get(provider.after) if provider.after is not None else None
+        if provider.waiting is not None and (earlier is None or earlier.status != "done"):
+            states.update(provider.waiting(block_year, user))
+        else:
+            states.update(provider.steps(block_year, user))
     result = []
     for step in STEPS:
         state = states.get(step.number) or StepState(

@@ -15,7 +15,7 @@ PAGES: dict[str, tuple[str, Callable[[World], list[Any]], int]] = {
     "home": ("secretariat", lambda w: [], 11),
     "blocks:block_list": ("staff", lambda w: [], 6),
     "blocks:block_detail": ("staff", lambda w: [w.block.pk], 7),
-    "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 12),
+    "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 11),
     "blocks:unit_list": ("staff", lambda w: [], 6),
     "blocks:unit_detail": ("staff", lambda w: [w.units[0].pk], 9),
     "blocks:activity_detail": ("secretariat", lambda w: [w.activity.pk], 6),

@@ -48,7 +48,7 @@ PAGES: dict[str, tuple[str, Callable[[World, Document], list[Any]], int]] = {
     "covenants:signing_progress": ("secretariat", lambda w, d: [d.pk], 7),
     "covenants:registration_list": ("leader", lambda w, d: [w.block_year.pk], 7),
     "covenants:covenant_sign": ("leader", lambda w, d: [d.pk], 10),
-    "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 12),
+    "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 11),
     "home": ("leader", lambda w, d: [], 10),
 }
 

@@ -82,7 +82,7 @@ PAGES: dict[str, tuple[str, Args, int]] = {
     "scoring:sheet_review": ("secretariat", lambda w, t: [submitted_sheet(w, t).pk], 8),
     "scoring:ranking_detail": ("secretariat", lambda w, t: [w.block_year.pk], 8),
     "scoring:ranking_explain": ("secretariat", lambda w, t: [w.block_year.pk], 8),
-    "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 12),
+    "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 11),
     "home": ("leader", lambda w, t: [], 10),
 }
 
