@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 T = TypeVar("T")
 
@@ -32,6 +33,12 @@ def cache_key(kind: str, sha256: str, *parts: object) -> str:
     """The key of what a page computes from the content of one SHA-256 (and `parts`, such as the
     language or the order of a table, when the result depends on them too)."""
     return ":".join(["published", str(FORMAT), kind, sha256, *(str(part) for part in parts)])
+
+
+def fragment_key(kind: str, sha256: str, *parts: object) -> str:
+    """The key of a template fragment (`{% cache %}`) showing content of one SHA-256, in the
+    person's language."""
+    return cache_key(kind, sha256, *parts, get_language())
 
 
 def cached(

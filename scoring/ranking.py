@@ -80,19 +80,14 @@ def _rounded(expression: Any) -> Round:
 
 
 def with_totals(
-    sheets: QuerySet[ScoreSheet],
-    sections: list[Section],
-    *,
-    reviewed: bool = True,
-    prefix: str = "",
+    sheets: QuerySet[ScoreSheet], sections: list[Section], *, reviewed: bool = True
 ) -> QuerySet[ScoreSheet]:
     """Annotate each sheet with its section subtotals (`section_I`, ...), `standard`, `bonus`,
-    `deduction` and `total`, from final points (or the unit's own when `reviewed` is False);
-    with a `prefix`, the names start with it (so that one query can read both)."""
+    `deduction` and `total`, from final points (or the unit's own when `reviewed` is False)."""
     points = final_points("scores__") if reviewed else self_points("scores__")
     subtotals: dict[str, Any] = {}
     for section in sections:
-        subtotals[prefix + section.key] = _rounded(
+        subtotals[section.key] = _rounded(
             Coalesce(
                 Sum(points, filter=Q(scores__criterion__section_code=section.code)),
                 ZERO,
@@ -106,7 +101,7 @@ def with_totals(
         for section in sections:
             if section.kind != kind:
                 continue
-            part: Any = F(prefix + section.key)
+            part: Any = F(section.key)
             if kind != Criterion.Kind.STANDARD:
                 part = Least(
                     part, Value(section.max_points, output_field=DECIMAL), output_field=DECIMAL
@@ -120,21 +115,14 @@ def with_totals(
         return ExpressionWrapper(total, output_field=DECIMAL)
 
     sheets = sheets.annotate(
-        **{
-            f"{prefix}standard": add(Criterion.Kind.STANDARD),
-            f"{prefix}bonus": add(Criterion.Kind.BONUS),
-            f"{prefix}deduction": add(Criterion.Kind.DEDUCTION),
-        }
+        standard=add(Criterion.Kind.STANDARD),
+        bonus=add(Criterion.Kind.BONUS),
+        deduction=add(Criterion.Kind.DEDUCTION),
     )
     return sheets.annotate(
-        **{
-            f"{prefix}total": _rounded(
-                ExpressionWrapper(
-                    F(f"{prefix}standard") + F(f"{prefix}bonus") - F(f"{prefix}deduction"),
-                    output_field=DECIMAL,
-                )
-            )
-        }
+        total=_rounded(
+            ExpressionWrapper(F("standard") + F("bonus") - F("deduction"), output_field=DECIMAL)
+        )
     )
 
 
@@ -161,24 +149,21 @@ def band_of(total: Decimal, lowest_share: Decimal | None, bands: list[Band]) -> 
 # for SQLite) and the cap is LEAST, or MIN on SQLite.
 
 POINTS_SQL = "COALESCE(score.reviewed_points, score.self_points, 0)"
-SELF_POINTS_SQL = "COALESCE(score.self_points, 0)"
 
 
-def _subtotals_sql(
-    sections: list[Section], points: str, prefix: str
-) -> tuple[list[str], list[Any]]:
-    """Each section's rounded subtotal of `points`, named `{prefix}0`, `{prefix}1`, ..."""
+def _subtotals_sql(sections: list[Section]) -> tuple[list[str], list[Any]]:
+    """Each section's rounded subtotal of final points, named `s0`, `s1`, ..."""
     columns = [
-        f"ROUND(COALESCE(SUM({points}) FILTER (WHERE criterion.section_code = %s), 0), 2)"
-        f" AS {prefix}{i}"
+        f"ROUND(COALESCE(SUM({POINTS_SQL}) FILTER (WHERE criterion.section_code = %s), 0), 2)"
+        f" AS s{i}"
         for i in range(len(sections))
     ]
     return columns, [s.code for s in sections]
 
 
-def _sums_sql(sections: list[Section], sub: str, prefix: str) -> tuple[list[str], list[Any]]:
-    """`{prefix}standard`, `{prefix}bonus` and `{prefix}deduction` from the subtotals named
-    `{sub}0`, ...: bonus and deduction sections each count up to their cap."""
+def _sums_sql(sections: list[Section]) -> tuple[list[str], list[Any]]:
+    """`standard`, `bonus` and `deduction` from the subtotals named `s0`, ...: bonus and
+    deduction sections each count up to their cap."""
     least = "MIN" if connection.vendor == "sqlite" else "LEAST"
     columns, params = [], []
     for kind in (Criterion.Kind.STANDARD, Criterion.Kind.BONUS, Criterion.Kind.DEDUCTION):
@@ -187,16 +172,12 @@ def _sums_sql(sections: list[Section], sub: str, prefix: str) -> tuple[list[str]
             if section.kind != kind:
                 continue
             if kind == Criterion.Kind.STANDARD:
-                parts.append(f"{sub}{i}")
+                parts.append(f"s{i}")
             else:
-                parts.append(f"{least}({sub}{i}, CAST(%s AS NUMERIC))")
+                parts.append(f"{least}(s{i}, CAST(%s AS NUMERIC))")
                 params.append(section.max_points)
-        columns.append(f"{' + '.join(parts) or '0'} AS {prefix}{kind}")
+        columns.append(f"{' + '.join(parts) or '0'} AS {kind}")
     return columns, params
-
-
-def _total_sql(prefix: str) -> str:
-    return f"ROUND({prefix}standard + {prefix}bonus - {prefix}deduction, 2) AS {prefix}total"
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -224,8 +205,8 @@ def ranking_sql(table: CriteriaTable, sections: list[Section]) -> tuple[str, lis
     The subtotals join the criteria for this table only, though a sheet's scores never point
     elsewhere: so that PostgreSQL reads that table's criteria by index instead of scanning every
     year's."""
-    subtotals, subtotal_params = _subtotals_sql(sections, POINTS_SQL, "s")
-    sums, sum_params = _sums_sql(sections, "s", "")
+    subtotals, subtotal_params = _subtotals_sql(sections)
+    sums, sum_params = _sums_sql(sections)
     keys = [f"s{i}" for i in range(len(sections))]
     order = ["total DESC"] + [
         f"s{i} DESC" for code in table.tie_break for i, s in enumerate(sections) if s.code == code
@@ -243,7 +224,7 @@ WITH subtotals AS (
 ), sums AS (
     SELECT {", ".join(["subtotals.*", *sums])} FROM subtotals
 ), totals AS (
-    SELECT sums.*, {_total_sql("")} FROM sums
+    SELECT sums.*, ROUND(standard + bonus - deduction, 2) AS total FROM sums
 ), shares AS (
     SELECT score.sheet_id, SUM({POINTS_SQL}) * 100 / MAX(criterion.group_max) AS share
     FROM scoring_criterion criterion
@@ -320,13 +301,10 @@ def tie_of(tied: int, unbroken: int) -> str:
     return RankingRow.Tie.VOTE if unbroken > 1 else RankingRow.Tie.BROKEN
 
 
-def computed_rows(
-    table: CriteriaTable, bands: list[Band] | None = None
-) -> tuple[list[Section], list[dict[str, Any]]]:
-    """The ranking as plain rows (a query for the sections, one for the bands unless given, one
-    for the ranking)."""
+def computed_rows(table: CriteriaTable) -> tuple[list[Section], list[dict[str, Any]]]:
+    """The ranking as plain rows (a query each for the sections, the bands and the ranking)."""
     sections = sections_of(table)
-    bands = highest_first(list(table.bands.all()) if bands is None else bands)
+    bands = highest_first(list(table.bands.all()))
     rows = ranked(table, sections)
     same_total = Counter(row["total"] for row in rows)
     same_rank = Counter(row["rank"] for row in rows)
@@ -374,14 +352,9 @@ def sheet_totals(
         .annotate(**{kind: _rounded(Sum(points)) for kind, points in kinds.items()})
         .order_by()
     }
-    subtotals: dict[str, Decimal] = {
-        f"{kind}_{i}": by_section.get(section.code, {}).get(kind) or Decimal(0)
-        for kind in kinds
-        for i, section in enumerate(sections)
-    }
 
     def totals(kind: str) -> dict[str, Any]:
-        values = [(s, subtotals[f"{kind}_{i}"]) for i, s in enumerate(sections)]
+        values = [(s, by_section.get(s.code, {}).get(kind) or Decimal(0)) for s in sections]
         standard = sum((v for s, v in values if s.kind == Criterion.Kind.STANDARD), Decimal(0))
         bonus = sum(
             (min(v, s.max_points) for s, v in values if s.kind == Criterion.Kind.BONUS), Decimal(0)

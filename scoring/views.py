@@ -17,7 +17,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -32,7 +31,7 @@ from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.published import SECONDS as CACHE_SECONDS
-from emulation.published import cache_key, cached
+from emulation.published import cached, fragment_key
 from emulation.text import search_key
 from scoring import charts, excel, ranking, services
 from scoring.forms import (
@@ -910,9 +909,7 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     # once per order and language (links in it lead to pages with the same permission).
     table_cache = ""
     if published is not None and intact and set(request.GET) <= {"sort"}:
-        table_cache = cache_key(
-            "scoring.ranking_table", published.sha256, published.pk, get_language(), sort
-        )
+        table_cache = fragment_key("scoring.ranking_table", published.sha256, published.pk, sort)
     open_sheets = sum(
         1 for row in rows if row["status"] and row["status"] != ScoreSheet.Status.FINAL
     )

@@ -18,7 +18,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -44,7 +43,7 @@ from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
 from emulation.published import SECONDS as CACHE_SECONDS
-from emulation.published import cache_key, cached
+from emulation.published import cached, fragment_key
 from scoring.models import RankingRow
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -353,8 +352,8 @@ def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         needed = context["needed"] or 0
         context["chart"] = SimpleLazyObject(lambda: _chart(ballot, candidates, needed))
         if roll.matches:
-            context["body_cache"] = cache_key(
-                "awards.ballot_body", ballot.results_sha256, ballot.pk, get_language()
+            context["body_cache"] = fragment_key(
+                "awards.ballot_body", ballot.results_sha256, ballot.pk
             )
             context["cache_seconds"] = CACHE_SECONDS
     return render(request, "awards/ballots/ballot_detail.html", context)

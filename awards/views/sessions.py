@@ -18,7 +18,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -45,7 +44,7 @@ from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
 from emulation.published import SECONDS as CACHE_SECONDS
-from emulation.published import cache_key, cached
+from emulation.published import cached, fragment_key
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -224,6 +223,11 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
     }
 
 
+def _not_voted(present: list[Any], voters: list[CouncilVoter]) -> list[Any]:
+    voted = {v.user_id for v in voters}
+    return [person for person in present if person.pk not in voted]
+
+
 @require_safe
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
@@ -261,16 +265,12 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "quorum_needed": session.quorum_needed(size),
         "quorum_met": SimpleLazyObject(lambda: session.quorum_met(len(present), size)),
         "voters": voters,
-        "waiting": SimpleLazyObject(
-            lambda: [p for p in present if p.pk not in {v.user_id for v in voters}]
-        ),
+        "waiting": SimpleLazyObject(lambda: _not_voted(present, voters)),
         "voted": SimpleLazyObject(lambda: len(voters)),
         "caps": SimpleLazyObject(lambda: caps.cap_lines(session.authority, session.year, session)),
         "can_run": request.user.has_perm("awards.run_session", session),
         "online": session.method == CouncilSession.Method.ONLINE,
-        "body_cache": cache_key(
-            "awards.session_body", session.results_sha256, session.pk, get_language()
-        )
+        "body_cache": fragment_key("awards.session_body", session.results_sha256, session.pk)
         if closed and matches
         else "",
         "cache_seconds": CACHE_SECONDS,
