@@ -98,7 +98,7 @@ def test_an_officer_types_points_with_a_comma_and_the_totals_follow(
     response = htmx_save(client, score, "18,5", "Đạt 19/20 chỉ tiêu")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="sheet-totals" class="card mb-3" hx-swap-oob="true"' in body
+    assert 'id="sheet-totals" class="card mb-3" data-hx-swap-oob="true"' in body
     assert 'data-total="18.5' in body
     score.refresh_from_db()
     assert (score.self_points, score.explanation) == (Decimal("18.5"), "Đạt 19/20 chỉ tiêu")
