@@ -199,7 +199,7 @@ def open_consultation(document: Document, *, by: User, until: datetime.date) -> 
             "document_id": document.pk,
             "title": document.title,
             "until": until.strftime("%d/%m/%Y"),
-            "block": document.block_year.block.name,
+            "block_name": document.block_year.block.name,
             "path": document.get_absolute_url(),
         },
     )
@@ -368,7 +368,7 @@ def open_signing(document: Document, *, by: User, deadline: datetime.date) -> Do
             "document_id": document.pk,
             "title": document.title,
             "deadline": deadline.strftime("%d/%m/%Y"),
-            "block": document.block_year.block.name,
+            "block_name": document.block_year.block.name,
             "path": document.get_absolute_url(),
         },
     )
@@ -557,7 +557,7 @@ def _maybe_in_force(document: Document, version: DocumentVersion, *, by: User) -
             "document_id": document.pk,
             "title": document.title,
             "code": issued.code,
-            "block": document.block_year.block.name,
+            "block_name": document.block_year.block.name,
             "path": document.get_absolute_url(),
         },
     )

@@ -444,7 +444,7 @@ def open_self_assessment(
         template="scoring_opened",
         recipients=_people(m.unit for m in members),
         context={
-            "block": block_year.block.name,
+            "block_name": block_year.block.name,
             "year": block_year.year,
             "deadline": deadline.strftime("%d/%m/%Y"),
             "path": reverse("scoring:assessment_overview", args=[block_year.pk]),
@@ -950,7 +950,7 @@ def publish_ranking(table: CriteriaTable, *, by: User) -> Ranking:
             block_year.memberships.filter(left_on__isnull=True).values_list("unit", flat=True)
         ),
         context={
-            "block": block_year.block.name,
+            "block_name": block_year.block.name,
             "year": block_year.year,
             "leading": leading or "",
             "path": reverse("scoring:ranking_detail", args=[block_year.pk]),
@@ -1000,7 +1000,7 @@ def send_assessment_reminders(*, today: datetime.date | None = None, days_before
                 recipients=_people([sheet.unit_id]),
                 context={
                     "unit": sheet.unit_name,
-                    "block": sheet.table.block_year.block.name,
+                    "block_name": sheet.table.block_year.block.name,
                     "deadline": deadline.strftime("%d/%m/%Y") if deadline else "",
                     "path": sheet.get_absolute_url(),
                 },

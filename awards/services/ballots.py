@@ -270,7 +270,7 @@ def _people(block_year: BlockYear) -> QuerySet[User]:
 def _mail_context(ballot: Ballot) -> dict[str, Any]:
     return {
         "ballot": ballot.title,
-        "block": ballot.block_year.block.name,
+        "block_name": ballot.block_year.block.name,
         "year": ballot.block_year.year,
         "closes_on": ballot.closes_on.strftime("%d/%m/%Y") if ballot.closes_on else "",
         "path": reverse("awards:ballot_detail", args=[ballot.pk]),

@@ -677,7 +677,7 @@ def submit_dossier(block_year: BlockYear, *, by: User) -> Dossier:
         template="dossier_submitted",
         recipients=_council_staff(block_year),
         context={
-            "block": block_year.block.name,
+            "block_name": block_year.block.name,
             "year": block_year.year,
             "nominees": [f"{n.unit_name} – {n.award_type.name_vi}" for n in nominations],
             "documents": len(documents),
@@ -722,7 +722,7 @@ def return_nomination(nomination: Nomination, *, by: User, reason: str) -> Nomin
         template="dossier_returned",
         recipients=_secretariat_and_unit(block_year, nomination.unit_id),
         context={
-            "block": block_year.block.name,
+            "block_name": block_year.block.name,
             "year": block_year.year,
             "unit": nomination.unit_name,
             "award": nomination.award_type.name_vi,
@@ -815,7 +815,7 @@ def resubmit_nomination(nomination: Nomination, *, by: User) -> Nomination:
         template="dossier_submitted",
         recipients=_council_staff(block_year),
         context={
-            "block": block_year.block.name,
+            "block_name": block_year.block.name,
             "year": block_year.year,
             "nominees": [f"{nomination.unit_name} – {nomination.award_type.name_vi}"],
             "documents": len(manifest["documents"]),

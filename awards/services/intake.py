@@ -132,7 +132,7 @@ def receive_nomination(nomination: Nomination, *, by: User) -> Nomination:
         template="nomination_received",
         recipients=_secretariat_and_unit(block_year, nomination.unit_id),
         context={
-            "block": block_year.block.name,
+            "block_name": block_year.block.name,
             "year": block_year.year,
             "unit": nomination.unit_name,
             "award": nomination.award_type.name_vi,

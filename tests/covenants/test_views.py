@@ -157,7 +157,8 @@ def test_the_progress_fragment_refreshes_for_htmx(as_user: Any, world: World) ->
         .content.decode()
     )
     assert (
-        body.lstrip().startswith('<div id="signing-progress"') and 'data-hx-trigger="every 5s"' in body
+        body.lstrip().startswith('<div id="signing-progress"')
+        and 'data-hx-trigger="every 5s"' in body
     )
     assert "<html" not in body
 
