@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
     path("accounts/locked/", accounts.locked_accounts, name="locked_accounts"),
     path("language/", views.set_language, name="set_language"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("verify/<str:code>/", verify.verify, name="verify"),
     path("admin/", admin.site.urls),
     path("", include("blocks.urls")),

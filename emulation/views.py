@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
@@ -21,6 +22,13 @@ from emulation.http import AuthedRequest
 @require_safe
 def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "emulation/home.html", {"sections": sections_for(request)})
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static icon."""
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 @login_not_required

@@ -198,6 +198,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "logout": (no_args, everyone(405), {**everyone(302), "anonymous": 302}),
     "password_change": (no_args, everyone(200), everyone(FORM_ERRORS)),
     "password_change_done": (no_args, everyone(200), everyone(405)),
+    "favicon": (no_args, {r: 302 for r in ROLES}, {r: 405 for r in ROLES}),
     "set_language": (
         no_args,
         {**everyone(405), "anonymous": 405},
@@ -375,6 +376,7 @@ NOT_OF_A_YEAR = {
     "password_change",
     "password_change_done",
     "set_language",
+    "favicon",
     "login_verify",
     "two_factor_setup",
     "two_factor_backup_codes",
