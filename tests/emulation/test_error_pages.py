@@ -80,5 +80,6 @@ def test_the_site_has_an_icon(client: Client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     found = finders.find(response["Location"].removeprefix(settings.STATIC_URL))
+    assert isinstance(found, str)
     assert Path(found).read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon"' in client.get(reverse("login")).content.decode()

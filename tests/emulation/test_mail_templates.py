@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from emulation.models import User
 from emulation.tasks import send_mail_to_user
@@ -90,7 +91,9 @@ def test_every_email_renders_its_values_in_both_languages(
         send_mail_to_user.call(template=template, user_id=user.pk, context=VALUES)
     vi, en = mail.outbox
     for message in (vi, en):
-        texts = [message.subject, message.body] + [body for body, _ in message.alternatives]
+        assert isinstance(message, EmailMultiAlternatives)
+        texts = [str(message.subject), str(message.body)]
+        texts += [str(body) for body, _ in message.alternatives]
         for text in texts:
             assert "<<MISSING" not in text, (template, text)
             assert not re.search(r"Node|object at 0x|\{[{%]|%\(", text), (template, text)
