@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 HOST ?= 127.0.0.1:8000
+# The address printed on issued documents (verification links and QR codes) follows the host.
+SITE_URL ?= http://$(HOST)
 # The suite runs in one process per core (pytest-xdist), each module's tests in one process so
 # that what a module sets up once is set up once; `make test PYTEST_ARGS="-n 0 tests/blocks"` runs
 # part of it in this process.
@@ -26,8 +28,8 @@ var:
 
 run: $(VENV)/.synced var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/python manage.py runserver $(HOST)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(firstword $(subst :, ,$(HOST))),localhost,127.0.0.1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/python manage.py runserver $(HOST)
 
 test: $(VENV)/.synced var
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -384,8 +384,6 @@ def render_text(data: TableData) -> str:
             points = f"{format_points(row.max_points)} điểm"
         evidence = "; có minh chứng" if row.evidence_required else ""
         lines.append(f"{indent}{row.code}. {row.title_vi} ({points}{evidence})")
-        if row.title_en:
-            lines.append(f"{indent}    [{row.title_en}]")
         if row.guidance:
             lines.append(f"{indent}    Hướng dẫn: {row.guidance}")
     if data.bands:

@@ -14,6 +14,7 @@ for the table itself, which goes through the import and adoption services.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,12 +28,12 @@ from covenants.models import Document
 from emulation import audit
 from emulation.demo import Seeder
 from emulation.models import User
+from emulation.pdf import render_pdf
 from scoring import services
 from scoring.models import CriteriaTable, Evidence, Score, ScoreSheet
 
 BLOCK = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
 SAMPLE = Path(__file__).resolve().parent / "data" / "criteria-party-agencies-sample.csv"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 # Per unit, in the block's order: points lost on standard rows, bonus and deduction points.
 SCORES: list[tuple[dict[str, str], dict[str, str], dict[str, str]]] = [
@@ -213,20 +214,23 @@ class ScoringSeeder(Seeder):
                 )
             created = Score.objects.bulk_create(scores)
             uploader = officers.get(unit.pk) or author
-            for score in created:
-                if score.criterion_id in needs and score.self_points:
+            proved = [s for s in created if s.criterion_id in needs and s.self_points]
+            if proved:
+                # Units attach their year-end report to each criterion it proves: one report each.
+                report = evidence_report(membership.unit_name, block_year, proved)
+                for score in proved:
                     self.evidence(
-                        score, uploader, f"minh-chung-{score.criterion.code}-{unit.short_name}.pdf"
+                        score,
+                        uploader,
+                        f"minh-chung-{score.criterion.code}-{unit.short_name}.pdf",
+                        report,
                     )
             self.created += 1 + len(created)
         self.review_change(table, author)
         services.freeze_ranking(table, by=author, when=_aware(datetime.date(year, 12, 20), 15))
         self.created += 1
 
-    def evidence(self, score: Score, by: User, name: str) -> None:
-        import hashlib
-
-        content = PDF + name.encode()
+    def evidence(self, score: Score, by: User, name: str, content: bytes) -> None:
         evidence = Evidence(
             score=score,
             name=name,
@@ -257,3 +261,34 @@ class ScoringSeeder(Seeder):
             after=audit.snapshot(score, ["reviewed_points", "review_reason"]),
             reason=reason,
         )
+
+
+def evidence_report(unit_name: str, block_year: BlockYear, scores: list[Score]) -> bytes:
+    """A unit's year-end report as a real PDF, one section per criterion it is evidence for."""
+    year = block_year.year
+    return render_pdf(
+        "pdf/official_text.html",
+        {
+            "issuer_name": unit_name.upper(),
+            "place": "Quảng Trị",
+            "date": datetime.date(year, 11, 20),
+            "title": "BÁO CÁO",
+            "summary": f"Kết quả thực hiện nhiệm vụ và phong trào thi đua năm {year}",
+            "paragraphs": [
+                f"{unit_name} báo cáo kết quả thực hiện các tiêu chí thi đua năm {year} của"
+                f" {block_year.block.name}, làm minh chứng kèm theo bản tự chấm điểm.",
+                "(Tài liệu của dữ liệu trình diễn.)",
+            ],
+            "sections": [
+                {
+                    "heading": f"{score.criterion.code}. {score.criterion.title_vi}",
+                    "paragraphs": [
+                        score.explanation or "Đã thực hiện theo kế hoạch của Khối.",
+                        f"Điểm tự chấm: {score.self_points} điểm.",
+                    ],
+                }
+                for score in scores
+            ],
+            "recipients": [f"Thường trực {block_year.block.name}", "Lưu: VT."],
+        },
+    )

@@ -887,16 +887,20 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year, table = _see_ranking(request, pk)
     sections, rows, published, intact = _ranking_rows(table)
 
-    def bands_and_chart() -> tuple[list[str], dict[str, Any]]:
-        labels = list(
-            table.bands.order_by("-min_total", "position").values_list("label", flat=True)
-        )
-        return labels, charts.totals_by_unit(rows, labels, table.scale)
+    def bands_and_chart() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        bands: list[dict[str, Any]] = [
+            dict(band)
+            for band in table.bands.order_by("-min_total", "position").values(
+                "label", "min_total", "floor_percent"
+            )
+        ]
+        labels = [band["label"] for band in bands]
+        return bands, charts.totals_by_unit(rows, labels, table.scale)
 
     # A published table's bands are locked with it, so its chart reads the same as its rows.
     sha256 = published.sha256 if published is not None and intact else ""
-    bands, chart = cached("scoring.ranking_chart", sha256, bands_and_chart, of=table.pk)
-    form = RankingFilterForm(request.GET or None, bands=bands)
+    bands, chart = cached("scoring.ranking_bands_chart", sha256, bands_and_chart, of=table.pk)
+    form = RankingFilterForm(request.GET or None, bands=[band["label"] for band in bands])
     shown = _filtered(rows, form)
     data_table = RankingTable(shown, block_year_id=block_year.pk, sections=sections)
     # Only a column's own name sorts; anything else typed into the address keeps the rank order.
@@ -920,6 +924,7 @@ def ranking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "filter_form": form,
         "data_table": data_table,
         "chart": chart,
+        "bands": bands,
         "open_sheets": open_sheets,
         "can_publish": published is None
         and table.is_locked
@@ -1042,6 +1047,7 @@ def _compare(
         "a": by_unit[a],
         "b": by_unit[b],
         "difference": by_unit[a]["total"] - by_unit[b]["total"],
+        "gap": abs(by_unit[a]["total"] - by_unit[b]["total"]),
         "lines": differing,
         "same": len(lines) - len(differing),
         "sections": section_lines,

@@ -163,3 +163,11 @@ def test_the_font_rules_name_the_four_bundled_files_and_nothing_else() -> None:
         assert url.startswith("file:///") and url.endswith(".ttf")
         assert LocalOnlyFetcher().fetch(url).read()[:4] == b"\x00\x01\x00\x00"
     assert "font-weight: bold; font-style: italic;" in "".join(rules)
+
+
+def test_rendering_warns_of_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    # With HarfBuzz's subsetter installed (libharfbuzz-subset0), WeasyPrint subsets the fonts
+    # itself instead of warning at every document that it falls back to fontTools.
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        render_pdf("pdf/official_text.html", context(paragraphs=["Nội dung."]))
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from pypdf import PdfReader
 
 from covenants.models import Document
 from emulation.models import AuditEvent
@@ -45,6 +48,19 @@ def test_last_year_has_a_reviewed_change_with_its_reason_in_the_audit_log() -> N
     event = AuditEvent.objects.get(action="scoring.score.reviewed")
     assert event.reason == changed.review_reason
     assert Evidence.objects.filter(score__sheet__table=table).exists()
+
+
+def test_the_demo_evidence_files_are_real_reports_of_their_units() -> None:
+    table = table_of(timezone.localdate().year - 1)
+    for evidence in Evidence.objects.filter(score__sheet__table=table).select_related(
+        "score__sheet", "score__criterion"
+    )[:3]:
+        content = evidence.file.read()
+        assert hashlib.sha256(content).hexdigest() == evidence.sha256
+        reader = PdfReader(io.BytesIO(content))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        assert evidence.score.sheet.unit_name.upper() in text
+        assert evidence.score.criterion.code in text
 
 
 def test_this_years_table_is_the_adopted_sample_and_self_assessment_is_not_open() -> None:

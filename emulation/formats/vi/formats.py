@@ -1,8 +1,8 @@
 # Vietnamese conventions: day first, Monday first, "1.234.567,5".
 DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "H:i d/m/Y"
+DATETIME_FORMAT = r"H:i \n\g\à\y d/m/Y"  # 06:32 ngày 07/12/2026; sentences put "lúc" before it
 SHORT_DATE_FORMAT = "d/m/Y"
-SHORT_DATETIME_FORMAT = "H:i d/m/Y"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "d/m"
 YEAR_MONTH_FORMAT = "m/Y"
