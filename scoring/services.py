@@ -851,6 +851,65 @@ def finalise_sheet(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
     return sheet
 
 
+# Many sheets at once ------------------------------------------------------------------------------
+
+
+def _in_order(sheets: Iterable[ScoreSheet]) -> list[ScoreSheet]:
+    """Sheets by primary key, without repeats: two people acting on many sheets at once lock
+    them in the same order, so neither waits on the other for ever."""
+    unique = {sheet.pk: sheet for sheet in sheets}
+    if not unique:
+        raise DomainError(_("No sheet was chosen."))
+    return [unique[pk] for pk in sorted(unique)]
+
+
+@transaction.atomic
+def send_unchanged_review_results(sheets: Iterable[ScoreSheet], *, by: User) -> list[ScoreSheet]:
+    """Send the review results of several sheets in which no reviewer changed a score, each
+    through `send_review_results` (audited and mailed as one by one). All or none: a sheet whose
+    results were sent meanwhile, or in which a score was changed since the list was shown, stops
+    the whole and is named."""
+    sent = []
+    for sheet in _in_order(sheets):
+        sheet = _locked_sheet(sheet)
+        if sheet.status != ScoreSheet.Status.SUBMITTED:
+            raise DomainError(
+                _("%(unit)s: the sheet is no longer under review (%(status)s).")
+                % {"unit": sheet.unit_name, "status": sheet.get_status_display()}
+                + " "
+                + _("Nothing was sent.")
+            )
+        if sheet.scores.filter(reviewed_points__isnull=False).exists():
+            raise DomainError(
+                _("%(unit)s: a reviewer changed a score; send its results from its own page.")
+                % {"unit": sheet.unit_name}
+                + " "
+                + _("Nothing was sent.")
+            )
+        sent.append(send_review_results(sheet, by=by))
+    return sent
+
+
+@transaction.atomic
+def finalise_settled_sheets(sheets: Iterable[ScoreSheet], *, by: User) -> list[ScoreSheet]:
+    """Make several settled sheets final (accepted by the unit, or whose time to answer has
+    passed), each through `finalise_sheet` (audited as one by one). All or none: a sheet that is
+    no longer settled (answered meanwhile, or already final) stops the whole and is named."""
+    today = timezone.localdate()
+    final = []
+    for sheet in _in_order(sheets):
+        sheet = _locked_sheet(sheet)
+        if not sheet.is_settled(today):
+            raise DomainError(
+                _("%(unit)s: the sheet is no longer ready to be made final (%(status)s).")
+                % {"unit": sheet.unit_name, "status": sheet.get_status_display()}
+                + " "
+                + _("Nothing was made final.")
+            )
+        final.append(finalise_sheet(sheet, by=by))
+    return final
+
+
 # Ranking -----------------------------------------------------------------------------------------
 
 
