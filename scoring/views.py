@@ -626,10 +626,18 @@ def sheet_review(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _row_answer(
-    request: AuthedRequest, score: Score, form: Any, error: str, saved: bool, *, review: bool
+    request: AuthedRequest,
+    score: Score,
+    form: Any,
+    error: str,
+    saved: bool,
+    *,
+    review: bool,
+    waiting: bool = False,
 ) -> HttpResponse:
     """For htmx: the row's status and the sheet's totals (out of band). Otherwise back to the
-    sheet with a message."""
+    sheet with a message. `waiting`: the refusal asks for what the person is about to type, and
+    is shown as a prompt rather than an error."""
     sheet = score.sheet
     if not request.htmx:
         if saved:
@@ -648,6 +656,7 @@ def _row_answer(
             "score": score,
             "saved": saved,
             "error": error,
+            "waiting": waiting,
             "review": review,
             "sheet": sheet,
             "own": own,
@@ -675,14 +684,19 @@ def _save_row(
     save: Callable[[dict[str, Any]], object],
     *,
     review: bool,
+    waiting_for: str = "",
 ) -> HttpResponse:
-    """Parse one row of the grid, save it through its service, and answer with the row."""
+    """Parse one row of the grid, save it through its service, and answer with the row. A
+    refusal about the field `waiting_for` is a prompt, not an error."""
     if not form.is_valid():
         return _row_answer(request, score, form, _first_error(form), False, review=review)
     try:
         save(form.cleaned_data)
     except DomainError as error:
-        return _row_answer(request, score, form, error.message, False, review=review)
+        waiting = bool(waiting_for) and error.field == waiting_for
+        return _row_answer(
+            request, score, form, error.message, False, review=review, waiting=waiting
+        )
     return _row_answer(request, score, form, "", True, review=review)
 
 
@@ -705,6 +719,10 @@ def score_save(request: AuthedRequest, pk: int) -> HttpResponse:
 def score_review(request: AuthedRequest, pk: int) -> HttpResponse:
     score = _score(request, pk)
     _require(request, "scoring.review", score.sheet)
+    # The reviewer types the new points before the reason: while the points box autosaves, a
+    # missing reason only asks for it. It is an error once they were in the reason box (htmx
+    # names the box that sent the row) or pressed Save.
+    typing_points = bool(request.htmx) and request.htmx.trigger == f"reviewed-{score.pk}"
     return _save_row(
         request,
         score,
@@ -713,6 +731,7 @@ def score_review(request: AuthedRequest, pk: int) -> HttpResponse:
             score, by=request.user, points=data["reviewed_points"], reason=data["review_reason"]
         ),
         review=True,
+        waiting_for="review_reason" if typing_points else "",
     )
 
 
