@@ -122,7 +122,7 @@ def test_a_score_changed_after_the_list_was_shown_stops_the_whole_and_names_the_
     score = late.scores.select_related("criterion").get(criterion__code="I.2")
     services.review_score(score, by=world.staff, points=Decimal(1), reason="Thiếu minh chứng")
     response = client.post(url, {"sheet": ids}, follow=True)
-    assert f"{late.unit_name}: a reviewer changed a score" in response.content.decode()
+    assert f"{late.unit_name}: A reviewer changed a score" in response.content.decode()
     assert statuses(table) == [S.SUBMITTED] * 4
     assert events("scoring.sheet.returned") == 0
 
@@ -131,7 +131,7 @@ def test_the_own_units_sheet_is_refused_even_when_posted(
     world: World, table: CriteriaTable
 ) -> None:
     own = sheet_of(table, world, 0)
-    with pytest.raises(DomainError, match="never reviews its own"):
+    with pytest.raises(DomainError, match=f"{own.unit_name}: A unit never reviews its own"):
         services.send_unchanged_review_results(
             [sheet_of(table, world, 2), own], by=world.secretariat
         )
@@ -179,7 +179,7 @@ def test_a_sheet_answered_meanwhile_is_not_finalised_with_the_others(
     world: World, returned: CriteriaTable
 ) -> None:
     waiting = sheet_of(returned, world, 3)
-    with pytest.raises(DomainError, match=f"{waiting.unit_name}: the sheet is no longer ready"):
+    with pytest.raises(DomainError, match=f"{waiting.unit_name}: The sheet is no longer ready"):
         services.finalise_settled_sheets(
             [sheet_of(returned, world, 1), waiting], by=world.secretariat
         )
