@@ -238,6 +238,14 @@ class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
             table__ranking__isnull=True,
         ).select_related("table__block_year__block")
 
+    def with_review_changes(self) -> ScoreSheetQuerySet:
+        """Each sheet with `changed`: whether a reviewer changed any of its scores."""
+        return self.annotate(
+            changed=Exists(
+                Score.objects.filter(sheet=OuterRef("pk"), reviewed_points__isnull=False)
+            )
+        )
+
 
 class ScoreSheet(models.Model):
     """One unit's scores for the year: drafted and submitted by the unit, reviewed, returned to
@@ -342,6 +350,16 @@ class ScoreSheet(models.Model):
         today = today or timezone.localdate()
         until = self.open_until()
         return self.status == self.Status.DRAFT and (until is None or today <= until)
+
+    def is_settled(self, today: datetime.date | None = None) -> bool:
+        """Ready to be made final without a decision of the secretariat: the unit accepted the
+        review results, or its time to answer them has passed (an answer is settled one by one)."""
+        today = today or timezone.localdate()
+        if self.status == self.Status.ACCEPTED:
+            return True
+        return bool(
+            self.status == self.Status.RETURNED and self.respond_by and self.respond_by < today
+        )
 
     @property
     def is_reviewable(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -849,6 +849,85 @@ def finalise_sheet(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
         )
     _move(sheet, ScoreSheet.Status.FINAL, by=by, finalised_at=timezone.now(), finalised_by=by)
     return sheet
+
+
+# Many sheets at once ------------------------------------------------------------------------------
+
+
+def _in_order(sheets: Iterable[ScoreSheet]) -> list[ScoreSheet]:
+    """Sheets by primary key, without repeats: two people acting on many sheets at once lock
+    them in the same order, so neither waits on the other for ever."""
+    unique = {sheet.pk: sheet for sheet in sheets}
+    if not unique:
+        raise DomainError(_("No sheet was chosen."))
+    return [unique[pk] for pk in sorted(unique)]
+
+
+def _each(
+    sheets: Iterable[ScoreSheet],
+    check: Callable[[ScoreSheet], str],
+    act: Callable[[ScoreSheet], ScoreSheet],
+    nothing: str,
+) -> list[ScoreSheet]:
+    """Lock each sheet, `check` it (a refusal, or ""), `act` on it; the first refusal, from the
+    check or from `act`, names its unit and undoes the whole (the caller is atomic)."""
+    done = []
+    for sheet in _in_order(sheets):
+        sheet = _locked_sheet(sheet)
+        try:
+            refusal = check(sheet)
+            if refusal:
+                raise DomainError(refusal)
+            done.append(act(sheet))
+        except DomainError as error:
+            raise DomainError(f"{sheet.unit_name}: {error.message} {nothing}") from error
+    return done
+
+
+@transaction.atomic
+def send_unchanged_review_results(sheets: Iterable[ScoreSheet], *, by: User) -> list[ScoreSheet]:
+    """Send the review results of several sheets in which no reviewer changed a score, each
+    through `send_review_results` (audited and mailed as one by one). All or none: a sheet whose
+    results were sent meanwhile, or in which a score was changed since the list was shown, stops
+    the whole and is named."""
+
+    def check(sheet: ScoreSheet) -> str:
+        if sheet.status != ScoreSheet.Status.SUBMITTED:
+            return _("The sheet is no longer under review (%(status)s).") % {
+                "status": sheet.get_status_display()
+            }
+        if sheet.scores.filter(reviewed_points__isnull=False).exists():
+            return _("A reviewer changed a score; send its results from its own page.")
+        return ""
+
+    return _each(
+        sheets,
+        check,
+        lambda sheet: send_review_results(sheet, by=by),
+        _("Nothing was sent."),
+    )
+
+
+@transaction.atomic
+def finalise_settled_sheets(sheets: Iterable[ScoreSheet], *, by: User) -> list[ScoreSheet]:
+    """Make several settled sheets final (accepted by the unit, or whose time to answer has
+    passed), each through `finalise_sheet` (audited as one by one). All or none: a sheet that is
+    no longer settled (answered meanwhile, or already final) stops the whole and is named."""
+    today = timezone.localdate()
+
+    def check(sheet: ScoreSheet) -> str:
+        if sheet.is_settled(today):
+            return ""
+        return _("The sheet is no longer ready to be made final (%(status)s).") % {
+            "status": sheet.get_status_display()
+        }
+
+    return _each(
+        sheets,
+        check,
+        lambda sheet: finalise_sheet(sheet, by=by),
+        _("Nothing was made final."),
+    )
 
 
 # Ranking -----------------------------------------------------------------------------------------

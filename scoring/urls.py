@@ -20,6 +20,16 @@ urlpatterns = [
     path("criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),
     path("years/<int:pk>/assessment/", views.assessment_overview, name="assessment_overview"),
     path("years/<int:pk>/assessment/open/", views.assessment_open, name="assessment_open"),
+    path(
+        "years/<int:pk>/assessment/send/",
+        views.assessment_send_unchanged,
+        name="assessment_send_unchanged",
+    ),
+    path(
+        "years/<int:pk>/assessment/finalise/",
+        views.assessment_finalise_settled,
+        name="assessment_finalise_settled",
+    ),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet_detail"),
     path("sheets/<int:pk>/submit/", views.sheet_submit, name="sheet_submit"),
     path("sheets/<int:pk>/reopen/", views.sheet_reopen, name="sheet_reopen"),

@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blocks.models import BlockYear, Unit
@@ -370,7 +371,7 @@ def assessment_open(request: AuthedRequest, pk: int) -> HttpResponse:
 def assessment_overview(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     table = _table_or_404(block_year)
-    sheets = list(table.sheets.select_related("unit", "reviewer_unit").order_by("position", "pk"))
+    sheets = list(_year_sheets(table))
     user = request.user
     can_run = user.has_perm("scoring.run_scoring", block_year)
     sees_scores = can_run or user.has_perm("scoring.see_ranking", block_year)
@@ -399,6 +400,7 @@ def assessment_overview(request: AuthedRequest, pk: int) -> HttpResponse:
     counts = {
         status: sum(1 for s in sheets if s.status == status) for status in ScoreSheet.Status.values
     }
+    to_send, to_finalise = _ready_in_one_go(request, sheets) if can_run else ([], [])
     return render(
         request,
         "scoring/assessment_overview.html",
@@ -412,7 +414,123 @@ def assessment_overview(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_run": can_run,
             "sees_scores": sees_scores,
             "published": _ranking(table) is not None,
+            "to_send": len(to_send),
+            "to_finalise": len(to_finalise),
         },
+    )
+
+
+def _year_sheets(table: CriteriaTable) -> QuerySet[ScoreSheet]:
+    return (
+        table.sheets.with_review_changes()
+        .select_related("unit", "reviewer_unit")
+        .order_by("position", "pk")
+    )
+
+
+def _ready_in_one_go(
+    request: AuthedRequest, sheets: list[ScoreSheet]
+) -> tuple[list[ScoreSheet], list[ScoreSheet]]:
+    """Of a year's sheets (from `_year_sheets`), those whose unchanged review results the person
+    may send in one go, and those they may make final in one go. Never their own unit's; a sheet
+    given to another unit to review is sent by that unit, and an answered one is settled alone."""
+    own = request.roles.units
+    today = timezone.localdate()
+    others = [s for s in sheets if s.unit_id not in own]
+    to_send = [
+        s
+        for s in others
+        if s.status == ScoreSheet.Status.SUBMITTED
+        and not s.changed  # type: ignore[attr-defined]
+        and (s.reviewer_unit_id is None or s.reviewer_unit_id in own)
+    ]
+    return to_send, [s for s in others if s.is_settled(today)]
+
+
+def _sheets_in_one_go(
+    request: AuthedRequest,
+    pk: int,
+    *,
+    finalise: bool,
+    action: Callable[[list[ScoreSheet]], list[ScoreSheet]],
+    done: Callable[[int], str],
+    message: Callable[[CriteriaTable], str],
+    **context: Any,
+) -> HttpResponse:
+    """GET lists the sheets and what will happen to them; POST does it to exactly the sheets
+    listed (their ids come back with the form), all or none, through one service call."""
+    block_year = _block_year(request, pk)
+    table = _table_or_404(block_year)
+    _require(request, "scoring.run_scoring", block_year)
+    overview = _url("scoring:assessment_overview", block_year.pk)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("sheet") if i.isdigit() and len(i) < 10]
+        chosen = list(table.sheets.filter(pk__in=ids))
+        try:
+            changed = action(chosen)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done(len(changed)))
+        return redirect(overview)
+    to_send, to_finalise = _ready_in_one_go(request, list(_year_sheets(table)))
+    return render(
+        request,
+        "scoring/sheets_confirm_bulk.html",
+        {
+            "block_year": block_year,
+            "table": table,
+            "sheets": to_finalise if finalise else to_send,
+            "cancel_link": overview,
+            "message": message(table),
+            **context,
+        },
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def assessment_send_unchanged(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _sheets_in_one_go(
+        request,
+        pk,
+        finalise=False,
+        action=lambda sheets: services.send_unchanged_review_results(sheets, by=request.user),
+        done=lambda n: (
+            ngettext(
+                "The review results of %(n)d sheet were sent; its unit was told by e-mail.",
+                "The review results of %(n)d sheets were sent; each unit was told by e-mail.",
+                n,
+            )
+            % {"n": n}
+        ),
+        title=_("Send the unchanged review results"),
+        message=lambda table: (
+            _(
+                "No reviewer changed a score in these sheets. Each unit receives its results as it"
+                " submitted them, and can accept them or answer within %(days)d days."
+            )
+            % {"days": table.response_days}
+        ),
+        empty=_("No sheet is waiting to be sent unchanged."),
+        confirm_label=_("Send the results"),
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def assessment_finalise_settled(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _sheets_in_one_go(
+        request,
+        pk,
+        finalise=True,
+        action=lambda sheets: services.finalise_settled_sheets(sheets, by=request.user),
+        done=lambda n: ngettext("%(n)d sheet is final.", "%(n)d sheets are final.", n) % {"n": n},
+        title=_("Make the settled sheets final"),
+        message=lambda table: _(
+            "These units accepted the review results, or their time to answer has passed. Final"
+            " scores go into the ranking and can no longer be changed."
+        ),
+        empty=_("No sheet is ready to be made final in one go."),
+        confirm_label=_("Finalise"),
     )
 
 
@@ -508,10 +626,18 @@ def sheet_review(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _row_answer(
-    request: AuthedRequest, score: Score, form: Any, error: str, saved: bool, *, review: bool
+    request: AuthedRequest,
+    score: Score,
+    form: Any,
+    error: str,
+    saved: bool,
+    *,
+    review: bool,
+    waiting: bool = False,
 ) -> HttpResponse:
     """For htmx: the row's status and the sheet's totals (out of band). Otherwise back to the
-    sheet with a message."""
+    sheet with a message. `waiting`: the refusal asks for what the person is about to type, and
+    is shown as a prompt rather than an error."""
     sheet = score.sheet
     if not request.htmx:
         if saved:
@@ -530,6 +656,7 @@ def _row_answer(
             "score": score,
             "saved": saved,
             "error": error,
+            "waiting": waiting,
             "review": review,
             "sheet": sheet,
             "own": own,
@@ -557,14 +684,19 @@ def _save_row(
     save: Callable[[dict[str, Any]], object],
     *,
     review: bool,
+    waiting_for: str = "",
 ) -> HttpResponse:
-    """Parse one row of the grid, save it through its service, and answer with the row."""
+    """Parse one row of the grid, save it through its service, and answer with the row. A
+    refusal about the field `waiting_for` is a prompt, not an error."""
     if not form.is_valid():
         return _row_answer(request, score, form, _first_error(form), False, review=review)
     try:
         save(form.cleaned_data)
     except DomainError as error:
-        return _row_answer(request, score, form, error.message, False, review=review)
+        waiting = bool(waiting_for) and error.field == waiting_for
+        return _row_answer(
+            request, score, form, error.message, False, review=review, waiting=waiting
+        )
     return _row_answer(request, score, form, "", True, review=review)
 
 
@@ -587,6 +719,10 @@ def score_save(request: AuthedRequest, pk: int) -> HttpResponse:
 def score_review(request: AuthedRequest, pk: int) -> HttpResponse:
     score = _score(request, pk)
     _require(request, "scoring.review", score.sheet)
+    # The reviewer types the new points before the reason: while the points box autosaves, a
+    # missing reason only asks for it. It is an error once they were in the reason box (htmx
+    # names the box that sent the row) or pressed Save.
+    typing_points = bool(request.htmx) and request.htmx.trigger == f"reviewed-{score.pk}"
     return _save_row(
         request,
         score,
@@ -595,6 +731,7 @@ def score_review(request: AuthedRequest, pk: int) -> HttpResponse:
             score, by=request.user, points=data["reviewed_points"], reason=data["review_reason"]
         ),
         review=True,
+        waiting_for="review_reason" if typing_points else "",
     )
 
 

@@ -278,6 +278,9 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "scoring:criterion_edit": (criterion, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "scoring:assessment_open": (criteria_table, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "scoring:assessment_overview": (criteria_table, scoped(SEE), everyone(405)),
+    # Nothing chosen: the refusal is shown on the list of sheets.
+    "scoring:assessment_send_unchanged": (criteria_table, scoped(RUN), scoped(RUN, 302)),
+    "scoring:assessment_finalise_settled": (criteria_table, scoped(RUN), scoped(RUN, 302)),
     "scoring:sheet_detail": (own_sheet, scoped(SEE), everyone(405)),
     # An incomplete sheet: the leader is sent back to it with the reason.
     "scoring:sheet_submit": (own_sheet, scoped({"leader"}), scoped({"leader"}, 302)),
@@ -345,6 +348,8 @@ ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "scoring:criterion_edit": (read_only(), read_only()),
     "scoring:assessment_open": (read_only(), read_only()),
     "scoring:assessment_overview": (scoped(SEE), everyone(405)),
+    "scoring:assessment_send_unchanged": (read_only(), read_only()),
+    "scoring:assessment_finalise_settled": (read_only(), read_only()),
     "scoring:sheet_detail": (scoped(SEE), everyone(405)),
     "scoring:sheet_submit": (read_only(), read_only()),
     "scoring:sheet_reopen": (read_only(), read_only()),

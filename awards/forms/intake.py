@@ -11,6 +11,10 @@ from emulation.forms import Form
 NOTES_MAX = 5000
 
 
+# The name of the submit button that ticks every item of the checklist at once.
+ALL_CHECKED = "all_checked"
+
+
 class AppraisalForm(Form):
     """One box per item of the checklist (none required here: the service says which are still
     open, and that the nomination should be returned instead), and the notes."""
@@ -24,7 +28,10 @@ class AppraisalForm(Form):
     )
 
     def checklist(self) -> dict[str, bool]:
-        return {code: bool(self.cleaned_data.get(code)) for code in APPRAISAL_CHECKLIST}
+        """The ticked items: all of them when the person pressed "Every item checked" (one click
+        rather than a box per item)."""
+        every = self.data.get(ALL_CHECKED) == "1"
+        return {code: every or bool(self.cleaned_data.get(code)) for code in APPRAISAL_CHECKLIST}
 
 
 # The boxes come first, in the checklist's order.

@@ -295,6 +295,16 @@ def test_a_complete_dossier_is_sent_and_its_manifest_downloaded(
     assert response["X-Manifest-SHA256"] == dossier.manifest_sha256
 
 
+def test_the_nominations_status_icons_are_read_out_as_text(world: World, client: Client) -> None:
+    make_complete_dossier(world)
+    signed_in(client, world.secretariat)
+    page = text(client.get(reverse("awards:dossier_detail", args=[world.block_year.pk])))
+    table = page.split('id="nominations"', 1)[1].split("</table>", 1)[0]
+    for said in ("approved", "given", "passes"):
+        assert f'<span class="visually-hidden">{said}</span>' in table
+    assert "aria-label" not in table
+
+
 def test_an_incomplete_dossier_is_refused_with_what_is_missing(
     world: World, client: Client
 ) -> None:

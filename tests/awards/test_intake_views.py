@@ -304,6 +304,33 @@ def test_staff_appraise_with_the_checklist_and_notes(
     assert all(stored.appraisal.values()) and stored.appraisal_eligibility
 
 
+def test_one_click_ticks_every_item_of_the_checklist_and_is_audited_as_one_appraisal(
+    world: World, sent: list[Nomination], client: Client
+) -> None:
+    nomination = intake.receive_nomination(sent[0], by=world.staff)
+    address = reverse("awards:intake_appraise", args=[nomination.pk])
+    client.force_login(world.staff)
+    assert 'name="all_checked" value="1"' in text(client.get(address))
+    response = client.post(address, {"all_checked": "1", "notes": "Đã kiểm tra đủ 7 mục."})
+    assert response.status_code == 302
+    stored = Nomination.objects.get(pk=nomination.pk)
+    assert stored.status == S.APPRAISED
+    assert stored.appraisal == dict.fromkeys(intake.APPRAISAL_CHECKLIST, True)
+    event = AuditEvent.objects.get(action="awards.nomination.appraised")
+    assert event.actor == world.staff
+
+
+def test_the_plain_button_still_needs_every_box(
+    world: World, sent: list[Nomination], client: Client
+) -> None:
+    nomination = intake.receive_nomination(sent[0], by=world.staff)
+    address = reverse("awards:intake_appraise", args=[nomination.pk])
+    client.force_login(world.staff)
+    response = client.post(address, {"all_checked": "", "notes": ""})
+    assert "Not every item of the checklist is ticked" in text(response)
+    assert Nomination.objects.get(pk=nomination.pk).status == S.RECEIVED
+
+
 def test_an_incomplete_checklist_re_renders_the_form_and_saves_nothing(
     world: World, sent: list[Nomination], client: Client
 ) -> None:

@@ -95,6 +95,8 @@ def test_a_unit_fills_in_its_sheet_and_the_reviewer_changes_a_score_with_its_rea
     reviewed = page.locator(f"#reviewed-{i1.pk}")
     reviewed.type("17")
     page.locator(f"#status-{i1.pk}").get_by_text("Say why I.1 changes from 18.5 to 17").wait_for()
+    # A prompt while the reason is still to be typed, not an error.
+    assert page.locator(f"#status-{i1.pk} [role=alert]").count() == 0
     settle(page, reviewed)
     reason = page.locator(f"#reason-{i1.pk}")
     reason.type("One target missed, per the year-end report")

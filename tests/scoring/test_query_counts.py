@@ -118,3 +118,32 @@ def test_the_published_ranking_page_reads_the_frozen_rows_once_then_from_the_cac
     url = reverse("scoring:ranking_detail", args=[world.block_year.pk])
     client.get(url)
     assert count_queries(lambda: client.get(url)) == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "pinned"),
+    [
+        ("scoring:assessment_send_unchanged", ScoreSheet.Status.SUBMITTED, 5),
+        ("scoring:assessment_finalise_settled", ScoreSheet.Status.ACCEPTED, 5),
+    ],
+)
+def test_the_confirmations_for_many_sheets_do_not_grow_with_the_sheets_listed(
+    name: str, status: str, pinned: int, world: World, client: Any, count_queries: Any
+) -> None:
+    table = open_assessment(world)
+    client.force_login(world.secretariat)
+    url = reverse(name, args=[world.block_year.pk])
+
+    def load() -> int:
+        response = client.get(url)
+        assert response.status_code == 200
+        return len(response.context["sheets"])
+
+    ScoreSheet.objects.update(status=status)
+    load()
+    small = count_queries(load)
+    grow(world, table)
+    ScoreSheet.objects.update(status=status)
+    large = count_queries(load)
+    assert load() == 11  # every unit's sheet but the secretariat's own
+    assert (small, large) == (pinned, pinned)
