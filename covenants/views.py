@@ -481,8 +481,17 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     require_for_unit(request, "covenants.sign", document)
     units = _own_units(request, document.block_year, UnitRole.Role.LEADER)
     version = services.latest_version(document)
+    signed = list(
+        Signature.objects.filter(version=version, unit__in=units)
+        .select_related("unit")
+        .order_by("unit__name")
+        if version
+        else []
+    )
+    # A unit signs once: the form offers only the person's units that have not signed yet.
+    unsigned = units.exclude(pk__in=[s.unit_id for s in signed])
     needs_code = otp.has_device(request.user)
-    form = SignForm(post_data(request), units=units, needs_code=needs_code)
+    form = SignForm(post_data(request), units=unsigned, needs_code=needs_code)
     signature = run_form(
         request,
         form,
@@ -499,11 +508,6 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if signature:
         return redirect("covenants:signing_progress", document.pk)
-    signed = (
-        Signature.objects.filter(version=version, unit__in=units).select_related("unit")
-        if version
-        else []
-    )
     return render(
         request,
         "covenants/covenant_sign.html",
@@ -515,6 +519,8 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
             "signed": signed,
             "needs_code": needs_code,
             "open": document.status == Document.Status.SIGNING,
+            "all_signed": {s.unit_id for s in signed}
+            >= request.roles.led_member_units_of(document.block_year_id),
         },
     )
 
