@@ -488,10 +488,18 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
         if version
         else []
     )
-    # A unit signs once: the form offers only the person's units that have not signed yet.
-    unsigned = units.exclude(pk__in=[s.unit_id for s in signed])
     needs_code = otp.has_device(request.user)
-    form = SignForm(post_data(request), units=unsigned, needs_code=needs_code)
+    form = SignForm(post_data(request), units=units, needs_code=needs_code)
+    # A unit signs once (the service refuses a second signature): the form, shown only while one
+    # of the person's units has not signed, starts on such a unit.
+    signed_units = {s.unit_id for s in signed}
+    unsigned = sorted(
+        unit_id
+        for unit_id in request.roles.led_member_units_of(document.block_year_id)
+        if unit_id not in signed_units
+    )
+    if unsigned:
+        form.fields["unit"].initial = unsigned[0]
     signature = run_form(
         request,
         form,
@@ -519,8 +527,7 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
             "signed": signed,
             "needs_code": needs_code,
             "open": document.status == Document.Status.SIGNING,
-            "all_signed": {s.unit_id for s in signed}
-            >= request.roles.led_member_units_of(document.block_year_id),
+            "all_signed": not unsigned,
         },
     )
 
