@@ -1,14 +1,18 @@
-"""What each person must do now about self-assessment, review and the ranking (one query)."""
+"""What each person must do now about self-assessment, review and the ranking: one query for the
+sheets, and one more for the secretariat (the years whose self-assessment it may open)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blocks.models import BlockYear
+from covenants.models import Document
 from emulation.home import Section
 from emulation.http import AuthedRequest
 from emulation.roles import Roles
@@ -32,6 +36,8 @@ def my_tasks(request: AuthedRequest) -> Section | None:
         task = _task_for(sheet, roles, runs=runs, today=today)
         if task:
             tasks.append(task)
+    if roles.secretariat_years:
+        tasks.extend(_opening_tasks(roles.secretariat_years))
     for sheet in sheets:
         if unfinished.get(sheet.table_id) is False:
             unfinished[sheet.table_id] = True  # once per table
@@ -49,6 +55,63 @@ def my_tasks(request: AuthedRequest) -> Section | None:
         return None
     tasks.sort(key=lambda t: (t["deadline"] is None, t["deadline"] or today))
     return Section("scoring/_home.html", {"tasks": tasks, "today": today}, order=6)
+
+
+def _to_open(years: frozenset[int]) -> Any:
+    """The years the person runs whose covenant is in force and whose self-assessment has not
+    opened, with whether the criteria table exists and is adopted."""
+    return (
+        BlockYear.objects.filter(pk__in=years)
+        .filter(
+            Exists(
+                Document.objects.filter(
+                    block_year=OuterRef("pk"),
+                    kind=Document.Kind.COVENANT,
+                    status=Document.Status.IN_FORCE,
+                )
+            )
+        )
+        .exclude(criteria_table__opened_at__isnull=False)
+        .annotate(
+            adopted=Exists(
+                Document.objects.filter(
+                    Q(criteria_table__block_year=OuterRef("pk")),
+                    status=Document.Status.ADOPTED,
+                )
+            )
+        )
+        .select_related("block")
+        .order_by("year", "pk")
+    )
+
+
+def _opening_tasks(years: frozenset[int]) -> list[dict[str, Any]]:
+    tasks = []
+    for block_year in _to_open(years):
+        names = {"block": block_year.block.name, "year": block_year.year}
+        if block_year.adopted:  # type: ignore[attr-defined]
+            tasks.append(
+                _task(
+                    "unlock",
+                    _("Open the %(year)s self-assessment of %(block)s") % names,
+                    block_year.self_assessment_deadline,
+                    reverse("scoring:assessment_open", args=[block_year.pk]),
+                )
+            )
+        else:
+            tasks.append(
+                _task(
+                    "table",
+                    _(
+                        "Prepare and adopt the %(year)s criteria table of %(block)s,"
+                        " then open self-assessment"
+                    )
+                    % names,
+                    None,
+                    reverse("scoring:criteria_detail", args=[block_year.pk]),
+                )
+            )
+    return tasks
 
 
 def _task_for(
