@@ -455,7 +455,7 @@ def signing_open(request: AuthedRequest, pk: int) -> HttpResponse:
         post_data(request),
         name="deadline",
         label=_("Signing deadline"),
-        initial={"deadline": document.block_year.signing_deadline},
+        initial={"deadline": document.block_year.coming_deadline("signing_deadline")},
     )
     done = run_form(
         request,
