@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocks.models import Membership
+from blocks.models import BlockYear, Membership
 from covenants.models import Document, Registration, Signature
 from emulation.home import Section
 from emulation.http import AuthedRequest
@@ -19,8 +20,9 @@ from emulation.http import AuthedRequest
 
 def my_tasks(request: AuthedRequest) -> Section | None:
     """Covenants to sign, drafts to comment on and targets to register, for the person's units;
-    for the secretariat, its drafts to adopt, the comments to answer, the covenant to open for
-    signing and the signatures still missing (two queries, one for each)."""
+    for the secretariat, the year's covenant to write, its drafts to adopt, the comments to
+    answer, the covenant to open for signing and the signatures still missing (three queries:
+    the person's memberships, the years without a covenant, the unfinished documents)."""
     roles = request.roles
     today = timezone.localdate()
     tasks: list[dict[str, object]] = []
@@ -108,11 +110,37 @@ def my_tasks(request: AuthedRequest) -> Section | None:
                     }
                 )
     if roles.secretariat_years:
+        tasks.extend(_writing_tasks(roles.secretariat_years, today))
         tasks.extend(_secretariat_tasks(roles.secretariat_years))
     if not tasks:
         return None
     tasks.sort(key=lambda t: (t["deadline"] is None, t["deadline"] or today))
     return Section("covenants/_home.html", {"tasks": tasks, "today": today}, order=5)
+
+
+def _writing_tasks(years: Iterable[int], today: datetime.date) -> list[dict[str, object]]:
+    """This year's and next year's blocks the person runs that have no covenant yet."""
+    without = (
+        BlockYear.objects.filter(pk__in=years, year__gte=today.year, archived_at__isnull=True)
+        .exclude(
+            Exists(Document.objects.filter(block_year=OuterRef("pk"), kind=Document.Kind.COVENANT))
+        )
+        .select_related("block")
+        .order_by("year", "pk")
+    )
+    return [
+        {
+            "icon": "file-earmark-plus",
+            "text": _(
+                "Write the %(year)s documents of %(block)s: operating rules, work plan and"
+                " covenant (or start from last year's)"
+            )
+            % {"year": block_year.year, "block": block_year.block.name},
+            "deadline": block_year.signing_deadline,
+            "url": reverse("covenants:document_list", args=[block_year.pk]),
+        }
+        for block_year in without
+    ]
 
 
 def _secretariat_documents(years: Iterable[int]) -> Any:

@@ -294,6 +294,13 @@ def council(name: str) -> Where:
 
 STEPS = [
     Step(
+        "the year has no covenant yet",
+        "secretariat",
+        "Write the 2026 documents of Khối thi đua các cơ quan Đảng tỉnh Quảng Trị",
+        url("covenants:document_list", year_pk),
+        write_covenant,
+    ),
+    Step(
         "the covenant is drafted",
         "secretariat",
         "out for comments, or adopt it",
@@ -500,9 +507,7 @@ STEPS = [
 
 
 def start(world: World) -> Year:
-    year = Year(world, make_leaders(world))
-    write_covenant(year)
-    return year
+    return Year(world, make_leaders(world))
 
 
 def task_links(client: Client) -> str:
