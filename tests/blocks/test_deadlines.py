@@ -195,3 +195,23 @@ def test_the_council_staff_s_edit_of_the_year_moves_the_covenant_too(world: Worl
     covenant = make_covenant(world, status="signing")
     services.update_block_year(world.block_year, by=world.staff, signing_deadline=days(50))
     assert Document.objects.get(pk=covenant.pk).signing_deadline == days(50)
+
+
+# Ballots ------------------------------------------------------------------------------------
+
+
+def test_the_ballot_forms_never_propose_a_day_already_past(as_user: Any, world: World) -> None:
+    from awards.models import Ballot
+    from tests.factories import make_ballot
+
+    ballot = make_ballot(world, opened=False)
+    BlockYear.objects.filter(pk=world.block_year.pk).update(ballot_deadline=days(-4))
+    Ballot.objects.filter(pk=ballot.pk).update(closes_on=days(-4))
+    client = as_user("secretariat")
+    created = client.get(reverse("awards:ballot_create", args=[world.block_year.pk]))
+    opened = client.get(reverse("awards:ballot_open", args=[ballot.pk]))
+    for page in (created.content.decode(), opened.content.decode()):
+        assert shown(days(7)) in page and shown(days(-4)) not in page
+    BlockYear.objects.filter(pk=world.block_year.pk).update(ballot_deadline=days(9))
+    created = client.get(reverse("awards:ballot_create", args=[world.block_year.pk]))
+    assert shown(days(9)) in created.content.decode()
