@@ -1,5 +1,6 @@
 """What each person must do now about self-assessment, review and the ranking: one query for the
-sheets, and one more for the secretariat (the years whose self-assessment it may open)."""
+sheets, one more for the secretariat (the years whose self-assessment it may open) and one for
+council staff (the block heads' own sheets, which the heads' people do not review)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocks.models import BlockYear
+from blocks.models import BlockYear, Membership
 from covenants.models import Document
 from emulation.home import Section
 from emulation.http import AuthedRequest
@@ -21,7 +22,7 @@ from scoring.models import ScoreSheet
 
 def my_tasks(request: AuthedRequest) -> Section | None:
     roles = request.roles
-    if not (roles.units or roles.secretariat_years):
+    if not (roles.units or roles.secretariat_years or roles.staff_of):
         return None
     today = timezone.localdate()
     sheets = list(ScoreSheet.objects.unpublished_for(roles).order_by("table__deadline", "position"))
@@ -38,6 +39,13 @@ def my_tasks(request: AuthedRequest) -> Section | None:
             tasks.append(task)
     if roles.secretariat_years:
         tasks.extend(_opening_tasks(roles.secretariat_years))
+    if roles.staff_of:
+        seen = {sheet.pk for sheet in sheets}
+        tasks.extend(
+            _head_sheet_task(sheet)
+            for sheet in _head_sheets(roles.staff_of)
+            if sheet.pk not in seen
+        )
     for sheet in sheets:
         if unfinished.get(sheet.table_id) is False:
             unfinished[sheet.table_id] = True  # once per table
@@ -112,6 +120,51 @@ def _opening_tasks(years: frozenset[int]) -> list[dict[str, Any]]:
                 )
             )
     return tasks
+
+
+def _head_sheets(staff_of: frozenset[int]) -> Any:
+    """For council staff: the block heads' own sheets awaiting review or finalising in the
+    councils they staff (the head's people do not review their own unit)."""
+    return (
+        ScoreSheet.objects.filter(
+            table__block_year__block__authority__in=staff_of,
+            table__opened_at__isnull=False,
+            table__ranking__isnull=True,
+            status__in=[
+                ScoreSheet.Status.SUBMITTED,
+                ScoreSheet.Status.RESPONDED,
+                ScoreSheet.Status.ACCEPTED,
+            ],
+        )
+        .filter(
+            Exists(
+                Membership.objects.filter(
+                    block_year=OuterRef("table__block_year"),
+                    unit=OuterRef("unit"),
+                    role=Membership.Role.HEAD,
+                )
+            )
+        )
+        .select_related("table__block_year__block")
+        .order_by("table__deadline", "pk")
+    )
+
+
+def _head_sheet_task(sheet: ScoreSheet) -> dict[str, Any]:
+    names = {"unit": sheet.unit_name, "block": sheet.table.block_year.block.name}
+    if sheet.status == ScoreSheet.Status.ACCEPTED:
+        return _task(
+            "check2-all",
+            _("Finalise the scores of the block head %(unit)s (%(block)s)") % names,
+            None,
+            reverse("scoring:sheet_finalise", args=[sheet.pk]),
+        )
+    return _task(
+        "layout-split",
+        _("Review the sheet of the block head %(unit)s (%(block)s)") % names,
+        None,
+        reverse("scoring:sheet_review", args=[sheet.pk]),
+    )
 
 
 def _task_for(

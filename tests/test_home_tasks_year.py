@@ -361,6 +361,13 @@ STEPS = [
         "secretariat",
         "Review the sheet of Ban Tuyên giáo Tỉnh ủy",
         url("scoring:sheet_review", lambda y: y.sheet()),
+        lambda y: None,
+    ),
+    Step(
+        "the sheets are submitted: council staff review the head's",
+        "staff",
+        "Review the sheet of the block head Văn phòng Tỉnh ủy",
+        url("scoring:sheet_review", lambda y: y.sheet(0)),
         send_results,
     ),
     Step(
@@ -375,6 +382,13 @@ STEPS = [
         "secretariat",
         "Finalise the scores of Ban Tuyên giáo Tỉnh ủy",
         url("scoring:sheet_finalise", lambda y: y.sheet()),
+        lambda y: None,
+    ),
+    Step(
+        "the results are accepted: council staff finalise the head's",
+        "staff",
+        "Finalise the scores of the block head Văn phòng Tỉnh ủy",
+        url("scoring:sheet_finalise", lambda y: y.sheet(0)),
         finalise,
     ),
     Step(

@@ -119,7 +119,7 @@ PAGES: dict[str, tuple[str, str, int]] = {
     "home as leader": ("leader", HOME, 10),
     "home as officer": ("officer", HOME, 9),
     "home as secretariat": ("secretariat", HOME, 14),
-    "home as staff": ("staff", HOME, 9),
+    "home as staff": ("staff", HOME, 10),
     "dashboard as secretariat": ("secretariat", DASHBOARD, 12),
     "hand-over as staff": ("staff", HANDOVER, 8),
     "hand-over as leader": ("leader", HANDOVER, 8),
