@@ -1,13 +1,13 @@
 """What each person must do now about ballots, nominations, the dossier, the hand-over and the
 council's work.
 
-At most six queries whatever the data size, each only for those it concerns: the ballots (to
+At most seven queries whatever the data size, each only for those it concerns: the ballots (to
 vote in, to run, or an election whose hand-over awaits the council), the years whose ballots the
 secretariat has yet to prepare, the nominations (to write, approve or attest, to gather into the
 dossier, or returned), the council staff's counts per authority and year (to receive, to
 appraise, to put on a session's agenda, approved awaiting a decision), the council staff's
-sessions and decisions in progress (one query for both), and the council sessions open for a
-member's vote.
+sessions and decisions in progress (one query for both), the years they may archive, and the
+council sessions open for a member's vote.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from awards.models import (
     CouncilSession,
     CouncilVoter,
     Decision,
+    Dossier,
     Handover,
     Nomination,
 )
@@ -71,6 +72,7 @@ def my_tasks(request: AuthedRequest) -> Section | None:
     if roles.staff_of:
         tasks.extend(_council_tasks(list(_council_counts(roles.staff_of))))
         tasks.extend(_council_work_tasks(list(_council_work(roles.staff_of))))
+        tasks.extend(_archive_task(block_year) for block_year in _to_archive(roles.staff_of))
     if roles.member_of:
         tasks.extend(_session_tasks(list(_sessions_to_vote(request.user, roles.member_of))))
     if not tasks:
@@ -491,6 +493,35 @@ def _council_work_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
             tasks.append(_task("file-earmark-text", text % names, None, url))
     return tasks
+
+
+def _to_archive(staff_of: Iterable[int]) -> Any:
+    """The years of the councils the person staffs whose dossier was sent and whose every
+    nomination is decided (awarded in a published decision, or not approved): they can be
+    archived."""
+    undecided = Nomination.objects.filter(block_year=OuterRef("pk")).exclude(
+        status__in=[Nomination.Status.AWARDED, Nomination.Status.REJECTED]
+    )
+    return (
+        BlockYear.objects.filter(block__authority__in=staff_of, archived_at__isnull=True)
+        .filter(
+            Exists(
+                Dossier.objects.filter(block_year=OuterRef("pk"), status=Dossier.Status.SUBMITTED)
+            )
+        )
+        .exclude(Exists(undecided))
+        .select_related("block")
+        .order_by("year", "pk")
+    )
+
+
+def _archive_task(block_year: BlockYear) -> dict[str, Any]:
+    return _task(
+        "archive",
+        _("Every nomination of %(block)s, %(year)d is decided: archive the year") % _of(block_year),
+        None,
+        reverse("awards:year_archive", args=[block_year.pk]),
+    )
 
 
 def _sessions_to_vote(user: Any, member_of: Iterable[int]) -> Any:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from awards.documents import ballot_minutes
 from awards.models import AwardType, Ballot, CouncilSession, Decision, Nomination
-from awards.services import ballots, decisions, dossiers, intake, sessions
+from awards.services import archive, ballots, decisions, dossiers, intake, sessions
 from covenants import services as covenants
 from covenants.models import Document
 from emulation.models import User
@@ -264,6 +264,14 @@ def draft_decision(year: Year) -> None:
 
 def issue_decision(year: Year) -> None:
     decisions.issue_decision(year.decision(), by=year.world.staff)
+
+
+def publish_decision(year: Year) -> None:
+    decisions.publish_decision(year.decision(), by=year.world.staff)
+
+
+def archive_year(year: Year) -> None:
+    archive.archive_year(year.world.block_year, by=year.world.staff)
 
 
 # The walk: before each step, who must act and where their task leads --------------------------
@@ -515,7 +523,14 @@ STEPS = [
         "staff",
         "Publish the decision No. 125/QĐ-UBND",
         url("awards:decision_detail", lambda y: y.decision()),
-        lambda y: None,
+        publish_decision,
+    ),
+    Step(
+        "every nomination is decided",
+        "staff",
+        "is decided: archive the year",
+        url("awards:year_archive", year_pk),
+        archive_year,
     ),
 ]
 
@@ -546,13 +561,12 @@ def test_whoever_must_act_finds_the_task_on_their_home_page(index: int, world: W
     assert client.get(link).status_code == 200
 
 
-def test_no_task_is_left_once_the_decision_is_published(world: World) -> None:
+def test_no_task_is_left_once_the_year_is_archived(world: World) -> None:
     """At the end of the year nobody is asked to do anything more about it."""
     User.objects.update(preferred_language="en")
     year = start(world)
     for step in STEPS:
         step.done(year)
-    decisions.publish_decision(year.decision(), by=world.staff)
     for who in ("secretariat", "leader", "officer", "staff", "member"):
         client = Client()
         client.force_login(User.objects.get(pk=world.user(who).pk))  # type: ignore[union-attr]
