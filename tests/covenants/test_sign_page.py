@@ -47,3 +47,23 @@ def test_a_second_signature_posted_from_a_stale_page_is_refused(world: World, cl
     )
     assert response.status_code == 200
     assert Signature.objects.filter(unit=world.units[2]).count() == 1
+
+
+def test_the_dashboard_offers_signing_only_until_the_leaders_unit_has_signed(
+    world: World, client: Any
+) -> None:
+    from blocks.dashboard import timeline
+    from blocks.models import BlockYear
+
+    document = make_covenant(world, status="signing")
+    sign = reverse("covenants:covenant_sign", args=[document.pk])
+
+    def actions() -> list[str]:
+        block_year = BlockYear.objects.get(pk=world.block_year.pk)
+        step = next(s for d, s in timeline(block_year, world.leader) if d.number == 4)
+        return [url for _label, url in step.actions]
+
+    assert sign in actions()
+    services.sign_covenant(document, world.units[2], by=world.leader, password="demo12345")
+    assert sign not in actions()
+    assert reverse("covenants:signing_progress", args=[document.pk]) in actions()
