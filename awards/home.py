@@ -1,11 +1,13 @@
 """What each person must do now about ballots, nominations, the dossier, the hand-over and the
 council's work.
 
-At most four queries whatever the data size, each only for those it concerns: the ballots (to
-vote in, to run, or an election whose hand-over awaits the council), the nominations (to write,
-approve or attest, to gather into the dossier, or returned), the council staff's counts per
-authority and year (to receive, to appraise, approved awaiting a decision), and the council
-sessions open for a member's vote.
+At most seven queries whatever the data size, each only for those it concerns: the ballots (to
+vote in, to run, or an election whose hand-over awaits the council), the years whose ballots the
+secretariat has yet to prepare, the nominations (to write, approve or attest, to gather into the
+dossier, or returned), the council staff's counts per authority and year (to receive, to
+appraise, to put on a session's agenda, approved awaiting a decision), the council staff's
+sessions and decisions in progress (one query for both), the years they may archive, and the
+council sessions open for a member's vote.
 """
 
 from __future__ import annotations
@@ -14,7 +16,18 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +41,15 @@ from awards.models import (
     CouncilSession,
     CouncilVoter,
     Decision,
+    Dossier,
     Handover,
     Nomination,
 )
+from blocks.models import BlockYear
 from emulation.home import Section
 from emulation.http import AuthedRequest
 from emulation.roles import Roles
+from scoring.models import Ranking
 
 
 def my_tasks(request: AuthedRequest) -> Section | None:
@@ -49,10 +65,14 @@ def my_tasks(request: AuthedRequest) -> Section | None:
                     tasks.append(_handover_task(ballot))
                 continue
             tasks.extend(_ballot_tasks(ballot, roles, today))
+    if roles.secretariat_years:
+        tasks.extend(_preparation_tasks(_ballots_to_prepare(roles.secretariat_years)))
     if roles.units or roles.secretariat_years:
         tasks.extend(_nomination_tasks(list(_nominations_for(roles)), roles))
     if roles.staff_of:
         tasks.extend(_council_tasks(list(_council_counts(roles.staff_of))))
+        tasks.extend(_council_work_tasks(list(_council_work(roles.staff_of))))
+        tasks.extend(_archive_task(block_year) for block_year in _to_archive(roles.staff_of))
     if roles.member_of:
         tasks.extend(_session_tasks(list(_sessions_to_vote(request.user, roles.member_of))))
     if not tasks:
@@ -95,6 +115,33 @@ def _ballots_for(roles: Roles, today: datetime.date) -> Any:
         .select_related("block_year__block", "award_type")
         .order_by("closes_on", "created_at", "pk")
     )
+
+
+def _ballots_to_prepare(years: frozenset[int]) -> Any:
+    """The years the person runs whose ranking is published and which have no ballot yet."""
+    return (
+        BlockYear.objects.filter(pk__in=years, archived_at__isnull=True)
+        .filter(Exists(Ranking.objects.filter(table__block_year=OuterRef("pk"))))
+        .exclude(Exists(Ballot.objects.filter(block_year=OuterRef("pk"))))
+        .select_related("block")
+        .order_by("year", "pk")
+    )
+
+
+def _preparation_tasks(years: Iterable[BlockYear]) -> list[dict[str, Any]]:
+    return [
+        _task(
+            "check2-square",
+            _(
+                "The %(year)d ranking of %(block)s is published: prepare the ballots"
+                " (acclaiming the leading unit, nominations for awards)"
+            )
+            % _of(block_year),
+            block_year.ballot_deadline,
+            reverse("awards:ballot_list", args=[block_year.pk]),
+        )
+        for block_year in years
+    ]
 
 
 def _nominations_for(roles: Roles) -> Any:
@@ -252,8 +299,8 @@ def _task(
 
 
 def _council_counts(staff_of: Iterable[int]) -> Any:
-    """Per authority and year the staff work for: nominations to receive, to appraise, and
-    approved but not yet in an issued decision (one grouped query)."""
+    """Per authority and year the staff work for: nominations to receive, to appraise, to put on
+    a session's agenda, and approved but not yet in an issued decision (one grouped query)."""
     in_decision = Awardee.objects.filter(
         nomination=OuterRef("pk"),
         decision__status__in=[Decision.Status.ISSUED, Decision.Status.PUBLISHED],
@@ -264,6 +311,7 @@ def _council_counts(staff_of: Iterable[int]) -> Any:
             status__in=[
                 Nomination.Status.SUBMITTED,
                 Nomination.Status.RECEIVED,
+                Nomination.Status.APPRAISED,
                 Nomination.Status.APPROVED,
             ],
         )
@@ -276,6 +324,7 @@ def _council_counts(staff_of: Iterable[int]) -> Any:
         .annotate(
             to_receive=Count("pk", filter=Q(status=Nomination.Status.SUBMITTED)),
             to_appraise=Count("pk", filter=Q(status=Nomination.Status.RECEIVED)),
+            to_schedule=Count("pk", filter=Q(status=Nomination.Status.APPRAISED)),
             awaiting=Count(
                 "pk", filter=Q(Q(status=Nomination.Status.APPROVED), ~Exists(in_decision))
             ),
@@ -318,6 +367,22 @@ def _council_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     intake,
                 )
             )
+        if row["to_schedule"]:
+            tasks.append(
+                _task(
+                    "calendar-plus",
+                    ngettext(
+                        "%(n)d appraised nomination to put before a council session"
+                        " (%(authority)s, %(year)d)",
+                        "%(n)d appraised nominations to put before a council session"
+                        " (%(authority)s, %(year)d)",
+                        row["to_schedule"],
+                    )
+                    % {**names, "n": row["to_schedule"]},
+                    None,
+                    reverse("awards:session_list", args=[authority, year]),
+                )
+            )
         if row["awaiting"]:
             tasks.append(
                 _task(
@@ -333,6 +398,130 @@ def _council_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 )
             )
     return tasks
+
+
+def _council_work(staff_of: Iterable[int]) -> Any:
+    """The sessions and decisions in progress of the councils the person staffs, as one query
+    (a union): each a row with its kind, id, status, title or number, and for a session the
+    members recorded present and those who voted."""
+    present = CouncilSession.present.through.objects.filter(councilsession=OuterRef("pk"))
+    voted = CouncilVoter.objects.filter(session=OuterRef("pk"))
+    columns = ["work", "item", "state", "label", "present_n", "voted_n"]
+
+    def count(rows: Any) -> Any:
+        return Coalesce(
+            Subquery(
+                rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    sessions = (
+        CouncilSession.objects.filter(
+            authority__in=staff_of,
+            status__in=[CouncilSession.Status.DRAFT, CouncilSession.Status.OPEN],
+        )
+        .annotate(
+            work=Value("session", output_field=CharField()),
+            item=F("pk"),
+            state=F("status"),
+            label=F("title"),
+            present_n=count(present),
+            voted_n=count(voted),
+        )
+        .order_by()
+        .values(*columns)
+    )
+    decisions = (
+        Decision.objects.filter(
+            authority__in=staff_of,
+            status__in=[Decision.Status.DRAFT, Decision.Status.ISSUED],
+        )
+        .annotate(
+            work=Value("decision", output_field=CharField()),
+            item=F("pk"),
+            state=F("status"),
+            label=F("number"),
+            present_n=Value(0, output_field=IntegerField()),
+            voted_n=Value(0, output_field=IntegerField()),
+        )
+        .order_by()
+        .values(*columns)
+    )
+    return sessions.union(decisions, all=True).order_by("work", "item")
+
+
+def _council_work_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    tasks = []
+    for row in rows:
+        names = {"title": row["label"]}
+        if row["work"] == "session":
+            url = reverse("awards:session_detail", args=[row["item"]])
+            if row["state"] == CouncilSession.Status.DRAFT:
+                tasks.append(
+                    _task(
+                        "calendar-check",
+                        _(
+                            "Prepare the council session “%(title)s”: agenda and members"
+                            " present, then open the vote"
+                        )
+                        % names,
+                        None,
+                        url,
+                    )
+                )
+            else:
+                tasks.append(
+                    _task(
+                        "lock",
+                        _(
+                            "Close the council session “%(title)s” (%(voted)d of %(present)d"
+                            " members present have voted)"
+                        )
+                        % {**names, "voted": row["voted_n"], "present": row["present_n"]},
+                        None,
+                        url,
+                    )
+                )
+        else:
+            url = reverse("awards:decision_detail", args=[row["item"]])
+            text = (
+                _("Check and issue the decision No. %(title)s")
+                if row["state"] == Decision.Status.DRAFT
+                else _("Publish the decision No. %(title)s")
+            )
+            tasks.append(_task("file-earmark-text", text % names, None, url))
+    return tasks
+
+
+def _to_archive(staff_of: Iterable[int]) -> Any:
+    """The years of the councils the person staffs whose dossier was sent and whose every
+    nomination is decided (awarded in a published decision, or not approved): they can be
+    archived."""
+    undecided = Nomination.objects.filter(block_year=OuterRef("pk")).exclude(
+        status__in=[Nomination.Status.AWARDED, Nomination.Status.REJECTED]
+    )
+    return (
+        BlockYear.objects.filter(block__authority__in=staff_of, archived_at__isnull=True)
+        .filter(
+            Exists(
+                Dossier.objects.filter(block_year=OuterRef("pk"), status=Dossier.Status.SUBMITTED)
+            )
+        )
+        .exclude(Exists(undecided))
+        .select_related("block")
+        .order_by("year", "pk")
+    )
+
+
+def _archive_task(block_year: BlockYear) -> dict[str, Any]:
+    return _task(
+        "archive",
+        _("Every nomination of %(block)s, %(year)d is decided: archive the year") % _of(block_year),
+        None,
+        reverse("awards:year_archive", args=[block_year.pk]),
+    )
 
 
 def _sessions_to_vote(user: Any, member_of: Iterable[int]) -> Any:

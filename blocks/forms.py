@@ -136,6 +136,15 @@ class BlockYearForm(ModelForm):
         widgets = {name: DateInput() for name in BlockYear.DEADLINE_FIELDS}
 
 
+class DeadlinesForm(ModelForm):
+    """The deadlines the block's secretariat sets."""
+
+    class Meta:
+        model = BlockYear
+        fields = list(BlockYear.SECRETARIAT_DEADLINES)
+        widgets = {name: DateInput() for name in BlockYear.SECRETARIAT_DEADLINES}
+
+
 class BlockYearCreateForm(BlockYearForm):
     copy_members = forms.BooleanField(
         label=_("Carry over last year's members"), required=False, initial=True

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from emulation.roles import roles_of
@@ -341,6 +342,23 @@ class BlockYear(models.Model):
     @property
     def last_day(self) -> datetime.date:
         return datetime.date(self.year, 12, 31)
+
+    # The deadlines the block's secretariat sets; the nomination dossier's is the council's.
+    SECRETARIAT_DEADLINES = (
+        "signing_deadline",
+        "self_assessment_deadline",
+        "review_deadline",
+        "ballot_deadline",
+    )
+
+    def coming_deadline(
+        self, field: str, *, days: int = 30, today: datetime.date | None = None
+    ) -> datetime.date:
+        """The year's deadline when it is still ahead, else the day `days` from today: what a
+        form proposes, never a day already past."""
+        today = today or timezone.localdate()
+        day: datetime.date | None = getattr(self, field)
+        return day if day is not None and day >= today else today + datetime.timedelta(days=days)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

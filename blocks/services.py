@@ -7,10 +7,11 @@ act on when a rule refuses the change, and records an audit event when it succee
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocks.models import (
@@ -333,10 +334,22 @@ def create_block_year(
     return block_year
 
 
-@transaction.atomic
-def update_block_year(block_year: BlockYear, *, by: User, **changes: Any) -> BlockYear:
-    check_not_archived(block_year)
-    block_year = BlockYear.objects.select_for_update().get(pk=block_year.pk)
+# One source for each deadline: the year's. An artefact that keeps a deadline of its own (the
+# covenant open for signing, the opened self-assessment) is kept equal to the year's by its app,
+# which registers here what a change of that deadline moves; the change and its followers run in
+# one transaction, each audited. Apps above the registry register (it never imports them).
+DeadlineFollower = Callable[[BlockYear, "datetime.date | None", User], None]
+_deadline_followers: dict[str, list[DeadlineFollower]] = {}
+
+
+def follow_deadline(field: str, follower: DeadlineFollower) -> None:
+    """Call `follower(block_year, day, by)` whenever the year's deadline `field` changes."""
+    followers = _deadline_followers.setdefault(field, [])
+    if follower not in followers:
+        followers.append(follower)
+
+
+def _check_deadlines(block_year: BlockYear, changes: dict[str, Any]) -> None:
     for field in BlockYear.DEADLINE_FIELDS:
         day = changes.get(field)
         if day is not None and not (block_year.year - 1 <= day.year <= block_year.year + 1):
@@ -349,7 +362,44 @@ def update_block_year(block_year: BlockYear, *, by: User, **changes: Any) -> Blo
                 },
                 field=field,
             )
-    audit.change(block_year, changes, by=by, action="blocks.blockyear.changed")
+
+
+def _change_year(
+    block_year: BlockYear, changes: dict[str, Any], *, by: User, action: str
+) -> list[str]:
+    changed = audit.change(block_year, changes, by=by, action=action)
+    for field in changed:
+        for follower in _deadline_followers.get(field, []):
+            follower(block_year, getattr(block_year, field), by)
+    return changed
+
+
+@transaction.atomic
+def update_block_year(block_year: BlockYear, *, by: User, **changes: Any) -> BlockYear:
+    check_not_archived(block_year)
+    block_year = BlockYear.objects.select_for_update().get(pk=block_year.pk)
+    _check_deadlines(block_year, changes)
+    _change_year(block_year, changes, by=by, action="blocks.blockyear.changed")
+    return block_year
+
+
+@transaction.atomic
+def set_deadlines(block_year: BlockYear, *, by: User, **days: datetime.date | None) -> BlockYear:
+    """The block's secretariat sets the deadlines it owns (signing, self-assessment, review,
+    ballots). A changed deadline cannot fall on a day already past, nor outside the year and its
+    neighbours; what follows it (the covenant open for signing, the opened self-assessment)
+    moves with it."""
+    unknown = set(days) - set(BlockYear.SECRETARIAT_DEADLINES)
+    if unknown:
+        raise ValueError(f"not deadlines the secretariat sets: {sorted(unknown)}")
+    check_not_archived(block_year)
+    block_year = BlockYear.objects.select_for_update().get(pk=block_year.pk)
+    _check_deadlines(block_year, days)
+    today = timezone.localdate()
+    for field, day in days.items():
+        if day is not None and day != getattr(block_year, field) and day < today:
+            raise DomainError(_("The deadline has already passed."), field=field)
+    _change_year(block_year, days, by=by, action="blocks.blockyear.deadlines_changed")
     return block_year
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("blocks/<int:pk>/years/new/", views.blockyear_create, name="blockyear_create"),
     path("years/<int:pk>/", views.blockyear_detail, name="blockyear_detail"),
     path("years/<int:pk>/edit/", views.blockyear_edit, name="blockyear_edit"),
+    path("years/<int:pk>/deadlines/", views.blockyear_deadlines, name="blockyear_deadlines"),
     path("years/<int:pk>/leadership/", views.blockyear_leadership, name="blockyear_leadership"),
     path("years/<int:pk>/members/add/", views.membership_add, name="membership_add"),
     path("years/<int:pk>/activities/new/", views.activity_create, name="activity_create"),

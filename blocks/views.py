@@ -23,6 +23,7 @@ from blocks.forms import (
     BlockYearCreateForm,
     BlockYearForm,
     ContributionForm,
+    DeadlinesForm,
     LeadershipForm,
     MembershipAddForm,
     MembershipEndForm,
@@ -232,6 +233,7 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     steps = dashboard.timeline(block_year, request.user)
     other_years = block_year.block.years.values_list("pk", "year")
     can_manage = request.user.has_perm("blocks.manage_blockyear", block_year)
+    can_set_deadlines = can_manage or request.user.has_perm("blocks.set_deadlines", block_year)
     return render(
         request,
         "blocks/blockyear_detail.html",
@@ -243,6 +245,7 @@ def blockyear_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "memberships": block_year.memberships.all(),
             "other_years": list(other_years),
             "can_manage": can_manage,
+            "can_set_deadlines": can_set_deadlines,
         },
     )
 
@@ -264,6 +267,32 @@ def blockyear_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         title=_("Theme and deadlines of %(year)s") % {"year": block_year},
+        cancel=block_year,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def blockyear_deadlines(request: AuthedRequest, pk: int) -> HttpResponse:
+    block_year = _block_year(request, pk)
+    require(request, "blocks.set_deadlines", block_year)
+    form = DeadlinesForm(post_data(request), instance=block_year)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.set_deadlines(block_year, by=request.user, **data),
+        _("The deadlines were saved."),
+    )
+    if done:
+        return redirect(done)
+    return _form_page(
+        request,
+        form,
+        title=_("Deadlines of %(year)s") % {"year": block_year},
+        intro=_(
+            "A deadline cannot be moved to a day already past. The covenant open for signing and"
+            " the opened self-assessment follow their deadline here; the nomination dossier's"
+            " deadline is set by the council."
+        ),
         cancel=block_year,
     )
 

@@ -9,13 +9,15 @@ class CovenantsConfig(AppConfig):
 
     def ready(self) -> None:
         from blocks.dashboard import register_steps
-        from covenants import benchmark, dashboard, demo, home
+        from blocks.services import follow_deadline
+        from covenants import benchmark, dashboard, demo, home, services
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
 
         register_steps(dashboard.steps)
         register_section(home.my_tasks)
+        follow_deadline("signing_deadline", services.follow_signing_deadline)
         demo_data.register(demo.DocumentSeeder)
         benchmarks.register_data(benchmark.CovenantData)
         benchmarks.register_pages(*benchmark.PAGES)

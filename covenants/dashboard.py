@@ -12,12 +12,16 @@ from blocks.dashboard import StepState
 from blocks.models import BlockYear
 from covenants.models import Document, Registration
 from emulation.models import User
+from emulation.roles import roles_of
 
 
 def steps(block_year: BlockYear, user: User) -> dict[int, StepState]:
     """Steps 2–4, from one read of the year's documents with their comments awaiting answers
     and the signatures on their latest versions."""
-    documents = list(block_year.documents.with_pending_count().with_signature_count())
+    led = roles_of(user).led_member_units_of(block_year.pk)
+    documents = list(
+        block_year.documents.with_pending_count().with_signature_count().with_signatures_of(led)
+    )
     return {
         2: documents_step(block_year, documents),
         3: registration_step(block_year),
@@ -89,7 +93,9 @@ def signing_step(block_year: BlockYear, user: User, documents: list[Document]) -
         "total": len(members),
     }
     actions: list[tuple[str | Promise, str]] = [(_("Signatures"), url)]
-    if rules.has_perm("covenants.sign", user, covenant):
+    # A leader whose units have all signed is not offered the signing form again.
+    led = roles_of(user).led_member_units_of(block_year.pk)
+    if rules.has_perm("covenants.sign", user, covenant) and covenant.signed_by_units < len(led):  # type: ignore[attr-defined]
         actions.insert(
             0, (_("Sign the covenant"), reverse("covenants:covenant_sign", args=[covenant.pk]))
         )

@@ -143,6 +143,9 @@ class DocumentSeeder(Seeder):
             covenant.status = Document.Status.SIGNING
             covenant.signing_deadline = timezone.localdate() + datetime.timedelta(days=30)
             covenant.save(update_fields=["status", "signing_deadline"])
+            # One date wherever the signing deadline is shown, as `open_signing` keeps it.
+            block_year.signing_deadline = covenant.signing_deadline
+            block_year.save(update_fields=["signing_deadline"])
             return
         # Last year: signed by every unit at the signing conference of 20 March.
         signed_at = timezone.make_aware(datetime.datetime(year, 3, 20, 9, 0))

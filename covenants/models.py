@@ -4,6 +4,7 @@ them, the units' registration of targets, and the signatures on the covenant."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -40,6 +41,22 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             .values("n")
         )
         return self.annotate(signatures=Coalesce(Subquery(signed), 0))
+
+    def with_signatures_of(self, units: Iterable[int]) -> DocumentQuerySet:
+        """Each document with how many of `units` signed its latest version (`signed_by_units`)."""
+        latest = (
+            DocumentVersion.objects.filter(document=OuterRef(OuterRef("pk")))
+            .order_by("-number")
+            .values("pk")[:1]
+        )
+        signed = (
+            Signature.objects.filter(version=Subquery(latest), unit__in=list(units))
+            .order_by()
+            .values("version")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(signed_by_units=Coalesce(Subquery(signed), 0))
 
 
 class Document(models.Model):

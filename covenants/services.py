@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocks.models import BlockYear, Membership, Unit, UnitRole
-from blocks.services import check_not_archived
+from blocks.services import check_not_archived, set_deadlines
 from covenants.models import (
     Comment,
     Document,
@@ -349,13 +349,17 @@ def register_targets(
 
 @transaction.atomic
 def open_signing(document: Document, *, by: User, deadline: datetime.date) -> Document:
-    """Open the adopted covenant for signing until a deadline; its text is already frozen."""
+    """Open the adopted covenant for signing until a deadline; its text is already frozen. The
+    deadline becomes the year's signing deadline too (one date wherever it is shown)."""
     check_not_archived(document.block_year_id)
+    if deadline < timezone.localdate():
+        raise DomainError(_("The deadline has already passed."), field="deadline")
+    # The year first, then the covenant: the order in which a change of the year's deadline
+    # locks them too.
+    set_deadlines(document.block_year, by=by, signing_deadline=deadline)
     document = _locked(document)
     if not document.is_covenant:
         raise DomainError(_("Only the covenant is signed."))
-    if deadline < timezone.localdate():
-        raise DomainError(_("The deadline has already passed."), field="deadline")
     version = latest_version(document)
     if version is None or not version.is_frozen:
         raise DomainError(_("Adopt the covenant before opening it for signing."))
@@ -396,6 +400,26 @@ def _check_signable(document: Document, unit: Unit) -> DocumentVersion:
             _("The covenant's text has changed since it was adopted; it cannot be signed.")
         )
     return version
+
+
+def follow_signing_deadline(block_year: BlockYear, day: datetime.date | None, by: User) -> None:
+    """The covenant open for signing keeps the year's signing deadline (a changed one is set
+    through `blocks.services`, which calls this in its transaction)."""
+    covenant = (
+        Document.objects.select_for_update()
+        .filter(block_year=block_year, kind=Document.Kind.COVENANT, status=Document.Status.SIGNING)
+        .first()
+    )
+    if covenant is None:
+        return
+    if day is None:
+        raise DomainError(
+            _("The covenant is open for signing: its deadline cannot be removed."),
+            field="signing_deadline",
+        )
+    audit.change(
+        covenant, {"signing_deadline": day}, by=by, action="covenants.covenant.deadline_changed"
+    )
 
 
 @transaction.atomic

@@ -455,7 +455,7 @@ def signing_open(request: AuthedRequest, pk: int) -> HttpResponse:
         post_data(request),
         name="deadline",
         label=_("Signing deadline"),
-        initial={"deadline": document.block_year.signing_deadline},
+        initial={"deadline": document.block_year.coming_deadline("signing_deadline")},
     )
     done = run_form(
         request,
@@ -481,8 +481,25 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     require_for_unit(request, "covenants.sign", document)
     units = _own_units(request, document.block_year, UnitRole.Role.LEADER)
     version = services.latest_version(document)
+    signed = list(
+        Signature.objects.filter(version=version, unit__in=units)
+        .select_related("unit")
+        .order_by("unit__name")
+        if version
+        else []
+    )
     needs_code = otp.has_device(request.user)
     form = SignForm(post_data(request), units=units, needs_code=needs_code)
+    # A unit signs once (the service refuses a second signature): the form, shown only while one
+    # of the person's units has not signed, starts on such a unit.
+    signed_units = {s.unit_id for s in signed}
+    unsigned = sorted(
+        unit_id
+        for unit_id in request.roles.led_member_units_of(document.block_year_id)
+        if unit_id not in signed_units
+    )
+    if unsigned:
+        form.fields["unit"].initial = unsigned[0]
     signature = run_form(
         request,
         form,
@@ -499,11 +516,6 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if signature:
         return redirect("covenants:signing_progress", document.pk)
-    signed = (
-        Signature.objects.filter(version=version, unit__in=units).select_related("unit")
-        if version
-        else []
-    )
     return render(
         request,
         "covenants/covenant_sign.html",
@@ -515,6 +527,7 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
             "signed": signed,
             "needs_code": needs_code,
             "open": document.status == Document.Status.SIGNING,
+            "all_signed": not unsigned,
         },
     )
 

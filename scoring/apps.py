@@ -9,13 +9,15 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from blocks.dashboard import register_steps
+        from blocks.services import follow_deadline
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation.home import register_section
-        from scoring import benchmark, dashboard, demo, home
+        from scoring import benchmark, dashboard, demo, home, services
 
         register_steps(dashboard.steps)
         register_section(home.my_tasks)
+        follow_deadline("self_assessment_deadline", services.follow_self_assessment_deadline)
         demo_data.register(demo.ScoringSeeder)
         benchmarks.register_data(benchmark.ScoringData)
         benchmarks.register_pages(*benchmark.PAGES)

@@ -18,14 +18,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blocks.models import BlockYear, Membership, Unit, UnitRole
-from blocks.services import check_not_archived
+from blocks.services import check_not_archived, set_deadlines
 from covenants import services as documents
 from covenants.models import Document
 from emulation import audit, mail
@@ -393,8 +393,14 @@ def open_self_assessment(
     table: CriteriaTable, *, by: User, deadline: datetime.date
 ) -> CriteriaTable:
     """Open self-assessment until a deadline: only once the year's covenant is in force and the
-    criteria table is adopted. Each current member unit gets its sheet; the table is locked."""
+    criteria table is adopted. Each current member unit gets its sheet; the table is locked. The
+    deadline becomes the year's self-assessment deadline too (one date wherever it is shown)."""
     check_not_archived(table.block_year_id)
+    if deadline < timezone.localdate():
+        raise DomainError(_("The deadline has already passed."), field="deadline")
+    # The year first, then the table: the order in which a change of the year's deadline locks
+    # them too.
+    set_deadlines(table.block_year, by=by, self_assessment_deadline=deadline)
     table = (
         CriteriaTable.objects.select_for_update(of=("self",))
         .select_related("block_year__block", "document")
@@ -417,8 +423,6 @@ def open_self_assessment(
                 " adopt it); its adopted text must be the table as it stands."
             )
         )
-    if deadline < timezone.localdate():
-        raise DomainError(_("The deadline has already passed."), field="deadline")
     members = list(
         block_year.memberships.filter(left_on__isnull=True)
         .select_related("unit")
@@ -451,6 +455,27 @@ def open_self_assessment(
         },
     )
     return table
+
+
+def follow_self_assessment_deadline(
+    block_year: BlockYear, day: datetime.date | None, by: User
+) -> None:
+    """The opened self-assessment keeps the year's deadline until the ranking is published (a
+    changed one is set through `blocks.services`, which calls this in its transaction)."""
+    table = (
+        CriteriaTable.objects.select_for_update()
+        .filter(block_year=block_year, opened_at__isnull=False)
+        .exclude(Exists(Ranking.objects.filter(table=OuterRef("pk"))))
+        .first()
+    )
+    if table is None:
+        return
+    if day is None:
+        raise DomainError(
+            _("Self-assessment is open: its deadline cannot be removed."),
+            field="self_assessment_deadline",
+        )
+    audit.change(table, {"deadline": day}, by=by, action="scoring.assessment.deadline_changed")
 
 
 # The unit's sheet ---------------------------------------------------------------------------------

@@ -342,7 +342,8 @@ def assessment_open(request: AuthedRequest, pk: int) -> HttpResponse:
     table = _table_or_404(block_year)
     _require(request, "scoring.run_scoring", block_year)
     form = DeadlineForm(
-        post_data(request), initial={"deadline": block_year.self_assessment_deadline}
+        post_data(request),
+        initial={"deadline": block_year.coming_deadline("self_assessment_deadline", days=21)},
     )
     done = run_form(
         request,

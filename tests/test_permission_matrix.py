@@ -219,6 +219,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "blocks:blockyear_create": (block, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
     "blocks:blockyear_detail": (year, scoped(SEE), everyone(405)),
     "blocks:blockyear_edit": (year, scoped(MANAGE), scoped(MANAGE, 302)),
+    "blocks:blockyear_deadlines": (year, scoped(RUN), scoped(RUN, 302)),
     "blocks:blockyear_leadership": (year, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
     "blocks:membership_add": (year, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
     "blocks:activity_create": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
@@ -314,6 +315,7 @@ YEAR_APPS = ("blocks", "covenants", "scoring", "awards")
 ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "blocks:blockyear_detail": (scoped(SEE), everyone(405)),
     "blocks:blockyear_edit": (read_only(), read_only()),
+    "blocks:blockyear_deadlines": (read_only(), read_only()),
     "blocks:blockyear_leadership": (read_only(), read_only()),
     "blocks:membership_add": (read_only(), read_only()),
     "blocks:activity_create": (read_only(), read_only()),

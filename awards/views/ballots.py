@@ -8,6 +8,7 @@ closed; before that a page says how many units voted, never what anyone chose.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -212,7 +213,9 @@ def ballot_create(request: AuthedRequest, pk: int) -> HttpResponse:
             "kind": kind,
             "award": award.code if award else None,
             "method": Ballot.Method.ONLINE,
-            "closes_on": block_year.ballot_deadline,
+            # The year's ballot deadline, unless it has passed: never a day already past.
+            "closes_on": block_year.ballot_deadline
+            and block_year.coming_deadline("ballot_deadline", days=7),
             "units": [u.pk for u in suggested],
         },
     )
@@ -363,7 +366,10 @@ def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def ballot_open(request: AuthedRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
     _require(request, "awards.run_ballots", ballot.block_year)
-    form = OpenForm(post_data(request), initial={"closes_on": ballot.closes_on})
+    closes_on = ballot.closes_on
+    if closes_on is not None and closes_on < timezone.localdate():
+        closes_on = timezone.localdate() + datetime.timedelta(days=7)  # never a day already past
+    form = OpenForm(post_data(request), initial={"closes_on": closes_on})
     done = run_form(
         request,
         form,
