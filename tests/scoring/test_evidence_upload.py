@@ -76,6 +76,7 @@ def test_one_refused_file_keeps_every_file_of_the_upload_out_and_is_named_with_i
     assert 'class="evidence-problems' in body
     assert "virus.pdf: This kind of file is not accepted" in body
     assert "ke-hoach.pdf:" not in body  # only the refused file is named
+    assert "No file was added:" in body
     assert not Evidence.objects.exists()
     assert not AuditEvent.objects.filter(action="scoring.evidence.added").exists()
     assert stored_files() == before
