@@ -178,6 +178,28 @@ def test_the_ranking_fits_the_page_and_its_chart_text_is_readable(
         assert in_viewport_box(page, name)
 
 
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_a_units_ranking_page_draws_its_profile_with_readable_text(
+    world: World,
+    page: Page,
+    live_server: Any,
+    screenshot: Callable[[str], Path],
+    viewport: ViewportSize,
+) -> None:
+    make_published_ranking(world)
+    sign_in(page, live_server, "leader")
+    width = at_width(page, viewport)
+    page.goto(
+        live_server.url
+        + reverse("scoring:ranking_unit", args=[world.block_year.pk, world.units[2].pk])
+    )
+    screenshot(f"layout-ranking-unit-{width}")
+    assert_no_page_overflow(page)
+    assert_targets_at_least_24(page)
+    sizes = page.evaluate(CHART_TEXT)
+    assert sizes and min(sizes) >= 11, sizes
+
+
 def in_viewport_box(page: Page, locator: Any) -> bool:
     """Within the window's width (nothing hidden off to the side of a scrolling box)."""
     box = locator.bounding_box()
@@ -202,6 +224,7 @@ def test_the_ballot_chart_text_is_at_least_11_px(
     page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     screenshot(f"layout-ballot-{width}")
     assert_no_page_overflow(page)
+    assert_targets_at_least_24(page)
     sizes = page.evaluate(CHART_TEXT)
     assert sizes and min(sizes) >= 11, sizes
 
