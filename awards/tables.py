@@ -63,7 +63,8 @@ class CountsTable(tables.Table):
     class Meta:
         template_name = "awards/tables/counts.html"
         empty_text = _("No nomination was sent this year.")
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        # A card per row on a phone (see app.css).
+        attrs = {"class": "table table-sm table-hover align-middle table-cards"}
 
     def __init__(self, data: Any, *, heading: str, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)

@@ -257,3 +257,32 @@ def test_the_council_intake_shows_its_counts_on_screen(
     assert_no_page_overflow(page)
     for cell in page.locator("main table tbody :is(td, th)").all():
         assert in_viewport_box(page, cell), cell.inner_text()
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_councils_statistics_charts_keep_their_text_readable(
+    world: World,
+    page: Page,
+    live_server: Any,
+    screenshot: Callable[[str], Path],
+    viewport: ViewportSize,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    make_sent_dossier(world)
+    sign_in(page, live_server, "staff")
+    width = at_width(page, viewport)
+    page.goto(
+        live_server.url
+        + reverse("awards:statistics", args=[world.authority.pk, world.block_year.year])
+    )
+    screenshot(f"layout-statistics-{width}")
+    assert_no_page_overflow(page)
+    assert page.locator("svg.chart").count() == 2
+    sizes = page.evaluate(CHART_TEXT)
+    assert sizes and min(sizes) >= 11, sizes
+    cells = page.locator("main table.table-cards tbody td").all()
+    assert cells
+    for cell in cells:
+        assert in_viewport_box(page, cell), cell.inner_text()
