@@ -11,20 +11,23 @@
     return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0;
   }
   document.addEventListener("dragover", function (event) {
-    var row = rowOf(event);
-    if (!row || !carriesFiles(event)) return;
+    if (!carriesFiles(event)) return;
+    // Files dropped beside a row are refused here, rather than opened by the browser in place
+    // of the sheet.
     event.preventDefault();
-    event.dataTransfer.dropEffect = "copy";
-    row.classList.add("drop-target");
+    var row = rowOf(event);
+    event.dataTransfer.dropEffect = row ? "copy" : "none";
+    if (row) row.classList.add("drop-target");
   });
   document.addEventListener("dragleave", function (event) {
     var row = rowOf(event);
     if (row && !row.contains(event.relatedTarget)) row.classList.remove("drop-target");
   });
   document.addEventListener("drop", function (event) {
-    var row = rowOf(event);
-    if (!row || !event.dataTransfer || event.dataTransfer.files.length === 0) return;
+    if (!carriesFiles(event)) return;
     event.preventDefault();
+    var row = rowOf(event);
+    if (!row || event.dataTransfer.files.length === 0) return;
     row.classList.remove("drop-target");
     var form = row.querySelector("form.evidence-form");
     form.querySelector("input[type=file]").files = event.dataTransfer.files;

@@ -30,9 +30,13 @@ DROP = """([selector, files]) => {
   const transfer = new DataTransfer();
   for (const [name, text] of files) transfer.items.add(new File([text], name, {type: "application/pdf"}));
   const target = document.querySelector(selector);
+  const taken = [];
   for (const type of ["dragenter", "dragover", "drop"]) {
-    target.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: transfer}));
+    const event = new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: transfer});
+    target.dispatchEvent(event);
+    taken.push(event.defaultPrevented);
   }
+  return taken;  // whether the page handled dragenter, dragover and drop itself
 }"""
 
 
@@ -158,7 +162,21 @@ def test_the_missing_line_follows_the_rows_as_they_are_saved(
     points = page.locator(f"#points-{i1.pk}")
     points.type("4")
     page.locator(f"#status-{i1.pk}").get_by_text("Saved").wait_for()
-    points.press("Tab")
-    page.wait_for_load_state("networkidle")
+    # Leaving the field saves it once more: wait for that answer too, so that no request is
+    # still running when the test ends (the live server shares one SQLite connection).
+    with page.expect_response(lambda response: f"/scores/{i1.pk}/" in response.url):
+        points.press("Tab")
     assert missing.inner_text().strip() == ""
     assert page.evaluate("() => window.notReloaded") is True
+
+
+def test_files_dropped_beside_the_rows_are_neither_uploaded_nor_opened(
+    sheet: ScoreSheet, page: Page, live_server: Any
+) -> None:
+    open_sheet(page, live_server, sheet)
+    taken = page.evaluate(DROP, ["main h1", [["lac-cho.pdf", PDF.decode()]]])
+    # The page keeps the drop (the browser would otherwise open the file in the sheet's place).
+    assert taken[1:] == [True, True]
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => window.notReloaded") is True
+    assert not Evidence.objects.exists()
