@@ -20,7 +20,9 @@ from tests.browser.conftest import sign_in
 from tests.factories import (
     World,
     fill_sheet,
+    make_ballot,
     make_closed_ballot,
+    make_leaders,
     make_published_ranking,
     make_sent_dossier,
     make_world,
@@ -132,7 +134,6 @@ def test_the_review_page_keeps_each_criterion_beside_the_reviewed_points(
     viewport: ViewportSize,
 ) -> None:
     from scoring import services
-    from tests.factories import make_leaders
 
     table = open_assessment(world)
     sheet = table.sheets.get(unit=world.units[2])
@@ -286,3 +287,26 @@ def test_the_councils_statistics_charts_keep_their_text_readable(
     assert cells
     for cell in cells:
         assert in_viewport_box(page, cell), cell.inner_text()
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_a_leader_finds_the_vote_button_of_an_open_ballot_on_screen(
+    world: World,
+    page: Page,
+    live_server: Any,
+    screenshot: Callable[[str], Path],
+    viewport: ViewportSize,
+) -> None:
+    from awards.models import Ballot
+
+    make_leaders(world)
+    make_ballot(world, kind=Ballot.Kind.ACCLAIM)
+    sign_in(page, live_server, "leader")
+    width = at_width(page, viewport)
+    page.goto(f"{live_server.url}/years/{world.block_year.pk}/ballots/")
+    screenshot(f"layout-ballots-{width}")
+    assert_no_page_overflow(page)
+    assert_targets_at_least_24(page)
+    vote = page.locator("#ballots").get_by_role("link", name="Vote")
+    vote.scroll_into_view_if_needed()
+    assert in_viewport_box(page, vote)
