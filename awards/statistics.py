@@ -178,17 +178,20 @@ def nomination_rows(authority: Authority, year: int) -> list[dict[str, Any]]:
 
 # Charts ---------------------------------------------------------------------------------------
 
-LABEL_WIDTH = 260
-PLOT_WIDTH = 380
-BAR = 12
-GROUP = 2 * BAR + 14
+# Drawn at its own size (scaled-down text would be unreadable on a phone): each label above its
+# bars, narrow enough for a 390 px screen.
+PAD = 8
+PLOT_WIDTH = 256
+LABEL = 16
+BAR = 13
+GROUP = LABEL + 2 * BAR + 10
 SERIES = [
     {"name": "sent", "fill": "#2f6fb0"},
     {"name": "awarded", "fill": "#1e7b34"},
 ]
 
 
-def _label(text: str, limit: int = 38) -> str:
+def _label(text: str, limit: int = 44) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -216,12 +219,12 @@ def bar_chart(rows: list[Counts]) -> dict[str, Any]:
             width = round(value / top * PLOT_WIDTH, 1)
             bars.append(
                 {
-                    "y": y + 4 + j * BAR,
+                    "y": y + LABEL + j * BAR,
                     "width": width,
                     "fill": series["fill"],
                     "value": value,
-                    "value_x": LABEL_WIDTH + width + 4,
-                    "value_y": y + 4 + j * BAR + BAR - 2,
+                    "value_x": PAD + width + 4,
+                    "value_y": y + LABEL + j * BAR + BAR - 2,
                 }
             )
         groups.append(
@@ -229,21 +232,21 @@ def bar_chart(rows: list[Counts]) -> dict[str, Any]:
                 "label": _label(row.label),
                 "title": _("%(label)s: %(sent)d sent, %(awarded)d awarded")
                 % {"label": row.label, "sent": row.sent, "awarded": row.awarded},
-                "text_y": y + 4 + BAR + 4,
+                "text_y": y + 12,
                 "bars": bars,
             }
         )
     plot_height = max(len(rows), 1) * GROUP
     ticks = [
-        {"x": LABEL_WIDTH + round(value / top * PLOT_WIDTH, 1), "label": value}
+        {"x": PAD + round(value / top * PLOT_WIDTH, 1), "label": value}
         for value in range(0, top + 1, step)
     ]
     return {
-        "width": LABEL_WIDTH + PLOT_WIDTH + 40,
+        "width": PAD + PLOT_WIDTH + 48,
         "height": plot_height + 20,
         "plot_height": plot_height,
         "tick_y": plot_height + 14,
-        "label_width": LABEL_WIDTH,
+        "pad": PAD,
         "groups": groups,
         "ticks": ticks,
         "legend": [

@@ -38,6 +38,8 @@ class IntakeTable(tables.Table):
         # The columns give the header and the orders; the rows are written by the template, one
         # template per row rather than one per cell.
         template_name = "awards/tables/intake.html"
+        # A card per nomination on a phone (see app.css).
+        attrs = {"class": "table table-hover align-middle table-cards intake-cards"}
         fields: tuple[str, ...] = ()
         sequence = ("unit_name", "block", "award_type", "status", "submitted_at", "deadline")
         empty_text = _("No nomination matches.")
@@ -61,7 +63,8 @@ class CountsTable(tables.Table):
     class Meta:
         template_name = "awards/tables/counts.html"
         empty_text = _("No nomination was sent this year.")
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        # A card per row on a phone (see app.css).
+        attrs = {"class": "table table-sm table-hover align-middle table-cards"}
 
     def __init__(self, data: Any, *, heading: str, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)

@@ -13,12 +13,16 @@ from scoring.templatetags.scoring import points as format_points
 
 BRAND = "#a3121d"
 PALETTE = ["#1e7b34", "#2f6fb0", "#c77c02", "#a3121d", "#6c757d", "#6f42c1"]
-LABEL_WIDTH = 260
-PLOT_WIDTH = 420
-ROW_HEIGHT = 26
+# Charts are drawn at their own size, never scaled down (scaled text would shrink below 11 px on
+# a phone): narrow enough for a 390 px screen, each bar's label written above it and its value at
+# the right edge, clear of the bar and of the scale's mark.
+WIDTH = 320
+PAD = 8
+PLOT_WIDTH = 256
+ROW_HEIGHT = 42
 
 
-def _label(text: str, limit: int = 38) -> str:
+def _label(text: str, limit: int = 44) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -32,10 +36,11 @@ def totals_by_unit(rows: list[dict[str, Any]], bands: list[str], scale: Decimal)
         width = float(max(row["total"], Decimal(0)) / top) * PLOT_WIDTH
         bars.append(
             {
-                "y": i * ROW_HEIGHT,
-                "text_y": i * ROW_HEIGHT + ROW_HEIGHT * 0.62,
+                "label_y": i * ROW_HEIGHT + 13,
+                "y": i * ROW_HEIGHT + 18,
+                "text_y": i * ROW_HEIGHT + 31,
                 "width": round(width, 1),
-                "value_x": LABEL_WIDTH + round(width, 1) + 6,
+                "value_x": WIDTH - 2,
                 "label": _label(f"{row['rank']}. {row['unit_name']}"),
                 "title": f"{row['unit_name']}: {format_points(row['total'])}",
                 "value": format_points(row["total"]),
@@ -47,15 +52,15 @@ def totals_by_unit(rows: list[dict[str, Any]], bands: list[str], scale: Decimal)
     ticks = []
     value = Decimal(0)
     while value <= top:
-        x = LABEL_WIDTH + round(float(value / top) * PLOT_WIDTH, 1)
+        x = PAD + round(float(value / top) * PLOT_WIDTH, 1)
         ticks.append({"x": x, "label": format_points(value)})
         value += step
-    scale_x = LABEL_WIDTH + round(float(scale / top) * PLOT_WIDTH, 1)
+    scale_x = PAD + round(float(scale / top) * PLOT_WIDTH, 1)
     return {
-        "width": LABEL_WIDTH + PLOT_WIDTH + 60,
+        "width": WIDTH,
         "height": height + 24,
         "plot_height": height,
-        "label_width": LABEL_WIDTH,
+        "pad": PAD,
         "bars": bars,
         "ticks": ticks,
         "scale_x": scale_x,
@@ -65,6 +70,7 @@ def totals_by_unit(rows: list[dict[str, Any]], bands: list[str], scale: Decimal)
 
 def section_profile(sections: list[dict[str, Any]]) -> dict[str, Any]:
     """One bar per section: the share of its maximum (or cap) the unit reached."""
+    plot_width = 220
     bars = []
     for i, section in enumerate(sections):
         maximum = Decimal(section["max"])
@@ -73,12 +79,13 @@ def section_profile(sections: list[dict[str, Any]]) -> dict[str, Any]:
         share = min(max(share, 0.0), 1.0)
         bars.append(
             {
-                "y": i * 34,
-                "text_y": i * 34 + 17,
-                "width": round(share * PLOT_WIDTH, 1),
-                "label": _label(f"{section['code']}. {section['title']}", 34),
+                "label_y": i * 44 + 13,
+                "y": i * 44 + 18,
+                "text_y": i * 44 + 32,
+                "width": round(share * plot_width, 1),
+                "label": _label(f"{section['code']}. {section['title']}"),
                 "value": f"{format_points(points)} / {format_points(maximum)}",
-                "value_x": LABEL_WIDTH + PLOT_WIDTH + 6,
+                "value_x": PAD + plot_width + 6,
                 "fill": "#c0392b"
                 if section["kind"] == "deduction"
                 else ("#c77c02" if section["kind"] == "bonus" else BRAND),
@@ -86,10 +93,10 @@ def section_profile(sections: list[dict[str, Any]]) -> dict[str, Any]:
             }
         )
     return {
-        "width": LABEL_WIDTH + PLOT_WIDTH + 110,
-        "height": max(len(bars), 1) * 34,
-        "label_width": LABEL_WIDTH,
-        "plot_width": PLOT_WIDTH,
+        "width": WIDTH,
+        "height": max(len(bars), 1) * 44,
+        "pad": PAD,
+        "plot_width": plot_width,
         "bars": bars,
     }
 

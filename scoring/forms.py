@@ -129,8 +129,25 @@ class ReviewForm(Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files chosen together; cleans to the list of them."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data]
+        return [single(file, initial) for file in files if file] or [single(None, initial)]
+
+
 class EvidenceForm(Form):
-    file = forms.FileField(label=_("Evidence file (PDF, image or Office document, up to 20 MB)"))
+    file = MultipleFileField(
+        label=_("Evidence files (PDF, image or Office document, up to 20 MB each)")
+    )
 
 
 class ReopenForm(Form):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -554,47 +554,73 @@ def _change(
         raise DomainError(" ".join(error.messages), field=field) from error
 
 
-@transaction.atomic
+class EvidenceRefused(DomainError):
+    """Some of the files given together were refused: `problems` names each file and its
+    reason, and none of the files was kept."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems), field="file")
+        self.problems = problems
+
+
 def add_evidence(score: Score, *, by: User, uploaded: UploadedFile) -> Evidence:
-    """Attach a file (PDF, image or Office document) to a row of the draft."""
+    """Attach one file (PDF, image or Office document) to a row of the draft."""
+    return add_evidence_files(score, by=by, files=[uploaded])[0]
+
+
+@transaction.atomic
+def add_evidence_files(score: Score, *, by: User, files: Sequence[UploadedFile]) -> list[Evidence]:
+    """Attach files given together to a row of the draft: all of them or, when any is refused,
+    none (each refused file is named with its reason)."""
     check_not_archived(score.sheet.table.block_year_id)
     sheet = _locked_sheet(score.sheet)
     _check_editable(sheet, by)
-    if score.evidence.count() >= MAX_EVIDENCE_PER_SCORE:
+    if not files:
+        raise DomainError(_("Choose at least one file."), field="file")
+    if score.evidence.count() + len(files) > MAX_EVIDENCE_PER_SCORE:
         raise DomainError(
             _("A row takes at most %(max)d files.") % {"max": MAX_EVIDENCE_PER_SCORE}, field="file"
         )
+    checked, problems = [], []
+    for uploaded in files:
+        try:
+            checked.append(validate_upload(uploaded, max_bytes=MAX_EVIDENCE_BYTES))
+        except ValidationError as error:
+            problems.append(f"{uploaded.name}: {' '.join(error.messages)}")
+    if problems:
+        raise EvidenceRefused(problems)
+    added: list[Evidence] = []
     try:
-        checked = validate_upload(uploaded, max_bytes=MAX_EVIDENCE_BYTES)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages), field="file") from error
-    uploaded.name = checked.safe_name
-    evidence = Evidence(
-        score=score,
-        name=checked.safe_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-    )
-    evidence.file.save(checked.safe_name, uploaded, save=False)
-    try:
-        evidence.save()
+        for uploaded, check in zip(files, checked, strict=True):
+            uploaded.name = check.safe_name
+            evidence = Evidence(
+                score=score,
+                name=check.safe_name,
+                content_type=check.content_type,
+                size=check.size,
+                sha256=check.sha256,
+                uploaded_by=by,
+            )
+            evidence.file.save(check.safe_name, uploaded, save=False)
+            added.append(evidence)
+            evidence.save()
+            audit.record(
+                "scoring.evidence.added",
+                actor=by,
+                obj=evidence,
+                after={
+                    "score": score.pk,
+                    "name": evidence.name,
+                    "sha256": evidence.sha256,
+                    "size": evidence.size,
+                },
+            )
     except BaseException:
-        evidence.file.delete(save=False)
+        # The rows roll back with the transaction; the files already written go with them.
+        for evidence in added:
+            evidence.file.delete(save=False)
         raise
-    audit.record(
-        "scoring.evidence.added",
-        actor=by,
-        obj=evidence,
-        after={
-            "score": score.pk,
-            "name": evidence.name,
-            "sha256": evidence.sha256,
-            "size": evidence.size,
-        },
-    )
-    return evidence
+    return added
 
 
 @transaction.atomic

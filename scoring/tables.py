@@ -36,6 +36,7 @@ class RankingTable(tables.Table):
 
     class Meta:
         template_name = "scoring/tables/ranking.html"
+        attrs = {"class": "table table-hover align-middle table-cards ranking-cards"}
         order_by = "rank"
         empty_text = _("No unit matches.")
         sequence = ("rank", "unit_name", "...", "bonus", "deduction", "total", "band", "tie_label")
@@ -52,7 +53,7 @@ class RankingTable(tables.Table):
         rows = [
             {
                 **row,
-                "section_points": [row["sections"].get(code) for code in codes],
+                "section_points": [(code, row["sections"].get(code)) for code in codes],
                 "tie_short": TIE_SHORT.get(row["tie"], ""),
             }
             for row in data

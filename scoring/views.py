@@ -662,6 +662,7 @@ def _row_answer(
             "sheet": sheet,
             "own": own,
             "final": final,
+            "missing": [] if review else services.missing_before_submit(sheet),
         },
     )
 
@@ -738,20 +739,53 @@ def score_review(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Files given together are all kept or, if any is refused, none (each named with its
+    reason). For htmx the row's evidence cell answers in place, with the sheet's missing line
+    out of band; otherwise back to the row with a message."""
     score = _score(request, pk)
     _for_the_unit(request, "scoring.fill_in", score.sheet)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        _act(
-            request,
-            lambda: services.add_evidence(
-                score, by=request.user, uploaded=form.cleaned_data["file"]
-            ),
-            _("The file was added to %(code)s.") % {"code": score.criterion.code},
-        )
+    problems: list[str] = []
+    added: list[Evidence] = []
+    if not form.is_valid():
+        problems = [_first_error(form)]
     else:
-        messages.error(request, f"{score.criterion.code}: {_first_error(form)}")
-    return redirect(f"{score.sheet.get_absolute_url()}#row-{score.pk}")
+        try:
+            added = services.add_evidence_files(
+                score, by=request.user, files=form.cleaned_data["file"]
+            )
+        except services.EvidenceRefused as error:
+            problems = error.problems
+        except DomainError as error:
+            problems = [error.message]
+    code = score.criterion.code
+    done = ""
+    if added:
+        done = ngettext(
+            "%(n)d file was added to %(code)s.", "%(n)d files were added to %(code)s.", len(added)
+        ) % {"n": len(added), "code": code}
+    if not request.htmx:
+        if added:
+            messages.success(request, done)
+        for problem in problems:
+            messages.error(request, f"{code}: {problem}")
+        return redirect(f"{score.sheet.get_absolute_url()}#row-{score.pk}")
+    sheet = score.sheet
+    criteria, scores = _sheet_rows(sheet)
+    rows = _rows(criteria, scores)
+    row = next(row for row in rows if row["score"] is not None and row["score"].pk == score.pk)
+    return render(
+        request,
+        "scoring/_evidence_cell.html",
+        {
+            "row": row,
+            "editable": sheet.is_editable(),
+            "problems": problems,
+            "done": done,
+            "missing": services.missing_in(rows),
+            "oob": True,
+        },
+    )
 
 
 def _evidence(request: AuthedRequest, pk: int) -> Evidence:

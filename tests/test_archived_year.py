@@ -318,6 +318,16 @@ def add_evidence(w: World) -> Call:
     return lambda: services.add_evidence(score, by=w.admin, uploaded=pdf)
 
 
+def add_evidence_files(w: World) -> Call:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring import services
+
+    score = _sheet(w).scores.get(criterion__code="I.1")
+    pdf = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return lambda: services.add_evidence_files(score, by=w.admin, files=[pdf])
+
+
 def remove_evidence(w: World) -> Call:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -687,6 +697,7 @@ SERVICES: dict[str, Case] = {
     "scoring.services.open_self_assessment": open_self_assessment,
     "scoring.services.save_self_score": save_self_score,
     "scoring.services.add_evidence": add_evidence,
+    "scoring.services.add_evidence_files": add_evidence_files,
     "scoring.services.remove_evidence": remove_evidence,
     "scoring.services.submit_sheet": submit_sheet,
     "scoring.services.reopen_sheet": reopen_sheet,

@@ -252,6 +252,12 @@ class CountRow:
     award: str
     counts: list[int]
     total: int
+    labels: list[str] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[int, str]]:
+        """Each count with its status's name (a phone shows them as a card)."""
+        return list(zip(self.counts, self.labels, strict=True))
 
 
 @dataclass
@@ -266,6 +272,10 @@ class IntakeCounts:
     @property
     def total(self) -> int:
         return sum(self.totals)
+
+    @property
+    def total_cells(self) -> list[tuple[int, str]]:
+        return list(zip(self.totals, [label for _, label in self.statuses], strict=True))
 
     @property
     def to_receive(self) -> int:
@@ -303,11 +313,12 @@ def intake_counts(authority: Authority, year: int) -> IntakeCounts:
     by_award: dict[int, CountRow] = {}
     by_status: dict[str, int] = {}
     index = {status: i for i, status in enumerate(COUNCIL_STATUSES)}
+    labels = [str(Nomination.Status(status).label) for status in COUNCIL_STATUSES]
     for entry in grouped:
         row = by_award.get(entry["award_type"])
         if row is None:
             name = AwardType.localized(entry["award_type__name_vi"], entry["award_type__name_en"])
-            row = by_award[entry["award_type"]] = CountRow(name, [0] * len(index), 0)
+            row = by_award[entry["award_type"]] = CountRow(name, [0] * len(index), 0, labels)
         status, n = entry["status"], entry["n"]
         if status in index:
             row.counts[index[status]] += n
@@ -315,7 +326,7 @@ def intake_counts(authority: Authority, year: int) -> IntakeCounts:
             by_status[status] = by_status.get(status, 0) + n
     rows = list(by_award.values())
     return IntakeCounts(
-        statuses=[(status, str(Nomination.Status(status).label)) for status in COUNCIL_STATUSES],
+        statuses=list(zip(COUNCIL_STATUSES, labels, strict=True)),
         rows=rows,
         totals=[by_status.get(status, 0) for status in COUNCIL_STATUSES],
         by_status=by_status,

@@ -255,34 +255,37 @@ def ballot_create(request: AuthedRequest, pk: int) -> HttpResponse:
 def _chart(ballot: Ballot, candidates: list[BallotCandidate], needed: int) -> dict[str, Any]:
     """Horizontal bars of agree (and disagree) per candidate, on a scale of the member units,
     with the votes needed marked. Drawn with SVG attributes only (strict CSP)."""
-    label_width, plot_width, row = 240, 360, 30
+    # Drawn at its own size (scaled-down text would be unreadable on a phone): each label
+    # above its bar and its count at the right edge, narrow enough for a 390 px screen.
+    pad, plot_width, row = 8, 240, 44
     top = max([ballot.members or 0, ballot.cast or 0, 1])
     bars = []
     for i, c in enumerate(candidates):
         agree, disagree = c.approvals or 0, c.disapprovals or 0
         agree_width = round(agree / top * plot_width, 1)
         disagree_width = round(disagree / top * plot_width, 1)
-        name = c.unit_name if len(c.unit_name) <= 34 else c.unit_name[:33] + "…"
+        name = c.unit_name if len(c.unit_name) <= 44 else c.unit_name[:43] + "…"
         bars.append(
             {
-                "y": i * row + 4,
-                "text_y": i * row + 19,
+                "label_y": i * row + 13,
+                "y": i * row + 18,
+                "text_y": i * row + 33,
                 "label": name,
                 "title": c.unit_name,
                 "agree": agree,
                 "disagree": disagree,
                 "agree_width": agree_width,
-                "disagree_x": label_width + agree_width,
+                "disagree_x": pad + agree_width,
                 "disagree_width": disagree_width,
-                "value_x": label_width + agree_width + disagree_width + 6,
+                "value_x": 318,
                 "fill": "#1e7b34" if c.elected else "#6c757d",
             }
         )
     return {
-        "width": label_width + plot_width + 80,
-        "height": max(len(bars), 1) * row + 8,
-        "label_width": label_width,
-        "needed_x": label_width + round(needed / top * plot_width, 1),
+        "width": 320,
+        "height": max(len(bars), 1) * row + 4,
+        "pad": pad,
+        "needed_x": pad + round(needed / top * plot_width, 1),
         "plot_height": max(len(bars), 1) * row,
         "bars": bars,
         "approve": ballot.mode == Ballot.Mode.APPROVE,

@@ -187,7 +187,9 @@ def session_create(request: AuthedRequest, authority: int, year: int) -> HttpRes
 def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
     """Horizontal bars of votes for (and against) per item, on a scale of the members who voted,
     with each item's votes needed marked. SVG attributes only (strict CSP)."""
-    label_width, plot_width, row = 260, 340, 30
+    # Drawn at its own size (scaled-down text would be unreadable on a phone): each label
+    # above its bar and its count at the right edge, narrow enough for a 390 px screen.
+    pad, plot_width, row = 8, 240, 44
     top = max(session.cast or 0, 1)
     bars = []
     for i, item in enumerate(items):
@@ -195,30 +197,31 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
         agree_width = round(agree / top * plot_width, 1)
         disagree_width = round(disagree / top * plot_width, 1)
         name = item.nomination.unit_name
-        label = name if len(name) <= 36 else name[:35] + "…"
-        needed_x = label_width + round(item.votes_needed(session.cast or 0) / top * plot_width, 1)
+        label = name if len(name) <= 44 else name[:43] + "…"
+        needed_x = pad + round(item.votes_needed(session.cast or 0) / top * plot_width, 1)
         bars.append(
             {
-                "y": i * row + 4,
-                "text_y": i * row + 19,
+                "label_y": i * row + 13,
+                "y": i * row + 18,
+                "text_y": i * row + 33,
                 "label": label,
                 "title": f"{name} – {item.nomination.award_type.name}",
                 "agree": agree,
                 "disagree": disagree,
                 "agree_width": agree_width,
-                "disagree_x": label_width + agree_width,
+                "disagree_x": pad + agree_width,
                 "disagree_width": disagree_width,
-                "value_x": label_width + agree_width + disagree_width + 6,
-                "needed_x": min(needed_x, label_width + plot_width),
-                "needed_y1": i * row + 1,
-                "needed_y2": i * row + 27,
+                "value_x": 318,
+                "needed_x": min(needed_x, pad + plot_width),
+                "needed_y1": i * row + 15,
+                "needed_y2": i * row + 41,
                 "fill": "#1e7b34" if item.outcome == AgendaItem.Outcome.APPROVED else "#6c757d",
             }
         )
     return {
-        "width": label_width + plot_width + 80,
-        "height": max(len(bars), 1) * row + 8,
-        "label_width": label_width,
+        "width": 320,
+        "height": max(len(bars), 1) * row + 4,
+        "pad": pad,
         "bars": bars,
     }
 

@@ -99,7 +99,7 @@ def test_the_list_links_each_unit_and_shows_its_status_and_deadline(
     assert page.count('<td><span class="badge text-bg-info">Sent to the council</span></td>') == 2
     deadline = late_by.strftime("%d/%m/%Y")
     late = f'{deadline} <span class="badge text-bg-danger">sent late</span>'
-    assert page.count(f'<td class="text-nowrap">{late}</td>') == 3
+    assert page.count(f'<td class="text-nowrap cell-pair" data-label="Deadline">{late}</td>') == 3
 
 
 def test_the_list_filters_by_status_block_award_unit_and_lateness(

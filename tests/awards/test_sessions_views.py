@@ -3,6 +3,7 @@ and members click through them; and the session page's fixed number of queries."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -95,6 +96,10 @@ def test_a_member_votes_the_staff_close_and_everyone_sees_the_results(
     assert "proposed 3, approved 3" in detail
     assert "1 of 1 members voting agreed; more than 1/2 needed 1." in detail
     assert "<svg" in detail and "Votes by nomination" in detail
+    # Drawn at its own size, narrow enough for a phone, its text never below 11 px.
+    chart = re.search(r'<svg class="chart" viewBox="0 0 (\d+) \d+".*?</svg>', detail, re.S)
+    assert chart is not None and int(chart.group(1)) <= 320
+    assert min(int(size) for size in re.findall(r'font-size="(\d+)"', chart.group(0))) >= 11
     client.post(reverse("awards:session_minutes_issue", args=[session.pk]))
     pdf = client.get(reverse("awards:session_minutes_pdf", args=[session.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"

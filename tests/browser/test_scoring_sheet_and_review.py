@@ -77,7 +77,7 @@ def test_a_unit_fills_in_its_sheet_and_the_reviewer_changes_a_score_with_its_rea
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
     page.locator(f"#file-{i1.pk}").set_input_files(str(pdf))
     page.locator(f"#row-{i1.pk} form.evidence-form button").click()
-    page.get_by_text("The file was added to I.1.").wait_for()
+    page.locator(f"#evidence-{i1.pk}").get_by_text("1 file was added to I.1.").wait_for()
     screenshot("scoring-sheet-officer")
     assert Score.objects.get(pk=i1.pk).self_points == 18.5
 

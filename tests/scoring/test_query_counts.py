@@ -147,3 +147,32 @@ def test_the_confirmations_for_many_sheets_do_not_grow_with_the_sheets_listed(
     large = count_queries(load)
     assert load() == 11  # every unit's sheet but the secretariat's own
     assert (small, large) == (pinned, pinned)
+
+
+ROW_ANSWERS = {"score_save": 15, "evidence_upload": 19}
+
+
+@pytest.mark.parametrize("name", sorted(ROW_ANSWERS))
+def test_a_rows_htmx_answer_does_not_grow_with_units_and_criteria(
+    name: str, world: World, client: Any, count_queries: Any
+) -> None:
+    """Saving a row (or adding a file to it) answers with the row, the totals and the sheet's
+    missing line, in a fixed number of queries."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    table = open_assessment(world)
+    score = table.sheets.get(unit=world.units[2]).scores.get(criterion__code="I.1")
+    client.force_login(world.officer)
+    url = reverse(f"scoring:{name}", args=[score.pk])
+
+    def post() -> None:
+        data: dict[str, Any] = {"self_points": "18", "explanation": ""}
+        if name == "evidence_upload":
+            data = {"file": [SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")]}
+        assert client.post(url, data, HTTP_HX_REQUEST="true").status_code == 200
+
+    post()
+    small = count_queries(post)
+    grow(world, table)
+    large = count_queries(post)
+    assert (small, large) == (ROW_ANSWERS[name], ROW_ANSWERS[name])

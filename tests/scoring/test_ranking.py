@@ -257,7 +257,10 @@ def test_each_row_links_to_its_unit_and_marks_its_tie(
     ).content.decode()
     for unit in world.units:
         address = reverse("scoring:ranking_unit", args=[world.block_year.pk, unit.pk])
-        assert f'<td class="text-nowrap"><a href="{address}">{unit.name}</a></td>' in page
+        assert (
+            f'<td class="cell-unit" data-label="Unit"><a href="{address}">{unit.name}</a></td>'
+            in page
+        )
     broken, broken_title = "tie broken", "Tie broken by the tie-break order"
     vote, vote_title = "vote", "Tie: to be settled by a vote"
     assert (
