@@ -154,6 +154,32 @@ def test_the_review_page_keeps_each_criterion_beside_the_reviewed_points(
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_list_of_sheets_fits_the_page_with_its_actions_in_reach(
+    world: World,
+    page: Page,
+    live_server: Any,
+    screenshot: Callable[[str], Path],
+    viewport: ViewportSize,
+) -> None:
+    from scoring import services
+
+    table = open_assessment(world)
+    sheet = table.sheets.get(unit=world.units[2])
+    fill_sheet(sheet, world.officer)
+    make_leaders(world)
+    services.submit_sheet(sheet, by=world.leader)
+    sign_in(page, live_server, "secretariat")
+    width = at_width(page, viewport)
+    page.goto(live_server.url + reverse("scoring:assessment_overview", args=[world.block_year.pk]))
+    screenshot(f"layout-sheets-{width}")
+    assert_no_page_overflow(page)
+    assert_targets_at_least_24(page)
+    review = page.locator(f"#sheets a[href='{reverse('scoring:sheet_review', args=[sheet.pk])}']")
+    review.scroll_into_view_if_needed()
+    assert in_viewport_box(page, review)
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
 def test_the_ranking_fits_the_page_and_its_chart_text_is_readable(
     world: World,
     page: Page,
