@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -144,8 +144,8 @@ def _writing_tasks(years: Iterable[int], today: datetime.date) -> list[dict[str,
 
 
 def _secretariat_documents(years: Iterable[int]) -> Any:
-    """The unfinished documents of the years the person runs, with their comments awaiting an
-    answer, the signatures on their latest version and the year's current member count."""
+    """The documents of the years the person runs (a handful each), with their comments awaiting
+    an answer, the signatures on their latest version and the year's current member count."""
     members = (
         Membership.objects.filter(block_year=OuterRef("block_year"), left_on__isnull=True)
         .order_by()
@@ -155,11 +155,6 @@ def _secretariat_documents(years: Iterable[int]) -> Any:
     )
     return (
         Document.objects.filter(block_year__in=years)
-        .filter(
-            ~Q(status=Document.Status.IN_FORCE)
-            & ~Q(status=Document.Status.ADOPTED, kind__in=[Document.Kind.RULES, Document.Kind.PLAN])
-            & ~Q(status=Document.Status.ADOPTED, kind=Document.Kind.CRITERIA)
-        )
         .with_pending_count()
         .with_signature_count()
         .annotate(members=Coalesce(Subquery(members, output_field=IntegerField()), 0))
@@ -201,7 +196,7 @@ def _secretariat_tasks(years: Iterable[int]) -> list[dict[str, object]]:
                     "url": reverse("covenants:document_adopt", args=[document.pk]),
                 }
             )
-        elif document.status == Document.Status.ADOPTED:  # the covenant, not yet out for signing
+        elif document.status == Document.Status.ADOPTED and document.is_covenant:
             tasks.append(
                 {
                     "icon": "pen",

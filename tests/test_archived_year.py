@@ -47,6 +47,15 @@ def update_block_year(w: World) -> Call:
     return lambda: services.update_block_year(w.block_year, by=w.admin, theme="Đoàn kết")
 
 
+def set_deadlines(w: World) -> Call:
+    from django.utils import timezone
+
+    from blocks import services
+
+    later = timezone.localdate() + datetime.timedelta(days=5)
+    return lambda: services.set_deadlines(w.block_year, by=w.secretariat, ballot_deadline=later)
+
+
 def add_member(w: World) -> Call:
     from blocks import services
 
@@ -672,6 +681,7 @@ def confirm_handover(w: World) -> Call:
 
 SERVICES: dict[str, Case] = {
     "blocks.services.update_block_year": update_block_year,
+    "blocks.services.set_deadlines": set_deadlines,
     "blocks.services.add_member": add_member,
     "blocks.services.end_membership": end_membership,
     "blocks.services.set_leadership": set_leadership,
@@ -743,6 +753,9 @@ SERVICES: dict[str, Case] = {
 COUNCIL_SESSION = "the council's own; its agenda holds undecided nominations only"
 COUNCIL_DECISION = "the council's own; it lists approved nominations awaiting a decision only"
 RENDERED_BY_A_SERVICE = "rendered inside the service that issues it, which refuses first"
+FOLLOWS_A_DEADLINE = (
+    "called only by the registry's services that change a deadline, which refuse first"
+)
 LEFT_ALONE: dict[str, str] = {
     "blocks.services.create_block": "a block, not a year",
     "blocks.services.update_block": "a block, not a year",
@@ -757,6 +770,8 @@ LEFT_ALONE: dict[str, str] = {
     "blocks.services.remove_unit_role": "a person's role in a unit, not a year",
     "blocks.services.assign_council_role": "a person's role in a council, not a year",
     "awards.services.archive.archive_year": "archiving itself: a year is archived once",
+    "covenants.services.follow_signing_deadline": FOLLOWS_A_DEADLINE,
+    "scoring.services.follow_self_assessment_deadline": FOLLOWS_A_DEADLINE,
     "awards.services.handover.apply_handover": (
         "carries out what the council confirmed before archiving, in next year only"
     ),
