@@ -282,6 +282,48 @@ def adopt_document(document: Document, *, by: User) -> Document:
     return document
 
 
+def _each_document(documents: Iterable[Document], act: Any, nothing: str) -> list[Document]:
+    """`act` on each document in turn (by pk, so that two people lock them in the same order);
+    the first refusal names the document and undoes the whole (the caller is atomic)."""
+    done = []
+    for document in sorted(documents, key=lambda d: d.pk):
+        try:
+            done.append(act(document))
+        except DomainError as error:
+            raise DomainError(f"{document.title}: {error.message} {nothing}") from error
+    return done
+
+
+@transaction.atomic
+def open_consultations(
+    documents: Iterable[Document], *, by: User, until: datetime.date
+) -> list[Document]:
+    """Open several drafts for comments until one date, each through `open_consultation`
+    (audited and mailed as one by one). All or none: a document that is no longer a draft
+    (opened or adopted meanwhile) stops the whole and is named."""
+
+    def act(document: Document) -> Document:
+        if _locked(document).status != Document.Status.DRAFT:
+            raise DomainError(_("It is no longer a draft."))
+        return open_consultation(document, by=by, until=until)
+
+    return _each_document(documents, act, _("No document was opened for comments."))
+
+
+@transaction.atomic
+def adopt_documents(documents: Iterable[Document], *, by: User) -> list[Document]:
+    """Adopt several documents, each through `adopt_document` (every comment answered; audited
+    as one by one). All or none: a document adopted meanwhile, or with a comment still waiting,
+    stops the whole and is named."""
+
+    def act(document: Document) -> Document:
+        if not _locked(document).can_move_to(Document.Status.ADOPTED):
+            raise DomainError(_("It is no longer waiting to be adopted."))
+        return adopt_document(document, by=by)
+
+    return _each_document(documents, act, _("No document was adopted."))
+
+
 # Registration of targets -------------------------------------------------------------------
 
 

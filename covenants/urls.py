@@ -8,6 +8,8 @@ urlpatterns = [
     path("years/<int:pk>/documents/", views.document_list, name="document_list"),
     path("years/<int:pk>/documents/new/", views.document_create, name="document_create"),
     path("years/<int:pk>/documents/copy/", views.documents_copy, name="documents_copy"),
+    path("years/<int:pk>/documents/consult/", views.documents_consult, name="documents_consult"),
+    path("years/<int:pk>/documents/adopt/", views.documents_adopt, name="documents_adopt"),
     path("years/<int:pk>/registrations/", views.registration_list, name="registration_list"),
     path(
         "years/<int:pk>/registrations/<int:unit_pk>/",

@@ -239,6 +239,9 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "covenants:document_list": (year, scoped(SEE), everyone(405)),
     "covenants:document_create": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "covenants:documents_copy": (year, scoped(RUN), scoped(RUN, 302)),
+    # An empty POST names no document: refused on the list, nothing changed.
+    "covenants:documents_consult": (year, scoped(RUN), scoped(RUN, 302)),
+    "covenants:documents_adopt": (year, scoped(RUN), scoped(RUN, 302)),
     "covenants:registration_list": (year, scoped(SEE), everyone(405)),
     "covenants:registration_edit": (
         own_registration,
@@ -324,6 +327,8 @@ ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "covenants:document_list": (scoped(SEE), everyone(405)),
     "covenants:document_create": (read_only(), read_only()),
     "covenants:documents_copy": (read_only(), read_only()),
+    "covenants:documents_consult": (read_only(), read_only()),
+    "covenants:documents_adopt": (read_only(), read_only()),
     "covenants:registration_list": (scoped(SEE), everyone(405)),
     "covenants:registration_edit": (only(OWN_UNIT, 403, 404), only(OWN_UNIT, 403, 404)),
     "covenants:document_detail": (scoped(SEE), everyone(405)),
