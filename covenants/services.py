@@ -621,27 +621,59 @@ def send_signing_reminders(*, today: datetime.date | None = None, days_before: i
             if signature is not None:
                 continue
             with transaction.atomic():
-                if not mail.claim_once(
-                    SigningReminder, document=document, unit=membership.unit, sent_on=today
-                ):
-                    continue
-                leaders = User.objects.filter(
-                    unit_roles__unit=membership.unit,
-                    unit_roles__role=UnitRole.Role.LEADER,
-                    is_active=True,
-                )
-                mail.send_templated_mail(
-                    template="signing_reminder",
-                    recipients=leaders,
-                    context={
-                        "document_id": document.pk,
-                        "title": document.title,
-                        "deadline": document.signing_deadline.strftime("%d/%m/%Y")
-                        if document.signing_deadline
-                        else "",
-                        "unit": membership.unit.name,
-                        "path": document.get_absolute_url(),
-                    },
-                )
-                reminded += 1
+                reminded += _remind(document, membership.unit, today)
+    return reminded
+
+
+def _remind(document: Document, unit: Unit, today: datetime.date) -> bool:
+    """Mail the unit's leaders a reminder to sign, unless it was reminded today (call it inside
+    a transaction, so that the record and the mail go together)."""
+    if not mail.claim_once(SigningReminder, document=document, unit=unit, sent_on=today):
+        return False
+    leaders = User.objects.filter(
+        unit_roles__unit=unit, unit_roles__role=UnitRole.Role.LEADER, is_active=True
+    )
+    mail.send_templated_mail(
+        template="signing_reminder",
+        recipients=leaders,
+        context={
+            "document_id": document.pk,
+            "title": document.title,
+            "deadline": document.signing_deadline.strftime("%d/%m/%Y")
+            if document.signing_deadline
+            else "",
+            "unit": unit.name,
+            "path": document.get_absolute_url(),
+        },
+    )
+    return True
+
+
+def unsigned_units(document: Document) -> list[Unit]:
+    """The member units that have not signed the version open for signing."""
+    return [m.unit for m, signature in signing_progress(document) if signature is None]
+
+
+@transaction.atomic
+def remind_unsigned_units(document: Document, *, by: User) -> list[Unit]:
+    """The secretariat reminds, at once, the leaders of every member unit that has not signed the
+    covenant open for signing. Once a day per unit, as the automatic reminders: a unit already
+    reminded today is left out, and when none is left the request is refused, so that a second
+    click sends nothing."""
+    check_not_archived(document.block_year_id)
+    document = _locked(document)
+    if document.status != Document.Status.SIGNING:
+        raise DomainError(_("The covenant is not open for signing."))
+    today = timezone.localdate()
+    reminded = [unit for unit in unsigned_units(document) if _remind(document, unit, today)]
+    if not reminded:
+        raise DomainError(
+            _("Every unit that has not signed was already reminded today; nothing was sent.")
+        )
+    audit.record(
+        "covenants.signing.reminded",
+        actor=by,
+        obj=document,
+        after={"units": [unit.pk for unit in reminded]},
+    )
     return reminded

@@ -26,6 +26,7 @@ urlpatterns = [
     path("documents/<int:pk>/signing/open/", views.signing_open, name="signing_open"),
     path("documents/<int:pk>/sign/", views.covenant_sign, name="covenant_sign"),
     path("documents/<int:pk>/signatures/", views.signing_progress, name="signing_progress"),
+    path("documents/<int:pk>/signatures/remind/", views.signing_remind, name="signing_remind"),
     path("documents/<int:pk>/signatures/paper/", views.paper_signature, name="paper_signature"),
     path("documents/<int:pk>/pdf/", views.covenant_pdf, name="covenant_pdf"),
     path("signatures/<int:pk>/scan/", views.signature_scan, name="signature_scan"),

@@ -653,6 +653,7 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     progress = services.signing_progress(document, version)
     signed = sum(1 for _m, signature in progress if signature is not None)
+    unsigned = len(progress) - signed
     context = {
         "document": document,
         "block_year": document.block_year,
@@ -660,6 +661,7 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "signed": signed,
         "total": len(progress),
+        "unsigned": unsigned,
         "can_run": request.user.has_perm("covenants.run_document", document),
         "can_sign": document.status == Document.Status.SIGNING
         and rules.has_perm("covenants.sign", request.user, document),
@@ -669,6 +671,45 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "covenants/_signing_progress.html" if request.htmx else "covenants/signing_progress.html"
     )
     return render(request, template, context)
+
+
+@require_http_methods(FORM_METHODS)
+def signing_remind(request: AuthedRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    _require(request, "covenants.run_document", document)
+    progress = reverse("covenants:signing_progress", args=[document.pk])
+    if request.method == "POST":
+        try:
+            reminded = services.remind_unsigned_units(document, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The leader of %(n)d unit was reminded by e-mail to sign.",
+                    "The leaders of %(n)d units were reminded by e-mail to sign.",
+                    len(reminded),
+                )
+                % {"n": len(reminded)},
+            )
+        return redirect(progress)
+    units = services.unsigned_units(document)
+    return render(
+        request,
+        "emulation/confirm.html",
+        {
+            "title": _("Remind the units that have not signed?"),
+            "message": _(
+                "The leaders of these units receive an e-mail asking them to sign %(title)s"
+                " before the deadline: %(units)s. A unit already reminded today is left out."
+            )
+            % {"title": document.title, "units": ", ".join(u.name for u in units)},
+            "confirm_label": _("Send the reminders"),
+            "cancel_link": progress,
+            "no_reason": True,
+        },
+    )
 
 
 @require_http_methods(FORM_METHODS)

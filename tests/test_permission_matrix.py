@@ -260,6 +260,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     ),
     "covenants:comment_answer": (pending_comment, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "covenants:signing_open": (covenant_at("adopted"), scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:signing_remind": (covenant_at("signing"), scoped(RUN), scoped(RUN, 302)),
     "covenants:covenant_sign": (
         covenant_at("signing"),
         scoped({"leader"}),
@@ -339,6 +340,7 @@ ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "covenants:comment_create": (read_only(), read_only()),
     "covenants:comment_answer": (read_only(), read_only()),
     "covenants:signing_open": (read_only(), read_only()),
+    "covenants:signing_remind": (read_only(), read_only()),
     "covenants:covenant_sign": (read_only(), read_only()),
     "covenants:signing_progress": (scoped(SEE), everyone(405)),
     "covenants:paper_signature": (read_only(), read_only()),
