@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,23 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             pending_comments=Count(
                 "versions__comments", filter=Q(versions__comments__answer=Comment.Answer.PENDING)
             )
+        )
+
+    def ready_for_comments(self) -> DocumentQuerySet:
+        """Drafts with a text, which may be put to the member units for comments."""
+        return self.filter(status=Document.Status.DRAFT).filter(
+            Exists(DocumentVersion.objects.filter(document=OuterRef("pk")))
+        )
+
+    def ready_to_adopt(self) -> DocumentQuerySet:
+        """Drafts and documents under consultation with a text and every comment answered."""
+        pending = Comment.objects.filter(
+            version__document=OuterRef("pk"), answer=Comment.Answer.PENDING
+        )
+        return self.filter(
+            Q(status=Document.Status.DRAFT) | Q(status=Document.Status.CONSULTATION),
+            Exists(DocumentVersion.objects.filter(document=OuterRef("pk"))),
+            ~Exists(pending),
         )
 
     def with_signature_count(self) -> DocumentQuerySet:

@@ -282,6 +282,48 @@ def adopt_document(document: Document, *, by: User) -> Document:
     return document
 
 
+def _each_document(documents: Iterable[Document], act: Any, nothing: str) -> list[Document]:
+    """`act` on each document in turn (by pk, so that two people lock them in the same order);
+    the first refusal names the document and undoes the whole (the caller is atomic)."""
+    done = []
+    for document in sorted(documents, key=lambda d: d.pk):
+        try:
+            done.append(act(document))
+        except DomainError as error:
+            raise DomainError(f"{document.title}: {error.message} {nothing}") from error
+    return done
+
+
+@transaction.atomic
+def open_consultations(
+    documents: Iterable[Document], *, by: User, until: datetime.date
+) -> list[Document]:
+    """Open several drafts for comments until one date, each through `open_consultation`
+    (audited and mailed as one by one). All or none: a document that is no longer a draft
+    (opened or adopted meanwhile) stops the whole and is named."""
+
+    def act(document: Document) -> Document:
+        if _locked(document).status != Document.Status.DRAFT:
+            raise DomainError(_("It is no longer a draft."))
+        return open_consultation(document, by=by, until=until)
+
+    return _each_document(documents, act, _("No document was opened for comments."))
+
+
+@transaction.atomic
+def adopt_documents(documents: Iterable[Document], *, by: User) -> list[Document]:
+    """Adopt several documents, each through `adopt_document` (every comment answered; audited
+    as one by one). All or none: a document adopted meanwhile, or with a comment still waiting,
+    stops the whole and is named."""
+
+    def act(document: Document) -> Document:
+        if not _locked(document).can_move_to(Document.Status.ADOPTED):
+            raise DomainError(_("It is no longer waiting to be adopted."))
+        return adopt_document(document, by=by)
+
+    return _each_document(documents, act, _("No document was adopted."))
+
+
 # Registration of targets -------------------------------------------------------------------
 
 
@@ -603,27 +645,59 @@ def send_signing_reminders(*, today: datetime.date | None = None, days_before: i
             if signature is not None:
                 continue
             with transaction.atomic():
-                if not mail.claim_once(
-                    SigningReminder, document=document, unit=membership.unit, sent_on=today
-                ):
-                    continue
-                leaders = User.objects.filter(
-                    unit_roles__unit=membership.unit,
-                    unit_roles__role=UnitRole.Role.LEADER,
-                    is_active=True,
-                )
-                mail.send_templated_mail(
-                    template="signing_reminder",
-                    recipients=leaders,
-                    context={
-                        "document_id": document.pk,
-                        "title": document.title,
-                        "deadline": document.signing_deadline.strftime("%d/%m/%Y")
-                        if document.signing_deadline
-                        else "",
-                        "unit": membership.unit.name,
-                        "path": document.get_absolute_url(),
-                    },
-                )
-                reminded += 1
+                reminded += _remind(document, membership.unit, today)
+    return reminded
+
+
+def _remind(document: Document, unit: Unit, today: datetime.date) -> bool:
+    """Mail the unit's leaders a reminder to sign, unless it was reminded today (call it inside
+    a transaction, so that the record and the mail go together)."""
+    if not mail.claim_once(SigningReminder, document=document, unit=unit, sent_on=today):
+        return False
+    leaders = User.objects.filter(
+        unit_roles__unit=unit, unit_roles__role=UnitRole.Role.LEADER, is_active=True
+    )
+    mail.send_templated_mail(
+        template="signing_reminder",
+        recipients=leaders,
+        context={
+            "document_id": document.pk,
+            "title": document.title,
+            "deadline": document.signing_deadline.strftime("%d/%m/%Y")
+            if document.signing_deadline
+            else "",
+            "unit": unit.name,
+            "path": document.get_absolute_url(),
+        },
+    )
+    return True
+
+
+def unsigned_units(document: Document) -> list[Unit]:
+    """The member units that have not signed the version open for signing."""
+    return [m.unit for m, signature in signing_progress(document) if signature is None]
+
+
+@transaction.atomic
+def remind_unsigned_units(document: Document, *, by: User) -> list[Unit]:
+    """The secretariat reminds, at once, the leaders of every member unit that has not signed the
+    covenant open for signing. Once a day per unit, as the automatic reminders: a unit already
+    reminded today is left out, and when none is left the request is refused, so that a second
+    click sends nothing."""
+    check_not_archived(document.block_year_id)
+    document = _locked(document)
+    if document.status != Document.Status.SIGNING:
+        raise DomainError(_("The covenant is not open for signing."))
+    today = timezone.localdate()
+    reminded = [unit for unit in unsigned_units(document) if _remind(document, unit, today)]
+    if not reminded:
+        raise DomainError(
+            _("Every unit that has not signed was already reminded today; nothing was sent.")
+        )
+    audit.record(
+        "covenants.signing.reminded",
+        actor=by,
+        obj=document,
+        after={"units": [unit.pk for unit in reminded]},
+    )
     return reminded

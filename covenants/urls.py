@@ -8,6 +8,8 @@ urlpatterns = [
     path("years/<int:pk>/documents/", views.document_list, name="document_list"),
     path("years/<int:pk>/documents/new/", views.document_create, name="document_create"),
     path("years/<int:pk>/documents/copy/", views.documents_copy, name="documents_copy"),
+    path("years/<int:pk>/documents/consult/", views.documents_consult, name="documents_consult"),
+    path("years/<int:pk>/documents/adopt/", views.documents_adopt, name="documents_adopt"),
     path("years/<int:pk>/registrations/", views.registration_list, name="registration_list"),
     path(
         "years/<int:pk>/registrations/<int:unit_pk>/",
@@ -24,6 +26,7 @@ urlpatterns = [
     path("documents/<int:pk>/signing/open/", views.signing_open, name="signing_open"),
     path("documents/<int:pk>/sign/", views.covenant_sign, name="covenant_sign"),
     path("documents/<int:pk>/signatures/", views.signing_progress, name="signing_progress"),
+    path("documents/<int:pk>/signatures/remind/", views.signing_remind, name="signing_remind"),
     path("documents/<int:pk>/signatures/paper/", views.paper_signature, name="paper_signature"),
     path("documents/<int:pk>/pdf/", views.covenant_pdf, name="covenant_pdf"),
     path("signatures/<int:pk>/scan/", views.signature_scan, name="signature_scan"),

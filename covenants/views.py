@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime
 import difflib
+from collections.abc import Callable
+from typing import Any
 
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from blocks.models import BlockYear, Unit, UnitRole
@@ -27,7 +31,14 @@ from covenants.forms import (
     RevisionForm,
     SignForm,
 )
-from covenants.models import Comment, Document, DocumentVersion, Registration, Signature
+from covenants.models import (
+    Comment,
+    Document,
+    DocumentQuerySet,
+    DocumentVersion,
+    Registration,
+    Signature,
+)
 from emulation import otp
 from emulation.actions import form_page as _form_page
 from emulation.actions import private_download, require_for_unit
@@ -83,6 +94,12 @@ def document_list(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
     ).order_by("kind", "pk")
     can_run = request.user.has_perm("covenants.run_documents", block_year)
+    if can_run:
+        same = Document.objects.filter(pk=OuterRef("pk"))
+        documents = documents.annotate(
+            for_comments=Exists(same.ready_for_comments()), to_adopt=Exists(same.ready_to_adopt())
+        )
+    rows: list[Any] = list(documents)
     has_previous = BlockYear.objects.filter(
         block=block_year.block_id, year__lt=block_year.year
     ).exists()
@@ -91,9 +108,11 @@ def document_list(request: AuthedRequest, pk: int) -> HttpResponse:
         "covenants/document_list.html",
         {
             "block_year": block_year,
-            "documents": documents,
+            "documents": rows,
             "can_run": can_run,
             "has_previous": has_previous,
+            "for_comments": sum(1 for d in rows if can_run and d.for_comments),
+            "to_adopt": sum(1 for d in rows if can_run and d.to_adopt),
             "kinds": [c for c in Document.Kind.choices if c[0] != Document.Kind.CRITERIA],
         },
     )
@@ -154,6 +173,109 @@ def documents_copy(request: AuthedRequest, pk: int) -> HttpResponse:
             "cancel_link": block_year.get_absolute_url(),
             "no_reason": True,
         },
+    )
+
+
+def _documents_in_one_go(
+    request: AuthedRequest,
+    pk: int,
+    *,
+    ready: Callable[[DocumentQuerySet], DocumentQuerySet],
+    action: Callable[[list[Document], dict[str, Any]], list[Document]],
+    done: Callable[[int], str],
+    form: DateForm | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """GET lists the documents and what will happen to them; POST does it to exactly the
+    documents listed (their ids come back with the form), all or none, through one service."""
+    block_year = _block_year(request, pk)
+    _require(request, "covenants.run_documents", block_year)
+    back = reverse("covenants:document_list", args=[block_year.pk])
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("document") if i.isdigit() and len(i) < 10]
+        chosen = list(block_year.documents.filter(pk__in=ids))
+        if not chosen:
+            messages.error(request, context["empty"])
+            return redirect(back)
+        if form is None or form.is_valid():
+            try:
+                changed = action(chosen, form.cleaned_data if form else {})
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, done(len(changed)))
+            return redirect(back)
+    return render(
+        request,
+        "covenants/documents_confirm_bulk.html",
+        {
+            "block_year": block_year,
+            "documents": list(
+                ready(Document.objects.filter(block_year=block_year)).order_by("kind", "pk")
+            ),
+            "form": form,
+            "cancel_link": back,
+            **context,
+        },
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def documents_consult(request: AuthedRequest, pk: int) -> HttpResponse:
+    form = DateForm(
+        post_data(request),
+        name="until",
+        label=_("Comments until"),
+        initial={"until": timezone.localdate() + datetime.timedelta(days=14)},
+    )
+    return _documents_in_one_go(
+        request,
+        pk,
+        ready=lambda documents: documents.ready_for_comments(),
+        action=lambda chosen, data: services.open_consultations(
+            chosen, by=request.user, until=data["until"]
+        ),
+        done=lambda n: (
+            ngettext(
+                "%(n)d document is open for comments; the member units were told by e-mail.",
+                "%(n)d documents are open for comments; the member units were told by e-mail.",
+                n,
+            )
+            % {"n": n}
+        ),
+        form=form,
+        title=_("Open the drafts for comments"),
+        message=_(
+            "Leaders and officers of every member unit can comment on the latest version of each"
+            " of these drafts until the same date."
+        ),
+        empty=_("No draft is waiting to be opened for comments."),
+        confirm_label=_("Open for comments"),
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def documents_adopt(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _documents_in_one_go(
+        request,
+        pk,
+        ready=lambda documents: documents.ready_to_adopt(),
+        action=lambda chosen, data: services.adopt_documents(chosen, by=request.user),
+        done=lambda n: (
+            ngettext(
+                "%(n)d document was adopted; its text is now frozen.",
+                "%(n)d documents were adopted; their texts are now frozen.",
+                n,
+            )
+            % {"n": n}
+        ),
+        title=_("Adopt the documents"),
+        message=_(
+            "Every comment on these documents has been answered. The latest version of each"
+            " becomes its adopted text and can no longer be changed."
+        ),
+        empty=_("No document is waiting to be adopted with every comment answered."),
+        confirm_label=_("Adopt"),
     )
 
 
@@ -544,6 +666,7 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     progress = services.signing_progress(document, version)
     signed = sum(1 for _m, signature in progress if signature is not None)
+    unsigned = len(progress) - signed
     context = {
         "document": document,
         "block_year": document.block_year,
@@ -551,6 +674,7 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "signed": signed,
         "total": len(progress),
+        "unsigned": unsigned,
         "can_run": request.user.has_perm("covenants.run_document", document),
         "can_sign": document.status == Document.Status.SIGNING
         and rules.has_perm("covenants.sign", request.user, document),
@@ -560,6 +684,45 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "covenants/_signing_progress.html" if request.htmx else "covenants/signing_progress.html"
     )
     return render(request, template, context)
+
+
+@require_http_methods(FORM_METHODS)
+def signing_remind(request: AuthedRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    _require(request, "covenants.run_document", document)
+    progress = reverse("covenants:signing_progress", args=[document.pk])
+    if request.method == "POST":
+        try:
+            reminded = services.remind_unsigned_units(document, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The leader of %(n)d unit was reminded by e-mail to sign.",
+                    "The leaders of %(n)d units were reminded by e-mail to sign.",
+                    len(reminded),
+                )
+                % {"n": len(reminded)},
+            )
+        return redirect(progress)
+    units = services.unsigned_units(document)
+    return render(
+        request,
+        "emulation/confirm.html",
+        {
+            "title": _("Remind the units that have not signed?"),
+            "message": _(
+                "The leaders of these units receive an e-mail asking them to sign %(title)s"
+                " before the deadline: %(units)s. A unit already reminded today is left out."
+            )
+            % {"title": document.title, "units": ", ".join(u.name for u in units)},
+            "confirm_label": _("Send the reminders"),
+            "cancel_link": progress,
+            "no_reason": True,
+        },
+    )
 
 
 @require_http_methods(FORM_METHODS)

@@ -33,6 +33,8 @@ class _Parser(HTMLParser):
         self._button: tuple[dict[str, str], list[str]] | None = None
         self._textarea: tuple[str, list[str]] | None = None
         self._form: Form | None = None
+        #: the open <select>: its name, its options' values, and the value selected
+        self._select: tuple[str, list[str], list[str]] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -47,6 +49,12 @@ class _Parser(HTMLParser):
             self._button = (a, [])
         elif tag == "textarea":
             self._textarea = (a.get("name", ""), [])
+        elif tag == "select" and a.get("name"):
+            self._select = (a["name"], [], [])
+        elif tag == "option" and self._select is not None:
+            self._select[1].append(a.get("value", ""))
+            if "selected" in a:
+                self._select[2].append(a.get("value", ""))
         elif tag == "input" and a.get("name"):
             kind = a.get("type", "text")
             if kind == "submit":
@@ -80,6 +88,12 @@ class _Parser(HTMLParser):
             if name:
                 self._form.fields.append((name, "".join(text)))
             self._textarea = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            name, options, selected = self._select
+            # A browser sends the selected option, or the first one when none is.
+            for value in selected or options[:1]:
+                self._form.fields.append((name, value))
+            self._select = None
         elif tag == "form":
             self._form = None
 

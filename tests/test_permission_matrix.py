@@ -240,6 +240,9 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "covenants:document_list": (year, scoped(SEE), everyone(405)),
     "covenants:document_create": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "covenants:documents_copy": (year, scoped(RUN), scoped(RUN, 302)),
+    # An empty POST names no document: refused on the list, nothing changed.
+    "covenants:documents_consult": (year, scoped(RUN), scoped(RUN, 302)),
+    "covenants:documents_adopt": (year, scoped(RUN), scoped(RUN, 302)),
     "covenants:registration_list": (year, scoped(SEE), everyone(405)),
     "covenants:registration_edit": (
         own_registration,
@@ -258,6 +261,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     ),
     "covenants:comment_answer": (pending_comment, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "covenants:signing_open": (covenant_at("adopted"), scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "covenants:signing_remind": (covenant_at("signing"), scoped(RUN), scoped(RUN, 302)),
     "covenants:covenant_sign": (
         covenant_at("signing"),
         scoped({"leader"}),
@@ -326,6 +330,8 @@ ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "covenants:document_list": (scoped(SEE), everyone(405)),
     "covenants:document_create": (read_only(), read_only()),
     "covenants:documents_copy": (read_only(), read_only()),
+    "covenants:documents_consult": (read_only(), read_only()),
+    "covenants:documents_adopt": (read_only(), read_only()),
     "covenants:registration_list": (scoped(SEE), everyone(405)),
     "covenants:registration_edit": (only(OWN_UNIT, 403, 404), only(OWN_UNIT, 403, 404)),
     "covenants:document_detail": (scoped(SEE), everyone(405)),
@@ -336,6 +342,7 @@ ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "covenants:comment_create": (read_only(), read_only()),
     "covenants:comment_answer": (read_only(), read_only()),
     "covenants:signing_open": (read_only(), read_only()),
+    "covenants:signing_remind": (read_only(), read_only()),
     "covenants:covenant_sign": (read_only(), read_only()),
     "covenants:signing_progress": (scoped(SEE), everyone(405)),
     "covenants:paper_signature": (read_only(), read_only()),

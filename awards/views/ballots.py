@@ -9,9 +9,11 @@ closed; before that a page says how many units voted, never what anyone chose.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from awards import eligibility as award_rules
@@ -149,12 +152,22 @@ def ballot_list(request: AuthedRequest, pk: int) -> HttpResponse:
                 and (k != Ballot.Kind.TIE or unsettled)
                 and (k, None) not in taken
             ],
+            # Several at once only when there are several: one is opened from its own row.
+            "to_open": _several(
+                can_run,
+                [b for b in ballots if b.status == Ballot.Status.DRAFT and b.method == "online"],
+            ),
+            "to_close": _several(can_run, [b for b in ballots if b.status == Ballot.Status.OPEN]),
             "can_issue_minutes": can_run
             and Ballot.Status.CLOSED in statuses
             and statuses == {Ballot.Status.CLOSED},
             "minutes": dossier.minutes if dossier else None,
         },
     )
+
+
+def _several(can_run: bool, ballots: list[Ballot]) -> int:
+    return len(ballots) if can_run and len(ballots) > 1 else 0
 
 
 def _candidate_rows(
@@ -423,6 +436,107 @@ def ballot_close(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _ballots_in_one_go(
+    request: AuthedRequest,
+    pk: int,
+    *,
+    status: str,
+    action: Callable[[list[Ballot], dict[str, Any]], list[Ballot]],
+    done: Callable[[int], str],
+    form: OpenForm | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """GET lists the year's online ballots at `status` and what will happen to them; POST does
+    it to exactly the ballots listed (their ids come back with the form), all or none."""
+    block_year = _block_year(request, pk)
+    _require(request, "awards.run_ballots", block_year)
+    back = reverse("awards:ballot_list", args=[block_year.pk])
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ballot") if i.isdigit() and len(i) < 10]
+        chosen = list(block_year.ballots.filter(pk__in=ids))
+        if not chosen:
+            messages.error(request, context["empty"])
+            return redirect(back)
+        if form is None or form.is_valid():
+            try:
+                changed = action(chosen, form.cleaned_data if form else {})
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, done(len(changed)))
+            return redirect(back)
+    ballots = block_year.ballots.filter(status=status, method=Ballot.Method.ONLINE)
+    return render(
+        request,
+        "awards/ballots/ballots_confirm_bulk.html",
+        {
+            "block_year": block_year,
+            "ballots": list(
+                ballots.select_related("award_type")
+                .annotate(voted=Count("voters", distinct=True))
+                .order_by("created_at", "pk")
+            ),
+            "form": form,
+            "cancel_link": back,
+            **context,
+        },
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def ballots_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _ballots_in_one_go(
+        request,
+        pk,
+        status=Ballot.Status.DRAFT,
+        action=lambda chosen, data: services.open_ballots(
+            chosen, by=request.user, closes_on=data["closes_on"]
+        ),
+        done=lambda n: (
+            ngettext(
+                "%(n)d ballot is open; the leaders of the member units were told by e-mail.",
+                "%(n)d ballots are open; the leaders of the member units were told by e-mail.",
+                n,
+            )
+            % {"n": n}
+        ),
+        form=OpenForm(post_data(request)),
+        title=_("Open the prepared ballots for voting"),
+        message=_(
+            "The leader of each member unit can then cast the unit's ballot once in each, until"
+            " its closing date. The candidates and rules can no longer change."
+        ),
+        empty=_("No online ballot is waiting to be opened."),
+        confirm_label=_("Open the ballots"),
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def ballots_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _ballots_in_one_go(
+        request,
+        pk,
+        status=Ballot.Status.OPEN,
+        action=lambda chosen, data: services.close_ballots(chosen, by=request.user),
+        done=lambda n: (
+            ngettext(
+                "%(n)d ballot was closed and counted; the member units were told the results.",
+                "%(n)d ballots were closed and counted; the member units were told the results.",
+                n,
+            )
+            % {"n": n}
+        ),
+        title=_("Close and count the open ballots"),
+        message=_(
+            "Once closed, no one can vote any more in these ballots and their results are"
+            " published; a ballot is never reopened."
+        ),
+        empty=_("No ballot is open."),
+        confirm_label=_("Close and count"),
+        danger=True,
+    )
+
+
 @require_http_methods(FORM_METHODS)
 def ballot_vote(request: AuthedRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
@@ -622,6 +736,8 @@ def minutes_pdf(request: AuthedRequest, pk: int) -> FileResponse:
 urlpatterns: list[URLPattern] = [
     path("years/<int:pk>/ballots/", ballot_list, name="ballot_list"),
     path("years/<int:pk>/ballots/new/", ballot_create, name="ballot_create"),
+    path("years/<int:pk>/ballots/open/", ballots_open, name="ballots_open"),
+    path("years/<int:pk>/ballots/close/", ballots_close, name="ballots_close"),
     path("years/<int:pk>/eligibility/", eligibility, name="eligibility"),
     path("years/<int:pk>/minutes/issue/", minutes_issue, name="minutes_issue"),
     path("years/<int:pk>/minutes.pdf", minutes_pdf, name="minutes_pdf"),

@@ -62,6 +62,9 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "awards:ballot_list": (published, scoped(SEE), everyone(405)),
     # An empty form: the kind is missing, so nothing is prepared.
     "awards:ballot_create": (published, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    # An empty POST names no ballot: refused on the list, nothing changed.
+    "awards:ballots_open": (published, scoped(RUN), scoped(RUN, 302)),
+    "awards:ballots_close": (published, scoped(RUN), scoped(RUN, 302)),
     "awards:eligibility": (published, scoped(SEE), everyone(405)),
     # No ballot is closed yet: the refusal is shown on the list of ballots.
     "awards:minutes_issue": (year, scoped(RUN), scoped(RUN, 302)),
@@ -80,6 +83,8 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
 ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "awards:ballot_list": (scoped(SEE), everyone(405)),
     "awards:ballot_create": (read_only(), read_only()),
+    "awards:ballots_open": (read_only(), read_only()),
+    "awards:ballots_close": (read_only(), read_only()),
     "awards:eligibility": (scoped(SEE), everyone(405)),
     "awards:minutes_issue": (read_only(), read_only()),
     "awards:minutes_pdf": (scoped(SEE), everyone(405)),

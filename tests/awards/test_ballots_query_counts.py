@@ -134,3 +134,25 @@ def test_the_eligibility_of_every_member_is_checked_in_a_fixed_number_of_queries
     page = client.get(address).content.decode()
     assert page.count('class="bi bi-x-lg"') > 0  # the new members fail the ranking rules
     assert (small, large) == (ELIGIBILITY_PIN, ELIGIBILITY_PIN), (small, large)
+
+
+# The confirmations for several ballots: the same count for one ballot or three.
+BULK_PINS = {"awards:ballots_open": 5, "awards:ballots_close": 5}
+
+
+@pytest.mark.parametrize("name", sorted(BULK_PINS))
+def test_the_confirmation_for_several_ballots_does_not_grow(
+    name: str, world: World, client: Client, count_queries: Any
+) -> None:
+    opened = name == "awards:ballots_close"
+    make_leaders(world)
+    make_ballot(world, kind="acclaim", opened=opened)
+    client.force_login(world.secretariat)
+    address = reverse(name, args=[world.block_year.pk])
+    small = measure(client, address, count_queries)
+    more_members(world)
+    make_ballot(world, opened=opened)
+    make_ballot(world, kind="head", opened=opened)
+    large = measure(client, address, count_queries)
+    assert "(3)" in client.get(address).content.decode()
+    assert (small, large) == (BULK_PINS[name], BULK_PINS[name]), (small, large)

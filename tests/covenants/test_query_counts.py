@@ -44,8 +44,11 @@ def grow(world: World, document: Document, units: int = 8) -> None:
 
 PAGES: dict[str, tuple[str, Callable[[World, Document], list[Any]], int]] = {
     "covenants:document_list": ("secretariat", lambda w, d: [w.block_year.pk], 6),
+    "covenants:documents_consult": ("secretariat", lambda w, d: [w.block_year.pk], 5),
+    "covenants:documents_adopt": ("secretariat", lambda w, d: [w.block_year.pk], 5),
     "covenants:document_detail": ("secretariat", lambda w, d: [d.pk], 9),
     "covenants:signing_progress": ("secretariat", lambda w, d: [d.pk], 7),
+    "covenants:signing_remind": ("secretariat", lambda w, d: [d.pk], 7),
     "covenants:registration_list": ("leader", lambda w, d: [w.block_year.pk], 7),
     "covenants:covenant_sign": ("leader", lambda w, d: [d.pk], 10),
     "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 11),

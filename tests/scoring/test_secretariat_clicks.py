@@ -31,9 +31,7 @@ UNITS = 9
 CHANGED = 4  # the unit whose sheet the reviewer changes
 
 
-@pytest.fixture
-def table(world: World) -> CriteriaTable:
-    """Nine member units, each sheet filled in on full marks and submitted."""
+def grow_to_nine_units(world: World) -> None:
     for position in range(len(world.units) + 1, UNITS + 1):
         unit = make_unit(world.authority)
         Membership.objects.create(
@@ -43,11 +41,22 @@ def table(world: World) -> CriteriaTable:
             joined_on=datetime.date(YEAR, 1, 1),
         )
         world.units.append(unit)
-    table = open_assessment(world)
+
+
+def submit_every_sheet(table: CriteriaTable) -> None:
+    """Every unit fills in its sheet on full marks and submits it."""
     for criterion in Criterion.objects.filter(table=table, is_leaf=True):
         points = criterion.max_points if criterion.kind == "standard" else Decimal(0)
         Score.objects.filter(criterion=criterion).update(self_points=points)
     table.sheets.update(status=ScoreSheet.Status.SUBMITTED, submitted_at=timezone.now())
+
+
+@pytest.fixture
+def table(world: World) -> CriteriaTable:
+    """Nine member units, each sheet filled in on full marks and submitted."""
+    grow_to_nine_units(world)
+    table = open_assessment(world)
+    submit_every_sheet(table)
     return table
 
 
