@@ -195,6 +195,14 @@ def sign_covenant(w: World) -> Call:
     return lambda: services.sign_covenant(document, w.units[2], by=w.admin, password="demo12345")
 
 
+def remind_unsigned_units(w: World) -> Call:
+    from covenants import services
+    from tests.factories import make_covenant
+
+    document = make_covenant(w, status="signing")
+    return lambda: services.remind_unsigned_units(document, by=w.admin)
+
+
 def record_paper_signature(w: World) -> Call:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -699,6 +707,7 @@ SERVICES: dict[str, Case] = {
     "covenants.services.open_signing": open_signing,
     "covenants.services.sign_covenant": sign_covenant,
     "covenants.services.record_paper_signature": record_paper_signature,
+    "covenants.services.remind_unsigned_units": remind_unsigned_units,
     "scoring.services.replace_table": replace_table,
     "scoring.services.import_table": import_table,
     "scoring.services.copy_previous_table": copy_previous_table,
@@ -753,6 +762,7 @@ SERVICES: dict[str, Case] = {
 COUNCIL_SESSION = "the council's own; its agenda holds undecided nominations only"
 COUNCIL_DECISION = "the council's own; it lists approved nominations awaiting a decision only"
 RENDERED_BY_A_SERVICE = "rendered inside the service that issues it, which refuses first"
+ONE_BY_ONE = "acts on each item through the one-by-one service above, which refuses first"
 FOLLOWS_A_DEADLINE = (
     "called only by the registry's services that change a deadline, which refuse first"
 )
@@ -771,6 +781,12 @@ LEFT_ALONE: dict[str, str] = {
     "blocks.services.assign_council_role": "a person's role in a council, not a year",
     "awards.services.archive.archive_year": "archiving itself: a year is archived once",
     "covenants.services.follow_signing_deadline": FOLLOWS_A_DEADLINE,
+    "covenants.services.open_consultations": ONE_BY_ONE,
+    "covenants.services.adopt_documents": ONE_BY_ONE,
+    "scoring.services.send_unchanged_review_results": ONE_BY_ONE,
+    "scoring.services.finalise_settled_sheets": ONE_BY_ONE,
+    "awards.services.ballots.open_ballots": ONE_BY_ONE,
+    "awards.services.ballots.close_ballots": ONE_BY_ONE,
     "scoring.services.follow_self_assessment_deadline": FOLLOWS_A_DEADLINE,
     "awards.services.handover.apply_handover": (
         "carries out what the council confirmed before archiving, in next year only"
