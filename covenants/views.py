@@ -250,7 +250,7 @@ def documents_consult(request: AuthedRequest, pk: int) -> HttpResponse:
             " of these drafts until the same date."
         ),
         empty=_("No draft is waiting to be opened for comments."),
-        confirm_label=_("Open for comments"),
+        confirm_label=_("Put out for comments"),
     )
 
 
@@ -433,7 +433,7 @@ def document_consult(request: AuthedRequest, pk: int) -> HttpResponse:
             "Leaders and officers of every member unit can comment on the latest version until this date."
         ),
         cancel=document,
-        submit_label=_("Open for comments"),
+        submit_label=_("Put out for comments"),
     )
 
 
@@ -593,7 +593,7 @@ def signing_open(request: AuthedRequest, pk: int) -> HttpResponse:
         title=_("Open %(title)s for signing") % {"title": document.title},
         intro=_("Each unit's leader signs online for their own unit until the deadline."),
         cancel=document,
-        submit_label=_("Open for signing"),
+        submit_label=_("Open the signing"),
     )
 
 

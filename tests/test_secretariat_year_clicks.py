@@ -139,12 +139,12 @@ def walk_the_year(client: Any, world: World, *, in_one_go: bool) -> Walker:
     # Consultation.
     if in_one_go:
         walker.click("Open 4 drafts for comments")
-        walker.submit("Open for comments (4)", until=LATER)
+        walker.submit("Put out for comments (4)", until=LATER)
     else:
         for document in the_year_documents(world):
             walker.click(href=document.get_absolute_url())
-            walker.click("Open for comments")
-            walker.submit("Open for comments", until=LATER)
+            walker.click("Put out for comments")
+            walker.submit("Put out for comments", until=LATER)
             walker.click(href=documents(world))
     units_comment(world)
     answer_the_comments(walker, world)
@@ -164,8 +164,8 @@ def walk_the_year(client: Any, world: World, *, in_one_go: bool) -> Walker:
     # Signing.
     covenant = Document.objects.get(block_year=world.block_year, kind=Document.Kind.COVENANT)
     walker.click(href=covenant.get_absolute_url())
-    walker.click("Open for signing")
-    walker.submit("Open for signing", deadline=LATER)
+    walker.click("Open the signing")
+    walker.submit("Open the signing", deadline=LATER)
     units_sign(world, covenant, 0, 5)
     walker.visit(reverse("covenants:signing_progress", args=[covenant.pk]))  # who is missing
     units_sign(world, covenant, 5, 9)

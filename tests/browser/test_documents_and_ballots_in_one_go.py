@@ -69,7 +69,7 @@ def test_the_secretariat_consults_on_and_adopts_every_draft_with_one_confirmatio
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("covenants-documents-consult-390")
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.get_by_role("button", name="Open for comments (2)").click()
+    page.get_by_role("button", name="Put out for comments (2)").click()
     page.get_by_text("2 documents are open for comments").wait_for()
     page.get_by_role("link", name="Adopt 2 documents").click()
     page.get_by_role("button", name="Adopt (2)").click()
