@@ -29,6 +29,7 @@ from covenants.models import (
     SigningReminder,
 )
 from emulation import audit, mail, otp
+from emulation.bulk import each_or_none
 from emulation.errors import DomainError
 from emulation.models import User
 from emulation.uploads import validate_upload
@@ -282,18 +283,6 @@ def adopt_document(document: Document, *, by: User) -> Document:
     return document
 
 
-def _each_document(documents: Iterable[Document], act: Any, nothing: str) -> list[Document]:
-    """`act` on each document in turn (by pk, so that two people lock them in the same order);
-    the first refusal names the document and undoes the whole (the caller is atomic)."""
-    done = []
-    for document in sorted(documents, key=lambda d: d.pk):
-        try:
-            done.append(act(document))
-        except DomainError as error:
-            raise DomainError(f"{document.title}: {error.message} {nothing}") from error
-    return done
-
-
 @transaction.atomic
 def open_consultations(
     documents: Iterable[Document], *, by: User, until: datetime.date
@@ -307,7 +296,9 @@ def open_consultations(
             raise DomainError(_("It is no longer a draft."))
         return open_consultation(document, by=by, until=until)
 
-    return _each_document(documents, act, _("No document was opened for comments."))
+    return each_or_none(
+        documents, act, name=lambda d: d.title, nothing=_("No document was opened for comments.")
+    )
 
 
 @transaction.atomic
@@ -321,7 +312,9 @@ def adopt_documents(documents: Iterable[Document], *, by: User) -> list[Document
             raise DomainError(_("It is no longer waiting to be adopted."))
         return adopt_document(document, by=by)
 
-    return _each_document(documents, act, _("No document was adopted."))
+    return each_or_none(
+        documents, act, name=lambda d: d.title, nothing=_("No document was adopted.")
+    )
 
 
 # Registration of targets -------------------------------------------------------------------

@@ -44,6 +44,7 @@ from emulation.actions import form_page as _form_page
 from emulation.actions import private_download, require_for_unit
 from emulation.actions import require as _require
 from emulation.audit import client_ip
+from emulation.bulk import act_in_one_go, posted_ids
 from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
@@ -192,25 +193,20 @@ def _documents_in_one_go(
     _require(request, "covenants.run_documents", block_year)
     back = reverse("covenants:document_list", args=[block_year.pk])
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("document") if i.isdigit() and len(i) < 10]
-        chosen = list(block_year.documents.filter(pk__in=ids))
+        chosen = list(block_year.documents.filter(pk__in=posted_ids(request, "item")))
         if not chosen:
             messages.error(request, context["empty"])
             return redirect(back)
         if form is None or form.is_valid():
-            try:
-                changed = action(chosen, form.cleaned_data if form else {})
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, done(len(changed)))
+            data = form.cleaned_data if form else {}
+            act_in_one_go(request, lambda: action(chosen, data), done)
             return redirect(back)
     return render(
         request,
         "covenants/documents_confirm_bulk.html",
         {
             "block_year": block_year,
-            "documents": list(
+            "items": list(
                 ready(Document.objects.filter(block_year=block_year)).order_by("kind", "pk")
             ),
             "form": form,

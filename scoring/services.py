@@ -29,6 +29,7 @@ from blocks.services import check_not_archived, set_deadlines
 from covenants import services as documents
 from covenants.models import Document
 from emulation import audit, mail
+from emulation.bulk import each_or_none
 from emulation.errors import DomainError
 from emulation.models import User
 from emulation.uploads import validate_upload
@@ -905,15 +906,6 @@ def finalise_sheet(sheet: ScoreSheet, *, by: User) -> ScoreSheet:
 # Many sheets at once ------------------------------------------------------------------------------
 
 
-def _in_order(sheets: Iterable[ScoreSheet]) -> list[ScoreSheet]:
-    """Sheets by primary key, without repeats: two people acting on many sheets at once lock
-    them in the same order, so neither waits on the other for ever."""
-    unique = {sheet.pk: sheet for sheet in sheets}
-    if not unique:
-        raise DomainError(_("No sheet was chosen."))
-    return [unique[pk] for pk in sorted(unique)]
-
-
 def _each(
     sheets: Iterable[ScoreSheet],
     check: Callable[[ScoreSheet], str],
@@ -922,17 +914,18 @@ def _each(
 ) -> list[ScoreSheet]:
     """Lock each sheet, `check` it (a refusal, or ""), `act` on it; the first refusal, from the
     check or from `act`, names its unit and undoes the whole (the caller is atomic)."""
-    done = []
-    for sheet in _in_order(sheets):
+    sheets = list(sheets)
+    if not sheets:
+        raise DomainError(_("No sheet was chosen."))
+
+    def checked(sheet: ScoreSheet) -> ScoreSheet:
         sheet = _locked_sheet(sheet)
-        try:
-            refusal = check(sheet)
-            if refusal:
-                raise DomainError(refusal)
-            done.append(act(sheet))
-        except DomainError as error:
-            raise DomainError(f"{sheet.unit_name}: {error.message} {nothing}") from error
-    return done
+        refusal = check(sheet)
+        if refusal:
+            raise DomainError(refusal)
+        return act(sheet)
+
+    return each_or_none(sheets, checked, name=lambda sheet: sheet.unit_name, nothing=nothing)
 
 
 @transaction.atomic

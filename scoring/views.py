@@ -28,6 +28,7 @@ from emulation.actions import form_page as _form_page
 from emulation.actions import private_download
 from emulation.actions import require as _require
 from emulation.actions import require_for_unit as _for_the_unit
+from emulation.bulk import act_in_one_go, posted_ids
 from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
@@ -465,14 +466,8 @@ def _sheets_in_one_go(
     _require(request, "scoring.run_scoring", block_year)
     overview = _url("scoring:assessment_overview", block_year.pk)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("sheet") if i.isdigit() and len(i) < 10]
-        chosen = list(table.sheets.filter(pk__in=ids))
-        try:
-            changed = action(chosen)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done(len(changed)))
+        chosen = list(table.sheets.filter(pk__in=posted_ids(request, "item")))
+        act_in_one_go(request, lambda: action(chosen), done)
         return redirect(overview)
     to_send, to_finalise = _ready_in_one_go(request, list(_year_sheets(table)))
     return render(
@@ -481,7 +476,7 @@ def _sheets_in_one_go(
         {
             "block_year": block_year,
             "table": table,
-            "sheets": to_finalise if finalise else to_send,
+            "items": to_finalise if finalise else to_send,
             "cancel_link": overview,
             "message": message(table),
             **context,

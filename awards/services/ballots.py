@@ -39,6 +39,7 @@ from awards.secrecy import ReceiptCheck
 from blocks.models import BlockYear, Membership, Unit, UnitRole
 from blocks.services import check_not_archived
 from emulation import audit, mail
+from emulation.bulk import each_or_none
 from emulation.errors import DomainError
 from emulation.models import User
 from emulation.uploads import validate_upload
@@ -544,18 +545,6 @@ def close_ballot(ballot: Ballot, *, by: User) -> Ballot:
     return ballot
 
 
-def _each_ballot(ballots: Iterable[Ballot], act: Any, nothing: str) -> list[Ballot]:
-    """`act` on each ballot in turn (by pk, so that two people lock them in the same order); the
-    first refusal names the ballot and undoes the whole (the caller is atomic)."""
-    done = []
-    for ballot in sorted(ballots, key=lambda b: b.pk):
-        try:
-            done.append(act(ballot))
-        except DomainError as error:
-            raise DomainError(f"{ballot.title}: {error.message} {nothing}") from error
-    return done
-
-
 @transaction.atomic
 def open_ballots(
     ballots: Iterable[Ballot], *, by: User, closes_on: datetime.date | None = None
@@ -563,10 +552,11 @@ def open_ballots(
     """Open several prepared online ballots, each through `open_ballot` (audited and mailed as
     one by one), all closing on `closes_on` when given. All or none: a ballot opened meanwhile,
     or whose closing date has passed, stops the whole and is named."""
-    return _each_ballot(
+    return each_or_none(
         ballots,
         lambda ballot: open_ballot(ballot, by=by, closes_on=closes_on),
-        _("No ballot was opened."),
+        name=lambda ballot: ballot.title,
+        nothing=_("No ballot was opened."),
     )
 
 
@@ -574,8 +564,11 @@ def open_ballots(
 def close_ballots(ballots: Iterable[Ballot], *, by: User) -> list[Ballot]:
     """Close and count several open ballots, each through `close_ballot` (audited and mailed as
     one by one). All or none: a ballot closed meanwhile stops the whole and is named."""
-    return _each_ballot(
-        ballots, lambda ballot: close_ballot(ballot, by=by), _("No ballot was closed.")
+    return each_or_none(
+        ballots,
+        lambda ballot: close_ballot(ballot, by=by),
+        name=lambda ballot: ballot.title,
+        nothing=_("No ballot was closed."),
     )
 
 

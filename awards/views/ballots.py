@@ -42,6 +42,7 @@ from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
 from emulation.actions import private_download, require_for_unit
 from emulation.actions import require as _require
+from emulation.bulk import act_in_one_go, posted_ids
 from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
@@ -452,18 +453,13 @@ def _ballots_in_one_go(
     _require(request, "awards.run_ballots", block_year)
     back = reverse("awards:ballot_list", args=[block_year.pk])
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ballot") if i.isdigit() and len(i) < 10]
-        chosen = list(block_year.ballots.filter(pk__in=ids))
+        chosen = list(block_year.ballots.filter(pk__in=posted_ids(request, "item")))
         if not chosen:
             messages.error(request, context["empty"])
             return redirect(back)
         if form is None or form.is_valid():
-            try:
-                changed = action(chosen, form.cleaned_data if form else {})
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, done(len(changed)))
+            data = form.cleaned_data if form else {}
+            act_in_one_go(request, lambda: action(chosen, data), done)
             return redirect(back)
     ballots = block_year.ballots.filter(status=status, method=Ballot.Method.ONLINE)
     return render(
@@ -471,7 +467,7 @@ def _ballots_in_one_go(
         "awards/ballots/ballots_confirm_bulk.html",
         {
             "block_year": block_year,
-            "ballots": list(
+            "items": list(
                 ballots.select_related("award_type")
                 .annotate(voted=Count("voters", distinct=True))
                 .order_by("created_at", "pk")

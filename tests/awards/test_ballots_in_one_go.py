@@ -42,7 +42,7 @@ def events(action: str) -> int:
 
 def listed(response: Any) -> list[int]:
     html = response.content.decode()
-    return sorted(int(c.split('"', 1)[0]) for c in html.split('name="ballot" value="')[1:])
+    return sorted(int(c.split('"', 1)[0]) for c in html.split('name="item" value="')[1:])
 
 
 def test_the_list_offers_to_open_the_prepared_online_ballots_to_the_secretariat_only(
@@ -69,7 +69,7 @@ def test_one_confirmation_opens_every_listed_ballot_with_one_closing_date(
     ids = listed(client.get(url))
     assert ids == sorted(b.pk for b in prepared)  # not the paper ballot
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(url, {"ballot": ids, "closes_on": LATER.isoformat()}, follow=True)
+        page = client.post(url, {"item": ids, "closes_on": LATER.isoformat()}, follow=True)
     assert "2 ballots are open" in page.content.decode()
     assert statuses(prepared) == [Ballot.Status.OPEN] * 2
     assert {Ballot.objects.get(pk=b.pk).closes_on for b in prepared} == {LATER}
@@ -84,7 +84,7 @@ def test_a_past_closing_date_opens_none(
     url = reverse("awards:ballots_open", args=[world.block_year.pk])
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     ids = listed(client.get(url))
-    page = client.post(url, {"ballot": ids, "closes_on": yesterday.isoformat()}, follow=True)
+    page = client.post(url, {"item": ids, "closes_on": yesterday.isoformat()}, follow=True)
     assert "The closing date has passed" in page.content.decode()
     assert "No ballot was opened." in page.content.decode()
     assert statuses(prepared) == [Ballot.Status.DRAFT] * 2
@@ -110,9 +110,9 @@ def test_one_confirmation_closes_and_counts_every_open_ballot_and_a_second_click
     url = reverse("awards:ballots_close", args=[world.block_year.pk])
     ids = listed(client.get(url))
     assert ids == sorted(b.pk for b in prepared)
-    page = client.post(url, {"ballot": ids}, follow=True)
+    page = client.post(url, {"item": ids}, follow=True)
     assert "2 ballots were closed and counted" in page.content.decode()
-    again = client.post(url, {"ballot": ids}, follow=True).content.decode()
+    again = client.post(url, {"item": ids}, follow=True).content.decode()
     assert "Only an open ballot can be closed. No ballot was closed." in again
     assert statuses(prepared) == [Ballot.Status.CLOSED] * 2
     assert events("awards.ballot.closed") == 2
@@ -123,5 +123,5 @@ def test_a_ballot_of_another_year_is_never_touched(
 ) -> None:
     client.force_login(world.outsider)
     url = reverse("awards:ballots_open", args=[world.block_year.pk])
-    assert client.post(url, {"ballot": [b.pk for b in prepared]}).status_code == 404
+    assert client.post(url, {"item": [b.pk for b in prepared]}).status_code == 404
     assert statuses(prepared) == [Ballot.Status.DRAFT] * 2

@@ -63,7 +63,7 @@ def test_the_secretariat_consults_on_and_adopts_every_draft_with_one_confirmatio
     page.goto(live_server.url + reverse("covenants:document_list", args=[world.block_year.pk]))
     page.get_by_role("link", name="Open 2 drafts for comments").click()
     for document in (covenant, rules):
-        page.locator("#bulk-documents").get_by_role("link", name=document.title).wait_for()
+        page.locator("#bulk-items").get_by_role("link", name=document.title).wait_for()
     page.get_by_label("Comments until").fill(later.isoformat())
     screenshot("covenants-documents-consult")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -97,7 +97,7 @@ def test_the_secretariat_opens_and_closes_every_ballot_with_one_confirmation_eac
             ballots.cast_vote(ballot, by=leader, choices=agree)
     page.reload()
     page.get_by_role("link", name="Close and count 2 open ballots").click()
-    page.locator("#bulk-ballots").get_by_text("4 of 4 voted").first.wait_for()
+    page.locator("#bulk-items").get_by_text("4 of 4 voted").first.wait_for()
     screenshot("awards-ballots-close")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("awards-ballots-close-390")

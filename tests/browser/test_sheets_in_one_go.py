@@ -49,7 +49,7 @@ def test_the_secretariat_sends_and_finalises_every_sheet_with_one_confirmation_e
     page.goto(live_server.url + reverse("scoring:assessment_overview", args=[world.block_year.pk]))
     page.get_by_role("link", name="Send the unchanged results of 3 sheets").click()
     for sheet in others:
-        page.locator("#bulk-sheets").get_by_role("link", name=sheet.unit_name).wait_for()
+        page.locator("#bulk-items").get_by_role("link", name=sheet.unit_name).wait_for()
     screenshot("scoring-send-unchanged-results")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("scoring-send-unchanged-results-390")

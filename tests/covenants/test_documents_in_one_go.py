@@ -51,7 +51,7 @@ def events(action: str) -> int:
 
 def listed(response: Any) -> list[int]:
     html = response.content.decode()
-    return sorted(int(c.split('"', 1)[0]) for c in html.split('name="document" value="')[1:])
+    return sorted(int(c.split('"', 1)[0]) for c in html.split('name="item" value="')[1:])
 
 
 def test_the_list_offers_both_actions_to_the_secretariat_only(
@@ -80,7 +80,7 @@ def test_one_confirmation_opens_every_draft_each_audited_and_mailed(
     ids = listed(client.get(url))
     assert ids == sorted(d.pk for d in drafts)
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(url, {"document": ids, "until": LATER.isoformat()}, follow=True)
+        page = client.post(url, {"item": ids, "until": LATER.isoformat()}, follow=True)
     assert "2 documents are open for comments" in page.content.decode()
     assert statuses(drafts) == [Document.Status.CONSULTATION] * 2
     assert {Document.objects.get(pk=d.pk).consultation_until for d in drafts} == {LATER}
@@ -95,7 +95,7 @@ def test_a_past_closing_date_opens_nothing(
     url = reverse("covenants:documents_consult", args=[world.block_year.pk])
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     ids = listed(client.get(url))
-    page = client.post(url, {"document": ids, "until": yesterday.isoformat()}, follow=True)
+    page = client.post(url, {"item": ids, "until": yesterday.isoformat()}, follow=True)
     assert "The closing date has already passed." in page.content.decode()
     assert statuses(drafts) == [Document.Status.DRAFT] * 2
     assert events("covenants.document.consultation") == 0
@@ -130,9 +130,9 @@ def test_a_second_click_adopts_nothing_more(
     client.force_login(world.secretariat)
     url = reverse("covenants:documents_adopt", args=[world.block_year.pk])
     ids = listed(client.get(url))
-    first = client.post(url, {"document": ids}, follow=True)
+    first = client.post(url, {"item": ids}, follow=True)
     assert "2 documents were adopted" in first.content.decode()
-    again = client.post(url, {"document": ids}, follow=True).content.decode()
+    again = client.post(url, {"item": ids}, follow=True).content.decode()
     assert "It is no longer waiting to be adopted. No document was adopted." in again
     assert statuses(drafts) == [Document.Status.ADOPTED] * 2
     assert events("covenants.document.adopted") == 2
@@ -151,5 +151,5 @@ def test_a_document_of_another_year_is_never_touched(
     )
     client.force_login(world.secretariat)
     url = reverse("covenants:documents_adopt", args=[world.block_year.pk])
-    client.post(url, {"document": [other.pk]})
+    client.post(url, {"item": [other.pk]})
     assert Document.objects.get(pk=other.pk).status == Document.Status.DRAFT

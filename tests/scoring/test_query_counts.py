@@ -137,7 +137,7 @@ def test_the_confirmations_for_many_sheets_do_not_grow_with_the_sheets_listed(
     def load() -> int:
         response = client.get(url)
         assert response.status_code == 200
-        return len(response.context["sheets"])
+        return len(response.context["items"])
 
     ScoreSheet.objects.update(status=status)
     load()

@@ -44,7 +44,7 @@ def events(action: str) -> int:
 def listed(response: Any) -> list[int]:
     """The sheets a confirmation page lists (the ids its form sends back)."""
     html = response.content.decode()
-    return sorted(int(chunk.split('"', 1)[0]) for chunk in html.split('name="sheet" value="')[1:])
+    return sorted(int(chunk.split('"', 1)[0]) for chunk in html.split('name="item" value="')[1:])
 
 
 def test_the_list_offers_to_send_the_unchanged_results_of_the_others_sheets(
@@ -91,7 +91,7 @@ def test_one_confirmation_sends_every_listed_sheet_each_audited_and_mailed(
     ids = listed(client.get(url))
     assert len(ids) == 3
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"sheet": ids}, follow=True)
+        response = client.post(url, {"item": ids}, follow=True)
     assert "The review results of 3 sheets were sent" in response.content.decode()
     assert statuses(table) == [S.SUBMITTED, S.RETURNED, S.RETURNED, S.RETURNED]
     assert events("scoring.sheet.returned") == 3
@@ -105,8 +105,8 @@ def test_a_second_click_sends_nothing_more(world: World, table: CriteriaTable, c
     client.force_login(world.secretariat)
     url = reverse("scoring:assessment_send_unchanged", args=[world.block_year.pk])
     ids = listed(client.get(url))
-    client.post(url, {"sheet": ids})
-    response = client.post(url, {"sheet": ids}, follow=True)
+    client.post(url, {"item": ids})
+    response = client.post(url, {"item": ids}, follow=True)
     assert "no longer under review" in response.content.decode()
     assert "Nothing was sent." in response.content.decode()
     assert events("scoring.sheet.returned") == 3
@@ -121,7 +121,7 @@ def test_a_score_changed_after_the_list_was_shown_stops_the_whole_and_names_the_
     late = sheet_of(table, world, 3)
     score = late.scores.select_related("criterion").get(criterion__code="I.2")
     services.review_score(score, by=world.staff, points=Decimal(1), reason="Thiếu minh chứng")
-    response = client.post(url, {"sheet": ids}, follow=True)
+    response = client.post(url, {"item": ids}, follow=True)
     assert f"{late.unit_name}: A reviewer changed a score" in response.content.decode()
     assert statuses(table) == [S.SUBMITTED] * 4
     assert events("scoring.sheet.returned") == 0
@@ -141,7 +141,7 @@ def test_the_own_units_sheet_is_refused_even_when_posted(
 def test_nothing_chosen_is_refused(world: World, table: CriteriaTable, client: Any) -> None:
     client.force_login(world.secretariat)
     url = reverse("scoring:assessment_send_unchanged", args=[world.block_year.pk])
-    response = client.post(url, {"sheet": ["x", ""]}, follow=True)
+    response = client.post(url, {"item": ["x", ""]}, follow=True)
     assert "No sheet was chosen." in response.content.decode()
 
 
@@ -166,11 +166,11 @@ def test_one_confirmation_finalises_the_accepted_and_the_lapsed_sheets_only(
     url = reverse("scoring:assessment_finalise_settled", args=[world.block_year.pk])
     ids = listed(client.get(url))
     assert ids == sorted(sheet_of(returned, world, i).pk for i in (1, 2))
-    response = client.post(url, {"sheet": ids}, follow=True)
+    response = client.post(url, {"item": ids}, follow=True)
     assert "2 sheets are final." in response.content.decode()
     assert statuses(returned) == [S.SUBMITTED, S.FINAL, S.FINAL, S.RETURNED]
     assert events("scoring.sheet.final") == 2
-    again = client.post(url, {"sheet": ids}, follow=True)
+    again = client.post(url, {"item": ids}, follow=True)
     assert "no longer ready to be made final" in again.content.decode()
     assert events("scoring.sheet.final") == 2
 

@@ -49,7 +49,7 @@ def double_click(world: World, url: str, ids: list[int]) -> list[Any]:
     def post(i: int) -> Any:
         client = Client()
         client.force_login(world.secretariat)
-        response = client.post(url, {"sheet": ids})
+        response = client.post(url, {"item": ids})
         return response.status_code, response.headers.get("Location")
 
     return at_once(post, 2)
