@@ -88,6 +88,25 @@ def assert_targets_at_least_24(page: Page) -> None:
     assert small == [], "\n".join(small)
 
 
+def visit(
+    page: Page,
+    live_server: Any,
+    who: str,
+    url: str,
+    viewport: ViewportSize,
+    screenshot: Callable[[str], Path],
+    name: str,
+) -> None:
+    """Open `url` as `who` at the width, take its screenshot, and check that the page does not
+    overflow sideways and that what a person taps is at least 24 px."""
+    sign_in(page, live_server, who)
+    page.set_viewport_size(viewport)
+    page.goto(url)
+    screenshot(f"layout-{name}-{viewport['width']}")
+    assert_no_page_overflow(page)
+    assert_targets_at_least_24(page)
+
+
 def in_viewport(page: Page, selector: str) -> bool:
     return bool(
         page.evaluate(
@@ -112,12 +131,15 @@ def test_the_scoring_sheet_keeps_each_criterion_beside_its_score(
     table = open_assessment(world)
     sheet = table.sheets.get(unit=world.units[2])
     fill_sheet(sheet, world.officer)
-    sign_in(page, live_server, "officer")
-    width = at_width(page, viewport)
-    page.goto(live_server.url + reverse("scoring:sheet_detail", args=[sheet.pk]))
-    screenshot(f"layout-sheet-{width}")
-    assert_no_page_overflow(page)
-    assert_targets_at_least_24(page)
+    visit(
+        page,
+        live_server,
+        "officer",
+        live_server.url + reverse("scoring:sheet_detail", args=[sheet.pk]),
+        viewport,
+        screenshot,
+        "sheet",
+    )
     for score in Score.objects.filter(sheet=sheet, criterion__is_leaf=True):
         for field in (f"#points-{score.pk}", f"#file-{score.pk}"):
             page.locator(field).scroll_into_view_if_needed()
@@ -140,12 +162,15 @@ def test_the_review_page_keeps_each_criterion_beside_the_reviewed_points(
     fill_sheet(sheet, world.officer)
     make_leaders(world)
     services.submit_sheet(sheet, by=world.leader)
-    sign_in(page, live_server, "secretariat")
-    width = at_width(page, viewport)
-    page.goto(live_server.url + reverse("scoring:sheet_review", args=[sheet.pk]))
-    screenshot(f"layout-review-{width}")
-    assert_no_page_overflow(page)
-    assert_targets_at_least_24(page)
+    visit(
+        page,
+        live_server,
+        "secretariat",
+        live_server.url + reverse("scoring:sheet_review", args=[sheet.pk]),
+        viewport,
+        screenshot,
+        "review",
+    )
     for score in Score.objects.filter(sheet=sheet, criterion__is_leaf=True):
         field = f"#reviewed-{score.pk}"
         page.locator(field).scroll_into_view_if_needed()
@@ -168,12 +193,15 @@ def test_the_list_of_sheets_fits_the_page_with_its_actions_in_reach(
     fill_sheet(sheet, world.officer)
     make_leaders(world)
     services.submit_sheet(sheet, by=world.leader)
-    sign_in(page, live_server, "secretariat")
-    width = at_width(page, viewport)
-    page.goto(live_server.url + reverse("scoring:assessment_overview", args=[world.block_year.pk]))
-    screenshot(f"layout-sheets-{width}")
-    assert_no_page_overflow(page)
-    assert_targets_at_least_24(page)
+    visit(
+        page,
+        live_server,
+        "secretariat",
+        live_server.url + reverse("scoring:assessment_overview", args=[world.block_year.pk]),
+        viewport,
+        screenshot,
+        "sheets",
+    )
     review = page.locator(f"#sheets a[href='{reverse('scoring:sheet_review', args=[sheet.pk])}']")
     review.scroll_into_view_if_needed()
     assert in_viewport_box(page, review)
@@ -188,12 +216,15 @@ def test_the_ranking_fits_the_page_and_its_chart_text_is_readable(
     viewport: ViewportSize,
 ) -> None:
     make_published_ranking(world)
-    sign_in(page, live_server, "secretariat")
-    width = at_width(page, viewport)
-    page.goto(live_server.url + reverse("scoring:ranking_detail", args=[world.block_year.pk]))
-    screenshot(f"layout-ranking-{width}")
-    assert_no_page_overflow(page)
-    assert_targets_at_least_24(page)
+    visit(
+        page,
+        live_server,
+        "secretariat",
+        live_server.url + reverse("scoring:ranking_detail", args=[world.block_year.pk]),
+        viewport,
+        screenshot,
+        "ranking",
+    )
     sizes = page.evaluate(CHART_TEXT)
     assert sizes and min(sizes) >= 11, sizes
     # Every unit's name and total can be read without scrolling sideways.
@@ -246,12 +277,15 @@ def test_the_ballot_chart_text_is_at_least_11_px(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     ballot = make_closed_ballot(world)
-    sign_in(page, live_server, "secretariat")
-    width = at_width(page, viewport)
-    page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
-    screenshot(f"layout-ballot-{width}")
-    assert_no_page_overflow(page)
-    assert_targets_at_least_24(page)
+    visit(
+        page,
+        live_server,
+        "secretariat",
+        f"{live_server.url}/ballots/{ballot.pk}/",
+        viewport,
+        screenshot,
+        "ballot",
+    )
     sizes = page.evaluate(CHART_TEXT)
     assert sizes and min(sizes) >= 11, sizes
 
@@ -268,19 +302,22 @@ def test_the_council_intake_shows_its_counts_on_screen(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     make_sent_dossier(world)
-    sign_in(page, live_server, "staff")
-    width = at_width(page, viewport)
-    page.goto(f"{live_server.url}/council/{world.authority.pk}/{world.block_year.year}/")
-    screenshot(f"layout-intake-{width}")
-    assert_no_page_overflow(page)
-    assert_targets_at_least_24(page)
+    visit(
+        page,
+        live_server,
+        "staff",
+        f"{live_server.url}/council/{world.authority.pk}/{world.block_year.year}/",
+        viewport,
+        screenshot,
+        "intake",
+    )
     # The counts that are not zero, and each nomination's unit and status, are on screen.
     counts = [cell for cell in page.locator("#counts tbody td").all() if cell.inner_text() != "0"]
     assert counts
     for cell in counts + page.locator("main table.intake-cards tbody td").all():
         assert in_viewport_box(page, cell), cell.inner_text()
     page.goto(f"{live_server.url}/council/")
-    screenshot(f"layout-council-{width}")
+    screenshot(f"layout-council-{viewport['width']}")
     assert_no_page_overflow(page)
     for cell in page.locator("main table tbody :is(td, th)").all():
         assert in_viewport_box(page, cell), cell.inner_text()
@@ -327,12 +364,15 @@ def test_a_leader_finds_the_vote_button_of_an_open_ballot_on_screen(
 
     make_leaders(world)
     make_ballot(world, kind=Ballot.Kind.ACCLAIM)
-    sign_in(page, live_server, "leader")
-    width = at_width(page, viewport)
-    page.goto(f"{live_server.url}/years/{world.block_year.pk}/ballots/")
-    screenshot(f"layout-ballots-{width}")
-    assert_no_page_overflow(page)
-    assert_targets_at_least_24(page)
+    visit(
+        page,
+        live_server,
+        "leader",
+        f"{live_server.url}/years/{world.block_year.pk}/ballots/",
+        viewport,
+        screenshot,
+        "ballots",
+    )
     vote = page.locator("#ballots").get_by_role("link", name="Vote")
     vote.scroll_into_view_if_needed()
     assert in_viewport_box(page, vote)
