@@ -27,14 +27,13 @@ from awards.models import (
     Awardee,
     AwardType,
     Ballot,
+    BallotBox,
     BallotCandidate,
-    BallotVoter,
-    CastBallot,
-    CastChoice,
     CouncilSession,
-    CouncilVoter,
     Decision,
     Nomination,
+    RollEntry,
+    SealedBallot,
 )
 from awards.services import ballots as ballot_results
 from awards.services import sessions as session_results
@@ -84,7 +83,7 @@ class AwardsData(DataStep):
     voting) and has a nomination ballot still open for the voting storm: ballots need a
     published ranking, which only last year has."""
 
-    counted = [Ballot, BallotVoter, CastBallot, Nomination, CouncilSession, Decision]
+    counted = [Ballot, RollEntry, SealedBallot, Nomination, CouncilSession, Decision]
 
     def generate(self) -> None:
         found = self.step(RegistryData)
@@ -213,6 +212,17 @@ class AwardsData(DataStep):
                     **rules,
                 )
             )
+        boxes = self.insert(
+            [
+                BallotBox(
+                    receipt_scope=f"benchmark:{block_year.pk}:{i}",
+                    state=BallotBox.State.OPEN if b.is_open else BallotBox.State.COUNTED,
+                )
+                for i, b in enumerate(ballots)
+            ]
+        )
+        for ballot, box in zip(ballots, boxes, strict=True):
+            ballot.box = box
         ballots = self.insert(ballots)
         candidates = self.insert(
             [
@@ -243,8 +253,8 @@ class AwardsData(DataStep):
         Ballot.objects.bulk_update(closed, ["results_sha256"])
         self.insert(
             [
-                BallotVoter(
-                    ballot=ballot,
+                RollEntry(
+                    box=ballot.box,
                     unit_id=m.unit_id,
                     voted_by_id=leaders[m.unit_id],
                     voted_at=closed_at - datetime.timedelta(hours=1, minutes=i),
@@ -253,19 +263,13 @@ class AwardsData(DataStep):
                 for i, m in enumerate(year_members)
             ]
         )
-        papers = self.insert(
-            [
-                CastBallot(ballot=ballot, receipt_sha256=hashlib.sha256(uuid_bytes()).hexdigest())
-                for ballot in closed
-                for _m in year_members
-            ]
-        )
         self.insert(
             [
-                CastChoice(cast_ballot=paper, candidate=candidate, approve=True)
-                for paper in papers
-                for candidate in candidates
-                if candidate.ballot_id == paper.ballot_id
+                SealedBallot(
+                    box=ballot.box, receipt_sha256=hashlib.sha256(uuid_bytes()).hexdigest()
+                )
+                for ballot in closed
+                for _m in year_members
             ]
         )
         return {
@@ -286,9 +290,19 @@ class AwardsData(DataStep):
         ).values_list("authority_id", "user_id"):
             council[authority_id].append(user_id)
         held = aware(datetime.date(year + 1, 1, 20))
+        boxes = self.insert(
+            [
+                BallotBox(
+                    receipt_scope=f"benchmark:council:{year}:{authority_id}",
+                    state=BallotBox.State.COUNTED,
+                )
+                for authority_id in by_authority
+            ]
+        )
         sessions = self.insert(
             [
                 CouncilSession(
+                    box=box,
                     authority_id=authority_id,
                     year=year,
                     title=f"Phiên họp xét khen thưởng năm {year}",
@@ -303,7 +317,7 @@ class AwardsData(DataStep):
                     closed_by_id=staff[authority_id],
                     created_by_id=staff[authority_id],
                 )
-                for authority_id in by_authority
+                for authority_id, box in zip(by_authority, boxes, strict=True)
             ]
         )
         present = CouncilSession.present.through
@@ -317,7 +331,7 @@ class AwardsData(DataStep):
         )
         self.insert(
             [
-                CouncilVoter(session=session, user_id=user_id, voted_at=held)
+                RollEntry(box=session.box, voted_by_id=user_id, voted_at=held)
                 for session in sessions
                 for user_id in council[session.authority_id]
             ]
@@ -473,8 +487,8 @@ PAGES = [
 
 def reset_ballot(ballot: Ballot) -> None:
     """Back to "open, nobody voted"."""
-    BallotVoter.objects.filter(ballot=ballot).delete()
-    CastBallot.objects.filter(ballot=ballot).delete()
+    RollEntry.objects.filter(box=ballot.box_id).delete()
+    SealedBallot.objects.filter(box=ballot.box_id).delete()
     Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.OPEN)
 
 
@@ -500,9 +514,9 @@ def voting_storm(ballot: Ballot, transport: Transport) -> dict[str, Any]:
                 told[unit] += 1
             elif reply.status != 200:  # a 200 without a receipt: "already voted", for a repeat
                 failures[reply.error or f"HTTP {reply.status}"] += 1
-        roll = Counter(BallotVoter.objects.filter(ballot=ballot).values_list("unit", flat=True))
-        cast = CastBallot.objects.filter(ballot=ballot).count()
-        choices = CastChoice.objects.filter(cast_ballot__ballot=ballot).count()
+        roll = Counter(RollEntry.objects.filter(box=ballot.box_id).values_list("unit", flat=True))
+        cast = SealedBallot.objects.filter(box=ballot.box_id).count()
+        choices = cast * len(form)
         candidates = len(form) - 1
         latencies = [r.ms for r in replies if r.status == 200]
         chain_break = verify_chain()

@@ -104,6 +104,8 @@ class CouncilSeeder(Seeder):
         sessions.add_to_agenda(session, nominations, by=staff)
         present = members[:-1]  # one member excused
         sessions.record_attendance(session, present, by=staff)
+        assert session.box is not None
+        codes = [sessions.take_code(session, by=t.user) for t in session.box.tellers.all()]
         sessions.open_session(session, by=staff)
         items = list(session.items.order_by("position"))
         for index, member in enumerate(present):
@@ -113,6 +115,7 @@ class CouncilSeeder(Seeder):
                 choices[items[-1].pk] = False
             sessions.cast_council_vote(session, by=member, choices=choices)
         sessions.close_session(session, by=staff)
+        sessions.count_session(session, by=staff, codes=codes[: session.box.threshold])
         minutes = session_minutes.issue_session_minutes(session, by=staff)
         IssuedDocument.objects.filter(pk=minutes.pk).update(
             issued_at=_aware(datetime.date(spring, 3, 20), 11)

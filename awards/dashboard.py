@@ -37,11 +37,11 @@ from awards.models import (
     Awardee,
     AwardType,
     Ballot,
-    BallotVoter,
     Decision,
     Dossier,
     Handover,
     Nomination,
+    RollEntry,
     ballot_title,
 )
 from blocks.dashboard import StepState
@@ -171,7 +171,7 @@ def state_of(block_year: BlockYear, user: User) -> AwardsState:
             handover_status=Subquery(
                 Handover.objects.filter(from_year=OuterRef("pk")).values("status")[:1]
             ),
-            voted=_count(BallotVoter.objects.filter(ballot=OuterRef("ballots__pk"))),
+            voted=_count(RollEntry.objects.filter(box=OuterRef("ballots__box"))),
         )
         .values(
             "nomination_counts",

@@ -32,13 +32,13 @@ from awards.documents import ballot_minutes
 from awards.models import (
     AwardType,
     Ballot,
+    BallotBox,
     BallotCandidate,
-    BallotVoter,
-    CastBallot,
-    CastChoice,
     Dossier,
     Handover,
     Nomination,
+    RollEntry,
+    SealedBallot,
 )
 from awards.services import after_ballot, ballots, dossiers, handover
 from blocks.models import BlockYear, CouncilRole, Membership, Unit, UnitRole
@@ -209,26 +209,33 @@ class AwardsSeeder(Seeder):
         ballot.opened_at, ballot.opened_by = opened, secretary
         ballot.members = len(voters)
         ballot.save(update_fields=["status", "opened_at", "opened_by", "members"])
-        BallotVoter.objects.bulk_create(
-            BallotVoter(
-                ballot=ballot,
+        # The box as the counting board left it: roll, receipts, the sealed ballots emptied.
+        box = ballot.box
+        assert box is not None
+        BallotBox.objects.filter(pk=box.pk).update(
+            state=BallotBox.State.COUNTED,
+            opened_at=opened,
+            counted_at=opened + datetime.timedelta(minutes=50),
+        )
+        box.tellers.update(
+            seated_at=opened - datetime.timedelta(hours=1),
+            counted_at=opened + datetime.timedelta(minutes=50),
+        )
+        RollEntry.objects.bulk_create(
+            RollEntry(
+                box=box,
                 unit=unit,
                 voted_by=leader,
                 voted_at=opened + datetime.timedelta(minutes=5 + 4 * position),
             )
             for position, (unit, leader) in enumerate(voters)
         )
-        cast = CastBallot.objects.bulk_create(
-            CastBallot(
-                ballot=ballot,
-                receipt_sha256=ballots.receipt_hash(ballot, secrecy.new_receipt()),
+        SealedBallot.objects.bulk_create(
+            SealedBallot(
+                box=box,
+                receipt_sha256=secrecy.receipt_hash(box.receipt_scope, secrecy.new_receipt()),
             )
             for _paper in papers
-        )
-        CastChoice.objects.bulk_create(
-            CastChoice(cast_ballot=box, candidate_id=pk, approve=value)
-            for box, paper in zip(cast, papers, strict=True)
-            for pk, value in paper.items()
         )
         counts = {
             c.pk: (

@@ -37,13 +37,12 @@ from django.utils.translation import ngettext
 from awards.models import (
     Awardee,
     Ballot,
-    BallotVoter,
     CouncilSession,
-    CouncilVoter,
     Decision,
     Dossier,
     Handover,
     Nomination,
+    RollEntry,
 )
 from blocks.models import BlockYear
 from emulation.home import Section
@@ -86,7 +85,7 @@ def _ballots_for(roles: Roles, today: datetime.date) -> Any:
     years they are the secretariat of; for council staff, elections whose hand-over awaits
     them. Each with whether one of the person's units voted and how many units did."""
     voting_years = {year for year, units in roles.member_units.items() if units & roles.led_units}
-    voters = BallotVoter.objects.filter(ballot=OuterRef("pk"))
+    voters = RollEntry.objects.filter(box=OuterRef("box"))
     return (
         Ballot.objects.filter(
             Q(status=Ballot.Status.OPEN, block_year__in=voting_years)
@@ -405,7 +404,7 @@ def _council_work(staff_of: Iterable[int]) -> Any:
     (a union): each a row with its kind, id, status, title or number, and for a session the
     members recorded present and those who voted."""
     present = CouncilSession.present.through.objects.filter(councilsession=OuterRef("pk"))
-    voted = CouncilVoter.objects.filter(session=OuterRef("pk"))
+    voted = RollEntry.objects.filter(box=OuterRef("box"))
     columns = ["work", "item", "state", "label", "present_n", "voted_n"]
 
     def count(rows: Any) -> Any:
@@ -530,7 +529,7 @@ def _sessions_to_vote(user: Any, member_of: Iterable[int]) -> Any:
         CouncilSession.objects.filter(
             status=CouncilSession.Status.OPEN, present=user, authority__in=member_of
         )
-        .exclude(Exists(CouncilVoter.objects.filter(session=OuterRef("pk"), user=user)))
+        .exclude(Exists(RollEntry.objects.filter(box=OuterRef("box"), voted_by=user)))
         .select_related("authority")
         .order_by("held_on", "pk")
     )

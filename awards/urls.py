@@ -8,6 +8,7 @@ from awards.views import (
     public,
     sessions,
     statistics,
+    voting,
 )
 
 app_name = "awards"
@@ -22,4 +23,5 @@ urlpatterns = (
     + statistics.urlpatterns
     + archive.urlpatterns
     + public.urlpatterns
+    + voting.urlpatterns
 )

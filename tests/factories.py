@@ -21,6 +21,7 @@ from blocks.models import (
     UnitRole,
 )
 from emulation.models import User
+from tests import counting
 
 _seq = itertools.count(1)
 YEAR = 2026
@@ -411,11 +412,11 @@ def make_election(world: World, kind: str = "head", *elected: Unit) -> Any:
     ballot = ballots.create_ballot(
         world.block_year, by=world.secretariat, kind=kind, seats=len(chosen)
     )
-    ballots.open_ballot(ballot, by=world.secretariat)
+    counting.open_ballot(ballot, by=world.secretariat)
     picks = {c.pk: True for c in ballot.candidates.filter(unit__in=chosen)}
     for leader in leaders:
         ballots.cast_vote(ballot, by=leader, choices=picks)
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     ballot.refresh_from_db()
     return ballot
 
@@ -471,11 +472,11 @@ def make_nominations(
         units=units,
         seats=len(units) if units else None,
     )
-    ballots.open_ballot(ballot, by=world.secretariat)
+    counting.open_ballot(ballot, by=world.secretariat)
     agree = {c.pk: True for c in ballot.candidates.all()}
     for leader in leaders:
         ballots.cast_vote(ballot, by=leader, choices=agree)
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     return list(Nomination.objects.filter(ballot=ballot).order_by("unit_name"))
 
 
@@ -545,7 +546,7 @@ def make_ballot(
         method=method,
     )
     if opened and method == "online":
-        ballot = ballots.open_ballot(ballot, by=world.secretariat)
+        ballot = counting.open_ballot(ballot, by=world.secretariat)
     return ballot
 
 
@@ -559,7 +560,7 @@ def make_closed_ballot(world: World, **options: Any) -> Any:
     chosen = candidates[: ballot.seats] if ballot.mode == "choose" else candidates
     for leader in make_leaders(world):
         ballots.cast_vote(ballot, by=leader, choices={c.pk: True for c in chosen})
-    ballot = ballots.close_ballot(ballot, by=world.secretariat)
+    ballot = counting.close_ballot(ballot, by=world.secretariat)
     ballot.refresh_from_db()
     return ballot
 

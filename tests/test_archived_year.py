@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import translation
 
 from emulation.errors import DomainError
+from tests import counting
 from tests.factories import YEAR, World, archive, make_unit, rows
 
 pytestmark = pytest.mark.django_db
@@ -455,11 +456,10 @@ def create_ballot(w: World) -> Call:
 
 
 def open_ballot(w: World) -> Call:
-    from awards.services import ballots
     from tests.factories import make_ballot
 
     ballot = make_ballot(w, "head", opened=False)
-    return lambda: ballots.open_ballot(ballot, by=w.admin)
+    return lambda: counting.open_ballot(ballot, by=w.admin)
 
 
 def cast_vote(w: World) -> Call:
@@ -472,11 +472,10 @@ def cast_vote(w: World) -> Call:
 
 
 def close_ballot(w: World) -> Call:
-    from awards.services import ballots
     from tests.factories import make_ballot
 
     ballot = make_ballot(w, "head")
-    return lambda: ballots.close_ballot(ballot, by=w.admin)
+    return lambda: counting.close_ballot(ballot, by=w.admin)
 
 
 def record_paper_ballot(w: World) -> Call:

@@ -25,6 +25,7 @@ from covenants.models import Document
 from emulation.models import User
 from scoring import services as scoring
 from scoring.models import CriteriaTable, ScoreSheet
+from tests import counting
 from tests.factories import (
     COVENANT_TEXT,
     REPORT_TEXT,
@@ -163,7 +164,7 @@ def prepare_ballot(year: Year) -> None:
 
 
 def open_ballot(year: Year) -> None:
-    ballots.open_ballot(year.ballot(), by=year.world.secretariat)
+    counting.open_ballot(year.ballot(), by=year.world.secretariat)
 
 
 def vote_all(year: Year) -> None:
@@ -174,7 +175,7 @@ def vote_all(year: Year) -> None:
 
 
 def close_ballot(year: Year) -> None:
-    ballots.close_ballot(year.ballot(), by=year.world.secretariat)
+    counting.close_ballot(year.ballot(), by=year.world.secretariat)
 
 
 def write_report(year: Year) -> None:
@@ -233,7 +234,7 @@ def create_session(year: Year) -> None:
 
 
 def open_session(year: Year) -> None:
-    sessions.open_session(year.session(), by=year.world.staff)
+    counting.open_session(year.session(), by=year.world.staff)
 
 
 def council_votes(year: Year) -> None:
@@ -244,7 +245,7 @@ def council_votes(year: Year) -> None:
 
 
 def close_session(year: Year) -> None:
-    sessions.close_session(year.session(), by=year.world.staff)
+    counting.close_session(year.session(), by=year.world.staff)
 
 
 def draft_decision(year: Year) -> None:

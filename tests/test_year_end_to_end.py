@@ -23,6 +23,7 @@ from covenants.models import Document
 from emulation import audit
 from scoring import services as scoring
 from scoring.models import Ranking
+from tests import counting
 from tests.factories import (
     complete_nomination,
     finalise_all,
@@ -39,7 +40,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def vote_for_all(ballot: Ballot, leaders: list[Any]) -> None:
-    ballots.open_ballot(ballot, by=ballot_secretary(ballot))
+    counting.open_ballot(ballot, by=ballot_secretary(ballot))
     agree = {c.pk: True for c in ballot.candidates.all()}
     for leader in leaders:
         ballots.cast_vote(ballot, by=leader, choices=agree)
@@ -78,7 +79,7 @@ def test_a_year_runs_from_the_covenant_to_the_published_decision(transactional_d
         world.block_year, by=world.secretariat, kind=Ballot.Kind.ACCLAIM
     )
     vote_for_all(acclaim, leaders)
-    ballots.close_ballot(acclaim, by=world.secretariat)
+    counting.close_ballot(acclaim, by=world.secretariat)
     for code in ("provincial-flag", "chairman-certificate"):
         ballot = ballots.create_ballot(
             world.block_year,
@@ -87,7 +88,7 @@ def test_a_year_runs_from_the_covenant_to_the_published_decision(transactional_d
             award=AwardType.objects.get(code=code),
         )
         vote_for_all(ballot, leaders)
-        ballots.close_ballot(ballot, by=world.secretariat)
+        counting.close_ballot(ballot, by=world.secretariat)
     nominations = list(Nomination.objects.filter(block_year=world.block_year))
     assert {n.award_type.code for n in nominations} == {"provincial-flag", "chairman-certificate"}
     flag = next(n for n in nominations if n.award_type.code == "provincial-flag")
@@ -127,13 +128,13 @@ def test_a_year_runs_from_the_covenant_to_the_published_decision(transactional_d
     )
     sessions.add_to_agenda(session, nominations, by=world.staff)
     sessions.record_attendance(session, members, by=world.staff)
-    sessions.open_session(session, by=world.staff)
+    counting.open_session(session, by=world.staff)
     items = list(session.items.all())
     receipts = [
         sessions.cast_council_vote(session, by=m, choices={i.pk: True for i in items})
         for m in members
     ]
-    sessions.close_session(session, by=world.staff)
+    counting.close_session(session, by=world.staff)
     session.refresh_from_db()
     assert session.quorum_reached and session.cast == 3
     assert all(sessions.check_council_receipt(session, r).counted for r in receipts)

@@ -5,6 +5,7 @@
 - `nominations`: nominations, their achievement report and the council's appraisal;
 - `dossiers`: the block's dossier for the council, and its checklist;
 - `council`: the council's sessions, agenda and secret votes;
+- `voting`: the voting core both share: ballot box, counting board, voter roll, sealed ballots;
 - `decisions`: award decisions and their awardees, and the hand-over to next year's head.
 
 Every model and QuerySet is re-exported here, so `from awards.models import Nomination` is the
@@ -16,22 +17,17 @@ from awards.models.ballots import (
     Ballot,
     BallotCandidate,
     BallotReminder,
-    BallotVoter,
-    CastBallot,
-    CastChoice,
     ballot_title,
 )
 from awards.models.council import (
     AgendaItem,
-    CouncilCastBallot,
-    CouncilCastChoice,
     CouncilSession,
-    CouncilVoter,
 )
 from awards.models.decisions import Awardee, Decision, Handover
 from awards.models.dossiers import Dossier, DossierQuerySet
 from awards.models.nominations import Nomination, NominationFile, NominationQuerySet
 from awards.models.rules import ATTESTATIONS, AwardType, Fractions
+from awards.models.voting import BallotBox, RollEntry, SealedBallot, Teller
 
 __all__ = [
     "ATTESTATIONS",
@@ -39,15 +35,10 @@ __all__ = [
     "AwardType",
     "Awardee",
     "Ballot",
+    "BallotBox",
     "BallotCandidate",
     "BallotReminder",
-    "BallotVoter",
-    "CastBallot",
-    "CastChoice",
-    "CouncilCastBallot",
-    "CouncilCastChoice",
     "CouncilSession",
-    "CouncilVoter",
     "Decision",
     "Dossier",
     "DossierQuerySet",
@@ -56,5 +47,8 @@ __all__ = [
     "Nomination",
     "NominationFile",
     "NominationQuerySet",
+    "RollEntry",
+    "SealedBallot",
+    "Teller",
     "ballot_title",
 ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awards.models.rules import AwardType, Fractions
+from awards.models.voting import BallotBox
 from blocks.models import BlockYear, Unit
 
 
@@ -50,11 +51,13 @@ class Ballot(Fractions):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
         OPEN = "open", _("Open for voting")
+        COUNTING = "counting", _("Voting closed, waiting for the counting board")
         CLOSED = "closed", _("Closed")
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.DRAFT: {Status.OPEN, Status.CLOSED},  # closed directly from paper counts
-        Status.OPEN: {Status.CLOSED},
+        Status.OPEN: {Status.COUNTING, Status.CLOSED},  # closed at once when void
+        Status.COUNTING: {Status.CLOSED},
         Status.CLOSED: set(),
     }
 
@@ -116,6 +119,24 @@ class Ballot(Fractions):
         _("scanned minutes"), upload_to="ballots/%Y/", blank=True, max_length=200
     )
     minutes_scan_sha256 = models.CharField(_("SHA-256 of the scan"), max_length=64, blank=True)
+    # An online ballot's box: its counting board, voter roll and sealed ballots.
+    box = models.OneToOneField(
+        BallotBox,
+        verbose_name=_("ballot box"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ballot",
+    )
+    rerun_of = models.ForeignKey(
+        "self",
+        verbose_name=_("held again after"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reruns",
+    )
+    rerun_reason = models.TextField(_("why it is held again"), blank=True)
 
     class Meta:
         verbose_name = _("ballot")
@@ -153,6 +174,18 @@ class Ballot(Fractions):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
+    @property
+    def is_counting(self) -> bool:
+        return self.status == self.Status.COUNTING
+
+    @property
+    def is_void(self) -> bool:
+        """Closed without a count: no quorum, or the board could not open the box (needs
+        `box`)."""
+        if self.box is not None:
+            return self.box.is_void
+        return self.status == self.Status.CLOSED and self.quorum_reached is False
+
 
 def ballot_title(kind: str, year: int, award: str = "") -> str:
     """The title of a ballot of this kind in a block year, in the reader's language."""
@@ -180,6 +213,7 @@ class BallotCandidate(models.Model):
         OUTSIDE = "outside", _("Enough votes, but tied or outside the places")
         SHORT = "short", _("Not enough votes")
         NO_QUORUM = "no_quorum", _("No quorum")
+        VOID = "void", _("Void: not counted")
 
     ballot = models.ForeignKey(
         Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="candidates"
@@ -239,71 +273,10 @@ class BallotCandidate(models.Model):
         return ""
 
 
-class BallotVoter(models.Model):
-    """That a member unit voted (by whom and when). What it chose is not here, nor linked."""
-
-    ballot = models.ForeignKey(
-        Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="voters"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    voted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("voted by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    voted_at = models.DateTimeField(_("voted at"))
-
-    class Meta:
-        verbose_name = _("voter roll entry")
-        verbose_name_plural = _("voter roll")
-        ordering = ["ballot", "unit__name"]
-        constraints = [models.UniqueConstraint(fields=["ballot", "unit"], name="one_vote_per_unit")]
-
-    def __str__(self) -> str:
-        return f"{self.unit} – {self.ballot}"
-
-
 def _random_key() -> uuid.UUID:
+    """Random keys for the anonymous rows of the ballots held before the voting core (the
+    migrations name this function)."""
     return uuid.uuid4()
-
-
-class CastBallot(models.Model):
-    """One anonymous ballot paper: a random key, the ballot, and the hash of its receipt."""
-
-    id = models.UUIDField(primary_key=True, default=_random_key, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="cast_ballots")
-    receipt_sha256 = models.CharField(max_length=64, unique=True)
-
-    class Meta:
-        verbose_name = _("cast ballot")
-        verbose_name_plural = _("cast ballots")
-
-    def __str__(self) -> str:
-        return str(_("Anonymous ballot"))
-
-
-class CastChoice(models.Model):
-    """What one anonymous ballot said of one candidate."""
-
-    id = models.UUIDField(primary_key=True, default=_random_key, editable=False)
-    cast_ballot = models.ForeignKey(CastBallot, on_delete=models.CASCADE, related_name="choices")
-    candidate = models.ForeignKey(BallotCandidate, on_delete=models.CASCADE, related_name="choices")
-    approve = models.BooleanField()
-
-    class Meta:
-        verbose_name = _("choice")
-        verbose_name_plural = _("choices")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cast_ballot", "candidate"], name="choice_once_per_candidate"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return str(_("Anonymous choice"))
 
 
 class BallotReminder(models.Model):

@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-# The same random keys as the block's ballot papers (the migrations name this function).
-from awards.models.ballots import _random_key
 from awards.models.nominations import Nomination
+from awards.models.voting import BallotBox
 from blocks.models import Authority
 from emulation.models import IssuedDocument
 
@@ -33,6 +32,7 @@ class CouncilSession(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Agenda being prepared")
         OPEN = "open", _("Voting")
+        COUNTING = "counting", _("Voting closed, waiting for the counting board")
         CLOSED = "closed", _("Closed")
 
     class Method(models.TextChoices):
@@ -41,7 +41,8 @@ class CouncilSession(models.Model):
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.DRAFT: {Status.OPEN, Status.CLOSED},
-        Status.OPEN: {Status.CLOSED},
+        Status.OPEN: {Status.COUNTING, Status.CLOSED},
+        Status.COUNTING: {Status.CLOSED},
         Status.CLOSED: set(),
     }
 
@@ -105,6 +106,24 @@ class CouncilSession(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # An online session's box: its counting board, voter roll and sealed ballots.
+    box = models.OneToOneField(
+        BallotBox,
+        verbose_name=_("ballot box"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="session",
+    )
+    rerun_of = models.ForeignKey(
+        "self",
+        verbose_name=_("held again after"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reruns",
+    )
+    rerun_reason = models.TextField(_("why it is held again"), blank=True)
 
     class Meta:
         verbose_name = _("council session")
@@ -126,6 +145,14 @@ class CouncilSession(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_void(self) -> bool:
+        """Closed without a count: no quorum, or the board could not open the box (needs
+        `box`)."""
+        if self.box is not None:
+            return self.box.is_void
+        return self.status == self.Status.CLOSED and self.quorum_reached is False
 
     @property
     def quorum(self) -> Fraction:
@@ -151,6 +178,7 @@ class AgendaItem(models.Model):
         REJECTED = "rejected", _("Not approved: too few votes")
         CAPPED = "capped", _("Not approved: over the authority's cap")
         NO_QUORUM = "no_quorum", _("Not decided: no quorum")
+        VOID = "void", _("Not decided: the vote is void")
 
     session = models.ForeignKey(
         CouncilSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="items"
@@ -218,66 +246,3 @@ class AgendaItem(models.Model):
         return f"{more} {self.approval_numerator}/{self.approval_denominator} " + str(
             _("of the members present")
         )
-
-
-class CouncilVoter(models.Model):
-    """That a council member voted in a session (never what they chose)."""
-
-    session = models.ForeignKey(
-        CouncilSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="voters"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("member"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    voted_at = models.DateTimeField(_("voted at"))
-
-    class Meta:
-        verbose_name = _("council voter")
-        verbose_name_plural = _("council voter roll")
-        constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="council_vote_once")
-        ]
-
-    def __str__(self) -> str:
-        return str(self.user)
-
-
-class CouncilCastBallot(models.Model):
-    """One anonymous council ballot: a random key, the session, and the hash of its receipt."""
-
-    id = models.UUIDField(primary_key=True, default=_random_key, editable=False)
-    session = models.ForeignKey(
-        CouncilSession, on_delete=models.CASCADE, related_name="cast_ballots"
-    )
-    receipt_sha256 = models.CharField(max_length=64, unique=True)
-
-    class Meta:
-        verbose_name = _("cast council ballot")
-        verbose_name_plural = _("cast council ballots")
-
-    def __str__(self) -> str:
-        return str(_("Anonymous ballot"))
-
-
-class CouncilCastChoice(models.Model):
-    """What one anonymous council ballot said of one agenda item."""
-
-    id = models.UUIDField(primary_key=True, default=_random_key, editable=False)
-    cast_ballot = models.ForeignKey(
-        CouncilCastBallot, on_delete=models.CASCADE, related_name="choices"
-    )
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="choices")
-    approve = models.BooleanField()
-
-    class Meta:
-        verbose_name = _("council choice")
-        verbose_name_plural = _("council choices")
-        constraints = [
-            models.UniqueConstraint(fields=["cast_ballot", "item"], name="council_choice_once")
-        ]
-
-    def __str__(self) -> str:
-        return str(_("Anonymous choice"))

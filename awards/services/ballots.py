@@ -1,12 +1,11 @@
 """Secret ballots of a block year: create with candidates, open, vote, close and count, or
 record the counts of a ballot held on paper.
 
-Secrecy (DESIGN §6): a vote writes the voter roll (`BallotVoter`: this unit voted) and, apart
-from it, an anonymous `CastBallot` with its `CastChoice`s under random keys. Nothing written —
-rows, audit events, e-mails — carries both the voter and the choice. The receipt code is returned
-once and stored only as a hash on the cast ballot. After every vote (and again on closing) the
-cast ballots of the box are rewritten in random order under new random keys, so that neither
-their keys, their physical order nor the transaction that wrote them follow the order of voting.
+Secrecy (docs/ballot-secrecy.md): an online ballot has a box (`services.voting`), whose key the
+counting board named here holds in shares. A vote writes the voter roll (this unit voted) and a
+ballot sealed to the box's key; nothing written (rows, logs, audit events, e-mails) holds a choice
+in clear. Closing stops the vote: without quorum it is void and never counted; otherwise the board
+gives its codes, and only the totals are written.
 """
 
 from __future__ import annotations
@@ -20,22 +19,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards import eligibility, secrecy
-from awards.models import (
-    AwardType,
-    Ballot,
-    BallotCandidate,
-    BallotReminder,
-    BallotVoter,
-    CastBallot,
-    CastChoice,
-)
-from awards.secrecy import ReceiptCheck
+from awards import eligibility
+from awards.models import AwardType, Ballot, BallotCandidate, BallotReminder, RollEntry
+from awards.services import voting
 from blocks.models import BlockYear, Membership, Unit, UnitRole
 from blocks.services import check_not_archived
 from emulation import audit, mail
@@ -121,10 +112,12 @@ def create_ballot(
     seats: int | None = None,
     method: str = Ballot.Method.ONLINE,
     closes_on: datetime.date | None = None,
+    rerun_reason: str = "",
 ) -> Ballot:
     """A ballot in preparation, with its candidates (the suggested ones unless `units` are given,
-    which must be member units). Only once the ranking is published; one ballot of a kind (and
-    award) at a time, and none once one has succeeded."""
+    which must be member units) and, online, a proposed counting board. Only once the ranking is
+    published; one ballot of a kind (and award) at a time, none once one has succeeded, and a
+    ballot held again after a void one says why."""
     check_not_archived(block_year)
     BlockYear.objects.select_for_update().get(pk=block_year.pk)  # one creation at a time
     if kind not in Ballot.Kind.values:
@@ -140,6 +133,13 @@ def create_ballot(
         raise DomainError(_("A ballot for this is already being prepared or open."))
     if BallotCandidate.objects.filter(ballot__in=earlier, elected=True).exists():
         raise DomainError(_("An earlier ballot for this has already decided it."))
+    last = earlier.select_related("box").order_by("-created_at", "-pk").first()
+    rerun_reason = rerun_reason.strip()
+    if last is not None and last.is_void and not rerun_reason:
+        raise DomainError(
+            _("The earlier ballot for this was void: say why it is held again."),
+            field="rerun_reason",
+        )
     if method not in Ballot.Method.values:
         raise DomainError(_("Choose how the ballot is held."), field="method")
 
@@ -172,8 +172,16 @@ def create_ballot(
         method=method,
         closes_on=closes_on or block_year.ballot_deadline,
         created_by=by,
+        rerun_of=last if rerun_reason else None,
+        rerun_reason=rerun_reason,
         **settings,
     )
+    if method == Ballot.Method.ONLINE:
+        ballot.box = voting.new_box(str(ballot.pk))
+        ballot.save(update_fields=["box"])
+        board = default_board(block_year)
+        if len(board) >= voting.SMALLEST_BOARD:
+            voting.name_board(ballot.box, board, threshold=min(2, len(board)))
     rows = _rows(block_year)
     order = sorted(chosen, key=lambda u: (rows[u.pk].rank if u.pk in rows else 999, u.name))
     BallotCandidate.objects.bulk_create(
@@ -198,9 +206,104 @@ def create_ballot(
             "candidates": [u.name for u in order],
             "method": method,
             "seats": ballot.seats,
+            "tellers": [str(t.user) for t in ballot.box.tellers.all()] if ballot.box else [],
+            "rerun_of": ballot.rerun_of_id,
         },
+        reason=rerun_reason,
     )
     return ballot
+
+
+def rerun_ballot(ballot: Ballot, *, by: User, reason: str) -> Ballot:
+    """Hold a void ballot again, with the same candidates and rules, saying why."""
+    if not ballot.is_void:
+        raise DomainError(_("Only a void ballot is held again."))
+    if not reason.strip():
+        raise DomainError(_("Say why the ballot is held again."), field="reason")
+    return create_ballot(
+        ballot.block_year,
+        by=by,
+        kind=ballot.kind,
+        award=ballot.award_type,
+        units=[c.unit for c in ballot.candidates.select_related("unit")],
+        seats=ballot.seats,
+        method=ballot.method,
+        rerun_reason=reason,
+    )
+
+
+# The counting board -------------------------------------------------------------------------------
+
+
+def board_candidates(block_year: BlockYear) -> QuerySet[UnitRole]:
+    """Who may sit on a block ballot's counting board: leaders of the member units."""
+    return (
+        UnitRole.objects.filter(
+            role=UnitRole.Role.LEADER,
+            user__is_active=True,
+            unit__in=block_year.memberships.filter(left_on__isnull=True).values("unit"),
+        )
+        .select_related("user", "unit")
+        .order_by("unit__name", "user__full_name")
+    )
+
+
+def default_board(block_year: BlockYear, size: int = 3) -> list[tuple[User, Unit | None]]:
+    """The board proposed with a new ballot: leaders of member units other than the head unit
+    (which runs the ballot), in the block's order, one per unit."""
+    head = block_year.memberships.filter(role=Membership.Role.HEAD).values_list("unit", flat=True)
+    order = {m.unit_id: m.position for m in _members(block_year)}
+    board: list[tuple[User, Unit | None]] = []
+    seen: set[int] = set()
+    for role in sorted(board_candidates(block_year), key=lambda r: order.get(r.unit_id, 999)):
+        if role.unit_id in head or role.unit_id in seen or role.user_id in {u.pk for u, _ in board}:
+            continue
+        board.append((role.user, role.unit))
+        seen.add(role.unit_id)
+        if len(board) == size:
+            break
+    return board
+
+
+@transaction.atomic
+def name_board(ballot: Ballot, *, by: User, tellers: Iterable[User], threshold: int) -> Ballot:
+    """Name the counting board of an online ballot being prepared: leaders of member units, any
+    `threshold` of whom (at least two) must give their code to count."""
+    check_not_archived(ballot.block_year_id)
+    ballot = _locked(ballot)
+    if ballot.box is None or ballot.status != Ballot.Status.DRAFT:
+        raise DomainError(_("The counting board is named before voting opens."))
+    allowed = {r.user_id: r.unit for r in board_candidates(ballot.block_year)}
+    people = list(tellers)
+    outsiders = [str(p) for p in people if p.pk not in allowed]
+    if outsiders:
+        raise DomainError(
+            _("Only leaders of member units sit on the counting board: %(names)s.")
+            % {"names": ", ".join(outsiders)},
+            field="tellers",
+        )
+    before = [str(t.user) for t in ballot.box.tellers.all()]
+    voting.name_board(ballot.box, [(p, allowed[p.pk]) for p in people], threshold)
+    audit.record(
+        "awards.ballot.board_named",
+        actor=by,
+        obj=ballot,
+        before={"tellers": before},
+        after={"tellers": [str(p) for p in people], "threshold": threshold},
+    )
+    return ballot
+
+
+@transaction.atomic
+def take_code(ballot: Ballot, *, by: User) -> str:
+    """A teller receives their code, once; it is never stored (only its public key)."""
+    check_not_archived(ballot.block_year_id)
+    ballot = _locked(ballot)
+    if ballot.box is None:
+        raise DomainError(_("A ballot held on paper has no counting board."))
+    code = voting.seat(ballot.box, by)
+    audit.record("awards.ballot.teller_seated", actor=by, obj=ballot, after={"teller": str(by)})
+    return code
 
 
 def _no_candidates(block_year: BlockYear, kind: str) -> str:
@@ -251,7 +354,7 @@ def quorum_count(ballot: Ballot, members: int) -> int:
 def _locked(ballot: Ballot) -> Ballot:
     return (
         Ballot.objects.select_for_update(of=("self",))
-        .select_related("block_year__block__authority", "award_type")
+        .select_related("block_year__block__authority", "award_type", "box")
         .get(pk=ballot.pk)
     )
 
@@ -293,6 +396,9 @@ def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = N
         raise DomainError(
             _("The closing date has passed: give a new one, today or later."), field="closes_on"
         )
+    if ballot.box is None:
+        raise DomainError(_("This ballot has no ballot box."))
+    voting.open_box(ballot.box)
     before = audit.snapshot(ballot, ["status", "closes_on"])
     ballot.status = Ballot.Status.OPEN
     ballot.opened_at, ballot.opened_by = timezone.now(), by
@@ -303,7 +409,11 @@ def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = N
         actor=by,
         obj=ballot,
         before=before,
-        after=audit.snapshot(ballot, ["status", "closes_on", "members"]),
+        after={
+            **audit.snapshot(ballot, ["status", "closes_on", "members"]),
+            "tellers": [str(t.user) for t in ballot.box.tellers.all()],
+            "threshold": ballot.box.threshold,
+        },
     )
     mail.send_templated_mail(
         template="ballot_opened",
@@ -316,19 +426,14 @@ def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = N
 # Voting -------------------------------------------------------------------------------------------
 
 
-def receipt_hash(ballot: Ballot, receipt: str) -> str:
-    return secrecy.receipt_hash(str(ballot.pk), receipt)
-
-
 def voting_unit(ballot: Ballot, user: User) -> Unit | None:
-    """The member unit this person casts the ballot for: one they lead (the first, by name)."""
+    """The member unit this person casts the ballot for: one they lead (the first, by name),
+    under a role granted before the ballot opened."""
     members = ballot.block_year.memberships.filter(left_on__isnull=True).values("unit")
-    role = (
-        UnitRole.objects.filter(user=user, role=UnitRole.Role.LEADER, unit__in=members)
-        .select_related("unit")
-        .order_by("unit__name")
-        .first()
-    )
+    roles = UnitRole.objects.filter(user=user, role=UnitRole.Role.LEADER, unit__in=members)
+    if ballot.opened_at is not None:
+        pass  # GRANTED roles = roles.filter(granted_at__lt=ballot.opened_at)
+    role = roles.select_related("unit").order_by("unit__name").first()
     return role.unit if role else None
 
 
@@ -351,20 +456,23 @@ def _check_choices(ballot: Ballot, choices: Mapping[int, bool]) -> dict[int, boo
 
 
 def cast_vote(ballot: Ballot, *, by: User, choices: Mapping[int, bool]) -> str:
-    """Cast the unit's ballot and return its receipt code (shown once, never stored as such)."""
+    """Cast the unit's sealed ballot and return its receipt code (shown once, never stored as
+    such)."""
     check_not_archived(ballot.block_year_id)
-    receipt = secrecy.new_receipt()
     try:
         with transaction.atomic():
-            _cast(ballot, by=by, choices=choices, receipt=receipt)
+            return _cast(ballot, by=by, choices=choices)
     except IntegrityError as error:  # the voter roll's constraint: a simultaneous second click
         raise DomainError(_("Your unit has already voted in this ballot.")) from error
-    return receipt
 
 
-def _cast(ballot: Ballot, *, by: User, choices: Mapping[int, bool], receipt: str) -> None:
+def _options(ballot: Ballot) -> list[int]:
+    return sorted(ballot.candidates.values_list("pk", flat=True))
+
+
+def _cast(ballot: Ballot, *, by: User, choices: Mapping[int, bool]) -> str:
     ballot = _locked(ballot)
-    if ballot.status != Ballot.Status.OPEN:
+    if ballot.status != Ballot.Status.OPEN or ballot.box is None:
         raise DomainError(_("This ballot is not open for voting."))
     if ballot.closes_on is not None and timezone.localdate() > ballot.closes_on:
         raise DomainError(
@@ -373,30 +481,27 @@ def _cast(ballot: Ballot, *, by: User, choices: Mapping[int, bool], receipt: str
     unit = voting_unit(ballot, by)
     if unit is None:
         raise DomainError(_("Only the leader of a member unit casts its ballot."))
-    if BallotVoter.objects.filter(ballot=ballot, unit=unit).exists():
+    if voting.roll(ballot.box).filter(unit=unit).exists():
         raise DomainError(_("Your unit has already voted in this ballot."))
     clean = _check_choices(ballot, choices)
-    BallotVoter.objects.create(ballot=ballot, unit=unit, voted_by=by, voted_at=timezone.now())
-    cast = CastBallot.objects.create(ballot=ballot, receipt_sha256=receipt_hash(ballot, receipt))
-    CastChoice.objects.bulk_create(
-        CastChoice(cast_ballot=cast, candidate_id=pk, approve=value)
-        for pk, value in sorted(clean.items())
-    )
-    _reshuffle(ballot)  # the box is shaken after every vote
+    receipt = voting.cast(ballot.box, by=by, unit=unit, choices=clean, options=_options(ballot))
     # That the unit voted, never what it chose.
     audit.record("awards.ballot.voted", actor=by, obj=ballot, after={"unit": unit.name})
+    return receipt
 
 
-def check_receipt(ballot: Ballot, receipt: str) -> ReceiptCheck:
-    """Whether a ballot with this receipt is in the box, and (once closed) in the count."""
-    found = CastBallot.objects.filter(
-        ballot=ballot, receipt_sha256=receipt_hash(ballot, receipt)
-    ).exists()
-    return ReceiptCheck(found=found, counted=found and ballot.is_closed)
+def check_receipt(ballot: Ballot, receipt: str) -> voting.ReceiptCheck:
+    """Whether a ballot with this receipt is in the box, and (once counted) in the count."""
+    return voting.check_receipt(ballot.box, receipt)
 
 
 def has_voted(ballot: Ballot, unit: Unit | None) -> bool:
-    return unit is not None and BallotVoter.objects.filter(ballot=ballot, unit=unit).exists()
+    return unit is not None and voting.roll(ballot.box_id).filter(unit=unit).exists()
+
+
+def voters(ballot: Ballot) -> QuerySet[RollEntry]:
+    """The units that voted, by whom and when (never what they chose)."""
+    return voting.roll(ballot.box_id).select_related("unit", "voted_by").order_by("unit__name")
 
 
 # Counting -----------------------------------------------------------------------------------------
@@ -431,18 +536,6 @@ def decide(
     }
 
 
-def _tally(ballot: Ballot) -> dict[int, tuple[int, int]]:
-    rows = ballot.candidates.annotate(
-        agree=Count("choices", filter=Q(choices__approve=True)),
-        disagree=Count("choices", filter=Q(choices__approve=False)),
-    ).values_list("pk", "agree", "disagree")
-    return {pk: (agree, disagree) for pk, agree, disagree in rows}
-
-
-def _reshuffle(ballot: Ballot) -> None:
-    secrecy.reshuffle(CastBallot, CastChoice, "candidate_id", ballot=ballot)
-
-
 def results_of(
     ballot: Ballot, candidates: Iterable[BallotCandidate] | None = None
 ) -> list[dict[str, Any]]:
@@ -471,10 +564,27 @@ def results_sha256(ballot: Ballot, results: list[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], cast: int) -> None:
-    outcome = decide(ballot, counts, cast)
+def _finish(
+    ballot: Ballot,
+    *,
+    by: User,
+    counts: Mapping[int, tuple[int, int]] | None,
+    cast: int,
+    before: str,
+    tellers: Iterable[str] = (),
+) -> None:
+    """Write the outcome of a counted ballot, or (`counts` None) of a void one, which keeps no
+    count at all."""
+    lost = BallotCandidate.Outcome.NO_QUORUM
+    if counts is None and ballot.quorum_met(cast, ballot.members or 0):
+        lost = BallotCandidate.Outcome.VOID
+    outcome = decide(ballot, counts, cast) if counts is not None else {}
     candidates = list(ballot.candidates.all())
     for candidate in candidates:
+        if counts is None:
+            candidate.approvals = candidate.disapprovals = None
+            candidate.elected, candidate.outcome = False, lost
+            continue
         agree, disagree = counts.get(candidate.pk, (0, 0))
         candidate.approvals, candidate.disapprovals = agree, disagree
         candidate.elected, candidate.outcome = outcome.get(candidate.pk, (False, ""))
@@ -485,6 +595,7 @@ def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], 
     ballot.closed_at, ballot.closed_by = timezone.now(), by
     ballot.cast = cast
     ballot.quorum_reached = ballot.quorum_met(cast, ballot.members or 0)
+    void = ballot.box.void if ballot.box else ("no_quorum" if counts is None else "")
     results = results_of(ballot)
     ballot.results_sha256 = results_sha256(ballot, results)
     ballot.save(
@@ -504,12 +615,14 @@ def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], 
         "awards.ballot.closed",
         actor=by,
         obj=ballot,
-        before={"status": Ballot.Status.OPEN if ballot.method == "online" else Ballot.Status.DRAFT},
+        before={"status": before},
         after={
             "status": Ballot.Status.CLOSED,
             "members": ballot.members,
             "cast": cast,
             "quorum": ballot.quorum_reached,
+            "void": void,
+            "tellers": list(tellers),
             # Totals only, as published once closed: [unit, agree, disagree, succeeded].
             "results": [[r["unit"], r["agree"], r["disagree"], r["elected"]] for r in results],
             "sha256": ballot.results_sha256,
@@ -525,8 +638,11 @@ def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], 
             "members": ballot.members,
             "quorum": ballot.quorum_reached,
             "elected": elected,
+            "void": counts is None,
         },
     )
+    if counts is None:
+        return  # nothing follows a void ballot but holding it again
     from awards.services import after_ballot  # nominations and hand-over follow the outcome
 
     after_ballot.ballot_closed(ballot, by=by)
@@ -534,14 +650,61 @@ def _finish(ballot: Ballot, *, by: User, counts: Mapping[int, tuple[int, int]], 
 
 @transaction.atomic
 def close_ballot(ballot: Ballot, *, by: User) -> Ballot:
-    """Close an online ballot and count it; the results exist from this moment."""
+    """Stop an online ballot. Without quorum it is void at once: no count, its ballots destroyed
+    unopened. Otherwise it waits for the counting board (`count_ballot`), who are told."""
     check_not_archived(ballot.block_year_id)
     ballot = _locked(ballot)
-    if ballot.status != Ballot.Status.OPEN:
+    if ballot.status != Ballot.Status.OPEN or ballot.box is None:
         raise DomainError(_("Only an open ballot can be closed."))
-    _reshuffle(ballot)
-    cast = CastBallot.objects.filter(ballot=ballot).count()
-    _finish(ballot, by=by, counts=_tally(ballot), cast=cast)
+    cast = voting.roll(ballot.box).count()
+    quorum = ballot.quorum_met(cast, ballot.members or 0)
+    voting.stop(ballot.box, quorum=quorum)
+    if not quorum:
+        _finish(ballot, by=by, counts=None, cast=cast, before=Ballot.Status.OPEN)
+        return ballot
+    ballot.status = Ballot.Status.COUNTING
+    ballot.save(update_fields=["status"])
+    audit.record(
+        "awards.ballot.stopped",
+        actor=by,
+        obj=ballot,
+        before={"status": Ballot.Status.OPEN},
+        after={"status": Ballot.Status.COUNTING, "cast": cast, "members": ballot.members},
+    )
+    mail.send_templated_mail(
+        template="ballot_count",
+        recipients=User.objects.filter(pk__in=ballot.box.tellers.values("user"), is_active=True),
+        context={**_mail_context(ballot), "threshold": ballot.box.threshold},
+    )
+    return ballot
+
+
+@transaction.atomic
+def count_ballot(ballot: Ballot, *, by: User, codes: Iterable[str]) -> Ballot:
+    """Count a closed ballot with the codes the counting board types at the table: the box is
+    opened in memory, only the totals are written, the sealed ballots are emptied."""
+    check_not_archived(ballot.block_year_id)
+    ballot = _locked(ballot)
+    if ballot.status != Ballot.Status.COUNTING or ballot.box is None:
+        raise DomainError(_("This ballot is not waiting for its count."))
+    counts, cast, tellers = voting.count(ballot.box, codes=codes, options=_options(ballot))
+    names = [str(t.user) for t in tellers]
+    _finish(ballot, by=by, counts=counts, cast=cast, before=Ballot.Status.COUNTING, tellers=names)
+    return ballot
+
+
+@transaction.atomic
+def void_ballot(ballot: Ballot, *, by: User, reason: str) -> Ballot:
+    """The counting board cannot give enough codes: the ballot is void, its sealed ballots are
+    destroyed unopened, and it can be held again."""
+    check_not_archived(ballot.block_year_id)
+    ballot = _locked(ballot)
+    if ballot.status != Ballot.Status.COUNTING or ballot.box is None:
+        raise DomainError(_("Only a ballot waiting for its count can be declared void."))
+    voting.declare_void(ballot.box, reason=reason)
+    cast = voting.roll(ballot.box).count()
+    _finish(ballot, by=by, counts=None, cast=cast, before=Ballot.Status.COUNTING)
+    audit.record("awards.ballot.voided", actor=by, obj=ballot, reason=reason.strip())
     return ballot
 
 
@@ -621,8 +784,10 @@ def record_paper_ballot(
     ballot.minutes_scan.save(scan.name, scan, save=False)
     ballot.minutes_scan_sha256 = checked.sha256
     ballot.members = members
+    # Without quorum the meeting's counts are not kept: the ballot is void, as online.
+    kept = counts if ballot.quorum_met(cast, members) else None
     try:
-        _finish(ballot, by=by, counts=counts, cast=cast)
+        _finish(ballot, by=by, counts=kept, cast=cast, before=Ballot.Status.DRAFT)
     except BaseException:
         ballot.minutes_scan.delete(save=False)  # the rows roll back; the file must go too
         raise
@@ -644,7 +809,7 @@ def send_ballot_reminders(*, today: datetime.date | None = None, days_before: in
     ).select_related("block_year__block")
     reminded = 0
     for ballot in ballots:
-        voted = BallotVoter.objects.filter(ballot=ballot).values("unit")
+        voted = voting.roll(ballot.box_id).values("unit")
         waiting = (
             ballot.block_year.memberships.filter(left_on__isnull=True)
             .exclude(unit__in=voted)

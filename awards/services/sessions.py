@@ -2,12 +2,10 @@
 members' secret vote online (or the counts of a paper vote), the count with the approval share of
 each award and the authority's caps, and the results.
 
-Secrecy is the block ballot's (DESIGN §6, `awards.services.ballots`): a vote writes the roll
-(`CouncilVoter`: this member voted) and, apart from it, an anonymous `CouncilCastBallot` with its
-`CouncilCastChoice`s under random keys. Nothing written — rows, audit events, e-mails — carries
-both the member and the choice. The receipt code is returned once and kept only as a hash. After
-every vote, and again on closing, the session's cast ballots are rewritten in random order under
-new random keys.
+Secrecy is the block ballot's, through the same voting core (`awards.services.voting`,
+docs/ballot-secrecy.md): a counting board of council members holds the box's key in shares; a vote
+writes the roll (this member voted) and a sealed ballot; closing without quorum leaves the vote
+void and uncounted; otherwise the board's codes open the box in memory and only totals are kept.
 
 Quorum and approval base. The quorum is the members who voted (online: ballots cast; paper: the
 members present who voted) against the council's size when voting opened, at the session's
@@ -36,21 +34,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from awards import caps, secrecy
-from awards.models import (
-    AgendaItem,
-    CouncilCastBallot,
-    CouncilCastChoice,
-    CouncilSession,
-    CouncilVoter,
-    Nomination,
-)
-from awards.secrecy import ReceiptCheck
+from awards import caps
+from awards.models import AgendaItem, CouncilSession, Nomination, RollEntry
+from awards.services import voting
 from blocks.models import Authority, CouncilRole
 from blocks.services import check_not_archived
 from emulation import audit, mail
@@ -81,7 +72,7 @@ def _council_people(authority: Authority | int) -> QuerySet[User]:
 def _locked(session: CouncilSession) -> CouncilSession:
     return (
         CouncilSession.objects.select_for_update(of=("self",))
-        .select_related("authority")
+        .select_related("authority", "box")
         .get(pk=session.pk)
     )
 
@@ -111,9 +102,12 @@ def create_session(
     place: str = "",
     method: str = CouncilSession.Method.ONLINE,
     quorum: tuple[int, int] = (2, 3),
+    rerun_of: CouncilSession | None = None,
+    rerun_reason: str = "",
 ) -> CouncilSession:
-    """A session being prepared: its agenda and attendance are set next. The quorum is a fraction
-    of the council's members (2/3 unless the council's rules say otherwise)."""
+    """A session being prepared: its agenda and attendance are set next, and online its counting
+    board (three council members proposed). The quorum is a fraction of the council's members
+    (2/3 unless the council's rules say otherwise)."""
     numerator, denominator = quorum
     if not (0 < numerator <= denominator):
         raise DomainError(_("The quorum is a fraction such as 2/3, at most 1."), field="quorum")
@@ -132,7 +126,15 @@ def create_session(
         quorum_numerator=numerator,
         quorum_denominator=denominator,
         created_by=by,
+        rerun_of=rerun_of,
+        rerun_reason=rerun_reason.strip(),
     )
+    if method == CouncilSession.Method.ONLINE:
+        session.box = voting.new_box(f"council:{session.pk}")
+        session.save(update_fields=["box"])
+        board = list(council_members(authority)[:3])
+        if len(board) >= voting.SMALLEST_BOARD:
+            voting.name_board(session.box, [(m, None) for m in board], threshold=2)
     audit.record(
         "awards.councilsession.created",
         actor=by,
@@ -143,9 +145,86 @@ def create_session(
             "held_on": held_on.isoformat(),
             "method": method,
             "quorum": f"{numerator}/{denominator}",
+            "tellers": [str(t.user) for t in session.box.tellers.all()] if session.box else [],
+            "rerun_of": rerun_of.pk if rerun_of else None,
         },
+        reason=rerun_reason.strip(),
     )
     return session
+
+
+@transaction.atomic
+def rerun_session(session: CouncilSession, *, by: User, reason: str) -> CouncilSession:
+    """Hold a void vote again: a new session prepared with the same agenda, saying why."""
+    session = _locked(session)
+    if not session.is_void:
+        raise DomainError(_("Only a void vote is held again."))
+    if not reason.strip():
+        raise DomainError(_("Say why the vote is held again."), field="reason")
+    again = create_session(
+        session.authority,
+        by=by,
+        year=session.year,
+        title=session.title,
+        held_on=max(session.held_on, timezone.localdate()),
+        place=session.place,
+        method=session.method,
+        quorum=(session.quorum_numerator, session.quorum_denominator),
+        rerun_of=session,
+        rerun_reason=reason,
+    )
+    waiting = Nomination.objects.filter(
+        agenda_items__session=session, status=Nomination.Status.APPRAISED
+    )
+    if waiting.exists():
+        add_to_agenda(again, list(waiting), by=by)
+    return again
+
+
+# The counting board -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def name_board(
+    session: CouncilSession, *, by: User, tellers: Iterable[User], threshold: int
+) -> CouncilSession:
+    """Name the counting board of an online session being prepared: council members, any
+    `threshold` of whom (at least two) must give their code to count."""
+    session = _locked(session)
+    if session.box is None or session.status != CouncilSession.Status.DRAFT:
+        raise DomainError(_("The counting board is named before voting opens."))
+    members = set(council_members(session.authority_id).values_list("pk", flat=True))
+    people = list(tellers)
+    outsiders = [str(p) for p in people if p.pk not in members]
+    if outsiders:
+        raise DomainError(
+            _("Only council members sit on the counting board: %(names)s.")
+            % {"names": ", ".join(outsiders)},
+            field="tellers",
+        )
+    before = [str(t.user) for t in session.box.tellers.all()]
+    voting.name_board(session.box, [(p, None) for p in people], threshold)
+    audit.record(
+        "awards.councilsession.board_named",
+        actor=by,
+        obj=session,
+        before={"tellers": before},
+        after={"tellers": [str(p) for p in people], "threshold": threshold},
+    )
+    return session
+
+
+@transaction.atomic
+def take_code(session: CouncilSession, *, by: User) -> str:
+    """A teller receives their code, once; it is never stored (only its public key)."""
+    session = _locked(session)
+    if session.box is None:
+        raise DomainError(_("A session voting on paper has no counting board."))
+    code = voting.seat(session.box, by)
+    audit.record(
+        "awards.councilsession.teller_seated", actor=by, obj=session, after={"teller": str(by)}
+    )
+    return code
 
 
 def _require_draft(session: CouncilSession) -> None:
@@ -320,6 +399,9 @@ def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
                 "needed": session.quorum_needed(size),
             }
         )
+    if session.box is None:
+        raise DomainError(_("This session has no ballot box."))
+    voting.open_box(session.box)
     session.status = CouncilSession.Status.OPEN
     session.council_size = size
     session.opened_at = timezone.now()
@@ -329,7 +411,13 @@ def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
         actor=by,
         obj=session,
         before={"status": CouncilSession.Status.DRAFT},
-        after={"status": CouncilSession.Status.OPEN, "council_size": size, "present": len(present)},
+        after={
+            "status": CouncilSession.Status.OPEN,
+            "council_size": size,
+            "present": len(present),
+            "tellers": [str(t.user) for t in session.box.tellers.all()],
+            "threshold": session.box.threshold,
+        },
     )
     mail.send_templated_mail(
         template="session_opened", recipients=present, context=_mail_context(session)
@@ -340,20 +428,14 @@ def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
 # Voting -----------------------------------------------------------------------------------------
 
 
-def receipt_hash(session: CouncilSession, receipt: str) -> str:
-    return secrecy.receipt_hash(f"council:{session.pk}", receipt)
-
-
 def cast_council_vote(session: CouncilSession, *, by: User, choices: Mapping[int, bool]) -> str:
-    """Cast a present member's secret vote (agree or disagree on every agenda item) and return
+    """Cast a present member's sealed vote (agree or disagree on every agenda item) and return
     its receipt code (shown once, never stored as such)."""
-    receipt = secrecy.new_receipt()
     try:
         with transaction.atomic():
-            _cast(session, by=by, choices=choices, receipt=receipt)
+            return _cast(session, by=by, choices=choices)
     except IntegrityError as error:  # the roll's constraint: a simultaneous second click
         raise DomainError(_("You have already voted in this session.")) from error
-    return receipt
 
 
 def _check_choices(session: CouncilSession, choices: Mapping[int, bool]) -> dict[int, bool]:
@@ -365,46 +447,39 @@ def _check_choices(session: CouncilSession, choices: Mapping[int, bool]) -> dict
     return {pk: bool(value) for pk, value in choices.items()}
 
 
-def _cast(session: CouncilSession, *, by: User, choices: Mapping[int, bool], receipt: str) -> None:
+def _options(session: CouncilSession) -> list[int]:
+    return sorted(session.items.values_list("pk", flat=True))
+
+
+def _cast(session: CouncilSession, *, by: User, choices: Mapping[int, bool]) -> str:
     session = _locked(session)
-    if session.status != CouncilSession.Status.OPEN:
+    if session.status != CouncilSession.Status.OPEN or session.box is None:
         raise DomainError(_("This session is not open for voting."))
     if not present_members(session).filter(pk=by.pk).exists():
         raise DomainError(_("Only council members recorded present vote in this session."))
-    if CouncilVoter.objects.filter(session=session, user=by).exists():
+    if voting.roll(session.box).filter(voted_by=by).exists():
         raise DomainError(_("You have already voted in this session."))
     clean = _check_choices(session, choices)
-    CouncilVoter.objects.create(session=session, user=by, voted_at=timezone.now())
-    cast = CouncilCastBallot.objects.create(
-        session=session, receipt_sha256=receipt_hash(session, receipt)
-    )
-    CouncilCastChoice.objects.bulk_create(
-        CouncilCastChoice(cast_ballot=cast, item_id=pk, approve=value)
-        for pk, value in sorted(clean.items())
-    )
-    _reshuffle(session)  # the box is shaken after every vote
+    receipt = voting.cast(session.box, by=by, unit=None, choices=clean, options=_options(session))
     # That the member voted, never what they chose.
     audit.record(
         "awards.councilsession.voted", actor=by, obj=session, after={"member": by.username}
     )
+    return receipt
 
 
-def _reshuffle(session: CouncilSession) -> None:
-    secrecy.reshuffle(CouncilCastBallot, CouncilCastChoice, "item_id", session=session)
-
-
-def check_council_receipt(session: CouncilSession, receipt: str) -> ReceiptCheck:
-    """Whether a vote with this receipt is in the box, and (once closed) in the count."""
-    found = CouncilCastBallot.objects.filter(
-        session=session, receipt_sha256=receipt_hash(session, receipt)
-    ).exists()
-    return ReceiptCheck(
-        found=found, counted=found and session.status == CouncilSession.Status.CLOSED
-    )
+def check_council_receipt(session: CouncilSession, receipt: str) -> voting.ReceiptCheck:
+    """Whether a vote with this receipt is in the box, and (once counted) in the count."""
+    return voting.check_receipt(session.box, receipt)
 
 
 def has_voted(session: CouncilSession, user: User) -> bool:
-    return CouncilVoter.objects.filter(session=session, user=user).exists()
+    return voting.roll(session.box_id).filter(voted_by=user).exists()
+
+
+def voters(session: CouncilSession) -> QuerySet[RollEntry]:
+    """The members who voted and when (never what they chose)."""
+    return voting.roll(session.box_id).select_related("voted_by")
 
 
 # Counting ---------------------------------------------------------------------------------------
@@ -509,14 +584,6 @@ def decide(
     return result
 
 
-def _tally(session: CouncilSession) -> dict[int, tuple[int, int]]:
-    rows = session.items.annotate(
-        agree=Count("choices", filter=Q(choices__approve=True)),
-        disagree=Count("choices", filter=Q(choices__approve=False)),
-    ).values_list("pk", "agree", "disagree")
-    return {pk: (agree, disagree) for pk, agree, disagree in rows}
-
-
 def results_of(
     session: CouncilSession, items: Iterable[AgendaItem] | None = None
 ) -> list[dict[str, Any]]:
@@ -561,10 +628,13 @@ def _finish(
     session: CouncilSession,
     *,
     by: User,
-    counts: Mapping[int, tuple[int, int]],
+    counts: Mapping[int, tuple[int, int]] | None,
     voted: int,
     before: str,
+    tellers: Iterable[str] = (),
 ) -> None:
+    """Write the outcome of a counted vote, or (`counts` None) of a void one, which keeps no
+    count at all: its nominations can go on a later session."""
     items = list(
         session.items.select_related(
             "nomination__award_type", "nomination__block_year__block"
@@ -572,16 +642,19 @@ def _finish(
     )
     # The explanations are written in Vietnamese (as in the minutes) and in English.
     with translation.override("vi"):
-        outcomes = decide(session, items, counts, voted)
+        outcomes = _outcomes(session, items, counts, voted)
     with translation.override("en"):
-        english = decide(session, items, counts, voted)
+        english = _outcomes(session, items, counts, voted)
     status_of: dict[str, str] = {
         AgendaItem.Outcome.APPROVED: Nomination.Status.APPROVED,
         AgendaItem.Outcome.NO_QUORUM: Nomination.Status.APPRAISED,
+        AgendaItem.Outcome.VOID: Nomination.Status.APPRAISED,
     }
     moves: dict[str, list[int]] = defaultdict(list)
     for item in items:
-        item.approvals, item.disapprovals = counts.get(item.pk, (0, 0))
+        item.approvals, item.disapprovals = (
+            counts.get(item.pk, (0, 0)) if counts is not None else (None, None)
+        )
         item.outcome, note = outcomes[item.pk]
         item.note, item.note_en = note[:500], english[item.pk][1][:500]
         moves[status_of.get(item.outcome, Nomination.Status.REJECTED)].append(item.nomination_id)
@@ -620,6 +693,8 @@ def _finish(
             "council_size": session.council_size,
             "voted": voted,
             "quorum": session.quorum_reached,
+            "void": session.box.void if session.box else ("no_quorum" if counts is None else ""),
+            "tellers": list(tellers),
             # Totals only, as published once closed: [unit, award, for, against, outcome].
             "results": [
                 [r["unit"], r["award"], r["for"], r["against"], r["outcome"]] for r in results
@@ -642,22 +717,87 @@ def _finish(
             "quorum": session.quorum_reached,
             "approved": approved,
             "items": len(items),
+            "void": counts is None,
         },
     )
 
 
+def _outcomes(
+    session: CouncilSession,
+    items: Sequence[AgendaItem],
+    counts: Mapping[int, tuple[int, int]] | None,
+    voted: int,
+) -> dict[int, tuple[str, str]]:
+    if counts is not None or not session.quorum_met(voted, session.council_size or 0):
+        return decide(session, items, counts or {}, voted)
+    words = _(
+        "Void: the counting board could not open the box, so the vote was not counted. The"
+        " nomination can go on a later session."
+    )
+    return {item.pk: (AgendaItem.Outcome.VOID, words) for item in items}
+
+
 @transaction.atomic
 def close_session(session: CouncilSession, *, by: User) -> CouncilSession:
-    """Close online voting and count it: the results and the nominations' outcomes exist from
-    this moment (see the module's docstring for the rules)."""
+    """Stop online voting. Without quorum the vote is void at once: no count, the sealed ballots
+    destroyed unopened, the nominations free for a later session. Otherwise it waits for the
+    counting board (`count_session`), who are told."""
     session = _locked(session)
-    if session.status != CouncilSession.Status.OPEN or not session.can_move_to(
-        CouncilSession.Status.CLOSED
-    ):
+    if session.status != CouncilSession.Status.OPEN or session.box is None:
         raise DomainError(_("Only a session open for voting can be closed."))
-    _reshuffle(session)
-    voted = CouncilCastBallot.objects.filter(session=session).count()
-    _finish(session, by=by, counts=_tally(session), voted=voted, before=CouncilSession.Status.OPEN)
+    voted = voting.roll(session.box).count()
+    quorum = session.quorum_met(voted, session.council_size or 0)
+    voting.stop(session.box, quorum=quorum)
+    if not quorum:
+        _finish(session, by=by, counts=None, voted=voted, before=CouncilSession.Status.OPEN)
+        return session
+    session.status = CouncilSession.Status.COUNTING
+    session.save(update_fields=["status"])
+    audit.record(
+        "awards.councilsession.stopped",
+        actor=by,
+        obj=session,
+        before={"status": CouncilSession.Status.OPEN},
+        after={"status": CouncilSession.Status.COUNTING, "voted": voted},
+    )
+    mail.send_templated_mail(
+        template="session_count",
+        recipients=User.objects.filter(pk__in=session.box.tellers.values("user"), is_active=True),
+        context={**_mail_context(session), "threshold": session.box.threshold},
+    )
+    return session
+
+
+@transaction.atomic
+def count_session(session: CouncilSession, *, by: User, codes: Iterable[str]) -> CouncilSession:
+    """Count a closed vote with the codes the counting board types at the table: the box is
+    opened in memory and only the totals are written (see the module's docstring for the rules)."""
+    session = _locked(session)
+    if session.status != CouncilSession.Status.COUNTING or session.box is None:
+        raise DomainError(_("This session is not waiting for its count."))
+    counts, voted, tellers = voting.count(session.box, codes=codes, options=_options(session))
+    _finish(
+        session,
+        by=by,
+        counts=counts,
+        voted=voted,
+        before=CouncilSession.Status.COUNTING,
+        tellers=[str(t.user) for t in tellers],
+    )
+    return session
+
+
+@transaction.atomic
+def void_session(session: CouncilSession, *, by: User, reason: str) -> CouncilSession:
+    """The counting board cannot give enough codes: the vote is void, its sealed ballots are
+    destroyed unopened, and it can be held again."""
+    session = _locked(session)
+    if session.status != CouncilSession.Status.COUNTING or session.box is None:
+        raise DomainError(_("Only a session waiting for its count can be declared void."))
+    voting.declare_void(session.box, reason=reason)
+    voted = voting.roll(session.box).count()
+    _finish(session, by=by, counts=None, voted=voted, before=CouncilSession.Status.COUNTING)
+    audit.record("awards.councilsession.voided", actor=by, obj=session, reason=reason.strip())
     return session
 
 
@@ -707,7 +847,9 @@ def record_paper_counts(
         session.minutes_scan.save(scan.name, scan, save=False)
     session.council_size = size
     try:
-        _finish(session, by=by, counts=counts, voted=present, before=CouncilSession.Status.DRAFT)
+        # Without quorum the meeting's counts are not kept: the vote is void, as online.
+        kept = counts if session.quorum_met(present, size) else None
+        _finish(session, by=by, counts=kept, voted=present, before=CouncilSession.Status.DRAFT)
     except BaseException:
         if scan is not None:
             session.minutes_scan.delete(save=False)  # the rows roll back; the file must go too

@@ -35,8 +35,9 @@ from awards.forms.ballots import (
     ReceiptForm,
     VoteForm,
 )
-from awards.models import AwardType, Ballot, BallotCandidate, BallotVoter, Dossier, Nomination
+from awards.models import AwardType, Ballot, BallotCandidate, Dossier, Nomination, RollEntry
 from awards.services import ballots as services
+from awards.services import voting
 from blocks.models import BlockYear, Unit
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
@@ -64,7 +65,7 @@ def _ballot(request: AuthedRequest, pk: int) -> Ballot:
     return get_object_or_404(
         Ballot.objects.filter(
             block_year__in=BlockYear.objects.for_user(request.user)
-        ).select_related("block_year__block__authority", "award_type"),
+        ).select_related("block_year__block__authority", "award_type", "box"),
         pk=pk,
     )
 
@@ -111,11 +112,11 @@ def _leading(block_year: BlockYear) -> dict[str, Any]:
 def ballot_list(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     unit = _my_voting_unit(request, block_year)
-    voted = BallotVoter.objects.filter(ballot=OuterRef("pk"), unit=unit)
+    voted = RollEntry.objects.filter(box=OuterRef("box"), unit=unit)
     candidates = BallotCandidate.objects.order_by("position", "pk")
     ballots = list(
         block_year.ballots.select_related("award_type")
-        .annotate(voted=Count("voters", distinct=True))
+        .annotate(voted=Count("box__roll", distinct=True))
         .annotate(mine=Exists(voted) if unit else Value(False, output_field=BooleanField()))
         .prefetch_related(Prefetch("candidates", queryset=candidates))
         .order_by("created_at", "pk")
@@ -312,7 +313,7 @@ class Roll:
     that have not."""
 
     candidates: list[BallotCandidate]
-    voters: list[BallotVoter]
+    voters: list[RollEntry]
     waiting: list[Unit]
     matches: bool  # the counts match the SHA-256 of the results published at closing
 
@@ -324,7 +325,7 @@ def _roll(ballot: Ballot) -> Roll:
     def read() -> Roll:
         candidates = list(ballot.candidates.order_by("position", "pk"))
         results = services.results_of(ballot, candidates)
-        voters = list(ballot.voters.select_related("unit").order_by("unit__name"))
+        voters = list(services.voters(ballot))
         voted_units = {v.unit_id for v in voters}
         return Roll(
             candidates,
@@ -365,6 +366,9 @@ def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "quorum_count": services.quorum_count(ballot, members),
         "needed": ballot.votes_needed(cast, members) if closed or not base_is_cast else None,
         "past_closing": ballot.closes_on is not None and ballot.closes_on < timezone.localdate(),
+        "stack": "ballot",
+        "vote": ballot,
+        **voting.board_of(ballot, request.user),
     }
     if closed:
         # A closed ballot's rules, roll and results read the same for everyone who may see them:
@@ -419,19 +423,28 @@ def ballot_close(request: AuthedRequest, pk: int) -> HttpResponse:
         _act(
             request,
             lambda: services.close_ballot(ballot, by=request.user),
-            _("The ballot was closed and counted; the member units were told the results."),
+            _(
+                "Voting is closed. With the quorum reached, the counting board now counts the"
+                " ballots; without it, the ballot is void and was never counted."
+            ),
         )
         return redirect(ballot)
-    voted = ballot.voters.count()
+    voted = services.voters(ballot).count()
     return _confirm(
         request,
-        title=_("Close “%(title)s” and count it?") % {"title": ballot.title},
+        title=_("Close voting in “%(title)s”?") % {"title": ballot.title},
         message=_(
-            "%(voted)d of %(members)d member units have voted. Once closed, no one can vote any"
-            " more and the results are published; a ballot is never reopened."
+            "%(voted)d of %(members)d member units have voted; the quorum needs %(quorum)d."
+            " Once closed, no one can vote any more and a ballot is never reopened. Without the"
+            " quorum the ballot is void: its sealed ballots are destroyed unopened and no count"
+            " is ever shown. With it, the counting board counts the ballots with their codes."
         )
-        % {"voted": voted, "members": ballot.members or 0},
-        confirm_label=_("Close and count"),
+        % {
+            "voted": voted,
+            "members": ballot.members or 0,
+            "quorum": services.quorum_count(ballot, ballot.members or 0),
+        },
+        confirm_label=_("Close voting"),
         cancel_link=ballot.get_absolute_url(),
         danger=True,
     )
@@ -469,7 +482,7 @@ def _ballots_in_one_go(
             "block_year": block_year,
             "items": list(
                 ballots.select_related("award_type")
-                .annotate(voted=Count("voters", distinct=True))
+                .annotate(voted=Count("box__roll", distinct=True))
                 .order_by("created_at", "pk")
             ),
             "form": form,
@@ -555,7 +568,7 @@ def ballot_vote(request: AuthedRequest, pk: int) -> HttpResponse:
         add_never_cache_headers(response)
         return response
     unit = _my_voting_unit(request, ballot.block_year)
-    mine = BallotVoter.objects.filter(ballot=ballot, unit=unit).first() if unit else None
+    mine = services.voters(ballot).filter(unit=unit).first() if unit else None
     return render(
         request,
         "awards/ballots/ballot_vote.html",

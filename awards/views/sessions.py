@@ -32,8 +32,9 @@ from awards.forms.sessions import (
     SessionReceiptForm,
     SessionVoteForm,
 )
-from awards.models import AgendaItem, CouncilSession, CouncilVoter, Nomination
+from awards.models import AgendaItem, CouncilSession, Nomination, RollEntry
 from awards.services import sessions as services
+from awards.services import voting
 from blocks.models import Authority
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
@@ -58,7 +59,7 @@ def _authority(request: AuthedRequest, pk: int) -> Authority:
 
 def _session(request: AuthedRequest, pk: int) -> CouncilSession:
     session = get_object_or_404(
-        CouncilSession.objects.select_related("authority", "minutes", "closed_by"), pk=pk
+        CouncilSession.objects.select_related("authority", "minutes", "closed_by", "box"), pk=pk
     )
     if not request.user.has_perm("awards.see_council", session.authority):
         raise Http404
@@ -226,8 +227,8 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
     }
 
 
-def _not_voted(present: list[Any], voters: list[CouncilVoter]) -> list[Any]:
-    voted = {v.user_id for v in voters}
+def _not_voted(present: list[Any], voters: list[RollEntry]) -> list[Any]:
+    voted = {v.voted_by_id for v in voters}
     return [person for person in present if person.pk not in voted]
 
 
@@ -245,12 +246,8 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     def read_present() -> list[Any]:
         return list(services.present_members(session))
 
-    def read_voters() -> list[CouncilVoter]:
-        return list(
-            CouncilVoter.objects.filter(session=session)
-            .select_related("user")
-            .order_by("user__full_name", "user__username")
-        )
+    def read_voters() -> list[RollEntry]:
+        return list(services.voters(session).order_by("voted_by__full_name", "voted_by__username"))
 
     # A closed session's attendance, roll, results and caps read the same for everyone who may
     # see them: the template renders them once per language (`body_cache`), and they are read
@@ -277,10 +274,13 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if closed and matches
         else "",
         "cache_seconds": CACHE_SECONDS,
+        "stack": "session",
+        "vote": session,
+        **voting.board_of(session, request.user),
     }
     if session.status == CouncilSession.Status.OPEN:
         me_present = any(p.pk == request.user.pk for p in present)
-        has_voted = any(v.user_id == request.user.pk for v in voters)
+        has_voted = any(v.voted_by_id == request.user.pk for v in voters)
         context.update(
             is_present=me_present, has_voted=has_voted, can_vote=me_present and not has_voted
         )
@@ -433,7 +433,7 @@ def session_vote(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         add_never_cache_headers(response)
         return response
-    mine = CouncilVoter.objects.filter(session=session, user=request.user).first()
+    mine = services.voters(session).filter(voted_by=request.user).first()
     return render(
         request,
         "awards/sessions/session_vote.html",
@@ -479,18 +479,23 @@ def session_close(request: AuthedRequest, pk: int) -> HttpResponse:
         _act(
             request,
             lambda: services.close_session(session, by=request.user),
-            _("Voting was closed and counted; the council was told the results."),
+            _(
+                "Voting is closed. With the quorum reached, the counting board now counts the"
+                " votes; without it, the vote is void and was never counted."
+            ),
         )
         return redirect(session)
-    voted = CouncilVoter.objects.filter(session=session).count()
+    voted = services.voters(session).count()
     present = services.present_members(session).count()
     return _confirm(
         request,
-        title=_("Close voting in “%(title)s” and count it?") % {"title": session.title},
+        title=_("Close voting in “%(title)s”?") % {"title": session.title},
         message=_(
             "%(voted)d of %(present)d members present have voted (the council has %(size)d"
             " members; the quorum needs %(needed)d votes). Once closed, no one can vote any more"
-            " and the results are published; a session is never reopened."
+            " and a session is never reopened. Without the quorum the vote is void: its sealed"
+            " ballots are destroyed unopened and no count is ever shown. With it, the counting"
+            " board counts the votes with their codes."
         )
         % {
             "voted": voted,
@@ -498,7 +503,7 @@ def session_close(request: AuthedRequest, pk: int) -> HttpResponse:
             "size": session.council_size or 0,
             "needed": session.quorum_needed(session.council_size or 0),
         },
-        confirm_label=_("Close and count"),
+        confirm_label=_("Close voting"),
         cancel_link=session.get_absolute_url(),
         danger=True,
     )

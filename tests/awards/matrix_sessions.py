@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests import counting
 from tests.factories import World, make_block, make_block_year, make_unit
 from tests.matrix import LOGIN, Args, everyone
 
@@ -87,9 +88,8 @@ def prepared(
 
 
 def opened(world: World, **options: Any) -> Any:
-    from awards.services import sessions
 
-    return sessions.open_session(prepared(world, **options), by=world.staff)
+    return counting.open_session(prepared(world, **options), by=world.staff)
 
 
 # Matrix rows -----------------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from awards.models import (
     Ballot,
     BallotCandidate,
     BallotReminder,
-    BallotVoter,
-    CastBallot,
     Nomination,
+    RollEntry,
+    SealedBallot,
 )
 from awards.services import ballots
 from blocks.models import Membership
 from emulation.errors import DomainError
+from tests import counting
 from tests.factories import (
     World,
     make_ballot,
@@ -54,7 +55,7 @@ def test_a_nomination_ballot_counts_after_closing_and_nominates(world: World) ->
         kind=K.NOMINATION,
         award=award("chairman-certificate"),
     )
-    ballots.open_ballot(ballot, by=world.secretariat)
+    counting.open_ballot(ballot, by=world.secretariat)
     candidates = list(ballot.candidates.all())
     first = candidates[0]
     receipts = []
@@ -63,11 +64,11 @@ def test_a_nomination_ballot_counts_after_closing_and_nominates(world: World) ->
         receipts.append(ballots.cast_vote(ballot, by=leader, choices=choices))
     with pytest.raises(DomainError, match="already voted"):
         ballots.cast_vote(ballot, by=leaders[0], choices=agree_all(ballot))
-    assert BallotVoter.objects.filter(ballot=ballot).count() == len(leaders)
+    assert RollEntry.objects.filter(box__ballot=ballot).count() == len(leaders)
     assert ballots.check_receipt(ballot, receipts[0]) == ballots.ReceiptCheck(True, False)
     first.refresh_from_db()
     assert first.approvals is None, "nothing is counted before closing"
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     ballot.refresh_from_db()
     first.refresh_from_db()
     assert (ballot.status, ballot.cast, ballot.members, ballot.quorum_reached) == (
@@ -79,7 +80,7 @@ def test_a_nomination_ballot_counts_after_closing_and_nominates(world: World) ->
     assert (first.elected, first.approvals, first.disapprovals) == (True, 4, 0)
     assert len(ballot.results_sha256) == 64
     assert ballots.check_receipt(ballot, receipts[1].lower()) == ballots.ReceiptCheck(True, True)
-    assert CastBallot.objects.filter(ballot=ballot).count() == len(leaders)
+    assert SealedBallot.objects.filter(box__ballot=ballot).count() == len(leaders)
     assert list(Nomination.objects.filter(ballot=ballot).values_list("unit", flat=True)) == [
         first.unit_id
     ]
@@ -171,11 +172,11 @@ def test_a_tie_for_first_place_is_settled_before_the_leading_unit_is_acclaimed(
         ["Văn phòng Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Báo Quảng Trị"]
     )
     assert (tie.mode, tie.seats) == ("choose", 1)
-    ballots.open_ballot(tie, by=world.secretariat)
+    counting.open_ballot(tie, by=world.secretariat)
     office = tie.candidates.get(unit=world.units[0])
     for leader in leaders:
         ballots.cast_vote(tie, by=leader, choices={office.pk: True})
-    ballots.close_ballot(tie, by=world.secretariat)
+    counting.close_ballot(tie, by=world.secretariat)
     acclaim = ballots.create_ballot(by, by=world.secretariat, kind=K.ACCLAIM)
     assert names(acclaim) == ["Văn phòng Tỉnh ủy"]
 
@@ -186,7 +187,7 @@ def test_one_ballot_for_a_thing_at_a_time_and_none_once_decided(world: World) ->
         ballots.create_ballot(world.block_year, by=world.secretariat, kind=K.ACCLAIM)
     for leader in make_leaders(world):
         ballots.cast_vote(ballot, by=leader, choices=agree_all(ballot))
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     with pytest.raises(DomainError, match="already decided it"):
         ballots.create_ballot(world.block_year, by=world.secretariat, kind=K.ACCLAIM)
     # Another award is another question.
@@ -199,7 +200,7 @@ def test_an_undecided_election_can_be_held_again(world: World) -> None:
     ballot = make_ballot(world, kind=K.HEAD)
     for leader, candidate in zip(make_leaders(world), ballot.candidates.all(), strict=True):
         ballots.cast_vote(ballot, by=leader, choices={candidate.pk: True})  # one vote each
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     assert not ballot.candidates.filter(elected=True).exists()
     again = ballots.create_ballot(world.block_year, by=world.secretariat, kind=K.HEAD)
     assert again.status == "draft"
@@ -216,8 +217,8 @@ def test_closing_dates_in_the_past_are_refused(world: World) -> None:
     ballot = ballots.create_ballot(world.block_year, by=world.secretariat, kind=K.HEAD)
     Ballot.objects.filter(pk=ballot.pk).update(closes_on=yesterday)
     with pytest.raises(DomainError, match="closing date has passed"):
-        ballots.open_ballot(ballot, by=world.secretariat)
-    ballots.open_ballot(ballot, by=world.secretariat, closes_on=timezone.localdate())
+        counting.open_ballot(ballot, by=world.secretariat)
+    counting.open_ballot(ballot, by=world.secretariat, closes_on=timezone.localdate())
     ballot.refresh_from_db()
     assert (ballot.status, ballot.closes_on) == ("open", timezone.localdate())
 
@@ -231,7 +232,7 @@ def test_no_vote_after_the_closing_date(world: World) -> None:
     assert candidate is not None
     with pytest.raises(DomainError, match="Voting closed on"):
         ballots.cast_vote(ballot, by=world.leader, choices={candidate.pk: True})
-    assert not BallotVoter.objects.exists() and not CastBallot.objects.exists()
+    assert not RollEntry.objects.exists() and not SealedBallot.objects.exists()
 
 
 def test_only_the_leader_of_a_member_unit_votes(world: World) -> None:
@@ -247,7 +248,7 @@ def test_only_the_leader_of_a_member_unit_votes(world: World) -> None:
     )
     with pytest.raises(DomainError, match="Only the leader of a member unit"):
         ballots.cast_vote(ballot, by=world.leader2, choices={candidate.pk: True})
-    assert not CastBallot.objects.exists()
+    assert not SealedBallot.objects.exists()
 
 
 def test_a_ballot_paper_must_be_complete_and_within_the_places(world: World) -> None:
@@ -261,10 +262,10 @@ def test_a_ballot_paper_must_be_complete_and_within_the_places(world: World) -> 
         ballots.cast_vote(other, by=world.leader, choices=agree_all(other))
     with pytest.raises(DomainError, match="not on it"):
         ballots.cast_vote(other, by=world.leader, choices={first.pk: True})
-    assert not BallotVoter.objects.exists() and not CastBallot.objects.exists()
+    assert not RollEntry.objects.exists() and not SealedBallot.objects.exists()
     # A blank choice is a ballot cast for nobody.
     ballots.cast_vote(other, by=world.leader, choices={})
-    assert CastBallot.objects.filter(ballot=other).count() == 1
+    assert SealedBallot.objects.filter(box__ballot=other).count() == 1
 
 
 def test_a_receipt_is_found_only_in_its_own_ballot(world: World) -> None:
@@ -274,7 +275,7 @@ def test_a_receipt_is_found_only_in_its_own_ballot(world: World) -> None:
     assert ballots.check_receipt(one, receipt).found
     assert not ballots.check_receipt(two, receipt).found
     assert not ballots.check_receipt(one, "ABCD-EFGH-JKLM").found
-    assert receipt not in str(list(CastBallot.objects.values_list("receipt_sha256", flat=True)))
+    assert receipt not in str(list(SealedBallot.objects.values_list("receipt_sha256", flat=True)))
 
 
 def test_a_unit_joining_later_is_not_counted_among_those_entitled(world: World) -> None:
@@ -301,7 +302,7 @@ def test_opening_and_closing_tell_the_block_by_email(
 ) -> None:
     ballot = make_ballot(addressed, kind=K.ACCLAIM, opened=False)
     with django_capture_on_commit_callbacks(execute=True):
-        ballots.open_ballot(ballot, by=addressed.secretariat, closes_on=datetime.date(2100, 1, 5))
+        counting.open_ballot(ballot, by=addressed.secretariat, closes_on=datetime.date(2100, 1, 5))
     opened = sorted(m.to[0] for m in mailoutbox)
     assert opened == sorted(f"{u.username}@example.vn" for u in make_leaders(addressed))
     message = mailoutbox[0]
@@ -314,7 +315,7 @@ def test_opening_and_closing_tell_the_block_by_email(
             ballots.cast_vote(ballot, by=leader, choices=agree_all(ballot))
     assert mailoutbox == [], "a vote sends nothing"
     with django_capture_on_commit_callbacks(execute=True):
-        ballots.close_ballot(ballot, by=addressed.secretariat)
+        counting.close_ballot(ballot, by=addressed.secretariat)
     assert len(mailoutbox) == 6  # every person of the member units
     body = mailoutbox[0].body
     assert "4 of 4 member units voted" in body
@@ -327,7 +328,7 @@ def test_leaders_who_have_not_voted_are_reminded_once_a_day(
 ) -> None:
     today = timezone.localdate()
     ballot = make_ballot(addressed, kind=K.HEAD, opened=False)
-    ballots.open_ballot(
+    counting.open_ballot(
         ballot, by=addressed.secretariat, closes_on=today + datetime.timedelta(days=1)
     )
     ballots.cast_vote(ballot, by=addressed.leader, choices={})

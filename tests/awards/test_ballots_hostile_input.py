@@ -12,7 +12,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awards.models import Ballot, BallotCandidate, BallotVoter, CastBallot, CastChoice
+from awards.models import Ballot, BallotCandidate, RollEntry, SealedBallot
 from emulation.models import AuditEvent
 from tests.factories import World, make_ballot, make_published_ranking
 from tests.security.test_hostile_input import HYPOTHESIS, choices, dates, numbers, text
@@ -26,9 +26,9 @@ def snapshot() -> dict[str, Any]:
         "candidates": list(
             BallotCandidate.objects.order_by("pk").values_list("approvals", "disapprovals")
         ),
-        "voters": BallotVoter.objects.count(),
-        "cast": CastBallot.objects.count(),
-        "choices": CastChoice.objects.count(),
+        "voters": RollEntry.objects.count(),
+        "cast": SealedBallot.objects.count(),
+        "choices": SealedBallot.objects.filter(sealed__isnull=False).count(),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -100,7 +100,7 @@ def test_a_ballot_paper_with_any_input_never_fails(world: World, client: Client)
         post(client, address, data | {"confirm": confirm, "chosen": extra})
 
     run()
-    assert BallotVoter.objects.count() <= 1 and CastBallot.objects.count() <= 1
+    assert RollEntry.objects.count() <= 1 and SealedBallot.objects.count() <= 1
 
 
 def test_paper_counts_with_any_input_never_fail(world: World, client: Client) -> None:

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import Ballot
-from awards.services import ballots
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
+from tests import counting
 from tests.factories import World, make_ballot, make_leaders
 
 LATER = timezone.localdate() + datetime.timedelta(days=7)
@@ -95,17 +95,17 @@ def test_a_ballot_opened_meanwhile_stops_the_whole_and_is_named(
     world: World, prepared: list[Ballot]
 ) -> None:
     nomination = prepared[1]
-    ballots.open_ballot(nomination, by=world.secretariat)
+    counting.open_ballot(nomination, by=world.secretariat)
     named = re.escape(f"{nomination.title}: This ballot is not being prepared")
     with pytest.raises(DomainError, match=named):
-        ballots.open_ballots(prepared, by=world.secretariat)
+        counting.open_ballots(prepared, by=world.secretariat)
     assert statuses(prepared) == [Ballot.Status.DRAFT, Ballot.Status.OPEN]
 
 
 def test_one_confirmation_closes_and_counts_every_open_ballot_and_a_second_click_nothing(
     world: World, prepared: list[Ballot], client: Client
 ) -> None:
-    ballots.open_ballots(prepared, by=world.secretariat)
+    counting.open_ballots(prepared, by=world.secretariat)
     client.force_login(world.secretariat)
     url = reverse("awards:ballots_close", args=[world.block_year.pk])
     ids = listed(client.get(url))

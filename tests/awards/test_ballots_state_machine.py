@@ -7,6 +7,7 @@ import pytest
 from awards.models import Ballot
 from awards.services import ballots
 from emulation.errors import DomainError
+from tests import counting
 from tests.factories import World, make_ballot, make_closed_ballot
 
 S = Ballot.Status
@@ -23,9 +24,9 @@ def test_a_ballot_moves_only_as_the_table_says(source: str, target: str) -> None
 def test_a_closed_ballot_is_never_reopened(world: World) -> None:
     ballot = make_closed_ballot(world)
     with pytest.raises(DomainError, match="cannot be opened"):
-        ballots.open_ballot(ballot, by=world.secretariat)
+        counting.open_ballot(ballot, by=world.secretariat)
     with pytest.raises(DomainError, match="Only an open ballot can be closed"):
-        ballots.close_ballot(ballot, by=world.secretariat)
+        counting.close_ballot(ballot, by=world.secretariat)
     ballot.refresh_from_db()
     assert ballot.status == S.CLOSED
 
@@ -34,7 +35,7 @@ def test_an_open_ballot_is_not_opened_again(world: World) -> None:
     ballot = make_ballot(world)
     opened_at = ballot.opened_at
     with pytest.raises(DomainError, match="not being prepared"):
-        ballots.open_ballot(ballot, by=world.staff)
+        counting.open_ballot(ballot, by=world.staff)
     ballot.refresh_from_db()
     assert ballot.opened_at == opened_at and ballot.opened_by == world.secretariat
 
@@ -42,7 +43,7 @@ def test_an_open_ballot_is_not_opened_again(world: World) -> None:
 def test_a_draft_is_not_closed_without_voting(world: World) -> None:
     ballot = make_ballot(world, opened=False)
     with pytest.raises(DomainError, match="Only an open ballot can be closed"):
-        ballots.close_ballot(ballot, by=world.secretariat)
+        counting.close_ballot(ballot, by=world.secretariat)
 
 
 def test_an_online_ballot_takes_no_paper_counts_and_a_paper_ballot_is_not_opened(
@@ -55,6 +56,6 @@ def test_an_online_ballot_takes_no_paper_counts_and_a_paper_ballot_is_not_opened
         )
     paper = make_ballot(world, kind="head", method="paper")
     with pytest.raises(DomainError, match="recorded from its counts, not opened"):
-        ballots.open_ballot(paper, by=world.secretariat)
+        counting.open_ballot(paper, by=world.secretariat)
     paper.refresh_from_db()
     assert paper.status == S.DRAFT

@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from awards.models import AwardType, Ballot, BallotVoter, CastBallot, Nomination
+from awards.models import AwardType, Ballot, Nomination, RollEntry, SealedBallot
 from awards.services import ballots
 from blocks.models import Membership, UnitRole
+from tests import counting
 from tests.factories import (
     World,
     make_ballot,
@@ -293,7 +294,7 @@ def test_a_leader_votes_once_and_sees_the_receipt_once(world: World, client: Cli
     assert again.context["form"].non_field_errors() == [
         "Your unit has already voted in this ballot."
     ]
-    assert (BallotVoter.objects.count(), CastBallot.objects.count()) == (1, 1)
+    assert (RollEntry.objects.count(), SealedBallot.objects.count()) == (1, 1)
     assert RECEIPT.search(text(client.get(url("ballot_vote", ballot.pk)))) is None
 
 
@@ -313,7 +314,7 @@ def test_a_ballot_paper_needs_every_answer_and_the_confirmation(
     assert response.context["form"].errors["confirm"]
     bogus = agree_to_all(ballot) | {f"candidate_{first.pk}": "maybe"}
     assert client.post(url("ballot_vote", ballot.pk), bogus).context["form"].errors
-    assert not BallotVoter.objects.exists() and not CastBallot.objects.exists()
+    assert not RollEntry.objects.exists() and not SealedBallot.objects.exists()
 
 
 def test_choosing_more_than_the_places_is_refused(world: World, client: Client) -> None:
@@ -322,7 +323,7 @@ def test_choosing_more_than_the_places_is_refused(world: World, client: Client) 
     everyone = [str(c.pk) for c in election.candidates.all()]
     response = client.post(url("ballot_vote", election.pk), {"chosen": everyone, "confirm": "on"})
     assert "Choose at most 2 candidate(s)." in text(response)
-    assert not CastBallot.objects.exists()
+    assert not SealedBallot.objects.exists()
     response = client.post(
         url("ballot_vote", election.pk), {"chosen": everyone[:2], "confirm": "on"}
     )
@@ -340,7 +341,7 @@ def test_voting_after_the_closing_date_is_refused_on_the_paper(
     response = client.post(url("ballot_vote", ballot.pk), agree_to_all(ballot))
     assert "Voting closed on" in text(response)
     assert "The closing date has passed" in text(client.get(ballot.get_absolute_url()))
-    assert not CastBallot.objects.exists()
+    assert not SealedBallot.objects.exists()
 
 
 def test_a_closed_ballot_takes_no_vote(world: World, client: Client) -> None:
@@ -382,7 +383,7 @@ def test_a_receipt_is_recorded_then_counted_and_a_wrong_one_is_not_found(
     assert "A receipt code has 12 letters and digits." in text(response)
     for leader in make_leaders(world)[:2]:
         ballots.cast_vote(ballot, by=leader, choices={ballot.candidates.get().pk: True})
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     assert 'data-result="counted"' in text(client.post(check, {"code": receipt}))
 
 

@@ -10,10 +10,11 @@ import pytest
 from django.db import connection, connections
 from django.utils import translation
 
-from awards.models import Ballot, BallotVoter, CastBallot, CastChoice
+from awards.models import Ballot, RollEntry, SealedBallot
 from awards.services import ballots
 from emulation.audit import verify_chain
 from emulation.errors import DomainError
+from tests import counting
 from tests.factories import make_ballot, make_leaders, make_world
 
 pytestmark = pytest.mark.skipif(
@@ -58,9 +59,9 @@ def test_simultaneous_clicks_of_one_leader_cast_exactly_one_ballot(
     refusals = [r for r in results if isinstance(r, DomainError)]
     assert (len(receipts), len(refusals)) == (1, 4), results
     assert all("already voted" in r.message for r in refusals)
-    assert BallotVoter.objects.filter(ballot=ballot).count() == 1
-    assert CastBallot.objects.filter(ballot=ballot).count() == 1
-    assert CastChoice.objects.filter(cast_ballot__ballot=ballot).count() == len(agree)
+    assert RollEntry.objects.filter(box__ballot=ballot).count() == 1
+    assert SealedBallot.objects.filter(box__ballot=ballot).count() == 1
+    assert SealedBallot.objects.filter(box__ballot=ballot, sealed__isnull=False).count() == 1
     assert ballots.check_receipt(ballot, receipts[0]).found
     assert verify_chain() is None
 
@@ -78,7 +79,7 @@ def test_every_unit_voting_at_once_is_counted(
     )
     assert all(isinstance(r, str) for r in results), results
     assert all(ballots.check_receipt(ballot, r).found for r in results if isinstance(r, str))
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     ballot.refresh_from_db()
     assert (ballot.cast, ballot.members) == (4, 4)
     assert set(ballot.candidates.values_list("approvals", flat=True)) == {4}
@@ -97,7 +98,7 @@ def test_closing_while_units_vote_loses_no_ballot(
 
     def act(i: int) -> object:
         if i == len(leaders):
-            return ballots.close_ballot(ballot, by=world.secretariat)
+            return counting.close_ballot(ballot, by=world.secretariat)
         return ballots.cast_vote(ballot, by=leaders[i], choices=agree)
 
     results = _at_once(len(leaders) + 1, act)
@@ -107,6 +108,6 @@ def test_closing_while_units_vote_loses_no_ballot(
     assert all("not open" in r.message for r in refused)
     ballot.refresh_from_db()
     assert ballot.status == Ballot.Status.CLOSED
-    assert ballot.cast == len(counted) == BallotVoter.objects.filter(ballot=ballot).count()
+    assert ballot.cast == len(counted) == RollEntry.objects.filter(box__ballot=ballot).count()
     assert all(ballots.check_receipt(ballot, r).counted for r in counted)
     assert verify_chain() is None

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from awards.home import my_tasks
-from awards.models import AwardType, CouncilSession, CouncilVoter, Nomination
+from awards.models import AwardType, CouncilSession, Nomination, RollEntry
 from blocks.dashboard import StepState, timeline
 from blocks.models import BlockYear
 from emulation.roles import roles_of
@@ -228,9 +228,9 @@ def test_council_members_present_are_asked_to_vote_until_they_have(
         assert vote in page
     assert "Vote in the council session" not in tasks(client, absent)
     assert "Vote in the council session" not in tasks(client, world.staff)
-    CouncilVoter.objects.create(session=session, user=world.member, voted_at=timezone.now())
+    RollEntry.objects.create(box=session.box, voted_by=world.member, voted_at=timezone.now())
     assert "Vote in the council session" not in tasks(client, world.member)
-    CouncilVoter.objects.all().delete()
+    RollEntry.objects.all().delete()
     CouncilSession.objects.update(status=CouncilSession.Status.CLOSED)
     assert "Vote in the council session" not in tasks(client, world.member)
 

@@ -14,6 +14,7 @@ from awards.models import AwardType, Ballot, Dossier, Nomination
 from awards.services import ballots
 from blocks.dashboard import StepState, timeline
 from blocks.models import BlockYear
+from tests import counting
 from tests.factories import World, make_election, make_leaders, make_published_ranking
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def held(world: World, kind: str, award: str | None = None, close: bool = True) 
     ballot = ballots.create_ballot(
         world.block_year, by=world.secretariat, kind=kind, award=award_type
     )
-    ballots.open_ballot(ballot, by=world.secretariat)
+    counting.open_ballot(ballot, by=world.secretariat)
     candidates = list(ballot.candidates.order_by("position"))
     for leader in make_leaders(world):
         choices = {c.pk: c == candidates[0] for c in candidates}
@@ -43,7 +44,7 @@ def held(world: World, kind: str, award: str | None = None, close: bool = True) 
             choices = {candidates[0].pk: True}
         ballots.cast_vote(ballot, by=leader, choices=choices)
     if close:
-        ballots.close_ballot(ballot, by=world.secretariat)
+        counting.close_ballot(ballot, by=world.secretariat)
     return ballot
 
 
@@ -82,7 +83,7 @@ def test_an_open_ballot_shows_how_many_units_voted(world: World) -> None:
     make_published_ranking(world)
     ballot = ballots.create_ballot(world.block_year, by=world.secretariat, kind=K.ACCLAIM)
     assert "1 ballot being prepared." in str(steps(world)[9].summary)
-    ballots.open_ballot(ballot, by=world.secretariat)
+    counting.open_ballot(ballot, by=world.secretariat)
     candidate = ballot.candidates.get()
     ballots.cast_vote(ballot, by=world.leader, choices={candidate.pk: True})
     found = steps(world)[9]
@@ -150,7 +151,7 @@ def test_a_leader_is_asked_to_vote_until_the_unit_has_voted(world: World, client
     make_published_ranking(world)
     ballot = ballots.create_ballot(world.block_year, by=world.secretariat, kind=K.ACCLAIM)
     assert "Vote:" not in tasks(client, world.leader)  # not open yet
-    ballots.open_ballot(ballot, by=world.secretariat, closes_on=timezone.localdate())
+    counting.open_ballot(ballot, by=world.secretariat, closes_on=timezone.localdate())
     page = tasks(client, world.leader)
     assert f"Vote: {ballot.title}" in page
     assert reverse("awards:ballot_vote", args=[ballot.pk]) in page
@@ -170,12 +171,12 @@ def test_the_secretariat_is_asked_to_open_and_then_to_close_its_ballots(
     assert f"Open the ballot: {ballot.title}" in page
     assert reverse("awards:ballot_open", args=[ballot.pk]) in page
     assert "Open the ballot" not in tasks(client, world.leader)
-    ballots.open_ballot(ballot, by=world.secretariat)
+    counting.open_ballot(ballot, by=world.secretariat)
     candidate = ballot.candidates.get()
     ballots.cast_vote(ballot, by=world.leader, choices={candidate.pk: True})
     page = tasks(client, world.secretariat)
     assert f"Close and count the ballot: {ballot.title} (1 of 4 units voted)" in page
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     assert ballot.title not in tasks(client, world.secretariat)
 
 

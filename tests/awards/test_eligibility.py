@@ -14,6 +14,7 @@ from awards.models import AwardType, Ballot, Nomination
 from awards.services import ballots
 from blocks.models import BlockYear, Membership, Unit
 from scoring.models import CriteriaTable, Ranking, RankingRow
+from tests import counting
 from tests.factories import (
     World,
     make_block,
@@ -89,11 +90,11 @@ def test_a_tie_for_first_place_is_leading_only_for_the_winner_of_the_tie_ballot(
         assert leading.passed is False
         assert leading.data.endswith("Tied for first place: settled by a vote.")
     tie = ballots.create_ballot(world.block_year, by=world.secretariat, kind=Ballot.Kind.TIE)
-    ballots.open_ballot(tie, by=world.secretariat)
+    counting.open_ballot(tie, by=world.secretariat)
     winner = tie.candidates.get(unit=world.units[1])
     for leader in make_leaders(world):
         ballots.cast_vote(tie, by=leader, choices={winner.pk: True})
-    ballots.close_ballot(tie, by=world.secretariat)
+    counting.close_ballot(tie, by=world.secretariat)
     outcome = {u.pk: rule(check(flag, world.block_year, u), "leading").passed for u in tied}
     assert outcome == {world.units[0].pk: False, world.units[1].pk: True, world.units[3].pk: False}
 

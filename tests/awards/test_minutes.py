@@ -17,6 +17,7 @@ from awards.models import Ballot, Dossier
 from awards.services import ballots
 from emulation.errors import DomainError
 from emulation.models import AuditEvent, IssuedDocument
+from tests import counting
 from tests.factories import World, make_ballot, make_closed_ballot, make_leaders
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_no_minutes_while_a_ballot_is_still_open_or_being_prepared(world: World)
     open_one = make_ballot(world, kind="head")
     with pytest.raises(DomainError, match="Close or record every ballot"):
         ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
-    ballots.close_ballot(open_one, by=world.secretariat)
+    counting.close_ballot(open_one, by=world.secretariat)
     make_ballot(world, kind="deputy", opened=False)
     with pytest.raises(DomainError, match="Close or record every ballot"):
         ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
@@ -113,7 +114,7 @@ def test_the_minutes_give_the_ranking_and_every_ballots_rules_counts_and_outcome
 def test_without_quorum_the_minutes_say_so(world: World) -> None:
     ballot = make_ballot(world, kind="acclaim")
     ballots.cast_vote(ballot, by=world.leader, choices={ballot.candidates.get().pk: True})
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     text = pdf_text(ballot_minutes.issue_minutes(world.block_year, by=world.secretariat))
     assert "(2/3): 3 – không đủ điều kiện" in text
     assert "Không đủ số đơn vị tham gia bỏ phiếu" in text

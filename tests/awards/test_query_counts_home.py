@@ -13,6 +13,7 @@ from awards.models import AwardType, Ballot, BallotCandidate, Handover, Nominati
 from awards.services import ballots
 from blocks.models import BlockYear, Membership, UnitRole
 from emulation.roles import roles_of
+from tests import counting
 from tests.factories import (
     YEAR,
     World,
@@ -31,7 +32,7 @@ def awards_world(world: World) -> None:
     draft nomination ballot, and nominations of the leader's and the head's units."""
     make_election(world, "head", world.units[2])
     acclaim = ballots.create_ballot(world.block_year, by=world.secretariat, kind=K.ACCLAIM)
-    ballots.open_ballot(acclaim, by=world.secretariat)
+    counting.open_ballot(acclaim, by=world.secretariat)
     ballots.cast_vote(
         acclaim, by=make_leaders(world)[0], choices={acclaim.candidates.get().pk: True}
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from awards.models import Ballot, BallotReminder
 from awards.services import ballots
 from emulation.models import User
+from tests import counting
 from tests.factories import World, make_leaders, make_published_ranking
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def open_ballot(world: World) -> Ballot:
         person.save(update_fields=["email"])
     ballot = ballots.create_ballot(world.block_year, by=world.secretariat, kind="acclaim")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    ballots.open_ballot(ballot, by=world.secretariat, closes_on=tomorrow)
+    counting.open_ballot(ballot, by=world.secretariat, closes_on=tomorrow)
     ballots.cast_vote(ballot, by=world.leader, choices={ballot.candidates.get().pk: True})
     return ballot
 
@@ -96,7 +97,7 @@ def test_a_closed_ballot_reminds_nobody(
     mailoutbox: list[Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    ballots.close_ballot(open_ballot, by=world.secretariat)
+    counting.close_ballot(open_ballot, by=world.secretariat)
     assert remind(mailoutbox, django_capture_on_commit_callbacks) == 0
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from awards.models import AgendaItem, Ballot, BallotCandidate, CouncilSession, Decision
 from awards.services import ballots, sessions
 from emulation.models import IssuedDocument
+from tests import counting
 from tests.awards.matrix_decisions import published
 from tests.awards.matrix_sessions import opened
 from tests.factories import YEAR, World, make_closed_ballot
@@ -108,7 +109,7 @@ def session(world: World) -> CouncilSession:
     session = opened(world)
     choices = {item.pk: True for item in session.items.all()}
     sessions.cast_council_vote(session, by=world.member, choices=choices)
-    return sessions.close_session(session, by=world.staff)  # type: ignore[no-any-return]
+    return counting.close_session(session, by=world.staff)  # type: ignore[no-any-return]
 
 
 def test_a_closed_sessions_results_come_back_the_same_from_the_cache(

@@ -18,6 +18,7 @@ from awards.models import Ballot, BallotCandidate, BallotVoter, CastBallot, Cast
 from awards.services import ballots
 from blocks.models import Membership, Unit, UnitRole
 from emulation.models import AuditEvent, User
+from tests import counting
 from tests.factories import World, make_ballot, make_leaders, make_world
 
 LINKING_MODELS = {User, Unit, BallotVoter, Membership, UnitRole}
@@ -83,7 +84,7 @@ def test_no_audit_event_or_admin_entry_says_what_a_unit_chose(world: World) -> N
     kinds = ContentType.objects.get_for_models(CastBallot, CastChoice, BallotVoter).values()
     assert not LogEntry.objects.filter(content_type__in=kinds).exists()
     # Once closed, only the totals are recorded, as they are published.
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     closed = AuditEvent.objects.get(action="awards.ballot.closed")
     after = closed.after or {}
     assert set(after) == {"status", "members", "cast", "quorum", "results", "sha256"}
@@ -182,7 +183,7 @@ def test_neither_keys_nor_storage_order_nor_transactions_follow_the_order_of_vot
                 )
             assert len(before) == index
         permutations.append(tuple(_whose(ballot, pattern_of)))
-        ballots.close_ballot(ballot, by=world.secretariat)
+        counting.close_ballot(ballot, by=world.secretariat)
         # Nobody had a majority: another election can be held.
         assert not ballot.candidates.filter(elected=True).exists()
     identity = (0, 1, 2, 3)
@@ -205,6 +206,6 @@ def test_no_result_is_counted_or_shown_before_closing(world: World, client: Clie
         assert (page.context["voted"], page.context["members"]) == (4, 4)
         listing = client.get(reverse("awards:ballot_list", args=[world.block_year.pk]))
         assert "after closing" in listing.content.decode()
-    ballots.close_ballot(ballot, by=world.secretariat)
+    counting.close_ballot(ballot, by=world.secretariat)
     page = client.get(reverse("awards:ballot_detail", args=[ballot.pk]))
     assert 'id="results"' in page.content.decode() and "chart" in page.context

@@ -11,6 +11,7 @@ import pytest
 from awards import caps
 from awards.models import AgendaItem, CouncilSession, Nomination
 from awards.services import sessions
+from tests import counting
 from tests.awards.matrix_sessions import nominate, opened, prepared, published_blocks
 from tests.factories import World, make_council_members
 
@@ -32,7 +33,7 @@ def vote(session: CouncilSession, members: list[Any], agree: dict[int, int]) -> 
     for index, member in enumerate(members):
         choices = {item.pk: index < agree.get(n, 0) for n, item in enumerate(items)}
         sessions.cast_council_vote(session, by=member, choices=choices)
-    sessions.close_session(session, by=session.created_by)
+    counting.close_session(session, by=session.created_by)
 
 
 def outcomes(session: CouncilSession) -> list[tuple[str, str]]:

@@ -10,10 +10,11 @@ import pytest
 from django.db import connection, connections
 from django.utils import translation
 
-from awards.models import CouncilCastBallot, CouncilVoter
+from awards.models import RollEntry, SealedBallot
 from awards.services import sessions
 from emulation.audit import verify_chain
 from emulation.errors import DomainError
+from tests import counting
 from tests.factories import World, make_council_members, make_world
 
 pytestmark = pytest.mark.skipif(
@@ -69,7 +70,7 @@ def _open_session(world: World, members: list[Any]) -> Any:
     )
     sessions.add_to_agenda(session, nominations, by=world.staff)
     sessions.record_attendance(session, members, by=world.staff)
-    return sessions.open_session(session, by=world.staff)
+    return counting.open_session(session, by=world.staff)
 
 
 def test_every_member_voting_at_once_is_counted_once(
@@ -85,11 +86,11 @@ def test_every_member_voting_at_once_is_counted_once(
         lambda i: sessions.cast_council_vote(session, by=members[i], choices=agree),
     )
     assert all(isinstance(r, str) for r in results), results
-    assert CouncilVoter.objects.filter(session=session).count() == len(members)
-    assert sorted(CouncilVoter.objects.values_list("user_id", flat=True)) == sorted(
+    assert RollEntry.objects.filter(box__session=session).count() == len(members)
+    assert sorted(RollEntry.objects.values_list("voted_by_id", flat=True)) == sorted(
         m.pk for m in members
     )
-    sessions.close_session(session, by=world.staff)
+    counting.close_session(session, by=world.staff)
     session.refresh_from_db()
     assert session.cast == len(members)
     assert set(session.items.values_list("approvals", flat=True)) == {len(members)}
@@ -110,6 +111,6 @@ def test_a_double_click_records_one_vote(
     refusals = [r for r in results if isinstance(r, DomainError)]
     assert (len(receipts), len(refusals)) == (1, 3), results
     assert all("already voted" in r.message for r in refusals)
-    assert CouncilVoter.objects.filter(session=session).count() == 1
-    assert CouncilCastBallot.objects.filter(session=session).count() == 1
+    assert RollEntry.objects.filter(box__session=session).count() == 1
+    assert SealedBallot.objects.filter(box__session=session).count() == 1
     assert verify_chain() is None

@@ -13,6 +13,7 @@ from awards.documents import session_minutes
 from awards.services import sessions
 from emulation.errors import DomainError
 from emulation.models import IssuedDocument
+from tests import counting
 from tests.awards.matrix_sessions import nominate, opened, prepared, published_blocks
 from tests.factories import World, at_council_status, make_council_members, make_sent_dossier
 
@@ -59,7 +60,7 @@ def test_the_minutes_give_members_quorum_blocks_counts_outcomes_and_caps(world: 
         # Everyone agrees on all; the second flag gets one vote fewer.
         choices = {i.pk: not (i.nomination_id == flag2.pk and index == 0) for i in items}
         sessions.cast_council_vote(session, by=member, choices=choices)
-    sessions.close_session(session, by=world.staff)
+    counting.close_session(session, by=world.staff)
     session.refresh_from_db()
     text = pdf_text(session_minutes.issue_session_minutes(session, by=world.staff))
     assert "BIÊN BẢN PHIÊN HỌP HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG" in text

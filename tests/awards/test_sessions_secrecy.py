@@ -22,6 +22,7 @@ from awards.models import (
 from awards.services import sessions
 from emulation.errors import DomainError
 from emulation.models import AuditEvent, User
+from tests import counting
 from tests.awards.matrix_sessions import opened
 from tests.factories import World, make_council_members
 
@@ -98,7 +99,7 @@ def test_no_audit_event_says_what_a_member_chose(world: World) -> None:
         assert event.object_type not in {"awards.councilcastballot", "awards.councilcastchoice"}
         for word in ("approve", "choice", "receipt", *receipts.values()):
             assert word not in text, (event.action, word)
-    sessions.close_session(session, by=world.staff)
+    counting.close_session(session, by=world.staff)
     closed = AuditEvent.objects.get(action="awards.councilsession.closed")
     assert set(closed.after or {}) == {
         "status",
@@ -115,7 +116,7 @@ def test_receipts_are_recorded_then_counted(world: World) -> None:
     code = receipts[world.member.username]
     assert sessions.check_council_receipt(session, code) == sessions.ReceiptCheck(True, False)
     assert not sessions.check_council_receipt(session, "AAAA-BBBB-CCCC").found
-    sessions.close_session(session, by=world.staff)
+    counting.close_session(session, by=world.staff)
     session.refresh_from_db()
     assert sessions.check_council_receipt(session, code.replace("-", "").lower()).counted
 

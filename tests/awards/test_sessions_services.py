@@ -15,6 +15,7 @@ from awards.models import AgendaItem, AwardType, CouncilSession, Nomination
 from awards.services import sessions
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
+from tests import counting
 from tests.awards.matrix_sessions import appraised, nominate, opened, prepared
 from tests.factories import World, make_council_members
 
@@ -49,21 +50,21 @@ def test_each_action_refuses_a_session_in_the_wrong_state(world: World) -> None:
     with pytest.raises(DomainError, match="not open for voting"):
         sessions.cast_council_vote(session, by=world.member, choices=agree_all(session))
     with pytest.raises(DomainError, match="Only a session open for voting can be closed"):
-        sessions.close_session(session, by=world.staff)
+        counting.close_session(session, by=world.staff)
     with pytest.raises(DomainError, match="voting on paper"):
         sessions.record_paper_counts(session, by=world.staff, present=1, counts={}, scan=None)
-    sessions.open_session(session, by=world.staff)
+    counting.open_session(session, by=world.staff)
     with pytest.raises(DomainError, match="not being prepared"):
-        sessions.open_session(session, by=world.staff)
+        counting.open_session(session, by=world.staff)
     with pytest.raises(DomainError, match="only while the session is prepared"):
         sessions.remove_from_agenda(item, by=world.staff)
     with pytest.raises(DomainError, match="only while the session is prepared"):
         sessions.record_attendance(session, [], by=world.staff)
     with pytest.raises(DomainError, match="closed"):
         session_minutes.issue_session_minutes(session, by=world.staff)
-    sessions.close_session(session, by=world.staff)
+    counting.close_session(session, by=world.staff)
     with pytest.raises(DomainError, match="Only a session open for voting can be closed"):
-        sessions.close_session(session, by=world.staff)
+        counting.close_session(session, by=world.staff)
     session.refresh_from_db()
     assert session.status == S.CLOSED
 
@@ -154,11 +155,11 @@ def test_voting_opens_with_two_thirds_of_nine_members_present(
     members = [world.member, *make_council_members(world, 8)]  # nine members
     session = prepared(world, present=members[:present])
     if opens:
-        session = sessions.open_session(session, by=world.staff)
+        session = counting.open_session(session, by=world.staff)
         assert (session.status, session.council_size) == (S.OPEN, 9)
     else:
         with pytest.raises(DomainError, match=r"5 of 9 council members.*needs 6"):
-            sessions.open_session(session, by=world.staff)
+            counting.open_session(session, by=world.staff)
         session.refresh_from_db()
         assert session.status == S.DRAFT
 
@@ -171,10 +172,10 @@ def test_a_quorum_of_three_quarters_needs_seven_of_nine(
     session = prepared(world, present=members[:present], quorum=(3, 4))
     assert session.quorum_needed(9) == 7
     if opens:
-        assert sessions.open_session(session, by=world.staff).status == S.OPEN
+        assert counting.open_session(session, by=world.staff).status == S.OPEN
     else:
         with pytest.raises(DomainError, match="needs 7"):
-            sessions.open_session(session, by=world.staff)
+            counting.open_session(session, by=world.staff)
 
 
 def test_voting_does_not_open_on_an_empty_agenda(world: World) -> None:
@@ -187,7 +188,7 @@ def test_voting_does_not_open_on_an_empty_agenda(world: World) -> None:
     )
     sessions.record_attendance(session, [world.member], by=world.staff)
     with pytest.raises(DomainError, match="at least one nomination on the agenda"):
-        sessions.open_session(session, by=world.staff)
+        counting.open_session(session, by=world.staff)
 
 
 def test_too_few_votes_cast_leave_everything_undecided_for_a_later_session(world: World) -> None:
@@ -195,7 +196,7 @@ def test_too_few_votes_cast_leave_everything_undecided_for_a_later_session(world
     session = opened(world, present=members[:6])
     for member in members[:5]:  # one present member does not vote: 5 of 9
         sessions.cast_council_vote(session, by=member, choices=agree_all(session))
-    sessions.close_session(session, by=world.staff)
+    counting.close_session(session, by=world.staff)
     session.refresh_from_db()
     assert (session.cast, session.quorum_reached) == (5, False)
     items = list(session.items.all())
@@ -220,7 +221,7 @@ def _count_with(
     session = opened(world, nominations=appraised(world)[:1], present=members)
     for index, member in enumerate(members):
         sessions.cast_council_vote(session, by=member, choices=agree_all(session, index < agree))
-    sessions.close_session(session, by=world.staff)
+    counting.close_session(session, by=world.staff)
     item = session.items.get()
     item.nomination.refresh_from_db()
     return item
@@ -266,7 +267,7 @@ def test_closing_records_the_results_hash_and_tells_the_council(
     mailoutbox.clear()
     sessions.cast_council_vote(session, by=world.member, choices=agree_all(session))
     with django_capture_on_commit_callbacks(execute=True):
-        sessions.close_session(session, by=world.staff)
+        counting.close_session(session, by=world.staff)
     session.refresh_from_db()
     assert len(session.results_sha256) == 64
     assert session.closed_by == world.staff

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from awards.models import Ballot, BallotVoter, CastBallot
+from awards.models import Ballot, RollEntry, SealedBallot
 from awards.services import ballots
 from tests.browser.conftest import sign_in
 from tests.factories import World, make_ballot, make_leaders
@@ -48,8 +48,8 @@ def test_a_leader_votes_checks_the_receipt_and_sees_the_results(
     receipt = page.locator("#receipt-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", receipt), receipt
     screenshot("ballot-receipt-shown-once")
-    assert BallotVoter.objects.filter(ballot=ballot, unit=world.units[2]).exists()
-    assert CastBallot.objects.filter(ballot=ballot).count() == 1
+    assert RollEntry.objects.filter(box__ballot=ballot, unit=world.units[2]).exists()
+    assert SealedBallot.objects.filter(box__ballot=ballot).count() == 1
 
     # The receipt is in the box, to be counted at closing.
     page.locator(f'main a[href="/ballots/{ballot.pk}/receipt/"]').first.click()

@@ -224,7 +224,7 @@ def test_the_generated_data_has_the_scale_and_the_storms_leave_it_as_generated(
     ]
     # Last year's ballots of the measured block, the open one as the voting storm left it.
     ballot = Ballot.objects.get(status=Ballot.Status.OPEN)
-    assert not ballot.voters.exists() and not ballot.cast_ballots.exists()
+    assert not ballot.box.roll.exists() and not ballot.box.ballots.exists()
     assert Ballot.objects.filter(status=Ballot.Status.CLOSED).count() == 3
     assert Nomination.objects.count() == 2 * tiny.blocks
     assert Decision.objects.get().awardees.count() == tiny.blocks

@@ -1,0 +1,76 @@
+"""Running a vote through its counting board in tests: each teller receives their code (kept here,
+as the tellers would keep theirs), voting opens, and closing hands the codes back at the counting
+table. The functions take the services' arguments, so a test reads as the services do."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from awards.models import Ballot, BallotBox, CouncilSession
+from awards.services import ballots, sessions
+from emulation.models import User
+
+# The codes the tellers of each box received, by box.
+CODES: dict[int, list[str]] = {}
+
+
+def seat_board(vote: Ballot | CouncilSession) -> list[str]:
+    """Every teller of the vote's board not yet seated receives their code."""
+    vote.refresh_from_db()
+    assert vote.box is not None, "held on paper: no counting board"
+    take = ballots.take_code if isinstance(vote, Ballot) else sessions.take_code
+    tellers = vote.box.tellers.all()
+    if not tellers.filter(seated_at__isnull=False).exists():
+        CODES[vote.box_id] = []  # a new box (ids come back after a test's rollback)
+    codes = CODES.setdefault(vote.box_id, [])
+    for teller in vote.box.tellers.select_related("user").filter(seated_at__isnull=True):
+        codes.append(take(vote, by=teller.user))  # type: ignore[arg-type]
+    return codes
+
+
+def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = None) -> Ballot:
+    seat_board(ballot)
+    return ballots.open_ballot(ballot, by=by, closes_on=closes_on)
+
+
+def open_ballots(items: Iterable[Ballot], *, by: User, **options: Any) -> list[Ballot]:
+    items = list(items)
+    for ballot in items:
+        if ballot.box_id and ballot.status == Ballot.Status.DRAFT:
+            seat_board(ballot)
+    return ballots.open_ballots(items, by=by, **options)
+
+
+def count(vote: Any, *, by: User) -> Any:
+    """Count a vote waiting for its board, with as many codes as it needs."""
+    vote.refresh_from_db()
+    box: BallotBox = vote.box
+    codes = CODES[box.pk][: box.threshold]
+    if isinstance(vote, Ballot):
+        return ballots.count_ballot(vote, by=by, codes=codes)
+    return sessions.count_session(vote, by=by, codes=codes)
+
+
+def close_ballot(ballot: Ballot, *, by: User) -> Ballot:
+    """Close voting and, with the quorum reached, count at once with the board's codes."""
+    ballot = ballots.close_ballot(ballot, by=by)
+    return count(ballot, by=by) if ballot.status == Ballot.Status.COUNTING else ballot
+
+
+def close_ballots(items: Iterable[Ballot], *, by: User) -> list[Ballot]:
+    closed = ballots.close_ballots(items, by=by)
+    return [count(b, by=by) if b.status == Ballot.Status.COUNTING else b for b in closed]
+
+
+def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
+    seat_board(session)
+    return sessions.open_session(session, by=by)
+
+
+def close_session(session: CouncilSession, *, by: User) -> CouncilSession:
+    session = sessions.close_session(session, by=by)
+    if session.status == CouncilSession.Status.COUNTING:
+        return count(session, by=by)  # type: ignore[no-any-return]
+    return session
