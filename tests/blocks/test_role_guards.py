@@ -1,0 +1,141 @@
+"""No one makes themselves a voter: a role is never given to oneself, the council's people hold
+no role in the units of the authority they serve, every grant is dated and audited, and the
+unit's leaders hear of it. Each test tries one way round the rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from blocks import services
+from blocks.models import CouncilRole, UnitRole
+from emulation.errors import DomainError
+from emulation.models import AuditEvent
+from tests.factories import World, make_user, registry_snapshot
+
+
+def test_council_staff_cannot_make_themselves_a_units_leader(world: World) -> None:
+    with pytest.raises(DomainError, match="tự giao vai trò cho chính mình") as refused:
+        services.assign_unit_role(world.units[2], world.staff, by=world.staff, role="leader")
+    assert refused.value.field == "username"
+    assert not UnitRole.objects.filter(user=world.staff).exists()
+
+
+def test_not_even_the_site_administrator_gives_themselves_a_role(world: World) -> None:
+    with pytest.raises(DomainError, match="tự giao vai trò cho chính mình"):
+        services.assign_unit_role(world.units[1], world.admin, by=world.admin, role="officer")
+    with pytest.raises(DomainError, match="tự giao vai trò cho chính mình"):
+        services.assign_council_role(
+            world.authority, world.admin, by=world.admin, role=CouncilRole.Role.MEMBER
+        )
+    assert not UnitRole.objects.filter(user=world.admin).exists()
+    assert not CouncilRole.objects.filter(user=world.admin).exists()
+
+
+def test_a_leader_cannot_seat_themselves_on_a_council(world: World) -> None:
+    with pytest.raises(DomainError, match="tự giao vai trò cho chính mình"):
+        services.assign_council_role(
+            world.other_authority, world.leader, by=world.leader, role=CouncilRole.Role.STAFF
+        )
+    assert not CouncilRole.objects.filter(user=world.leader).exists()
+
+
+def test_council_staff_are_not_given_a_unit_role_in_the_authority_they_serve(
+    world: World,
+) -> None:
+    with pytest.raises(
+        DomainError, match="không thể đồng thời giữ vai trò trong một đơn vị"
+    ) as refused:
+        services.assign_unit_role(world.units[2], world.staff, by=world.admin, role="leader")
+    assert refused.value.field == "username"
+    assert not UnitRole.objects.filter(user=world.staff).exists()
+
+
+def test_council_members_are_not_given_a_unit_role_in_the_authority_they_serve(
+    world: World,
+) -> None:
+    for role in UnitRole.Role:
+        with pytest.raises(DomainError, match="không thể đồng thời giữ vai trò trong một đơn vị"):
+            services.assign_unit_role(world.units[3], world.member, by=world.staff, role=role)
+    assert not UnitRole.objects.filter(user=world.member).exists()
+
+
+def test_a_units_leader_is_not_seated_on_the_council_of_its_authority(world: World) -> None:
+    for role in CouncilRole.Role:
+        with pytest.raises(DomainError, match="đang giữ vai trò trong một đơn vị thuộc"):
+            services.assign_council_role(world.authority, world.leader, by=world.admin, role=role)
+    with pytest.raises(DomainError, match="đang giữ vai trò trong một đơn vị thuộc"):
+        services.assign_council_role(
+            world.authority, world.officer, by=world.admin, role=CouncilRole.Role.STAFF
+        )
+    assert not CouncilRole.objects.filter(user__in=[world.leader, world.officer]).exists()
+
+
+def test_the_line_is_drawn_at_the_authority_the_council_serves(world: World) -> None:
+    # A council member of one province may lead a unit of another authority, and a leader of
+    # another province's unit may sit on this council.
+    services.assign_unit_role(world.other_unit, world.member, by=world.admin, role="officer")
+    services.assign_council_role(
+        world.authority, world.outsider, by=world.admin, role=CouncilRole.Role.MEMBER
+    )
+    assert UnitRole.objects.filter(user=world.member, unit=world.other_unit).exists()
+    assert CouncilRole.objects.filter(user=world.outsider, authority=world.authority).exists()
+
+
+def test_a_child_authoritys_unit_is_not_the_parents_unit(world: World) -> None:
+    central = world.other_authority
+    world.authority.parent = central
+    world.authority.save(update_fields=["parent"])
+    services.assign_council_role(central, world.leader, by=world.admin, role="member")
+    assert CouncilRole.objects.filter(user=world.leader, authority=central).exists()
+
+
+def test_refusals_change_nothing_and_record_nothing(world: World) -> None:
+    before = registry_snapshot(), AuditEvent.objects.count()
+    with pytest.raises(DomainError):
+        services.assign_unit_role(world.units[2], world.staff, by=world.staff, role="leader")
+    with pytest.raises(DomainError):
+        services.assign_unit_role(world.units[2], world.member, by=world.staff, role="leader")
+    assert (registry_snapshot(), AuditEvent.objects.count()) == before
+
+
+def test_granting_and_removing_are_audited(world: World) -> None:
+    person = make_user("moi", full_name="Trần Văn Mới")
+    role = services.assign_unit_role(world.units[1], person, by=world.staff, role="leader")
+    seat = services.assign_council_role(
+        world.other_authority, make_user("hd"), by=world.admin, role="member"
+    )
+    granted = AuditEvent.objects.get(action="blocks.unitrole.assigned")
+    assert granted.actor == world.staff and granted.object_id == str(role.pk)
+    assert granted.after == {
+        "user": person.pk,
+        "unit": world.units[1].pk,
+        "role": "leader",
+        "title": "",
+    }
+    assert AuditEvent.objects.get(action="blocks.councilrole.assigned").object_id == str(seat.pk)
+    services.remove_unit_role(role, by=world.staff, reason="Nhầm người")
+    removed = AuditEvent.objects.get(action="blocks.unitrole.removed")
+    assert removed.actor == world.staff and removed.reason == "Nhầm người"
+
+
+def test_the_form_refuses_the_person_acting(as_user: Any, world: World) -> None:
+    response = as_user("staff").post(
+        f"/units/{world.units[2].pk}/roles/add/", {"username": "STAFF", "role": "leader"}
+    )
+    assert response.status_code == 200
+    assert "tự giao vai trò cho chính mình" in response.context["form"].errors["username"][0]
+    assert not UnitRole.objects.filter(user=world.staff).exists()
+
+
+def test_the_form_shows_the_councils_line_on_the_username(as_user: Any, world: World) -> None:
+    response = as_user("staff").post(
+        f"/units/{world.units[2].pk}/roles/add/", {"username": "member", "role": "leader"}
+    )
+    assert response.status_code == 200
+    assert (
+        "không thể đồng thời giữ vai trò trong một đơn vị"
+        in response.context["form"].errors["username"][0]
+    )
+    assert not UnitRole.objects.filter(user=world.member).exists()
