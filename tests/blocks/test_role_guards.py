@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from blocks import services
 from blocks.models import CouncilRole, UnitRole
@@ -139,3 +140,11 @@ def test_the_form_shows_the_councils_line_on_the_username(as_user: Any, world: W
         in response.context["form"].errors["username"][0]
     )
     assert not UnitRole.objects.filter(user=world.member).exists()
+
+
+def test_a_role_records_when_it_was_given(world: World) -> None:
+    person = make_user("moi", full_name="Trần Văn Mới")
+    before = timezone.now()
+    role = services.assign_unit_role(world.units[1], person, by=world.staff, role="leader")
+    role.refresh_from_db()
+    assert before <= role.granted_at <= timezone.now()
