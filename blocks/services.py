@@ -27,7 +27,7 @@ from blocks.models import (
     UnitName,
     UnitRole,
 )
-from emulation import audit
+from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import User
 
@@ -582,6 +582,34 @@ def _check_not_self(person: User, by: User) -> None:
         )
 
 
+def _unit_leaders(unit: Unit, *, besides: User) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True, unit_roles__unit=unit, unit_roles__role=UnitRole.Role.LEADER
+        )
+        .exclude(pk=besides.pk)
+        .distinct()
+    )
+
+
+def _tell_unit_leaders(unit_role: UnitRole, *, by: User, removed: bool) -> None:
+    """The unit's leaders learn who was given, or lost, a role in their unit, and by whom: a
+    role they did not expect is a role someone should answer for."""
+    mail.send_templated_mail(
+        template="unit_role_changed",
+        recipients=_unit_leaders(unit_role.unit, besides=unit_role.user),
+        context={
+            "unit": unit_role.unit.name,
+            "person": unit_role.user.get_full_name() or unit_role.user.get_username(),
+            "role": unit_role.role,
+            "position": unit_role.title,
+            "changed_by": by.get_full_name() or by.get_username(),
+            "removed": removed,
+            "path": unit_role.unit.get_absolute_url(),
+        },
+    )
+
+
 @transaction.atomic
 def assign_unit_role(unit: Unit, person: User, *, by: User, role: str, title: str = "") -> UnitRole:
     """Give a person a role in a unit. No one gives a role to themselves, and no one who sits on
@@ -609,6 +637,7 @@ def assign_unit_role(unit: Unit, person: User, *, by: User, role: str, title: st
         obj=unit_role,
         after={"user": person.pk, "unit": unit.pk, "role": role, "title": title},
     )
+    _tell_unit_leaders(unit_role, by=by, removed=False)
     return unit_role
 
 
@@ -616,6 +645,7 @@ def assign_unit_role(unit: Unit, person: User, *, by: User, role: str, title: st
 def remove_unit_role(unit_role: UnitRole, *, by: User, reason: str = "") -> None:
     before = audit.snapshot(unit_role, ["user", "unit", "role", "title"])
     audit.record("blocks.unitrole.removed", actor=by, obj=unit_role, before=before, reason=reason)
+    _tell_unit_leaders(unit_role, by=by, removed=True)
     unit_role.delete()
 
 

@@ -148,3 +148,45 @@ def test_a_role_records_when_it_was_given(world: World) -> None:
     role = services.assign_unit_role(world.units[1], person, by=world.staff, role="leader")
     role.refresh_from_db()
     assert before <= role.granted_at <= timezone.now()
+
+
+def test_the_units_leaders_hear_of_a_new_role_but_the_new_person_does_not(
+    world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = world.units[2]  # led by world.leader
+    world.leader.email = "truongban@example.vn"
+    world.leader.save()
+    person = make_user("moi", full_name="Trần Văn Mới", email="moi@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign_unit_role(
+            unit, person, by=world.staff, role="leader", title="Phó Trưởng ban"
+        )
+    assert [m.to for m in mailoutbox] == [["truongban@example.vn"]]
+    body = mailoutbox[0].body
+    assert "Trần Văn Mới" in body and unit.name in body and "Phó Trưởng ban" in body
+    assert "Cán bộ Ban Thi đua" in body  # who gave it
+    assert unit.get_absolute_url() in body
+
+
+def test_the_units_leaders_hear_when_a_role_is_removed(
+    world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    world.leader.email = "truongban@example.vn"
+    world.leader.save()
+    world.officer.email = "canbo@example.vn"
+    world.officer.save()
+    role = world.officer.unit_roles.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_unit_role(role, by=world.staff)
+    assert [m.to for m in mailoutbox] == [["truongban@example.vn"]]
+    assert world.officer.get_full_name() in mailoutbox[0].body
+
+
+def test_a_refused_grant_sends_no_mail(
+    world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    world.leader.email = "truongban@example.vn"
+    world.leader.save()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
+        services.assign_unit_role(world.units[2], world.member, by=world.staff, role="leader")
+    assert mailoutbox == []
