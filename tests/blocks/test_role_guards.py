@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from blocks import services
@@ -190,3 +191,48 @@ def test_a_refused_grant_sends_no_mail(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
         services.assign_unit_role(world.units[2], world.member, by=world.staff, role="leader")
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("model", ["unitrole", "councilrole"])
+def test_the_admin_shows_roles_but_cannot_add_change_or_delete_them(
+    model: str, world: World, client: Any
+) -> None:
+    client.force_login(world.admin)
+    role = world.leader.unit_roles.get() if model == "unitrole" else world.staff.council_roles.get()
+    assert client.get(reverse(f"admin:blocks_{model}_changelist")).status_code == 200
+    before = registry_snapshot(), UnitRole.objects.count(), CouncilRole.objects.count()
+    assert client.get(reverse(f"admin:blocks_{model}_add")).status_code == 403
+    add = {"user": world.admin.pk, "unit": world.units[1].pk, "authority": world.authority.pk}
+    assert (
+        client.post(reverse(f"admin:blocks_{model}_add"), {**add, "role": "leader"}).status_code
+        == 403
+    )
+    change = reverse(f"admin:blocks_{model}_change", args=[role.pk])
+    assert client.post(change, {**add, "role": "member"}).status_code == 403
+    delete = reverse(f"admin:blocks_{model}_delete", args=[role.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert (registry_snapshot(), UnitRole.objects.count(), CouncilRole.objects.count()) == before
+
+
+def test_the_units_page_in_the_admin_adds_no_roles(world: World, client: Any) -> None:
+    client.force_login(world.admin)
+    unit = world.units[1]
+    page = client.get(reverse("admin:blocks_unit_change", args=[unit.pk])).content.decode()
+    assert "roles-0-user" not in page
+    data = {
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.kind,
+        "authority": unit.authority_id,
+        "active_from": "",
+        "active_to": "",
+        "former_names-TOTAL_FORMS": "0",
+        "former_names-INITIAL_FORMS": "0",
+        "roles-TOTAL_FORMS": "1",
+        "roles-INITIAL_FORMS": "0",
+        "roles-0-user": world.admin.pk,
+        "roles-0-role": "leader",
+        "roles-0-title": "",
+    }
+    client.post(reverse("admin:blocks_unit_change", args=[unit.pk]), data)
+    assert not UnitRole.objects.filter(user=world.admin).exists()
