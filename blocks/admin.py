@@ -1,6 +1,7 @@
-"""The registry in the admin. Authorities, units, blocks and people's roles are edited here; a
-block year, its members and its joint activities are shown read-only, for they change only
-through `blocks.services`, which refuses to change an archived year and writes the audit log."""
+"""The registry in the admin. Authorities, units and blocks are edited here; a block year, its
+members, its joint activities and people's roles are shown read-only, for they change only
+through `blocks.services`, which refuses to change an archived year, refuses a role given to
+oneself or across the council's line, tells the unit's leaders and writes the audit log."""
 
 from django.contrib import admin
 
@@ -31,7 +32,7 @@ class UnitNameInline(admin.TabularInline):
     extra = 0
 
 
-class UnitRoleInline(admin.TabularInline):
+class UnitRoleInline(ReadOnly, admin.TabularInline):
     model = UnitRole
     extra = 0
     autocomplete_fields = ["user"]
@@ -71,15 +72,15 @@ class BlockYearAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(CouncilRole)
-class CouncilRoleAdmin(admin.ModelAdmin):
+class CouncilRoleAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["user", "authority", "role", "title"]
     list_filter = ["authority", "role"]
     autocomplete_fields = ["user"]
 
 
 @admin.register(UnitRole)
-class UnitRoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "unit", "role", "title"]
+class UnitRoleAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["user", "unit", "role", "title", "granted_at"]
     list_filter = ["role"]
     autocomplete_fields = ["user", "unit"]
 

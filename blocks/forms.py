@@ -244,9 +244,17 @@ class UnitRoleForm(Form):
     role = forms.ChoiceField(label=_("Role"), choices=UnitRole.Role.choices)
     title = forms.CharField(label=_("Position title"), max_length=150, required=False)
 
+    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.by = by
+
     def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()
         person = User.objects.filter(username__iexact=username, is_active=True).first()
+        if person is not None and person.pk == self.by.pk:
+            raise forms.ValidationError(
+                _("No one can give a role to themselves. Ask another person who manages roles.")
+            )
         if person is None:
             raise forms.ValidationError(
                 _("No active account has the username “%(username)s”. Create the person first.")

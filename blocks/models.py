@@ -444,6 +444,17 @@ class UnitRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=8, choices=Role.choices)
     title = models.CharField(_("position title"), max_length=150, blank=True)
+    # A leader named while a ballot is open does not vote in it: the ballot compares its opening
+    # time with this one. Roles that existed before this field was added carry the time of the
+    # migration that added it, not the day they were really given.
+    granted_at = models.DateTimeField(
+        _("granted at"),
+        default=timezone.now,
+        editable=False,
+        help_text=_(
+            "When the role was given; for roles given before such times were kept, the day keeping began."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit role")

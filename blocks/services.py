@@ -27,7 +27,7 @@ from blocks.models import (
     UnitName,
     UnitRole,
 )
-from emulation import audit
+from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import User
 
@@ -568,12 +568,68 @@ def create_person(
     return person
 
 
+def _lock_person(person: User) -> None:
+    """Grants to one person happen one at a time, so two concurrent grants (a unit role and a
+    council seat in the same authority, say) cannot each pass the other's guard."""
+    User.objects.select_for_update().filter(pk=person.pk).first()
+
+
+def _check_not_self(person: User, by: User) -> None:
+    if person.pk == by.pk:
+        raise DomainError(
+            _("No one can give a role to themselves. Ask another person who manages roles."),
+            field="username",
+        )
+
+
+def _unit_leaders(unit: Unit, *, besides: User) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True, unit_roles__unit=unit, unit_roles__role=UnitRole.Role.LEADER
+        )
+        .exclude(pk=besides.pk)
+        .distinct()
+    )
+
+
+def _tell_unit_leaders(unit_role: UnitRole, *, by: User, removed: bool) -> None:
+    """The unit's leaders learn who was given, or lost, a role in their unit, and by whom: a
+    role they did not expect is a role someone should answer for."""
+    mail.send_templated_mail(
+        template="unit_role_changed",
+        recipients=_unit_leaders(unit_role.unit, besides=unit_role.user),
+        context={
+            "unit": unit_role.unit.name,
+            "person": unit_role.user.get_full_name() or unit_role.user.get_username(),
+            "role": unit_role.role,
+            "position": unit_role.title,
+            "changed_by": by.get_full_name() or by.get_username(),
+            "removed": removed,
+            "path": unit_role.unit.get_absolute_url(),
+        },
+    )
+
+
 @transaction.atomic
 def assign_unit_role(unit: Unit, person: User, *, by: User, role: str, title: str = "") -> UnitRole:
+    """Give a person a role in a unit. No one gives a role to themselves, and no one who sits on
+    (or staffs) the council of the unit's authority holds a role in one of its units: the council
+    judges the units, and a unit's leader votes for it."""
+    _check_not_self(person, by)
+    _lock_person(person)
+    if CouncilRole.objects.filter(user=person, authority=unit.authority_id).exists():
+        raise DomainError(
+            _(
+                "%(person)s serves %(authority)s as council staff or member and cannot also"
+                " hold a role in one of its units."
+            )
+            % {"person": person, "authority": unit.authority},
+            field="username",
+        )
     unit_role = _unique(
         lambda: UnitRole.objects.create(unit=unit, user=person, role=role, title=title),
         _("%(person)s already has this role in %(unit)s.") % {"person": person, "unit": unit},
-        "user",
+        "username",
     )
     audit.record(
         "blocks.unitrole.assigned",
@@ -581,6 +637,7 @@ def assign_unit_role(unit: Unit, person: User, *, by: User, role: str, title: st
         obj=unit_role,
         after={"user": person.pk, "unit": unit.pk, "role": role, "title": title},
     )
+    _tell_unit_leaders(unit_role, by=by, removed=False)
     return unit_role
 
 
@@ -588,6 +645,7 @@ def assign_unit_role(unit: Unit, person: User, *, by: User, role: str, title: st
 def remove_unit_role(unit_role: UnitRole, *, by: User, reason: str = "") -> None:
     before = audit.snapshot(unit_role, ["user", "unit", "role", "title"])
     audit.record("blocks.unitrole.removed", actor=by, obj=unit_role, before=before, reason=reason)
+    _tell_unit_leaders(unit_role, by=by, removed=True)
     unit_role.delete()
 
 
@@ -595,19 +653,34 @@ def remove_unit_role(unit_role: UnitRole, *, by: User, reason: str = "") -> None
 def assign_council_role(
     authority: Authority, person: User, *, by: User, role: str, title: str = ""
 ) -> CouncilRole:
+    """Seat a person on an authority's council, as staff or member. No one seats themselves, and
+    no one who holds a role in one of the authority's units sits on its council. The rule is
+    the authority's own units only: a provincial council's member may lead the province in a
+    cluster of the central council."""
+    _check_not_self(person, by)
+    _lock_person(person)
+    if UnitRole.objects.filter(user=person, unit__authority=authority).exists():
+        raise DomainError(
+            _(
+                "%(person)s holds a role in a unit of %(authority)s and cannot also serve it as"
+                " council staff or member."
+            )
+            % {"person": person, "authority": authority},
+            field="username",
+        )
     council_role = _unique(
         lambda: CouncilRole.objects.create(
             authority=authority, user=person, role=role, title=title
         ),
         _("%(person)s already has this role in %(authority)s.")
         % {"person": person, "authority": authority},
-        "user",
+        "username",
     )
     audit.record(
         "blocks.councilrole.assigned",
         actor=by,
         obj=council_role,
-        after={"user": person.pk, "authority": authority.pk, "role": role},
+        after={"user": person.pk, "authority": authority.pk, "role": role, "title": title},
     )
     return council_role
 

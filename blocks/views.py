@@ -566,7 +566,7 @@ def unit_split(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unitrole_add(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
-    form = UnitRoleForm(post_data(request))
+    form = UnitRoleForm(post_data(request), by=request.user)
     done = run_form(
         request,
         form,
