@@ -432,7 +432,7 @@ def voting_unit(ballot: Ballot, user: User) -> Unit | None:
     members = ballot.block_year.memberships.filter(left_on__isnull=True).values("unit")
     roles = UnitRole.objects.filter(user=user, role=UnitRole.Role.LEADER, unit__in=members)
     if ballot.opened_at is not None:
-        pass  # GRANTED roles = roles.filter(granted_at__lt=ballot.opened_at)
+        roles = roles.filter(granted_at__lt=ballot.opened_at)
     role = roles.select_related("unit").order_by("unit__name").first()
     return role.unit if role else None
 
