@@ -16,10 +16,26 @@ from emulation.models import User
 CODES: dict[int, list[str]] = {}
 
 
-def seat_board(vote: Ballot | CouncilSession) -> list[str]:
-    """Every teller of the vote's board not yet seated receives their code."""
+def name_board(vote: Ballot | CouncilSession, *, by: User) -> None:
+    """When no board was proposed at creation (too few people then), name one of up to three
+    of those who may sit on it now, any two of whom count."""
+    if isinstance(vote, Ballot):
+        people = [r.user for r in ballots.board_candidates(vote.block_year)]
+        unique = list({p.pk: p for p in people}.values())[:3]
+        ballots.name_board(vote, by=by, tellers=unique, threshold=2)
+    else:
+        members = list(sessions.council_members(vote.authority_id)[:3])
+        sessions.name_board(vote, by=by, tellers=members, threshold=min(2, len(members)))
+
+
+def seat_board(vote: Ballot | CouncilSession, *, by: User | None = None) -> list[str]:
+    """Every teller of the vote's board not yet seated receives their code (the board is named
+    first by `by` when there is none)."""
     vote.refresh_from_db()
     assert vote.box is not None, "held on paper: no counting board"
+    if not vote.box.tellers.exists() and by is not None:
+        name_board(vote, by=by)
+        vote.refresh_from_db()
     take = ballots.take_code if isinstance(vote, Ballot) else sessions.take_code
     tellers = vote.box.tellers.all()
     if not tellers.filter(seated_at__isnull=False).exists():
@@ -31,7 +47,7 @@ def seat_board(vote: Ballot | CouncilSession) -> list[str]:
 
 
 def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = None) -> Ballot:
-    seat_board(ballot)
+    seat_board(ballot, by=by)
     return ballots.open_ballot(ballot, by=by, closes_on=closes_on)
 
 
@@ -39,7 +55,7 @@ def open_ballots(items: Iterable[Ballot], *, by: User, **options: Any) -> list[B
     items = list(items)
     for ballot in items:
         if ballot.box_id and ballot.status == Ballot.Status.DRAFT:
-            seat_board(ballot)
+            seat_board(ballot, by=by)
     return ballots.open_ballots(items, by=by, **options)
 
 
@@ -65,7 +81,7 @@ def close_ballots(items: Iterable[Ballot], *, by: User) -> list[Ballot]:
 
 
 def open_session(session: CouncilSession, *, by: User) -> CouncilSession:
-    seat_board(session)
+    seat_board(session, by=by)
     return sessions.open_session(session, by=by)
 
 

@@ -536,6 +536,8 @@ def make_ballot(
     if not Ranking.objects.filter(table__block_year=world.block_year).exists():
         make_published_ranking(world)
     award = AwardType.objects.get(code=award_code) if kind == "nomination" else None
+    if method == "online":
+        make_leaders(world)  # they vote, and three of them count
     ballot = ballots.create_ballot(
         world.block_year,
         by=world.secretariat,

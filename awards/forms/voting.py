@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Teller
-from awards.services.voting import SMALLEST_BOARD, parse_code
+from awards.services.voting import parse_code
 from emulation.forms import Form, ModelMultipleChoiceField
 from emulation.models import User
 
@@ -28,7 +28,7 @@ class BoardForm(Form):
     )
     threshold = forms.IntegerField(
         label=_("Codes needed to count"),
-        min_value=SMALLEST_BOARD,
+        min_value=1,
         max_value=99,
         initial=2,
         help_text=_("At least two, at most the number of tellers (such as 2 of 3)."),

@@ -133,8 +133,13 @@ def create_session(
         session.box = voting.new_box(f"council:{session.pk}")
         session.save(update_fields=["box"])
         board = list(council_members(authority)[:3])
-        if len(board) >= voting.SMALLEST_BOARD:
-            voting.name_board(session.box, [(m, None) for m in board], threshold=2)
+        if board:
+            voting.name_board(
+                session.box,
+                [(m, None) for m in board],
+                threshold=min(2, len(board)),
+                smallest=min(voting.SMALLEST_BOARD, len(board)),
+            )
     audit.record(
         "awards.councilsession.created",
         actor=by,
@@ -203,7 +208,8 @@ def name_board(
             field="tellers",
         )
     before = [str(t.user) for t in session.box.tellers.all()]
-    voting.name_board(session.box, [(p, None) for p in people], threshold)
+    smallest = min(voting.SMALLEST_BOARD, len(members))  # a council of one is its own board
+    voting.name_board(session.box, [(p, None) for p in people], threshold, smallest=smallest)
     audit.record(
         "awards.councilsession.board_named",
         actor=by,

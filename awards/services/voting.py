@@ -26,6 +26,7 @@ from typing import Any
 from Crypto.Protocol.SecretSharing import Shamir
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from nacl.encoding import RawEncoder
 from nacl.exceptions import CryptoError
@@ -91,19 +92,27 @@ def new_box(scope: str) -> BallotBox:
     return BallotBox.objects.create(receipt_scope=scope)
 
 
-def name_board(box: BallotBox, people: Sequence[tuple[User, Unit | None]], threshold: int) -> None:
+def name_board(
+    box: BallotBox,
+    people: Sequence[tuple[User, Unit | None]],
+    threshold: int,
+    *,
+    smallest: int = SMALLEST_BOARD,
+) -> None:
     """Name the counting board (replacing one named before): who may hold a share of the key,
-    and how many of them must give their code to count."""
+    and how many of them must give their code to count. At least two, unless fewer people may
+    sit on it at all (`smallest`: a council of one member is its own board)."""
     if box.state != BallotBox.State.PREPARING:
         raise DomainError(_("The counting board is named before voting opens."))
     users = [user for user, _unit in people]
     if len(set(u.pk for u in users)) != len(users):
         raise DomainError(_("Name each teller once."), field="tellers")
-    if len(users) < SMALLEST_BOARD:
+    if len(users) < max(smallest, 1):
         raise DomainError(_("The counting board needs at least two tellers."), field="tellers")
-    if not SMALLEST_BOARD <= threshold <= len(users):
+    if not max(smallest, 1) <= threshold <= len(users):
         raise DomainError(
-            _("Between 2 and %(n)d tellers can be required to count.") % {"n": len(users)},
+            _("Between %(least)d and %(n)d tellers can be required to count.")
+            % {"least": max(smallest, 1), "n": len(users)},
             field="threshold",
         )
     box.tellers.all().delete()
@@ -121,12 +130,17 @@ def board_of(vote: Any, user: User) -> dict[str, Any]:
     box = vote.box
     if box is None:
         return {"box": None}
-    tellers = list(box.tellers.select_related("user", "unit").order_by("position"))
+    # Read only when shown (a counted vote's page is served from the cache).
+    tellers: Any = SimpleLazyObject(
+        lambda: list(box.tellers.select_related("user", "unit").order_by("position"))
+    )
     return {
         "box": box,
         "tellers": tellers,
-        "my_teller": next((t for t in tellers if t.user_id == user.pk), None),
-        "held_again": box.is_void and vote.reruns.exists(),
+        "my_teller": SimpleLazyObject(
+            lambda: next((t for t in tellers if t.user_id == user.pk), None)
+        ),
+        "held_again": SimpleLazyObject(lambda: box.is_void and vote.reruns.exists()),
     }
 
 
@@ -160,7 +174,7 @@ def open_box(box: BallotBox) -> None:
         raise DomainError(_("This ballot box is not being prepared."))
     tellers = list(box.tellers.order_by("position"))
     waiting = [str(t.user) for t in tellers if not t.is_seated]
-    if len(tellers) < SMALLEST_BOARD:
+    if not tellers:
         raise DomainError(_("Name the counting board first."))
     if waiting:
         raise DomainError(

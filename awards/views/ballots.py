@@ -370,7 +370,7 @@ def ballot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "vote": ballot,
         **voting.board_of(ballot, request.user),
     }
-    if closed:
+    if closed and not ballot.is_void:  # a void one offers to hold it again: not the same for all
         # A closed ballot's rules, roll and results read the same for everyone who may see them:
         # the template renders them once per language, and the chart is drawn only then.
         needed = context["needed"] or 0

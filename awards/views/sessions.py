@@ -271,7 +271,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_run": request.user.has_perm("awards.run_session", session),
         "online": session.method == CouncilSession.Method.ONLINE,
         "body_cache": fragment_key("awards.session_body", session.results_sha256, session.pk)
-        if closed and matches
+        if closed and matches and not session.is_void
         else "",
         "cache_seconds": CACHE_SECONDS,
         "stack": "session",

@@ -68,6 +68,8 @@ def test_one_confirmation_opens_every_listed_ballot_with_one_closing_date(
     url = reverse("awards:ballots_open", args=[world.block_year.pk])
     ids = listed(client.get(url))
     assert ids == sorted(b.pk for b in prepared)  # not the paper ballot
+    for ballot in prepared:
+        counting.seat_board(ballot)
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(url, {"item": ids, "closes_on": LATER.isoformat()}, follow=True)
     assert "2 ballots are open" in page.content.decode()

@@ -41,11 +41,14 @@ def more_members(world: World, count: int = 6) -> None:
 
 
 def everyone_votes(ballot: Ballot) -> None:
+    """Every leader who may vote does: one whose role was granted before the ballot opened."""
     candidates = list(ballot.candidates.all())
+    ballot.refresh_from_db()
     for role in UnitRole.objects.filter(
         role=UnitRole.Role.LEADER,
         unit__memberships__block_year=ballot.block_year,
         unit__memberships__left_on__isnull=True,
+        granted_at__lt=ballot.opened_at,
     ).select_related("user"):
         if not ballots.has_voted(ballot, role.unit):
             picks = {c.pk: True for c in candidates[: ballot.seats]}
@@ -86,7 +89,8 @@ def test_the_list_of_ballots_does_not_grow(
 
 
 # A closed ballot's candidates, counts and roll come from the cache on the second visit.
-DETAIL_PINS = {("leader", "open"): 8, ("leader", "closed"): 4, ("secretariat", "open"): 7}
+# Open: one more read for the counting board (who holds a share of the key, who still waits).
+DETAIL_PINS = {("leader", "open"): 9, ("leader", "closed"): 4, ("secretariat", "open"): 8}
 
 
 @pytest.mark.parametrize(("role", "state"), sorted(DETAIL_PINS))
@@ -98,13 +102,15 @@ def test_a_ballots_page_does_not_grow(
     assert user is not None
     client.force_login(user)
     first = make_ballot(world, kind="head")
-    ballots.cast_vote(first, by=world.leader2, choices={})
     if state == "closed":
+        everyone_votes(first)  # counted, not void
         counting.close_ballot(first, by=world.secretariat)
+    else:
+        ballots.cast_vote(first, by=world.leader2, choices={})
     small = measure(client, first.get_absolute_url(), count_queries)
     more_members(world)
     if state == "closed":
-        larger = make_ballot(world, kind="head", seats=3)  # ten candidates
+        larger = make_ballot(world, kind="deputy", seats=3)  # ten candidates
         everyone_votes(larger)
         counting.close_ballot(larger, by=world.secretariat)
     else:

@@ -56,6 +56,6 @@ def test_an_online_ballot_takes_no_paper_counts_and_a_paper_ballot_is_not_opened
         )
     paper = make_ballot(world, kind="head", method="paper")
     with pytest.raises(DomainError, match="recorded from its counts, not opened"):
-        counting.open_ballot(paper, by=world.secretariat)
+        ballots.open_ballot(paper, by=world.secretariat)
     paper.refresh_from_db()
     assert paper.status == S.DRAFT

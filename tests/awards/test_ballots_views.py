@@ -248,6 +248,7 @@ def test_opening_asks_for_a_closing_date_and_refuses_a_past_one(
     ballot.refresh_from_db()
     assert ballot.status == "draft"
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    counting.seat_board(ballot)  # each teller has received their code
     response = client.post(
         url("ballot_open", ballot.pk), {"closes_on": tomorrow.strftime("%d/%m/%Y")}
     )
@@ -267,10 +268,10 @@ def test_closing_counts_and_closing_again_is_refused(world: World, client: Clien
     ballot = make_ballot(world, kind="acclaim")
     client.force_login(world.secretariat)
     page = text(client.get(url("ballot_close", ballot.pk)))
-    assert "0 of 4 member units have voted." in page
+    assert "0 of 4 member units have voted; the quorum needs 3." in page
     response = client.post(url("ballot_close", ballot.pk), follow=True)
-    assert "The ballot was closed and counted" in text(response)
-    assert "No quorum: nobody succeeds." in text(response)
+    assert "Voting is closed." in text(response)
+    assert "Void: quorum not reached." in text(response)
     response = client.post(url("ballot_close", ballot.pk), follow=True)
     assert "Only an open ballot can be closed." in text(response)
 

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from awards.home import my_tasks
-from awards.models import AwardType, CouncilSession, Nomination, RollEntry
+from awards.models import AwardType, BallotBox, CouncilSession, Nomination, RollEntry
 from blocks.dashboard import StepState, timeline
 from blocks.models import BlockYear
 from emulation.roles import roles_of
@@ -203,7 +203,9 @@ def test_council_staff_are_told_what_to_receive_appraise_and_decide(
 
 
 def open_session(world: World, *present: Any, title: str = "Phiên họp Hội đồng") -> CouncilSession:
+    box = BallotBox.objects.create(receipt_scope=f"council:{title}", state=BallotBox.State.OPEN)
     session = CouncilSession.objects.create(
+        box=box,
         authority=world.authority,
         year=YEAR,
         title=title,

@@ -34,7 +34,8 @@ def agree_all(session: CouncilSession, value: bool = True) -> dict[int, bool]:
     ("status", "allowed"),
     [
         (S.DRAFT, {S.OPEN, S.CLOSED}),
-        (S.OPEN, {S.CLOSED}),
+        (S.OPEN, {S.COUNTING, S.CLOSED}),  # closed at once when void
+        (S.COUNTING, {S.CLOSED}),
         (S.CLOSED, set()),
     ],
 )
