@@ -197,7 +197,7 @@ def _ballot_tasks(ballot: Any, roles: Roles, today: datetime.date) -> list[dict[
         tasks.append(
             _task(
                 "lock",
-                _("Close and count the ballot: %(ballot)s (%(voted)d of %(members)d units voted)")
+                _("Close voting in the ballot: %(ballot)s (%(voted)d of %(members)d units voted)")
                 % {
                     "ballot": ballot.title,
                     "voted": ballot.voted_count,

@@ -456,10 +456,12 @@ def create_ballot(w: World) -> Call:
 
 
 def open_ballot(w: World) -> Call:
+    from awards.services import ballots
     from tests.factories import make_ballot
 
     ballot = make_ballot(w, "head", opened=False)
-    return lambda: counting.open_ballot(ballot, by=w.admin)
+    counting.seat_board(ballot)
+    return lambda: ballots.open_ballot(ballot, by=w.admin)
 
 
 def cast_vote(w: World) -> Call:
@@ -472,10 +474,65 @@ def cast_vote(w: World) -> Call:
 
 
 def close_ballot(w: World) -> Call:
+    from awards.services import ballots
     from tests.factories import make_ballot
 
     ballot = make_ballot(w, "head")
-    return lambda: counting.close_ballot(ballot, by=w.admin)
+    return lambda: ballots.close_ballot(ballot, by=w.admin)
+
+
+def _counting(w: World) -> Any:
+    """Every unit voted; voting is closed and waits for the board's codes."""
+    from awards.services import ballots
+    from tests.factories import make_ballot, make_leaders
+
+    ballot = make_ballot(w, "acclaim")
+    for leader in make_leaders(w):
+        ballots.cast_vote(ballot, by=leader, choices={c.pk: True for c in ballot.candidates.all()})
+    return ballots.close_ballot(ballot, by=w.secretariat)
+
+
+def name_board(w: World) -> Call:
+    from awards.services import ballots
+    from tests.factories import make_ballot, make_leaders
+
+    ballot = make_ballot(w, "head", opened=False)
+    tellers = make_leaders(w)[1:3]
+    return lambda: ballots.name_board(ballot, by=w.admin, tellers=tellers, threshold=2)
+
+
+def take_code(w: World) -> Call:
+    from awards.services import ballots
+    from tests.factories import make_ballot
+
+    ballot = make_ballot(w, "head", opened=False)
+    assert ballot.box is not None
+    teller = ballot.box.tellers.select_related("user").first()
+    assert teller is not None
+    return lambda: ballots.take_code(ballot, by=teller.user)
+
+
+def count_ballot(w: World) -> Call:
+    from awards.services import ballots
+
+    ballot = _counting(w)
+    codes = counting.CODES[ballot.box_id]
+    return lambda: ballots.count_ballot(ballot, by=w.admin, codes=codes)
+
+
+def void_ballot(w: World) -> Call:
+    from awards.services import ballots
+
+    ballot = _counting(w)
+    return lambda: ballots.void_ballot(ballot, by=w.admin, reason="Mất mã kiểm phiếu")
+
+
+def rerun_ballot(w: World) -> Call:
+    from awards.services import ballots
+    from tests.factories import make_ballot
+
+    void = ballots.close_ballot(make_ballot(w, "head"), by=w.secretariat)
+    return lambda: ballots.rerun_ballot(void, by=w.admin, reason="Không đủ số đơn vị")
 
 
 def record_paper_ballot(w: World) -> Call:
@@ -731,6 +788,11 @@ SERVICES: dict[str, Case] = {
     "awards.services.ballots.open_ballot": open_ballot,
     "awards.services.ballots.cast_vote": cast_vote,
     "awards.services.ballots.close_ballot": close_ballot,
+    "awards.services.ballots.name_board": name_board,
+    "awards.services.ballots.take_code": take_code,
+    "awards.services.ballots.count_ballot": count_ballot,
+    "awards.services.ballots.void_ballot": void_ballot,
+    "awards.services.ballots.rerun_ballot": rerun_ballot,
     "awards.services.ballots.record_paper_ballot": record_paper_ballot,
     "awards.services.after_ballot.ballot_closed": ballot_closed,
     "awards.services.dossiers.nominate_from_ballot": nominate_from_ballot,
@@ -795,6 +857,15 @@ LEFT_ALONE: dict[str, str] = {
     "awards.services.sessions.open_session": COUNCIL_SESSION,
     "awards.services.sessions.cast_council_vote": COUNCIL_SESSION,
     "awards.services.sessions.close_session": COUNCIL_SESSION,
+    "awards.services.sessions.name_board": COUNCIL_SESSION,
+    "awards.services.sessions.take_code": COUNCIL_SESSION,
+    "awards.services.sessions.count_session": COUNCIL_SESSION,
+    "awards.services.sessions.void_session": COUNCIL_SESSION,
+    "awards.services.sessions.rerun_session": COUNCIL_SESSION,
+    "awards.services.voting.cast": (
+        "the voting core, called only inside the ballot's or session's service, which refuses"
+        " first"
+    ),
     "awards.services.sessions.record_paper_counts": COUNCIL_SESSION,
     "awards.documents.session_minutes.issue_session_minutes": COUNCIL_SESSION,
     "awards.documents.decisions.issue_decision_document": COUNCIL_DECISION,

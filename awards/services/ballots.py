@@ -725,7 +725,7 @@ def open_ballots(
 
 @transaction.atomic
 def close_ballots(ballots: Iterable[Ballot], *, by: User) -> list[Ballot]:
-    """Close and count several open ballots, each through `close_ballot` (audited and mailed as
+    """Close voting in several open ballots, each through `close_ballot` (audited and mailed as
     one by one). All or none: a ballot closed meanwhile stops the whole and is named."""
     return each_or_none(
         ballots,

@@ -529,19 +529,22 @@ def ballots_close(request: AuthedRequest, pk: int) -> HttpResponse:
         action=lambda chosen, data: services.close_ballots(chosen, by=request.user),
         done=lambda n: (
             ngettext(
-                "%(n)d ballot was closed and counted; the member units were told the results.",
-                "%(n)d ballots were closed and counted; the member units were told the results.",
+                "Voting is closed in %(n)d ballot; its counting board was asked to count it"
+                " (without the quorum, it is void).",
+                "Voting is closed in %(n)d ballots; their counting boards were asked to count"
+                " them (without the quorum, a ballot is void).",
                 n,
             )
             % {"n": n}
         ),
-        title=_("Close and count the open ballots"),
+        title=_("Close voting in the open ballots"),
         message=_(
-            "Once closed, no one can vote any more in these ballots and their results are"
-            " published; a ballot is never reopened."
+            "Once closed, no one can vote any more in these ballots; a ballot is never reopened."
+            " A ballot without the quorum is void and never counted; the others are counted by"
+            " their counting boards."
         ),
         empty=_("No ballot is open."),
-        confirm_label=_("Close and count"),
+        confirm_label=_("Close voting"),
         danger=True,
     )
 

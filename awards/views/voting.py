@@ -44,6 +44,7 @@ class Stack:
     prefix: str  # the URL's first part
     find: Callable[[AuthedRequest, int], Any]  # 404 outside what the person sees
     may_run: Callable[[AuthedRequest, Any], bool]
+    archived: Callable[[Any], bool]  # read-only for everyone, tellers included
     context: Callable[[Any], dict[str, Any]]  # the crumbs' context
     crumbs: str
     people: Callable[[Any], QuerySet[User]]  # who may sit on the board
@@ -68,6 +69,7 @@ BALLOT = Stack(
     prefix="ballots",
     find=_ballot,
     may_run=lambda request, ballot: request.user.has_perm("awards.run_ballots", ballot.block_year),
+    archived=lambda ballot: ballot.block_year.archived_at is not None,
     context=lambda ballot: {"ballot": ballot, "block_year": ballot.block_year},
     crumbs="awards/ballots/_crumbs.html",
     people=_ballot_people,
@@ -83,6 +85,7 @@ SESSION = Stack(
     prefix="sessions",
     find=_session,
     may_run=lambda request, session: request.user.has_perm("awards.run_session", session),
+    archived=lambda session: False,  # a session belongs to no year that is archived
     context=lambda session: {
         "session": session,
         "authority": session.authority,
@@ -164,7 +167,7 @@ def code(stack: Stack, request: AuthedRequest, pk: int) -> HttpResponse:
     vote = stack.find(request, pk)
     box = _box(vote)
     teller = voting.teller_of(box, request.user)
-    if teller is None:
+    if teller is None or stack.archived(vote):
         raise PermissionDenied
     given = None
     error = ""
@@ -190,6 +193,8 @@ def code(stack: Stack, request: AuthedRequest, pk: int) -> HttpResponse:
 def count(stack: Stack, request: AuthedRequest, pk: int) -> HttpResponse:
     vote = stack.find(request, pk)
     box = _box(vote)
+    if stack.archived(vote):
+        raise PermissionDenied
     if voting.teller_of(box, request.user) is None and not stack.may_run(request, vote):
         raise PermissionDenied
     tellers = _tellers(box)

@@ -168,6 +168,23 @@ def _with_minutes(w: World) -> list[Any]:
     return [session.pk]
 
 
+def _counting(w: World) -> list[Any]:
+    """The member voted and voting is closed: the board has not counted yet."""
+    from awards.services import sessions
+
+    session = opened(w)
+    choices = {item.pk: True for item in session.items.all()}
+    sessions.cast_council_vote(session, by=w.member, choices=choices)
+    return [sessions.close_session(session, by=w.staff).pk]
+
+
+def _void(w: World) -> list[Any]:
+    """Closed with nobody voting: void, quorum not reached."""
+    from awards.services import sessions
+
+    return [sessions.close_session(opened(w), by=w.staff).pk]
+
+
 ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "awards:session_list": (_year, seen(200), everyone(405)),
     "awards:session_create": (_year, council(SEE, RUN), council(SEE, RUN)),  # errors shown
@@ -184,4 +201,15 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     # Not closed yet: the refusal is shown on the session's page.
     "awards:session_minutes_issue": (_draft, council(SEE, RUN), council(SEE, RUN, 302)),
     "awards:session_minutes_pdf": (_with_minutes, seen(200), everyone(405)),
+    # The voting core: the world's one member is the council's board; a code is theirs alone;
+    # the count is for the board and the staff; void and rerun need a reason.
+    "awards:session_board": (_draft, council(SEE, RUN), council(SEE, RUN)),  # errors shown
+    "awards:session_code": (_draft, council(SEE, {"member"}), council(SEE, {"member"})),
+    "awards:session_count": (
+        _counting,
+        council(SEE, RUN | {"member"}),
+        council(SEE, RUN | {"member"}),
+    ),
+    "awards:session_void": (_counting, council(SEE, RUN), council(SEE, RUN)),  # errors shown
+    "awards:session_rerun": (_void, council(SEE, RUN), council(SEE, RUN)),  # errors shown
 }

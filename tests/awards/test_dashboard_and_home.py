@@ -33,12 +33,13 @@ def steps(world: World) -> dict[int, StepState]:
 def held(world: World, kind: str, award: str | None = None, close: bool = True) -> Ballot:
     """A ballot in which every leader agrees with (or chooses) the first candidate."""
     award_type = AwardType.objects.get(code=award) if award else None
+    leaders = make_leaders(world)  # before the ballot opens, to vote in it
     ballot = ballots.create_ballot(
         world.block_year, by=world.secretariat, kind=kind, award=award_type
     )
     counting.open_ballot(ballot, by=world.secretariat)
     candidates = list(ballot.candidates.order_by("position"))
-    for leader in make_leaders(world):
+    for leader in leaders:
         choices = {c.pk: c == candidates[0] for c in candidates}
         if ballot.mode == Ballot.Mode.CHOOSE:
             choices = {candidates[0].pk: True}
@@ -175,7 +176,7 @@ def test_the_secretariat_is_asked_to_open_and_then_to_close_its_ballots(
     candidate = ballot.candidates.get()
     ballots.cast_vote(ballot, by=world.leader, choices={candidate.pk: True})
     page = tasks(client, world.secretariat)
-    assert f"Close and count the ballot: {ballot.title} (1 of 4 units voted)" in page
+    assert f"Close voting in the ballot: {ballot.title} (1 of 4 units voted)" in page
     counting.close_ballot(ballot, by=world.secretariat)
     assert ballot.title not in tasks(client, world.secretariat)
 

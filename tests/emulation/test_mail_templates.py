@@ -56,6 +56,7 @@ VALUES: dict[str, Any] = {
     "session": "Phiên họp Hội đồng ngày 20/12/2026",
     "sha256": "0" * 64,
     "signed_on": "07/12/2026",
+    "threshold": 2,
     "title": "Giao ước thi đua năm 2026",
     "unit": "Sở Tư pháp",
     "units": ["Sở Tư pháp", "Sở Nội vụ"],
