@@ -37,12 +37,14 @@ from django.utils.translation import ngettext
 from awards.models import (
     Awardee,
     Ballot,
+    BallotBox,
     CouncilSession,
     Decision,
     Dossier,
     Handover,
     Nomination,
     RollEntry,
+    Teller,
 )
 from blocks.models import BlockYear
 from emulation.home import Section
@@ -74,6 +76,8 @@ def my_tasks(request: AuthedRequest) -> Section | None:
         tasks.extend(_archive_task(block_year) for block_year in _to_archive(roles.staff_of))
     if roles.member_of:
         tasks.extend(_session_tasks(list(_sessions_to_vote(request.user, roles.member_of))))
+    if roles.led_units or roles.member_of:  # who may sit on a counting board
+        tasks.extend(_teller_tasks(list(_seats_of(request.user))))
     if not tasks:
         return None
     tasks.sort(key=lambda t: (t["deadline"] is None, t["deadline"] or today))
@@ -91,7 +95,7 @@ def _ballots_for(roles: Roles, today: datetime.date) -> Any:
             Q(status=Ballot.Status.OPEN, block_year__in=voting_years)
             & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
             | Q(
-                status__in=[Ballot.Status.DRAFT, Ballot.Status.OPEN],
+                status__in=[Ballot.Status.DRAFT, Ballot.Status.OPEN, Ballot.Status.COUNTING],
                 block_year__in=roles.secretariat_years,
             )
             | Q(
@@ -204,6 +208,19 @@ def _ballot_tasks(ballot: Any, roles: Roles, today: datetime.date) -> list[dict[
                     "members": ballot.members or 0,
                 },
                 ballot.closes_on,
+                reverse("awards:ballot_detail", args=[ballot.pk]),
+            )
+        )
+    elif runs and ballot.status == Ballot.Status.COUNTING:
+        tasks.append(
+            _task(
+                "hourglass-split",
+                _(
+                    "Voting is closed in %(ballot)s: the counting board counts it (if it cannot,"
+                    " declare it void)"
+                )
+                % {"ballot": ballot.title},
+                None,
                 reverse("awards:ballot_detail", args=[ballot.pk]),
             )
         )
@@ -533,6 +550,57 @@ def _sessions_to_vote(user: Any, member_of: Iterable[int]) -> Any:
         .select_related("authority")
         .order_by("held_on", "pk")
     )
+
+
+def _seats_of(user: Any) -> Any:
+    """The person's seats on counting boards with something to do: a code to receive before
+    voting opens, or a count to make once voting closed with the quorum."""
+    return (
+        Teller.objects.filter(user=user)
+        .filter(
+            Q(box__state=BallotBox.State.PREPARING, seated_at__isnull=True)
+            | Q(box__state=BallotBox.State.COUNTING)
+        )
+        .select_related(
+            "box__ballot__block_year__block", "box__ballot__award_type", "box__session__authority"
+        )
+        .order_by("box_id")
+    )
+
+
+def _teller_tasks(seats: list[Teller]) -> list[dict[str, Any]]:
+    tasks = []
+    for seat in seats:
+        box = seat.box
+        ballot = getattr(box, "ballot", None)
+        session = getattr(box, "session", None)
+        if ballot is not None:
+            vote, stack, where = ballot, "ballot", ballot.block_year.block.name
+        elif session is not None:
+            vote, stack, where = session, "session", session.authority.name
+        else:
+            continue
+        words = {"title": vote.title, "where": where}
+        if box.state == BallotBox.State.PREPARING:
+            text, action, icon = (
+                _("Receive your teller's code: %(title)s (%(where)s)"),
+                "code",
+                "key",
+            )
+            label = _("Receive my code")
+        else:
+            text, action, icon = (
+                _("Count the ballots: %(title)s (%(where)s)"),
+                "count",
+                "calculator",
+            )
+            label = _("Count")
+        tasks.append(
+            _task(
+                icon, text % words, None, reverse(f"awards:{stack}_{action}", args=[vote.pk]), label
+            )
+        )
+    return tasks
 
 
 def _session_tasks(sessions: list[CouncilSession]) -> list[dict[str, Any]]:
