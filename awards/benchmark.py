@@ -501,6 +501,7 @@ PAGES = [
 # The voting storm ----------------------------------------------------------------------------
 
 
+@transaction.atomic  # a teller's seat is taken under a row lock
 def reset_ballot(ballot: Ballot) -> list[str]:
     """Back to "open, nobody voted", in a new box opened as the voting core opens one: the
     default counting board (leaders of member units) named and seated, the key split among
