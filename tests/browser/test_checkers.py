@@ -307,8 +307,10 @@ def test_the_voting_core_pages_pass_axe_and_the_nu_html_checker(
         title="Phiên họp Hội đồng",
         held_on=datetime.date.today(),
     )
+    assert preparing.box and session.box and counted.box
     teller = preparing.box.tellers.select_related("user").order_by("position").first()
     session_teller = session.box.tellers.select_related("user").order_by("position").first()
+    assert teller is not None and session_teller is not None
     assert counted.box.tellers.filter(user=teller.user).exists()
     pages = {
         "secretariat": [

@@ -190,8 +190,10 @@ def test_the_council_appraises_votes_decides_and_publishes_the_results(
     # The counting board (the first three council members, any two of whom count) receive their
     # codes, each in their own browser; voting opens only then.
     session.refresh_from_db()
-    tellers = list(session.box.tellers.select_related("user").order_by("position"))
-    assert len(tellers) == 3 and session.box.threshold == 2
+    ballot_box = session.box
+    assert ballot_box is not None
+    tellers = list(ballot_box.tellers.select_related("user").order_by("position"))
+    assert len(tellers) == 3 and ballot_box.threshold == 2
     codes = {
         t.position: _take_code(browser, live_server, t.user.username, session) for t in tellers
     }
@@ -231,9 +233,10 @@ def test_the_council_appraises_votes_decides_and_publishes_the_results(
     assert "The ballots were counted" in page.inner_text("main")
     session.refresh_from_db()
     assert session.status == CouncilSession.Status.CLOSED
-    assert session.box.state == "counted"
+    ballot_box.refresh_from_db()
+    assert ballot_box.state == "counted"
     assert sorted(
-        session.box.tellers.filter(counted_at__isnull=False).values_list("position", flat=True)
+        ballot_box.tellers.filter(counted_at__isnull=False).values_list("position", flat=True)
     ) == [2, 3]
     assert page.locator("main svg").count() >= 1
     agenda = page.locator("table.agenda").inner_text()
