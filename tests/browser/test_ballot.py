@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from awards.models import Ballot, RollEntry, SealedBallot
 from awards.services import ballots
+from tests import counting
 from tests.browser.conftest import sign_in
 from tests.factories import World, make_ballot, make_leaders
 
@@ -68,6 +69,11 @@ def test_a_leader_votes_checks_the_receipt_and_sees_the_results(
     secretariat.goto(f"{base}/ballots/{ballot.pk}/")
     assert "4" in secretariat.locator("[data-voted]").inner_text()
     secretariat.locator(f'a[href="/ballots/{ballot.pk}/close/"]').first.click()
+    secretariat.locator("main form button[type=submit]").click()
+    # The quorum is reached: the counting board types two of its codes at the counting table.
+    secretariat.locator(f'a[href="/ballots/{ballot.pk}/count/"]').first.click()
+    for position, code in enumerate(counting.CODES[ballot.box_id][:2], start=1):
+        secretariat.fill(f"input[name=code_{position}]", code)
     secretariat.locator("main form button[type=submit]").click()
     secretariat.wait_for_selector("#results")
     secretariat_context.close()

@@ -15,6 +15,7 @@ them. Without node_modules or Java the test is skipped, unless REQUIRE_BROWSER=1
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -269,3 +270,111 @@ def test_both_checkers_report_the_faults_they_are_shown(browser: Browser, tmp_pa
     messages = [message["message"] for message in errors["test /faults/"]]
     assert any("skipping 1 heading level" in message for message in messages)
     assert any("aria-label" in message for message in messages)
+
+
+def test_the_voting_core_pages_pass_axe_and_the_nu_html_checker(
+    transactional_db: None, live_server: Any, browser: Browser, tmp_path: Path
+) -> None:
+    """The crawl reaches the counting board's pages only in the states the demo happens to hold:
+    here each is visited in the state that shows it (a board being named, a code before and
+    after it is shown, the count with its fields and with an error, declaring void, holding a
+    void vote again), for a block's ballot and a council session."""
+    from django.urls import reverse
+
+    from awards.services import ballots, sessions
+    from tests import counting
+    from tests.factories import make_ballot, make_council_members, make_leaders, make_world
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the markup does not depend on the database: checked once, on SQLite")
+    _require_tools()
+    world = make_world()
+    make_leaders(world)
+    make_council_members(world, 2)
+    void = make_ballot(world, kind="acclaim")
+    void = ballots.close_ballot(void, by=world.secretariat)  # nobody voted: void
+    preparing = ballots.rerun_ballot(void, by=world.secretariat, reason="Closed too early.")
+    counted = make_ballot(world)  # a nomination ballot, open, its board seated
+    for leader in make_leaders(world):
+        ballots.cast_vote(
+            counted, by=leader, choices={c.pk: True for c in counted.candidates.all()}
+        )
+    ballots.close_ballot(counted, by=world.secretariat)  # waits for its count
+    session = sessions.create_session(
+        world.authority,
+        by=world.staff,
+        year=world.block_year.year,
+        title="Phiên họp Hội đồng",
+        held_on=datetime.date.today(),
+    )
+    assert preparing.box and session.box and counted.box
+    teller = preparing.box.tellers.select_related("user").order_by("position").first()
+    session_teller = session.box.tellers.select_related("user").order_by("position").first()
+    assert teller is not None and session_teller is not None
+    assert counted.box.tellers.filter(user=teller.user).exists()
+    pages = {
+        "secretariat": [
+            reverse("awards:ballot_board", args=[preparing.pk]),
+            reverse("awards:ballot_count", args=[counted.pk]),
+            reverse("awards:ballot_void", args=[counted.pk]),
+            reverse("awards:ballot_rerun", args=[void.pk]),
+            void.get_absolute_url(),
+            counted.get_absolute_url(),
+        ],
+        "staff": [
+            reverse("awards:session_board", args=[session.pk]),
+            reverse("awards:session_count", args=[session.pk]),
+            reverse("awards:session_void", args=[session.pk]),
+            reverse("awards:session_rerun", args=[session.pk]),
+        ],
+        teller.user.username: [
+            preparing.get_absolute_url(),
+            reverse("awards:ballot_code", args=[preparing.pk]),
+            reverse("awards:ballot_count", args=[counted.pk]),
+        ],
+        session_teller.user.username: [
+            session.get_absolute_url(),
+            reverse("awards:session_code", args=[session.pk]),
+        ],
+    }
+    visits: list[Visit] = []
+    for username, paths in pages.items():
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, locale="vi-VN", bypass_csp=True
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(path=str(AXE))
+        page = context.new_page()
+        try:
+            sign_in(page, _Origin(live_server.url), username)
+            for path in paths:
+                response = page.goto(live_server.url + path)
+                assert response is not None
+                visits.append(
+                    Visit(username, path, response.status, response.text(), run_axe(page))
+                )
+                if path.endswith("/code/"):  # the code, shown once
+                    with page.expect_navigation() as shown:
+                        page.locator("main form button[type=submit]").click()
+                    page.wait_for_selector("#teller-code")
+                    html = shown.value.text() if shown.value else page.content()
+                    visits.append(Visit(username, f"{path} (shown)", 200, html, run_axe(page)))
+                if path == reverse("awards:ballot_count", args=[counted.pk]):  # refused
+                    # One teller's code alone: the box needs two.
+                    page.fill("input[name=code_1]", counting.CODES[counted.box_id][0])
+                    with page.expect_navigation() as refused:
+                        page.locator("main form button[type=submit]").click()
+                    page.wait_for_selector("main .alert-danger")
+                    html = refused.value.text() if refused.value else page.content()
+                    visits.append(Visit(username, f"{path} (refused)", 200, html, run_axe(page)))
+        finally:
+            context.close()
+    assert len(visits) == 19, [v.url for v in visits]
+    broken = [f"{v.role} {v.url}: HTTP {v.status}" for v in visits if v.status >= 400]
+    assert not broken, broken
+    violations = axe_report(visits)
+    assert not violations, "\n".join(violations)
+    html_errors = vnu_report(run_vnu(visits, tmp_path))
+    assert not html_errors, "\n".join(html_errors)
+    counted.refresh_from_db()
+    assert counted.status == "counting"  # one code was refused

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from awards.models import CouncilSession, Decision, Nomination
@@ -80,6 +81,20 @@ def _vote(
         page.goto(f"{live_server.url}/council/sessions/{session.pk}/vote/")
         assert "A vote cannot be cast twice or changed." in page.inner_text("main")
         assert page.locator("#receipt-code").count() == 0
+    finally:
+        page.context.close()
+
+
+def _take_code(browser: Browser, live_server: Any, username: str, session: CouncilSession) -> str:
+    """The teller presses "Receive my code" on the session's page and reads it, shown once."""
+    page = _new_page(browser)
+    try:
+        sign_in(page, live_server, username)
+        page.goto(f"{live_server.url}{session.get_absolute_url()}")
+        code_url = reverse("awards:session_code", args=[session.pk])
+        page.locator(f'section[aria-labelledby=board-title] a[href="{code_url}"]').click()
+        _submit(page)
+        return page.locator("#teller-code").inner_text().strip()
     finally:
         page.context.close()
 
@@ -171,6 +186,21 @@ def test_the_council_appraises_votes_decides_and_publishes_the_results(
     assert "3 of 3 present; 2 needed." in page.inner_text("[data-attendance]")
     assert "Quorum present." in page.inner_text("[data-attendance]")
     screenshot("council-session-draft")
+
+    # The counting board (the first three council members, any two of whom count) receive their
+    # codes, each in their own browser; voting opens only then.
+    session.refresh_from_db()
+    ballot_box = session.box
+    assert ballot_box is not None
+    tellers = list(ballot_box.tellers.select_related("user").order_by("position"))
+    assert len(tellers) == 3 and ballot_box.threshold == 2
+    codes = {
+        t.position: _take_code(browser, live_server, t.user.username, session) for t in tellers
+    }
+    assert len(set(codes.values())) == 3
+    page.reload()
+    board = page.inner_text("section[aria-labelledby=board-title]")
+    assert board.count("has received their code") == 3
     page.locator("main").get_by_role("link", name="Open voting").click()
     _submit(page)
     assert "Voting is open" in page.inner_text("main")
@@ -187,9 +217,27 @@ def test_the_council_appraises_votes_decides_and_publishes_the_results(
     # The staff close and count, see the results and issue the minutes.
     page.reload()
     assert "3 of 3 present members voted." in page.inner_text("[data-progress]")
-    page.locator("main").get_by_role("link", name="Close and count").click()
+    page.locator("main").get_by_role("link", name="Close voting").click()
     _submit(page)
-    assert "Voting was closed and counted" in page.inner_text("main")
+    assert "the counting board now counts" in page.inner_text("main")
+    session.refresh_from_db()
+    assert session.status == CouncilSession.Status.COUNTING
+    # Nothing counted yet: every item still simply on the agenda.
+    assert page.locator("table.agenda").inner_text().count("On a council session's agenda") == 3
+
+    # Two tellers type their codes at the counting table (the second and the third).
+    page.locator(f'a[href="{reverse("awards:session_count", args=[session.pk])}"]').click()
+    page.fill("input[name=code_2]", codes[2])
+    page.fill("input[name=code_3]", codes[3])
+    _submit(page)
+    assert "The ballots were counted" in page.inner_text("main")
+    session.refresh_from_db()
+    assert session.status == CouncilSession.Status.CLOSED
+    ballot_box.refresh_from_db()
+    assert ballot_box.state == "counted"
+    assert sorted(
+        ballot_box.tellers.filter(counted_at__isnull=False).values_list("position", flat=True)
+    ) == [2, 3]
     assert page.locator("main svg").count() >= 1
     agenda = page.locator("table.agenda").inner_text()
     assert agenda.count("Approved") == 3, agenda

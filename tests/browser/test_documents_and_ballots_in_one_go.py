@@ -17,6 +17,7 @@ from awards.services import ballots
 from covenants import services
 from covenants.models import Document
 from emulation.models import User
+from tests import counting
 from tests.browser.conftest import sign_in
 from tests.factories import (
     COVENANT_TEXT,
@@ -85,6 +86,8 @@ def test_the_secretariat_opens_and_closes_every_ballot_with_one_confirmation_eac
         make_ballot(world, kind="acclaim", opened=False),
         make_ballot(world, opened=False),
     ]
+    for ballot in prepared:  # voting opens once each counting board has received its codes
+        counting.seat_board(ballot)
     sign_in(page, live_server, "secretariat")
     page.goto(live_server.url + reverse("awards:ballot_list", args=[world.block_year.pk]))
     page.get_by_role("link", name="Open 2 prepared ballots").click()
@@ -104,4 +107,8 @@ def test_the_secretariat_opens_and_closes_every_ballot_with_one_confirmation_eac
     page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_role("button", name="Close and count (2)").click()
     page.get_by_text("2 ballots were closed and counted").wait_for()
+    # Voting is closed with the quorum reached: each ballot waits for its board's codes.
+    assert set(Ballot.objects.values_list("status", flat=True)) == {Ballot.Status.COUNTING}
+    for ballot in prepared:
+        counting.count(ballot, by=world.secretariat)
     assert set(Ballot.objects.values_list("status", flat=True)) == {Ballot.Status.CLOSED}

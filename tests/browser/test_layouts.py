@@ -276,6 +276,7 @@ def test_the_ballot_chart_text_is_at_least_11_px(
     tmp_path: Path,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    make_leaders(world)  # before the ballot opens: a leader named later does not vote in it
     ballot = make_closed_ballot(world)
     visit(
         page,

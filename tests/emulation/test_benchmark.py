@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from awards.models import Ballot, CouncilSession, Decision, Nomination
+from awards.models import Ballot, BallotBox, CouncilSession, Decision, Nomination
 from awards.services import ballots, sessions
 from blocks.models import Authority, Block, BlockYear, Membership, Unit
 from covenants.models import Document, Signature
@@ -107,6 +107,7 @@ def test_the_json_has_every_page_with_its_queries_and_the_shape_the_issue_asks_f
         "signing_storm_province",
         "self_assessment_rush",
         "voting_storm",
+        "closing_ballot",
     ]
     for name, page in result["pages"].items():
         assert {"p50_ms", "p95_ms", "queries", "in_process_ms", "ratio_to_baseline"} <= set(page)
@@ -171,7 +172,36 @@ def test_the_voting_storm_counts_one_ballot_per_unit_and_refuses_the_double_clic
     assert (storm["units"], storm["requests"]) == (6, 7)
     assert (storm["errors"], storm["lost"], storm["duplicates"]) == (0, 0, 0)
     assert storm["note"].startswith("6 on the roll, 6 ballots in the box with 18 choices")
+    assert storm["sealed"] == 6  # sealed to the box's key, not stored in clear
     assert storm["audit_chain_intact"]
+
+
+def test_the_voting_storm_is_held_to_three_times_one_vote_alone(result: dict[str, Any]) -> None:
+    storm = result["scenarios"]["voting_storm"]
+    assert len(storm["single_vote_ms"]) == 5 and all(ms > 0 for ms in storm["single_vote_ms"])
+    assert storm["target_ratio"] == 3
+    assert storm["ratio_to_single"] == round(storm["p95_ms"] / storm["single_vote_p50_ms"], 2)
+    assert storm["target_met"] == (storm["ratio_to_single"] <= 3)
+    assert f"p95 {storm['ratio_to_single']:.2f}× one vote alone" in storm["note"]
+    assert ("MISS" in storm["note"]) != storm["target_met"]
+
+
+def test_closing_a_ballot_of_16_units_counts_every_vote_and_reports_its_time(
+    result: dict[str, Any],
+) -> None:
+    closing = result["scenarios"]["closing_ballot"]
+    assert (closing["units"], closing["errors"], closing["lost"], closing["duplicates"]) == (
+        16,
+        0,
+        0,
+        0,
+    )
+    # Three candidates, each agreed by all 16 units once decrypted; the box emptied.
+    assert closing["note"].startswith("16 votes, 3 candidates counted 16/16/16, box emptied")
+    assert closing["close_seconds"] > 0 and closing["target_seconds"] == 1
+    assert closing["target_met"] == (closing["close_seconds"] < 1)
+    assert f"closed and counted in {closing['close_seconds']:.3f} s" in closing["note"]
+    assert "closing_ballot" in report.render(result)
 
 
 def test_the_self_assessment_rush_saves_and_submits_every_sheet_once(
@@ -223,8 +253,14 @@ def test_the_generated_data_has_the_scale_and_the_storms_leave_it_as_generated(
         "submitted",
     ]
     # Last year's ballots of the measured block, the open one as the voting storm left it.
-    ballot = Ballot.objects.get(status=Ballot.Status.OPEN)
-    assert not ballot.box.roll.exists() and not ballot.box.ballots.exists()
+    # Its box open as the voting core opens one: a seated board, a key, nobody voted yet.
+    box = Ballot.objects.get(status=Ballot.Status.OPEN).box
+    assert box is not None
+    assert not box.roll.exists() and not box.ballots.exists()
+    assert box.state == BallotBox.State.OPEN and box.public_key
+    tellers = box.tellers.all()
+    assert len(tellers) == 3 and all(t.seated_at and t.sealed_share for t in tellers)
+    assert BallotBox.objects.count() == Ballot.objects.count() + CouncilSession.objects.count()
     assert Ballot.objects.filter(status=Ballot.Status.CLOSED).count() == 3
     assert Nomination.objects.count() == 2 * tiny.blocks
     assert Decision.objects.get().awardees.count() == tiny.blocks
