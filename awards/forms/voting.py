@@ -53,13 +53,19 @@ class CodesForm(Form):
                 required=False,
                 max_length=40,
                 widget=forms.PasswordInput(
-                    attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}
+                    attrs={
+                        "autocomplete": "off",
+                        "spellcheck": "false",
+                        "autocapitalize": "off",
+                        "class": "font-monospace",  # a code of 26 characters, read back
+                    }
                 ),
             )
+        self._apply_styles()  # the fields exist only now
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name, value in data.items():
+        for name, value in list(data.items()):  # add_error takes the field out of the data
             if value and parse_code(value) is None:
                 self.add_error(name, _("A teller's code has 26 letters and digits."))
         if not any(data.values()):

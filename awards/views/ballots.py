@@ -70,6 +70,17 @@ def _ballot(request: AuthedRequest, pk: int) -> Ballot:
     )
 
 
+def _as_vote(ballot: Ballot) -> dict[str, Any]:
+    """What the voting core's shared pages need of a ballot."""
+    return {
+        "vote": ballot,
+        "stack": "ballot",
+        "crumbs": "awards/ballots/_crumbs.html",
+        "ballot": ballot,
+        "block_year": ballot.block_year,
+    }
+
+
 def _member_units(block_year: BlockYear) -> Any:
     return Unit.objects.filter(
         memberships__block_year=block_year, memberships__left_on__isnull=True
@@ -565,8 +576,8 @@ def ballot_vote(request: AuthedRequest, pk: int) -> HttpResponse:
         # Shown once, never stored as such: not cached, not put in a message or the session.
         response = render(
             request,
-            "awards/ballots/ballot_voted.html",
-            {"ballot": ballot, "block_year": ballot.block_year, "receipt": receipt},
+            "awards/voting/voted.html",
+            {**_as_vote(ballot), "receipt": receipt},
         )
         add_never_cache_headers(response)
         return response
@@ -595,9 +606,7 @@ def ballot_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = services.check_receipt(ballot, form.cleaned_data["code"])
     response = render(
-        request,
-        "awards/ballots/ballot_receipt.html",
-        {"ballot": ballot, "block_year": ballot.block_year, "form": form, "result": result},
+        request, "awards/voting/receipt.html", {**_as_vote(ballot), "form": form, "result": result}
     )
     add_never_cache_headers(response)
     return response

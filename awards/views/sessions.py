@@ -66,6 +66,18 @@ def _session(request: AuthedRequest, pk: int) -> CouncilSession:
     return session
 
 
+def _as_vote(session: CouncilSession) -> dict[str, Any]:
+    """What the voting core's shared pages need of a session."""
+    return {
+        "vote": session,
+        "stack": "session",
+        "crumbs": "awards/sessions/_crumbs.html",
+        "session": session,
+        "authority": session.authority,
+        "year": session.year,
+    }
+
+
 def _items(session: CouncilSession) -> list[AgendaItem]:
     return list(
         session.items.select_related(
@@ -422,14 +434,7 @@ def session_vote(request: AuthedRequest, pk: int) -> HttpResponse:
     if receipt:
         # Shown once, never stored as such: not cached, not put in a message or the session.
         response = render(
-            request,
-            "awards/sessions/session_voted.html",
-            {
-                "session": session,
-                "authority": session.authority,
-                "year": session.year,
-                "receipt": receipt,
-            },
+            request, "awards/voting/voted.html", {**_as_vote(session), "receipt": receipt}
         )
         add_never_cache_headers(response)
         return response
@@ -458,14 +463,8 @@ def session_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
         result = services.check_council_receipt(session, form.cleaned_data["code"])
     response = render(
         request,
-        "awards/sessions/session_receipt.html",
-        {
-            "session": session,
-            "authority": session.authority,
-            "year": session.year,
-            "form": form,
-            "result": result,
-        },
+        "awards/voting/receipt.html",
+        {**_as_vote(session), "form": form, "result": result},
     )
     add_never_cache_headers(response)
     return response

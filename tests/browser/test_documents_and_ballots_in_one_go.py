@@ -99,13 +99,13 @@ def test_the_secretariat_opens_and_closes_every_ballot_with_one_confirmation_eac
         for leader in leaders:
             ballots.cast_vote(ballot, by=leader, choices=agree)
     page.reload()
-    page.get_by_role("link", name="Close and count 2 open ballots").click()
+    page.get_by_role("link", name="Close voting in 2 open ballots").click()
     page.locator("#bulk-items").get_by_text("4 of 4 voted").first.wait_for()
     screenshot("awards-ballots-close")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("awards-ballots-close-390")
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.get_by_role("button", name="Close and count (2)").click()
+    page.get_by_role("button", name="Close voting (2)").click()
     page.get_by_text("2 ballots were closed and counted").wait_for()
     # Voting is closed with the quorum reached: each ballot waits for its board's codes.
     assert set(Ballot.objects.values_list("status", flat=True)) == {Ballot.Status.COUNTING}
