@@ -30,6 +30,13 @@ from tests.conftest import ensure_default_award_types
 from tests.factories import make_ballot, make_council_members, make_leaders, make_world
 
 LINK_TARGETS = {"awards_ballotcandidate", "awards_agendaitem"}
+# All that a vote writes: the roll, the sealed ballot, and the audit event that it voted.
+VOTE_WRITES = {
+    "awards_rollentry",
+    "awards_sealedballot",
+    "emulation_auditevent",
+    "emulation_audithead",
+}
 KINDS = ["ballot", "session"]
 
 
@@ -114,6 +121,7 @@ class Secrets:
     def needles(self) -> list[bytes]:
         """Every form in which the board's secrets could be written down."""
         found = [bytes(self.key), self.secret, *self.shares]
+        found += [bytes(self.key).hex().encode(), self.secret.hex().encode()]
         for code in self.codes:
             raw = voting.parse_code(code)
             assert raw is not None
@@ -298,6 +306,7 @@ def test_the_write_ahead_log_never_links_a_voter_to_a_choice(
             # What the old attack read: the rows a vote's commit wrote. A roll row, a sealed
             # ballot, an audit event: nothing that names a candidate or an item with a choice.
             assert not changed & linked, (number, changed & linked)
+            assert changed <= VOTE_WRITES, (number, changed - VOTE_WRITES)
             new_ballots = list(added["awards_sealedballot"])
             assert len(new_ballots) == 1
             sealed_seen += [v for v in new_ballots[0] if isinstance(v, bytes) and len(v) > 32]
@@ -436,6 +445,7 @@ def test_postgres_statements_and_pages_never_link_a_voter_to_a_choice(
         if verb in {"INSERT", "UPDATE", "DELETE"}:
             target = words[2] if verb in {"INSERT", "DELETE"} else words[1]
             assert target.strip('"') not in linked, sql
+            assert target.strip('"') in VOTE_WRITES, sql
         if verb == "INSERT" and '"awards_sealedballot"' in sql:
             sealed_sent += [
                 _raw(p) for p in params if isinstance(getattr(p, "obj", p), bytes | memoryview)
