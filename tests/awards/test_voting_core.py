@@ -190,6 +190,7 @@ def test_a_code_is_given_once_and_kept_nowhere(world: World) -> None:
     refused(lambda: ballots.take_code(ballot, by=world.secretariat), "not on this ballot")
     codes = [first, *counting.seat_board(ballot)]
     assert len(set(codes)) == 3
+    assert_stored_nowhere(codes)
     ballot = ballots.open_ballot(ballot, by=world.secretariat)
     candidates = list(ballot.candidates.order_by("pk"))
     for index, leader in enumerate(leaders):
@@ -209,6 +210,7 @@ def test_a_council_code_is_given_once_and_kept_nowhere(world: World) -> None:
     teller = Teller.objects.filter(box=session.box_id).select_related("user").first()
     assert teller is not None
     refused(lambda: sessions.take_code(session, by=teller.user), "already received")
+    assert_stored_nowhere(codes)
     session = sessions.open_session(session, by=world.staff)
     items = list(session.items.order_by("pk"))
     for index, member in enumerate(members):
