@@ -12,35 +12,48 @@ from django.urls import reverse
 from awards.models import (
     AwardType,
     Ballot,
-    BallotVoter,
-    CastBallot,
-    CastChoice,
-    CouncilCastBallot,
-    CouncilCastChoice,
+    BallotBox,
     CouncilSession,
-    CouncilVoter,
     Decision,
     Dossier,
     Handover,
     Nomination,
+    RollEntry,
+    SealedBallot,
+    Teller,
 )
 from tests.factories import World, make_election
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_ballot_box_and_the_voter_roll_are_not_in_the_admin() -> None:
-    secret: list[Any] = [
-        CastBallot,
-        CastChoice,
-        BallotVoter,
-        CouncilCastBallot,
-        CouncilCastChoice,
-        CouncilVoter,
-    ]
+def test_the_ballot_box_its_board_and_the_voter_roll_are_not_in_the_admin() -> None:
+    secret: list[Any] = [BallotBox, Teller, RollEntry, SealedBallot]
     shown: list[Any] = [AwardType, Ballot, Nomination, Dossier, Handover, CouncilSession, Decision]
     assert not any(admin.site.is_registered(m) for m in secret)
     assert all(admin.site.is_registered(m) for m in shown)
+    # Nor shown inside another model's page.
+    for model_admin in admin.site._registry.values():
+        inlined = {inline.model for inline in model_admin.inlines}
+        assert not inlined & set(secret), model_admin
+        shown_fields = {*(model_admin.fields or ()), *model_admin.readonly_fields}
+        assert "box" not in shown_fields | set(model_admin.list_display), model_admin
+
+
+def test_the_ballot_page_in_the_admin_edits_nothing_of_its_box(world: World, client: Any) -> None:
+    ballot = make_election(world, "head", world.units[2])
+    assert ballot.box is not None
+    client.force_login(world.admin)
+    url = reverse("admin:awards_ballot_change", args=[ballot.pk])
+    html = client.get(url).content.decode()
+    assert 'name="box"' not in html and 'name="tellers' not in html
+    root = reverse("admin:index")
+    assert client.get(f"{root}awards/ballot/").status_code == 200  # the path is right
+    for model in ("ballotbox", "teller", "rollentry", "sealedballot"):
+        assert client.get(f"{root}awards/{model}/").status_code == 404
+    box = BallotBox.objects.get(pk=ballot.box.pk)
+    assert client.post(url, {"box": ""}).status_code == 403
+    assert BallotBox.objects.get(pk=box.pk).state == box.state == BallotBox.State.COUNTED
 
 
 def test_ballots_and_hand_overs_are_read_only(world: World, client: Any) -> None:

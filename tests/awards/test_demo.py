@@ -17,15 +17,15 @@ from django.utils import timezone
 from awards.models import (
     AgendaItem,
     Ballot,
-    BallotVoter,
-    CastBallot,
-    CastChoice,
-    CouncilCastBallot,
+    BallotBox,
     CouncilSession,
     Decision,
     Dossier,
     Handover,
     Nomination,
+    RollEntry,
+    SealedBallot,
+    Teller,
 )
 from awards.models.nominations import passes
 from awards.services import ballots, dossiers
@@ -51,6 +51,21 @@ def elected(kind: str, award: str | None = None) -> list[str]:
     )
 
 
+def assert_counted_by_its_board(box: BallotBox | None, voters: int) -> None:
+    """A box counted by its board: everyone on the roll, a receipt for every ballot, the sealed
+    ballots and the shares emptied, at least the threshold of tellers having given their code."""
+    assert box is not None and box.state == BallotBox.State.COUNTED and not box.void
+    assert box.counted_at is not None
+    assert RollEntry.objects.filter(box=box).count() == voters
+    papers = SealedBallot.objects.filter(box=box)
+    assert papers.count() == voters and not papers.filter(sealed__isnull=False).exists()
+    assert all(len(p.receipt_sha256) == 64 for p in papers)
+    tellers = Teller.objects.filter(box=box)
+    assert tellers.count() >= 2 and not tellers.filter(sealed_share__isnull=False).exists()
+    assert tellers.filter(seated_at__isnull=False).count() == tellers.count()
+    assert tellers.filter(counted_at__isnull=False).count() >= box.threshold >= 2
+
+
 def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
     closed = Ballot.objects.filter(block_year=year(-1))
     assert closed.count() == 5
@@ -66,11 +81,11 @@ def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
     assert elected(K.HEAD) == ["Văn phòng Tỉnh ủy"]
     assert elected(K.DEPUTY) == ["Ban Tổ chức Tỉnh ủy"]
     for ballot in closed:
-        assert BallotVoter.objects.filter(ballot=ballot).count() == 9
-        assert CastBallot.objects.filter(ballot=ballot).count() == 9
+        assert_counted_by_its_board(ballot.box, 9)
+        assert RollEntry.objects.filter(box=ballot.box, unit__isnull=False).count() == 9
         for candidate in ballot.candidates.all():
-            agree = CastChoice.objects.filter(candidate=candidate, approve=True).count()
-            assert candidate.approvals == agree  # the counts are the box's
+            assert candidate.approvals is not None and candidate.disapprovals is not None
+            assert candidate.approvals + candidate.disapprovals <= 9
         results = ballots.results_of(ballot)
         canonical = json.dumps(
             {"ballot": ballot.pk, "members": 9, "cast": 9, "results": results},
@@ -122,7 +137,19 @@ def test_last_years_council_session_approved_every_nomination_with_its_quorum() 
     session = CouncilSession.objects.get(year=year(-1).year)
     assert session.status == CouncilSession.Status.CLOSED and session.quorum_reached
     assert (session.cast, session.council_size, session.present.count()) == (4, 5, 4)
-    assert CouncilCastBallot.objects.filter(session=session).count() == 4
+    assert_counted_by_its_board(session.box, 4)
+    assert session.box is not None and session.box.public_key, "opened and counted by its board"
+    assert (
+        AuditEvent.objects.filter(
+            action="awards.councilsession.teller_seated", object_id=str(session.pk)
+        ).count()
+        == Teller.objects.filter(box=session.box).count()
+    )
+    roll = RollEntry.objects.filter(box=session.box)
+    assert not roll.filter(unit__isnull=False).exists()
+    assert set(roll.values_list("voted_by", flat=True)) <= set(
+        session.present.values_list("pk", flat=True)
+    )
     assert set(AgendaItem.objects.filter(session=session).values_list("outcome", flat=True)) == {
         AgendaItem.Outcome.APPROVED
     }
@@ -153,8 +180,10 @@ def test_this_year_has_no_ballot_yet() -> None:
 def test_seeding_again_changes_nothing() -> None:
     models = (
         Ballot,
-        BallotVoter,
-        CastBallot,
+        BallotBox,
+        Teller,
+        RollEntry,
+        SealedBallot,
         Nomination,
         Dossier,
         Handover,

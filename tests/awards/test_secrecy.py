@@ -14,14 +14,22 @@ from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 
-from awards.models import Ballot, BallotCandidate, BallotVoter, CastBallot, CastChoice
+from awards.models import (
+    AgendaItem,
+    Ballot,
+    BallotBox,
+    BallotCandidate,
+    RollEntry,
+    SealedBallot,
+    Teller,
+)
 from awards.services import ballots
 from blocks.models import Membership, Unit, UnitRole
 from emulation.models import AuditEvent, User
 from tests import counting
-from tests.factories import World, make_ballot, make_leaders, make_world
+from tests.factories import World, make_ballot, make_leaders
 
-LINKING_MODELS = {User, Unit, BallotVoter, Membership, UnitRole}
+VOTE_MODELS: list[Any] = [BallotBox, Teller, RollEntry, SealedBallot]
 
 
 def relations(model: type[models.Model]) -> set[type[models.Model]]:
@@ -32,38 +40,43 @@ def relations(model: type[models.Model]) -> set[type[models.Model]]:
     }
 
 
-@pytest.mark.parametrize("model", [CastBallot, CastChoice])
-def test_the_anonymous_ballot_has_no_path_to_the_voter(model: type[models.Model]) -> None:
-    fields = model._meta.get_fields()
-    assert not relations(model) & LINKING_MODELS
+def test_a_sealed_ballot_has_no_path_to_the_voter() -> None:
+    """Only its box: no user, unit, roll row, candidate or item; no time and no counter that
+    would order it with the roll; a random key."""
+    assert relations(SealedBallot) == {BallotBox}
+    fields = SealedBallot._meta.get_fields()
+    assert {f.name for f in fields} == {"id", "box", "sealed", "receipt_sha256"}
     assert not any(
         isinstance(f, models.DateField | models.TimeField | models.AutoField | models.BigAutoField)
         for f in fields
     ), "no timestamp and no counter"
-    assert isinstance(model._meta.pk, models.UUIDField)
-    expected = {CastBallot: {Ballot, CastChoice}, CastChoice: {CastBallot, BallotCandidate}}
-    assert relations(model) == expected[model]
+    assert isinstance(SealedBallot._meta.pk, models.UUIDField)
+    assert SealedBallot._meta.pk.default is not None
+    assert SealedBallot._meta.pk.default() != SealedBallot._meta.pk.default()
 
 
-def test_the_voter_roll_has_no_path_to_the_choice() -> None:
-    assert not relations(BallotVoter) & {CastBallot, CastChoice}
-    names = {f.name for f in BallotVoter._meta.get_fields()}
-    assert names == {"id", "ballot", "unit", "voted_by", "voted_at"}, "no receipt, no choice"
+def test_the_voter_roll_has_no_path_to_the_sealed_ballot() -> None:
+    assert relations(RollEntry) == {BallotBox, Unit, User}
+    names = {f.name for f in RollEntry._meta.get_fields()}
+    assert names == {"id", "box", "unit", "voted_by", "voted_at"}, "no receipt, no choice"
+    # Nor does the box lead from one to the other but through the whole box.
+    assert not relations(BallotBox) & {BallotCandidate, AgendaItem, Membership, UnitRole}
 
 
 @pytest.mark.django_db
-def test_the_admin_neither_shows_nor_keeps_a_history_of_cast_ballots() -> None:
-    for model in (CastBallot, CastChoice, BallotVoter):
+def test_the_admin_neither_shows_nor_keeps_a_history_of_the_box() -> None:
+    for model in VOTE_MODELS:
         assert not admin.site.is_registered(model)
     tables = connection.introspection.table_names()
     assert not [t for t in tables if "history" in t or "historical" in t]
 
 
 def _vote_everywhere(world: World) -> tuple[Ballot, dict[str, str]]:
+    leaders = make_leaders(world)  # before opening: a leader named later does not vote
     ballot = make_ballot(world)
     candidates = list(ballot.candidates.order_by("position"))
     receipts = {}
-    for i, leader in enumerate(make_leaders(world)):
+    for i, leader in enumerate(leaders):
         choices = {c.pk: bool((i >> bit) & 1) for bit, c in enumerate(candidates)}
         receipts[leader.username] = ballots.cast_vote(ballot, by=leader, choices=choices)
     return ballot, receipts
@@ -75,19 +88,29 @@ def test_no_audit_event_or_admin_entry_says_what_a_unit_chose(world: World) -> N
     voted = AuditEvent.objects.filter(action="awards.ballot.voted")
     assert voted.count() == 4
     assert all(set(e.after or {}) == {"unit"} and e.before is None for e in voted)
-    cast_types = {"awards.castballot", "awards.castchoice"}
+    cast_types = {"awards.sealedballot", "awards.rollentry", "awards.ballotbox"}
     for event in AuditEvent.objects.all():
         text = json.dumps([event.before, event.after], ensure_ascii=False)
         assert event.object_type not in cast_types
         for word in ("approve", "choice", "agree", "receipt", *receipts.values()):
             assert word not in text, (event.action, word)
-    kinds = ContentType.objects.get_for_models(CastBallot, CastChoice, BallotVoter).values()
+    kinds = ContentType.objects.get_for_models(*VOTE_MODELS).values()
     assert not LogEntry.objects.filter(content_type__in=kinds).exists()
     # Once closed, only the totals are recorded, as they are published.
     counting.close_ballot(ballot, by=world.secretariat)
     closed = AuditEvent.objects.get(action="awards.ballot.closed")
     after = closed.after or {}
-    assert set(after) == {"status", "members", "cast", "quorum", "results", "sha256"}
+    assert set(after) == {
+        "status",
+        "members",
+        "cast",
+        "quorum",
+        "void",
+        "tellers",
+        "results",
+        "sha256",
+    }
+    assert after["void"] == "" and len(after["tellers"]) == 2
     assert after["results"] == [
         [c.unit_name, c.approvals, c.disapprovals, c.elected]
         for c in ballot.candidates.order_by("position", "pk")
@@ -112,86 +135,6 @@ def test_the_session_and_messages_keep_no_receipt_or_choice(world: World, client
     assert receipt not in again.content.decode()
 
 
-def _storage_order(ballot: Ballot) -> list[tuple[Any, ...]]:
-    """The cast ballots in the order they sit in the table: by rowid on SQLite; by ctid (with
-    each row's xmin, the transaction that wrote it) on PostgreSQL."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT id::text, xmin::text FROM awards_castballot WHERE ballot_id = %s"
-                " ORDER BY ctid",
-                [ballot.pk],
-            )
-        else:
-            cursor.execute(
-                "SELECT id, rowid FROM awards_castballot WHERE ballot_id = %s ORDER BY rowid",
-                [ballot.pk],
-            )
-        return list(cursor.fetchall())
-
-
-def _voter_xmin(ballot: Ballot) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT xmin::text FROM awards_ballotvoter WHERE ballot_id = %s ORDER BY id DESC"
-            " LIMIT 1",
-            [ballot.pk],
-        )
-        return str(cursor.fetchone()[0])
-
-
-def _whose(ballot: Ballot, pattern_of: dict[frozenset[int], int]) -> list[int]:
-    """For each cast ballot in storage order, the voter (by voting order) whose choice it is;
-    the test knows it because each voter chose a different candidate."""
-    order = [str(row[0]).replace("-", "") for row in _storage_order(ballot)]
-    chosen = {
-        str(cast.pk).replace("-", ""): frozenset(c.candidate_id for c in cast.choices.all())
-        for cast in CastBallot.objects.filter(ballot=ballot).prefetch_related("choices")
-    }
-    return [pattern_of[chosen[key]] for key in order]
-
-
-def test_neither_keys_nor_storage_order_nor_transactions_follow_the_order_of_voting(
-    transactional_db: None, settings: Any, tmp_path: Any
-) -> None:
-    """Each of four leaders chooses a different candidate for head, so the test can tell which
-    stored ballot is whose. After every vote the box is rewritten: every key is new, and every
-    row was written by the latest vote's transaction (PostgreSQL xmin). Over several elections
-    the storage order (SQLite rowid, PostgreSQL ctid) is a fresh shuffle of the voting order, so
-    neither key nor position nor transaction points back to a voter."""
-    settings.MEDIA_ROOT = tmp_path
-    world = make_world()
-    leaders = make_leaders(world)
-    permutations = []
-    for _round in range(6):
-        ballot = make_ballot(world, kind=Ballot.Kind.HEAD)
-        candidates = list(ballot.candidates.order_by("position"))
-        pattern_of: dict[frozenset[int], int] = {}
-        keys: set[str] = set()
-        for index, (leader, candidate) in enumerate(zip(leaders, candidates, strict=True)):
-            before = _storage_order(ballot)
-            ballots.cast_vote(ballot, by=leader, choices={candidate.pk: True})
-            pattern_of[frozenset({candidate.pk})] = index
-            after = _storage_order(ballot)
-            now = {str(row[0]) for row in after}
-            assert len(now) == index + 1
-            assert not now & keys, "every key changed with the new vote"
-            keys = now
-            if connection.vendor == "postgresql":
-                assert {row[1] for row in after} == {_voter_xmin(ballot)}, (
-                    "every row was rewritten by the latest vote's transaction"
-                )
-            assert len(before) == index
-        permutations.append(tuple(_whose(ballot, pattern_of)))
-        counting.close_ballot(ballot, by=world.secretariat)
-        # Nobody had a majority: another election can be held.
-        assert not ballot.candidates.filter(elected=True).exists()
-    identity = (0, 1, 2, 3)
-    # Six rounds of four shuffled papers: all in voting order by chance has odds 1 in 24^6.
-    assert any(p != identity for p in permutations), permutations
-    assert len(set(permutations)) > 1, permutations
-
-
 @pytest.mark.django_db
 def test_no_result_is_counted_or_shown_before_closing(world: World, client: Client) -> None:
     ballot, _receipts = _vote_everywhere(world)
@@ -209,3 +152,20 @@ def test_no_result_is_counted_or_shown_before_closing(world: World, client: Clie
     counting.close_ballot(ballot, by=world.secretariat)
     page = client.get(reverse("awards:ballot_detail", args=[ballot.pk]))
     assert 'id="results"' in page.content.decode() and "chart" in page.context
+
+
+@pytest.mark.django_db
+def test_sealed_ballots_all_look_alike_whatever_they_say(world: World) -> None:
+    """The same choice sealed twice gives two different ciphertexts, and every ballot has the
+    same length: neither equality nor size tells two votes apart."""
+    leaders = make_leaders(world)
+    ballot = make_ballot(world)
+    candidates = list(ballot.candidates.all())
+    same = {c.pk: True for c in candidates}
+    different = {c.pk: False for c in candidates}
+    for leader, choices in zip(leaders, [same, same, different, same], strict=True):
+        ballots.cast_vote(ballot, by=leader, choices=choices)
+    sealed = [bytes(s or b"") for s in SealedBallot.objects.values_list("sealed", flat=True)]
+    assert len(sealed) == 4 and len(set(sealed)) == 4
+    assert len({len(s) for s in sealed}) == 1
+    assert RollEntry.objects.filter(box=ballot.box_id).count() == 4

@@ -4,22 +4,13 @@ one vote per member present; receipts prove a vote is counted (DESIGN §6)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
-from django.contrib import admin
-from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from awards.models import (
-    AgendaItem,
-    CouncilCastBallot,
-    CouncilCastChoice,
-    CouncilSession,
-    CouncilVoter,
-)
-from awards.services import sessions
+from awards.models import BallotBox, CouncilSession, RollEntry, SealedBallot
+from awards.services import sessions, voting
 from emulation.errors import DomainError
 from emulation.models import AuditEvent, User
 from tests import counting
@@ -29,38 +20,23 @@ from tests.factories import World, make_council_members
 pytestmark = pytest.mark.django_db
 
 
-def relations(model: type[models.Model]) -> set[Any]:
-    return {f.related_model for f in model._meta.get_fields() if f.is_relation and f.related_model}
+def test_the_councils_roll_names_the_member_and_no_unit(world: World) -> None:
+    """A council vote goes in the same box as a block's: the roll says who voted (no unit), the
+    box holds a ballot that names nobody."""
+    session, members, _receipts = _three_vote(world)
+    roll = RollEntry.objects.filter(box=session.box_id)
+    assert sorted(roll.values_list("voted_by", flat=True)) == sorted(m.pk for m in members)
+    assert not roll.filter(unit__isnull=False).exists()
+    papers = SealedBallot.objects.filter(box=session.box_id)
+    assert papers.count() == 3 and not papers.filter(sealed__isnull=True).exists()
+    assert BallotBox.objects.get(session=session).state == BallotBox.State.OPEN
 
 
-@pytest.mark.parametrize("model", [CouncilCastBallot, CouncilCastChoice])
-def test_the_anonymous_council_ballot_has_no_path_to_the_member(model: type[models.Model]) -> None:
-    assert User not in relations(model) and CouncilVoter not in relations(model)
-    assert not any(
-        isinstance(f, models.DateField | models.TimeField | models.AutoField | models.BigAutoField)
-        for f in model._meta.get_fields()
-    ), "no timestamp and no counter"
-    assert isinstance(model._meta.pk, models.UUIDField)
-    expected = {
-        CouncilCastBallot: {CouncilSession, CouncilCastChoice},
-        CouncilCastChoice: {CouncilCastBallot, AgendaItem},
-    }
-    assert relations(model) == expected[model]
-
-
-def test_the_roll_has_no_path_to_the_choice() -> None:
-    assert not relations(CouncilVoter) & {CouncilCastBallot, CouncilCastChoice}
-    assert {f.name for f in CouncilVoter._meta.get_fields()} == {
-        "id",
-        "session",
-        "user",
-        "voted_at",
-    }
-
-
-def test_the_admin_does_not_show_cast_council_ballots() -> None:
-    for model in (CouncilCastBallot, CouncilCastChoice, CouncilVoter):
-        assert not admin.site.is_registered(model)
+def with_board(world: World) -> CouncilSession:
+    """A session opened with the world's member present, on a council of two (a counting board
+    needs two members)."""
+    make_council_members(world, 1)
+    return opened(world, quorum=(1, 2))  # type: ignore[no-any-return]
 
 
 def _three_vote(world: World) -> tuple[CouncilSession, list[User], dict[str, str]]:
@@ -74,19 +50,6 @@ def _three_vote(world: World) -> tuple[CouncilSession, list[User], dict[str, str
     return session, members, receipts
 
 
-def test_the_keys_of_every_cast_ballot_change_after_each_vote(world: World) -> None:
-    members = [world.member, *make_council_members(world, 2)]
-    session = opened(world, present=members)
-    seen: list[set[str]] = []
-    for member in members:
-        choices = {item.pk: True for item in session.items.all()}
-        sessions.cast_council_vote(session, by=member, choices=choices)
-        keys = {str(pk) for pk in CouncilCastBallot.objects.values_list("pk", flat=True)}
-        keys |= {str(pk) for pk in CouncilCastChoice.objects.values_list("pk", flat=True)}
-        assert all(not keys & earlier for earlier in seen), "a key survived a vote"
-        seen.append(keys)
-
-
 def test_no_audit_event_says_what_a_member_chose(world: World) -> None:
     session, members, receipts = _three_vote(world)
     voted = AuditEvent.objects.filter(action="awards.councilsession.voted")
@@ -96,7 +59,7 @@ def test_no_audit_event_says_what_a_member_chose(world: World) -> None:
     assert all(set(e.after or {}) == {"member"} and e.before is None for e in voted)
     for event in AuditEvent.objects.all():
         text = json.dumps([event.before, event.after], ensure_ascii=False)
-        assert event.object_type not in {"awards.councilcastballot", "awards.councilcastchoice"}
+        assert event.object_type not in {"awards.sealedballot", "awards.rollentry"}
         for word in ("approve", "choice", "receipt", *receipts.values()):
             assert word not in text, (event.action, word)
     counting.close_session(session, by=world.staff)
@@ -106,6 +69,8 @@ def test_no_audit_event_says_what_a_member_chose(world: World) -> None:
         "council_size",
         "voted",
         "quorum",
+        "void",
+        "tellers",
         "results",
         "sha256",
     }
@@ -114,7 +79,7 @@ def test_no_audit_event_says_what_a_member_chose(world: World) -> None:
 def test_receipts_are_recorded_then_counted(world: World) -> None:
     session, _members, receipts = _three_vote(world)
     code = receipts[world.member.username]
-    assert sessions.check_council_receipt(session, code) == sessions.ReceiptCheck(True, False)
+    assert sessions.check_council_receipt(session, code) == voting.ReceiptCheck(True, False)
     assert not sessions.check_council_receipt(session, "AAAA-BBBB-CCCC").found
     counting.close_session(session, by=world.staff)
     session.refresh_from_db()
@@ -122,12 +87,12 @@ def test_receipts_are_recorded_then_counted(world: World) -> None:
 
 
 def test_a_member_votes_once(world: World) -> None:
-    session = opened(world)
+    session = with_board(world)
     choices = {item.pk: True for item in session.items.all()}
     sessions.cast_council_vote(session, by=world.member, choices=choices)
     with pytest.raises(DomainError, match="already voted"):
         sessions.cast_council_vote(session, by=world.member, choices=choices)
-    assert CouncilVoter.objects.count() == CouncilCastBallot.objects.count() == 1
+    assert RollEntry.objects.count() == SealedBallot.objects.count() == 1
 
 
 def test_a_member_not_present_and_the_staff_cannot_vote(world: World) -> None:
@@ -137,22 +102,22 @@ def test_a_member_not_present_and_the_staff_cannot_vote(world: World) -> None:
     for person in (absent, world.staff):
         with pytest.raises(DomainError, match="Only council members recorded present"):
             sessions.cast_council_vote(session, by=person, choices=choices)
-    assert not CouncilVoter.objects.exists() and not CouncilCastBallot.objects.exists()
+    assert not RollEntry.objects.exists() and not SealedBallot.objects.exists()
 
 
 def test_a_vote_must_answer_every_item_and_only_the_agenda(world: World) -> None:
-    session = opened(world)
+    session = with_board(world)
     items = list(session.items.all())
     with pytest.raises(DomainError, match="every item"):
         sessions.cast_council_vote(session, by=world.member, choices={items[0].pk: True})
     full = {item.pk: True for item in items}
     with pytest.raises(DomainError, match="not on the agenda"):
         sessions.cast_council_vote(session, by=world.member, choices={**full, 10**9: True})
-    assert not CouncilVoter.objects.exists()
+    assert not RollEntry.objects.exists() and not SealedBallot.objects.exists()
 
 
 def test_the_receipt_is_shown_once_and_kept_nowhere(world: World, client: Client) -> None:
-    session = opened(world)
+    session = with_board(world)
     client.force_login(world.member)
     data = {f"item_{item.pk}": "disagree" for item in session.items.all()} | {"confirm": "on"}
     response = client.post(reverse("awards:session_vote", args=[session.pk]), data)
