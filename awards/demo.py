@@ -27,7 +27,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from awards import secrecy
 from awards.documents import ballot_minutes
 from awards.models import (
     AwardType,
@@ -38,9 +37,8 @@ from awards.models import (
     Handover,
     Nomination,
     RollEntry,
-    SealedBallot,
 )
-from awards.services import after_ballot, ballots, dossiers, handover
+from awards.services import after_ballot, ballots, dossiers, handover, voting
 from blocks.models import BlockYear, CouncilRole, Membership, Unit, UnitRole
 from emulation import audit
 from emulation.demo import Seeder
@@ -209,41 +207,26 @@ class AwardsSeeder(Seeder):
         ballot.opened_at, ballot.opened_by = opened, secretary
         ballot.members = len(voters)
         ballot.save(update_fields=["status", "opened_at", "opened_by", "members"])
-        # The box as the counting board left it: roll, receipts, the sealed ballots emptied.
+        # Held through the voting core as online: each teller receives a code, every leader's
+        # ballot is sealed to the box, and two tellers' codes count it; then dated as held.
         box = ballot.box
         assert box is not None
-        BallotBox.objects.filter(pk=box.pk).update(
-            state=BallotBox.State.COUNTED,
-            opened_at=opened,
-            counted_at=opened + datetime.timedelta(minutes=50),
-        )
-        box.tellers.update(
-            seated_at=opened - datetime.timedelta(hours=1),
-            counted_at=opened + datetime.timedelta(minutes=50),
-        )
-        RollEntry.objects.bulk_create(
-            RollEntry(
-                box=box,
-                unit=unit,
-                voted_by=leader,
-                voted_at=opened + datetime.timedelta(minutes=5 + 4 * position),
+        tellers = list(box.tellers.select_related("user").order_by("position"))
+        codes = [voting.seat(box, teller.user) for teller in tellers]
+        voting.open_box(box)
+        options = sorted(c.pk for c in candidates)
+        for (unit, leader), paper in zip(voters, papers, strict=True):
+            voting.cast(box, by=leader, unit=unit, choices=paper, options=options)
+        voting.stop(box, quorum=True)
+        counts, _cast, _given = voting.count(box, codes=codes[: box.threshold], options=options)
+        counted_at = opened + datetime.timedelta(minutes=50)
+        BallotBox.objects.filter(pk=box.pk).update(opened_at=opened, counted_at=counted_at)
+        box.tellers.update(seated_at=opened - datetime.timedelta(hours=1))
+        box.tellers.exclude(counted_at=None).update(counted_at=counted_at)
+        for position, (unit, _leader) in enumerate(voters):
+            RollEntry.objects.filter(box=box, unit=unit).update(
+                voted_at=opened + datetime.timedelta(minutes=5 + 4 * position)
             )
-            for position, (unit, leader) in enumerate(voters)
-        )
-        SealedBallot.objects.bulk_create(
-            SealedBallot(
-                box=box,
-                receipt_sha256=secrecy.receipt_hash(box.receipt_scope, secrecy.new_receipt()),
-            )
-            for _paper in papers
-        )
-        counts = {
-            c.pk: (
-                sum(1 for p in papers if p.get(c.pk) is True),
-                sum(1 for p in papers if p.get(c.pk) is False),
-            )
-            for c in candidates
-        }
         outcome = ballots.decide(ballot, counts, len(papers))
         for candidate in candidates:
             candidate.approvals, candidate.disapprovals = counts[candidate.pk]

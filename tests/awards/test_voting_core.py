@@ -547,7 +547,10 @@ def test_closing_early_after_one_vote_tells_nothing_of_that_vote(
     assert mail.outbox, "the block is told the ballot closed"
     for message in mail.outbox:
         body = message.body + "".join(str(a[0]) for a in getattr(message, "alternatives", []))
-        assert "1 of 4 member units voted" in body  # that it voted, the turnout only
+        turnout = ("1 of 4 member units voted", "1/4 đơn vị thành viên đã bỏ phiếu")
+        assert any(t in body for t in turnout)  # that it voted, the turnout only
+        for t in turnout:
+            body = body.replace(t, "")
         for count in ("1/1", "1/4", "(1)", "100%", "0%", "agree", "approv"):
             assert count not in body, (message.subject, count)
     for person in (world.secretariat, world.leader, world.admin):
