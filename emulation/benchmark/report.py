@@ -65,6 +65,8 @@ def misses(result: dict[str, Any], other: dict[str, Any] | None = None) -> list[
                 found.append(f"{name}: {scenario[key]} {key}")
         if scenario.get("audit_chain_intact") is False:
             found.append(f"{name}: the audit chain is broken")
+        if scenario.get("target_met") is False:
+            found.append(f"{name}: {scenario.get('note') or 'target missed'}")
     return found
 
 
