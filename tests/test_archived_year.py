@@ -863,8 +863,7 @@ LEFT_ALONE: dict[str, str] = {
     "awards.services.sessions.void_session": COUNCIL_SESSION,
     "awards.services.sessions.rerun_session": COUNCIL_SESSION,
     "awards.services.voting.cast": (
-        "the voting core, called only inside the ballot's or session's service, which refuses"
-        " first"
+        "the voting core, called only inside the ballot's or session's service, which refuses first"
     ),
     "awards.services.sessions.record_paper_counts": COUNCIL_SESSION,
     "awards.documents.session_minutes.issue_session_minutes": COUNCIL_SESSION,

@@ -113,11 +113,13 @@ def test_one_confirmation_closes_and_counts_every_open_ballot_and_a_second_click
     ids = listed(client.get(url))
     assert ids == sorted(b.pk for b in prepared)
     page = client.post(url, {"item": ids}, follow=True)
-    assert "2 ballots were closed and counted" in page.content.decode()
+    assert "Voting is closed in 2 ballots" in page.content.decode()
     again = client.post(url, {"item": ids}, follow=True).content.decode()
     assert "Only an open ballot can be closed. No ballot was closed." in again
+    # Nobody voted: short of quorum, both are void at once, never counted.
     assert statuses(prepared) == [Ballot.Status.CLOSED] * 2
     assert events("awards.ballot.closed") == 2
+    assert all(Ballot.objects.get(pk=b.pk).is_void for b in prepared)
 
 
 def test_a_ballot_of_another_year_is_never_touched(

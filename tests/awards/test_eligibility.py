@@ -89,10 +89,11 @@ def test_a_tie_for_first_place_is_leading_only_for_the_winner_of_the_tie_ballot(
         leading = rule(check(flag, world.block_year, unit), "leading")
         assert leading.passed is False
         assert leading.data.endswith("Tied for first place: settled by a vote.")
+    leaders = make_leaders(world)  # before the ballot opens, to vote in it
     tie = ballots.create_ballot(world.block_year, by=world.secretariat, kind=Ballot.Kind.TIE)
     counting.open_ballot(tie, by=world.secretariat)
     winner = tie.candidates.get(unit=world.units[1])
-    for leader in make_leaders(world):
+    for leader in leaders:
         ballots.cast_vote(tie, by=leader, choices={winner.pk: True})
     counting.close_ballot(tie, by=world.secretariat)
     outcome = {u.pk: rule(check(flag, world.block_year, u), "leading").passed for u in tied}

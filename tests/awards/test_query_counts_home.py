@@ -117,7 +117,7 @@ def grow_awards(world: World) -> None:
 HOME, DASHBOARD, HANDOVER = "home", "blocks:blockyear_detail", "awards:handover_detail"
 PAGES: dict[str, tuple[str, str, int]] = {
     # role, page, queries
-    "home as leader": ("leader", HOME, 10),
+    "home as leader": ("leader", HOME, 11),  # with the seats on counting boards
     "home as officer": ("officer", HOME, 9),
     "home as secretariat": ("secretariat", HOME, 14),
     "home as staff": ("staff", HOME, 11),

@@ -98,7 +98,8 @@ def test_closed_votes_keep_roll_receipts_and_totals_and_open_ones_are_void() -> 
     CouncilVoter.objects.create(session=session, user=person, voted_at=now)
     council_receipt = secrecy.new_receipt()
     CouncilCast.objects.create(
-        session=session, receipt_sha256=secrecy.receipt_hash(f"council:{session.pk}", council_receipt)
+        session=session,
+        receipt_sha256=secrecy.receipt_hash(f"council:{session.pk}", council_receipt),
     )
 
     migrate(AFTER)
