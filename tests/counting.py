@@ -37,10 +37,10 @@ def seat_board(vote: Ballot | CouncilSession, *, by: User | None = None) -> list
         name_board(vote, by=by)
         vote.refresh_from_db()
     take = ballots.take_code if isinstance(vote, Ballot) else sessions.take_code
-    tellers = vote.box.tellers.all()
-    if not tellers.filter(seated_at__isnull=False).exists():
-        CODES[vote.box_id] = []  # a new box (ids come back after a test's rollback)
-    codes = CODES.setdefault(vote.box_id, [])
+    box = vote.box.pk
+    if not vote.box.tellers.filter(seated_at__isnull=False).exists():
+        CODES[box] = []  # a new box (ids come back after a test's rollback)
+    codes = CODES.setdefault(box, [])
     for teller in vote.box.tellers.select_related("user").filter(seated_at__isnull=True):
         codes.append(take(vote, by=teller.user))  # type: ignore[arg-type]
     return codes

@@ -230,6 +230,7 @@ def test_council_members_present_are_asked_to_vote_until_they_have(
         assert vote in page
     assert "Vote in the council session" not in tasks(client, absent)
     assert "Vote in the council session" not in tasks(client, world.staff)
+    assert session.box is not None
     RollEntry.objects.create(box=session.box, voted_by=world.member, voted_at=timezone.now())
     assert "Vote in the council session" not in tasks(client, world.member)
     RollEntry.objects.all().delete()
