@@ -22,11 +22,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awards.models.rules import AwardType, Fractions
-from awards.models.voting import BallotBox
+from awards.models.voting import BallotBox, HeldInABox
 from blocks.models import BlockYear, Unit
 
 
-class Ballot(Fractions):
+class Ballot(Fractions, HeldInABox):
     """A secret ballot of the block's member units in a year.
 
     Quorum and approval share are copied from the award type when the ballot is created, so that
@@ -128,15 +128,6 @@ class Ballot(Fractions):
         on_delete=models.PROTECT,
         related_name="ballot",
     )
-    rerun_of = models.ForeignKey(
-        "self",
-        verbose_name=_("held again after"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reruns",
-    )
-    rerun_reason = models.TextField(_("why it is held again"), blank=True)
 
     class Meta:
         verbose_name = _("ballot")
@@ -177,14 +168,6 @@ class Ballot(Fractions):
     @property
     def is_counting(self) -> bool:
         return self.status == self.Status.COUNTING
-
-    @property
-    def is_void(self) -> bool:
-        """Closed without a count: no quorum, or the board could not open the box (needs
-        `box`)."""
-        if self.box is not None:
-            return self.box.is_void
-        return self.status == self.Status.CLOSED and self.quorum_reached is False
 
 
 def ballot_title(kind: str, year: int, award: str = "") -> str:

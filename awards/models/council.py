@@ -20,12 +20,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from awards.models.nominations import Nomination
-from awards.models.voting import BallotBox
+from awards.models.voting import BallotBox, HeldInABox
 from blocks.models import Authority
 from emulation.models import IssuedDocument
 
 
-class CouncilSession(models.Model):
+class CouncilSession(HeldInABox):
     """A meeting of an authority's Emulation-Commendation Council that votes on an agenda of
     nominations for one emulation year."""
 
@@ -115,15 +115,6 @@ class CouncilSession(models.Model):
         on_delete=models.PROTECT,
         related_name="session",
     )
-    rerun_of = models.ForeignKey(
-        "self",
-        verbose_name=_("held again after"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reruns",
-    )
-    rerun_reason = models.TextField(_("why it is held again"), blank=True)
 
     class Meta:
         verbose_name = _("council session")
@@ -145,14 +136,6 @@ class CouncilSession(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
-
-    @property
-    def is_void(self) -> bool:
-        """Closed without a count: no quorum, or the board could not open the box (needs
-        `box`)."""
-        if self.box is not None:
-            return self.box.is_void
-        return self.status == self.Status.CLOSED and self.quorum_reached is False
 
     @property
     def quorum(self) -> Fraction:

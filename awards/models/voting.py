@@ -62,6 +62,38 @@ class BallotBox(models.Model):
         return self.state == self.State.VOID
 
 
+class HeldInABox(models.Model):
+    """What a block's ballot and a council session share as votes of the core: an online one has
+    a `box` (each model names it, for its own way back from the box), and a void one may be held
+    again, saying why."""
+
+    rerun_of = models.ForeignKey(
+        "self",
+        verbose_name=_("held again after"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reruns",
+    )
+    rerun_reason = models.TextField(_("why it is held again"), blank=True)
+
+    box: models.OneToOneField[BallotBox | None, BallotBox | None]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_void(self) -> bool:
+        """Closed without a count: no quorum, or the board could not open the box (needs
+        `box`); on paper, closed short of quorum."""
+        if self.box is not None:
+            return self.box.is_void
+        return (
+            getattr(self, "status", "") == "closed"
+            and getattr(self, "quorum_reached", None) is False
+        )
+
+
 class Teller(models.Model):
     """A member of the counting board (Ban kiểm phiếu) and the share of the box's key sealed to
     the code they were shown once when seated (only the code's public key is kept)."""
