@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from awards.models import Ballot, BallotBox, CouncilSession
-from awards.services import ballots, sessions
+from awards.services import ballots, sessions, voting
 from emulation.models import User
 
 # The codes the tellers of each box received, by box.
@@ -38,12 +38,18 @@ def seat_board(vote: Ballot | CouncilSession, *, by: User | None = None) -> list
         vote.refresh_from_db()
     take = ballots.take_code if isinstance(vote, Ballot) else sessions.take_code
     box = vote.box.pk
-    if not vote.box.tellers.filter(seated_at__isnull=False).exists():
-        CODES[box] = []  # a new box (ids come back after a test's rollback)
-    codes = CODES.setdefault(box, [])
+    # Only the codes of this box's tellers (ids come back after a test's rollback).
+    seated = {bytes(t.public_key or b"") for t in vote.box.tellers.all()}
+    CODES[box] = [c for c in CODES.get(box, []) if _public_key(c) in seated]
+    codes = CODES[box]
     for teller in vote.box.tellers.select_related("user").filter(seated_at__isnull=True):
         codes.append(take(vote, by=teller.user))  # type: ignore[arg-type]
     return codes
+
+
+def _public_key(code: str) -> bytes:
+    raw = voting.parse_code(code)
+    return bytes(voting._teller_key(raw).public_key) if raw else b""
 
 
 def open_ballot(ballot: Ballot, *, by: User, closes_on: datetime.date | None = None) -> Ballot:

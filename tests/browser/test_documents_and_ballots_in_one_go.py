@@ -106,7 +106,7 @@ def test_the_secretariat_opens_and_closes_every_ballot_with_one_confirmation_eac
     screenshot("awards-ballots-close-390")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_role("button", name="Close voting (2)").click()
-    page.get_by_text("2 ballots were closed and counted").wait_for()
+    page.get_by_text("Voting is closed in 2 ballots").wait_for()
     # Voting is closed with the quorum reached: each ballot waits for its board's codes.
     assert set(Ballot.objects.values_list("status", flat=True)) == {Ballot.Status.COUNTING}
     for ballot in prepared:
