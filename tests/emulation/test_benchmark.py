@@ -180,7 +180,9 @@ def test_the_voting_storm_is_held_to_three_times_one_vote_alone(result: dict[str
     storm = result["scenarios"]["voting_storm"]
     assert len(storm["single_vote_ms"]) == 5 and all(ms > 0 for ms in storm["single_vote_ms"])
     assert storm["target_ratio"] == 3
-    assert storm["ratio_to_single"] == round(storm["p95_ms"] / storm["single_vote_p50_ms"], 2)
+    # From the unrounded times: the reported ones are rounded to a tenth of a millisecond.
+    ratio = storm["p95_ms"] / storm["single_vote_p50_ms"]
+    assert storm["ratio_to_single"] == pytest.approx(ratio, abs=0.02)
     assert storm["target_met"] == (storm["ratio_to_single"] <= 3)
     assert f"p95 {storm['ratio_to_single']:.2f}× one vote alone" in storm["note"]
     assert ("MISS" in storm["note"]) != storm["target_met"]
