@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from covenants.models import (
     Signature,
     SigningReminder,
 )
-from emulation import audit, mail, otp
+from emulation import audit, lockout, mail, otp
 from emulation.bulk import each_or_none
 from emulation.errors import DomainError
 from emulation.models import User
@@ -457,7 +458,6 @@ def follow_signing_deadline(block_year: BlockYear, day: datetime.date | None, by
     )
 
 
-@transaction.atomic
 def sign_covenant(
     document: Document,
     unit: Unit,
@@ -467,25 +467,51 @@ def sign_covenant(
     code: str = "",
     ip: str | None = None,
     user_agent: str = "",
+    request: HttpRequest | None = None,
 ) -> Signature:
     """A unit's leader signs the covenant for their own unit, confirming who they are with their
     password (and their authenticator code when they have one). One signature per unit per
-    version: a second attempt, even at the same instant, is refused."""
+    version: a second attempt, even at the same instant, is refused.
+
+    Identity first, outside the signing transaction: a wrong password or code is counted toward
+    the sign-in lockout of `request` and audited, and a refusal must not undo either; the
+    password hash is slow on purpose, and signers of one block should not queue behind each
+    other's hashing while the covenant's row is locked."""
     check_not_archived(document.block_year_id)
     leader_role = UnitRole.objects.filter(user=by, unit=unit, role=UnitRole.Role.LEADER).first()
     if leader_role is None:
         raise DomainError(
             _("Only the leader of %(unit)s can sign for it.") % {"unit": unit}, field="unit"
         )
-    # Identity first, before the covenant's row is locked: the password hash is slow on purpose,
-    # and signers of one block should not queue behind each other's hashing.
-    if not by.check_password(password):
-        raise DomainError(_("The password is not correct."), field="password")
+    lockout.confirm_password(by, password, request=request)
     method = Signature.Method.PASSWORD
     if otp.has_device(by):
         if not otp.verify_code(by, code):
+            lockout.record_failure(by, request, what="code")
             raise DomainError(_("The authenticator code is not correct."), field="code")
         method = Signature.Method.PASSWORD_TOTP
+    with transaction.atomic():
+        return _sign(
+            document,
+            unit,
+            by=by,
+            title=leader_role.title,
+            method=method,
+            ip=ip,
+            user_agent=user_agent,
+        )
+
+
+def _sign(
+    document: Document,
+    unit: Unit,
+    *,
+    by: User,
+    title: str,
+    method: str,
+    ip: str | None,
+    user_agent: str,
+) -> Signature:
     document = _locked(document)
     version = _check_signable(document, unit)
     signature = _create_signature(
@@ -493,7 +519,7 @@ def sign_covenant(
         unit,
         signer=by,
         signer_name=by.get_full_name(),
-        signer_title=leader_role.title,
+        signer_title=title,
         method=method,
         ip=ip,
         user_agent=user_agent[:400],

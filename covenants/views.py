@@ -629,6 +629,7 @@ def covenant_sign(request: AuthedRequest, pk: int) -> HttpResponse:
             code=data.get("code", ""),
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
+            request=request,
         ),
         _("You signed the covenant. Thank you."),
     )

@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_ipv46_address
-from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +29,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from emulation import audit, otp
+from emulation import audit, lockout, otp
 from emulation.errors import DomainError
 from emulation.forms import Form, post_data
 from emulation.http import AuthedRequest
@@ -65,14 +64,19 @@ class PasswordForm(Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: AuthedRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
 
     def clean_password(self) -> str:
+        """The password typed again: a wrong one counts toward the sign-in lockout and is
+        audited; once locked, even the right one is refused until the lockout ends."""
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("The password is not right."))
+        try:
+            lockout.confirm_password(self.user, password, request=self.request)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
         return password
 
 
@@ -83,6 +87,7 @@ class DisableForm(PasswordForm):
         code: str = self.cleaned_data["code"]
         # Only with the right password, so a wrong password does not use up a backup code.
         if "password" in self.cleaned_data and not otp.verify_code(self.user, code):
+            lockout.record_failure(self.user, self.request, what="code")
             raise forms.ValidationError(_("That code is not right."))
         return code
 
@@ -245,7 +250,7 @@ def two_factor_backup_codes(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not otp.has_device(user):
         return redirect("two_factor_setup")
-    form = PasswordForm(post_data(request), user=user)
+    form = PasswordForm(post_data(request), request=request)
     if request.method == "POST" and form.is_valid():
         return _show_codes(request, otp.regenerate_backup_codes(user), new_setup=False)
     return render(
@@ -264,7 +269,7 @@ def two_factor_disable(request: AuthedRequest) -> HttpResponse:
     if not otp.has_device(user):
         return redirect("two_factor_setup")
     required = otp.two_factor_required(user)
-    form = DisableForm(post_data(request), user=user)
+    form = DisableForm(post_data(request), request=request)
     if request.method == "POST" and form.is_valid():
         try:
             otp.disable_two_factor(user, by=user)
@@ -283,25 +288,48 @@ def two_factor_disable(request: AuthedRequest) -> HttpResponse:
 
 
 def _lockouts() -> list[dict[str, Any]]:
-    """Current lockouts: failures per username and address within the cool-off, at the limit."""
+    """Current lockouts, counted as the lockout counts them (emulation.lockout): accounts with
+    enough failures within the cool-off, from whatever addresses, then addresses with enough
+    failures at accounts that are not locked themselves (guesses at many accounts)."""
     attempts = AccessAttempt.objects.all()
     cool_off = get_cool_off()
     if cool_off is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    limit = settings.AXES_FAILURE_LIMIT
+    accounts: dict[str, dict[str, Any]] = {}
+    addresses: dict[str, dict[str, Any]] = {}
     rows = list(
-        attempts.values("username", "ip_address")
-        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-        .order_by("-last", "username")
+        attempts.values("username", "ip_address", "failures_since_start", "attempt_time").order_by(
+            "attempt_time"
+        )
     )
-    people = {
-        u.username: u
-        for u in User.objects.filter(username__in=[r["username"] for r in rows if r["username"]])
-    }
     for row in rows:
+        for key, table in ((row["username"], accounts), (row["ip_address"], addresses)):
+            if not key:
+                continue
+            entry = table.setdefault(key, {"failures": 0, "addresses": [], "usernames": []})
+            entry["failures"] += row["failures_since_start"]
+            entry["last"] = row["attempt_time"]
+            if row["ip_address"] and row["ip_address"] not in entry["addresses"]:
+                entry["addresses"].append(row["ip_address"])
+            if row["username"] and row["username"] not in entry["usernames"]:
+                entry["usernames"].append(row["username"])
+    locked = {name for name, entry in accounts.items() if entry["failures"] >= limit}
+    result = [{"username": name, "ip_address": None, **accounts[name]} for name in sorted(locked)]
+    for address, entry in addresses.items():
+        others = sum(
+            row["failures_since_start"]
+            for row in rows
+            if row["ip_address"] == address and row["username"] not in locked
+        )
+        if others >= limit:
+            result.append({"username": None, "ip_address": address, **entry, "failures": others})
+    result.sort(key=lambda row: row["last"], reverse=True)
+    people = {u.username: u for u in User.objects.filter(username__in=locked)}
+    for row in result:
         row["person"] = people.get(row["username"])
         row["until"] = row["last"] + cool_off if cool_off is not None else None
-    return rows
+    return result
 
 
 def _ip_address(value: str) -> str | None:
@@ -326,10 +354,16 @@ def locked_accounts(request: AuthedRequest) -> HttpResponse:
         username = request.POST.get("username", "")[:255]
         ip_address = _ip_address(request.POST.get("ip_address", ""))
         removed = 0
-        # A username is printable; PostgreSQL would refuse a NUL in the query.
-        if username.isprintable() and username and ip_address != "invalid":
-            attempts = AccessAttempt.objects.filter(username=username, ip_address=ip_address)
-            removed, _by_model = attempts.delete()
+        # A username is printable; PostgreSQL would refuse a NUL in the query. An account is
+        # unlocked from every address; an address for every account.
+        if ip_address == "invalid":
+            pass
+        elif username:
+            if username.isprintable():
+                removed, _by_model = AccessAttempt.objects.filter(username=username).delete()
+            ip_address = None
+        elif ip_address:
+            removed, _by_model = AccessAttempt.objects.filter(ip_address=ip_address).delete()
         if removed:
             person = User.objects.filter(username=username).first()
             audit.record(
@@ -338,7 +372,10 @@ def locked_accounts(request: AuthedRequest) -> HttpResponse:
                 obj=person,
                 after={"username": username, "ip_address": ip_address},
             )
-            messages.success(request, _("%(username)s can sign in again.") % {"username": username})
+            messages.success(
+                request,
+                _("%(username)s can sign in again.") % {"username": username or ip_address},
+            )
         else:
             messages.info(request, _("That account was not locked (any more)."))
         return redirect("locked_accounts")

@@ -6,3 +6,9 @@ class EmulationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "emulation"
     verbose_name = _("Emulation (kernel)")
+
+    def ready(self) -> None:
+        from emulation import lockout  # noqa: F401  (connects its signal receiver)
+        from emulation.otp import register_requirement, site_administrator_requires_two_factor
+
+        register_requirement(site_administrator_requires_two_factor)

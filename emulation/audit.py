@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from emulation.addresses import client_address
 from emulation.models import AuditEvent, AuditHead, User
 
 # The address of the request being served, set by `AuditContextMiddleware`, so that services
@@ -24,10 +25,8 @@ request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from (the proxy sets REMOTE_ADDR correctly behind gunicorn)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the client behind the request (see `emulation.addresses`)."""
+    return client_address(request)
 
 
 def record(

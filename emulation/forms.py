@@ -72,7 +72,22 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 
 class PasswordForm(StyledFormMixin, PasswordChangeForm):
-    pass
+    """Changing one's password: the current one, typed again, counts toward the sign-in lockout
+    like any password re-entered (emulation.lockout)."""
+
+    request: Any = None
+
+    def clean_old_password(self) -> str:
+        from emulation import lockout
+
+        old_password: str = self.cleaned_data["old_password"]
+        try:
+            lockout.confirm_password(
+                self.user, old_password, request=self.request, field="old_password"
+            )
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code="password_incorrect") from None
+        return old_password
 
 
 class DateInput(forms.DateInput):

@@ -17,6 +17,7 @@ from binascii import unhexlify
 from collections.abc import Callable
 
 import segno
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -43,6 +44,12 @@ def register_requirement(predicate: Requirement) -> None:
     """Let a higher app say who must use two-factor sign-in (called from its `AppConfig.ready`)."""
     if predicate not in _requirements:
         _requirements.append(predicate)
+
+
+def site_administrator_requires_two_factor(user: User) -> bool:
+    """Site administrators (staff, superusers) need two-factor sign-in when `REQUIRE_ADMIN_2FA`
+    is on, as it is in production: they reach the Django admin and every account."""
+    return bool(settings.REQUIRE_ADMIN_2FA) and (user.is_staff or user.is_superuser)
 
 
 def two_factor_required(user: User | AnonymousUser) -> bool:

@@ -149,12 +149,26 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Thi đua Khối")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a person's TOTP key or QR code
 
-# Lockout after repeated failed logins, per username and address (so one person cannot lock out
-# another from elsewhere); staff unlock with `manage.py axes_reset_username <username>`.
+# Site administrators (staff) must sign in with an authenticator app when this is on: always in
+# production, never by default with DEBUG (the demo's administrator signs in with a password).
+REQUIRE_ADMIN_2FA = env.bool("REQUIRE_ADMIN_2FA", default=not DEBUG)
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# nobody's by default, so a client cannot choose the address it is recorded and locked out under
+# (see emulation.addresses).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Lockout after repeated failed sign-ins and password re-entries, counted per account and per
+# client address apiece: guesses spread over many addresses still lock the account, and guesses
+# at many accounts from one address lock that address. Staff unlock with
+# `manage.py axes_reset_username <username>` or the locked accounts page. A successful sign-in
+# clears the account's failures only (emulation.lockout), never its address's: otherwise signing
+# in to one's own account would wipe the failures counted against someone else's.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "emulation.addresses.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False

@@ -66,7 +66,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_form(self, form_class: Any = None) -> Any:
-        form = super().get_form(form_class)
+        form: Any = super().get_form(form_class)
         # Django caps the username's length only in the browser; a longer one would reach
         # django-axes, whose record of the failure holds 255 characters at most.
         field = form.fields["username"]
@@ -96,6 +96,11 @@ logout = auth_views.LogoutView.as_view()
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordForm
     success_url = reverse_lazy("password_change_done")
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form: Any = super().get_form(form_class)
+        form.request = self.request
+        return form
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -30,6 +30,9 @@ def settings_for_tests(media_root: Path) -> dict[str, Any]:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         "SECURE_SSL_REDIRECT": False,
+        # Staff sign in with a password alone in tests, as in the demo; the tests of two-factor
+        # sign-in for site administrators turn it on.
+        "REQUIRE_ADMIN_2FA": False,
         "MEDIA_ROOT": media_root,
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},

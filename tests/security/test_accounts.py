@@ -101,8 +101,9 @@ def test_administrators_see_who_is_locked_out_and_from_where(
     response = client.get(LOCKED)
     rows = response.context["lockouts"]
     assert [(r["username"], r["ip_address"], r["failures"]) for r in rows] == [
-        ("lanhdao1", "127.0.0.1", 5)
-    ], "one failure is not a lockout"
+        ("lanhdao1", None, 5)
+    ], "one failure is not a lockout; the account is locked from every address"
+    assert rows[0]["addresses"] == ["127.0.0.1"]
     assert rows[0]["person"] == person
     assert "Nguyễn Văn Hùng" in response.content.decode()
 
@@ -118,21 +119,48 @@ def test_an_administrator_unlocks_an_account_and_it_is_audited(
     assert not AccessAttempt.objects.filter(username="lanhdao1").exists()
     event = AuditEvent.objects.get(action="accounts.unlocked")
     assert (event.actor, event.object_id) == (site_admin, str(person.pk))
-    assert event.after == {"username": "lanhdao1", "ip_address": "127.0.0.1"}
+    assert event.after == {"username": "lanhdao1", "ip_address": None}
     client.post(reverse("logout"))
     signed_in = client.post(LOGIN, {"username": "lanhdao1", "password": "demo12345"})
     assert signed_in["Location"] == reverse("home")
 
 
-def test_unlocking_one_address_leaves_another_locked(
+def test_an_account_locked_from_two_addresses_is_unlocked_from_both(
     client: Any, person: User, site_admin: User
 ) -> None:
     lock_out(client, address="10.0.0.1")
     lock_out(client, address="10.0.0.2")
     client.force_login(site_admin)
-    client.post(LOCKED, {"username": "lanhdao1", "ip_address": "10.0.0.1"})
-    remaining = client.get(LOCKED).context["lockouts"]
-    assert [r["ip_address"] for r in remaining] == ["10.0.0.2"]
+    [row] = client.get(LOCKED).context["lockouts"]
+    assert (row["username"], row["failures"], row["addresses"]) == (
+        "lanhdao1",
+        10,
+        ["10.0.0.1", "10.0.0.2"],
+    )
+    client.post(LOCKED, {"username": "lanhdao1", "ip_address": ""})
+    assert client.get(LOCKED).context["lockouts"] == []
+
+
+def test_an_address_that_guessed_at_many_accounts_is_locked_and_unlocked_on_its_own(
+    client: Any, person: User, site_admin: User
+) -> None:
+    for number in range(5):
+        client.post(
+            LOGIN, {"username": f"khach{number}", "password": "sai"}, REMOTE_ADDR="10.0.0.3"
+        )
+    refused = client.post(
+        LOGIN, {"username": "lanhdao1", "password": "demo12345"}, REMOTE_ADDR="10.0.0.3"
+    )
+    assert refused.status_code == 429, "the address is locked, whatever account it tries"
+    client.force_login(site_admin)
+    [row] = client.get(LOCKED).context["lockouts"]
+    assert (row["username"], row["ip_address"], row["failures"]) == (None, "10.0.0.3", 6)
+    client.post(LOCKED, {"username": "", "ip_address": "10.0.0.3"})
+    assert not AccessAttempt.objects.exists()
+    assert AuditEvent.objects.get(action="accounts.unlocked").after == {
+        "username": "",
+        "ip_address": "10.0.0.3",
+    }
 
 
 @pytest.mark.parametrize(
