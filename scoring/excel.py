@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -78,9 +79,31 @@ def read_table_file(uploaded: UploadedFile, *, scale: Decimal) -> TableData:
     if checked.content_type != XLSX_TYPE:
         raise ImportError_([Problem(None, _("Upload an Excel workbook (.xlsx) or a CSV file."))])
     try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return _read_workbook(uploaded, scale=scale)
+    except UNREADABLE as exc:
+        # A truncated or malformed file, or XML declaring entities (refused by defusedxml),
+        # may fail while opening or only while its rows are read.
         raise ImportError_([Problem(None, _("The workbook could not be opened."))]) from exc
+
+
+# What a truncated, malformed or hostile workbook raises from openpyxl (ElementTree's
+# ParseError is a SyntaxError; defusedxml's refusals are ValueErrors).
+UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    OSError,
+    SyntaxError,
+)
+
+
+def _read_workbook(uploaded: UploadedFile, *, scale: Decimal) -> TableData:
+    workbook = load_workbook(uploaded, read_only=True, data_only=True)
     try:
         sheets = {ws.title.strip().casefold(): ws for ws in workbook.worksheets}
         criteria = sheets.get(CRITERIA_SHEET.casefold()) or workbook.worksheets[0]
