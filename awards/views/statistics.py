@@ -12,12 +12,12 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from awards import statistics
 from awards.tables import CountsTable
 from blocks.models import Authority
 from emulation.http import AuthedRequest
+from emulation.tables import RequestConfig
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
