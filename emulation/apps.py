@@ -6,3 +6,10 @@ class EmulationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "emulation"
     verbose_name = _("Emulation (kernel)")
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from emulation.converters import IdConverter
+
+        register_converter(IdConverter, "id")

@@ -337,8 +337,8 @@ def intake_appraise(request: AuthedRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("council/", council_index, name="council_index"),
-    path("council/<int:authority>/<int:year>/", intake_list, name="intake_list"),
-    path("council/nominations/<int:pk>/", intake_detail, name="intake_detail"),
-    path("council/nominations/<int:pk>/receive/", intake_receive, name="intake_receive"),
-    path("council/nominations/<int:pk>/appraise/", intake_appraise, name="intake_appraise"),
+    path("council/<id:authority>/<int:year>/", intake_list, name="intake_list"),
+    path("council/nominations/<id:pk>/", intake_detail, name="intake_detail"),
+    path("council/nominations/<id:pk>/receive/", intake_receive, name="intake_receive"),
+    path("council/nominations/<id:pk>/appraise/", intake_appraise, name="intake_appraise"),
 ]

@@ -75,9 +75,9 @@ def statistics_xlsx(request: AuthedRequest, authority: int, year: int) -> HttpRe
 
 
 urlpatterns: list[URLPattern] = [
-    path("council/<int:authority>/<int:year>/statistics/", statistics_page, name="statistics"),
+    path("council/<id:authority>/<int:year>/statistics/", statistics_page, name="statistics"),
     path(
-        "council/<int:authority>/<int:year>/statistics.xlsx",
+        "council/<id:authority>/<int:year>/statistics.xlsx",
         statistics_xlsx,
         name="statistics_xlsx",
     ),
