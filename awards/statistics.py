@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 
 from awards.models import AwardType, Nomination
 from blocks.models import Authority
+from emulation.exports import append_row
 
 IN_REVIEW = (
     Nomination.Status.SUBMITTED,
@@ -288,7 +289,8 @@ def _sheet_of_counts(workbook: Workbook, title: str, heading: str, rows: list[Co
     )
     for row in rows:
         values = row.as_row()
-        sheet.append(
+        append_row(
+            sheet,
             [
                 values["label"],
                 values["sent"],
@@ -299,7 +301,7 @@ def _sheet_of_counts(workbook: Workbook, title: str, heading: str, rows: list[Co
                 values["awarded"],
                 values["decided"],
                 values["approval_rate"],
-            ]
+            ],
         )
         sheet.cell(row=sheet.max_row, column=9).number_format = "0.0%"
     for cell in sheet[1]:
@@ -336,7 +338,8 @@ def workbook(stats: YearStatistics, rows: list[dict[str, Any]]) -> bytes:
     )
     labels = dict(Nomination.Status.choices)
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["block_year__block__name"],
                 row["unit_name"],
@@ -348,7 +351,7 @@ def workbook(stats: YearStatistics, rows: list[dict[str, Any]]) -> bytes:
                 _day(row["returned_at"]),
                 row["awardee__decision__number"] or "",
                 _day(row["awardee__decision__signed_on"]),
-            ]
+            ],
         )
         for column in (5, 6, 7, 8, 10):
             sheet.cell(row=sheet.max_row, column=column).number_format = "DD/MM/YYYY"

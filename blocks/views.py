@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
-from django_tables2 import RequestConfig
 
 from blocks import dashboard, services
 from blocks.filters import BlockFilter, UnitFilter
@@ -51,6 +50,7 @@ from blocks.tables import BlockTable, UnitTable
 from emulation.actions import require
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
+from emulation.tables import RequestConfig
 
 PER_PAGE = 25
 
@@ -712,7 +712,7 @@ def contribution_record(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, "blocks.run_activities", activity.block_year)
     initial_unit = request.GET.get("unit")
     existing = None
-    if initial_unit and initial_unit.isdigit():
+    if initial_unit and initial_unit.isdigit() and int(initial_unit) < 2**63:
         existing = Contribution.objects.filter(activity=activity, unit_id=int(initial_unit)).first()
     form = ContributionForm(post_data(request), instance=existing, activity=activity)
     done = run_form(

@@ -8,6 +8,12 @@ class EmulationConfig(AppConfig):
     verbose_name = _("Emulation (kernel)")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from emulation.converters import IdConverter
+
+        register_converter(IdConverter, "id")
+
         from emulation import lockout  # noqa: F401  (connects its signal receiver)
         from emulation.otp import register_requirement, site_administrator_requires_two_factor
 

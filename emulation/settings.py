@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body declared larger than the site reads is refused before anything reads it.
+    "emulation.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "emulation.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -67,6 +69,18 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "emulation.security.TwoFactorMiddleware",
 ]
+
+# The largest request body read (emulation.limits): the largest upload (20 MB) and 5 MB for the
+# form's other fields; the reverse proxy refuses the same (nginx `client_max_body_size 25m`).
+MAX_REQUEST_BYTES = 25 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "emulation.limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Form fields other than files (Django's default); a file larger than this goes to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 ROOT_URLCONF = "emulation.urls"
 WSGI_APPLICATION = "emulation.wsgi.application"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from emulation.exports import append_row, inert_row, uninert
+from emulation.text import nfc
 from emulation.uploads import validate_upload
 from scoring.criteria import (
     BandRow,
@@ -76,9 +79,31 @@ def read_table_file(uploaded: UploadedFile, *, scale: Decimal) -> TableData:
     if checked.content_type != XLSX_TYPE:
         raise ImportError_([Problem(None, _("Upload an Excel workbook (.xlsx) or a CSV file."))])
     try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return _read_workbook(uploaded, scale=scale)
+    except UNREADABLE as exc:
+        # A truncated or malformed file, or XML declaring entities (refused by defusedxml),
+        # may fail while opening or only while its rows are read.
         raise ImportError_([Problem(None, _("The workbook could not be opened."))]) from exc
+
+
+# What a truncated, malformed or hostile workbook raises from openpyxl (ElementTree's
+# ParseError is a SyntaxError; defusedxml's refusals are ValueErrors).
+UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    OSError,
+    SyntaxError,
+)
+
+
+def _read_workbook(uploaded: UploadedFile, *, scale: Decimal) -> TableData:
+    workbook = load_workbook(uploaded, read_only=True, data_only=True)
     try:
         sheets = {ws.title.strip().casefold(): ws for ws in workbook.worksheets}
         criteria = sheets.get(CRITERIA_SHEET.casefold()) or workbook.worksheets[0]
@@ -137,11 +162,12 @@ def _read_csv(uploaded: UploadedFile, *, scale: Decimal) -> TableData:
 
 
 def _cells(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cells) for each row, the header being row 1; at most MAX_LINES rows."""
+    """(row number, cells) for each row, the header being row 1; at most MAX_LINES rows. Text
+    is put in composed form (NFC), as typed input is."""
     for number, cells in enumerate(rows, start=1):
         if number > MAX_LINES:
             raise ImportError_([Problem(None, _("The file has too many rows."))])
-        yield number, list(cells)
+        yield number, [nfc(c) if isinstance(c, str) else c for c in cells]
 
 
 class _Parsed:
@@ -160,11 +186,10 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return (
-        " ".join(str(value).replace("\x00", "").split())
-        if not isinstance(value, str)
-        else value.strip()
-    )
+    if not isinstance(value, str):
+        return " ".join(str(value).replace("\x00", "").split())
+    # A cell this site exported with a leading quote to keep it from being a formula.
+    return uninert(value.strip())
 
 
 def _read_criteria(lines: Iterator[tuple[int, list[Any]]]) -> _Parsed:
@@ -309,7 +334,7 @@ def table_xlsx(data: TableData) -> bytes:
     for row in data.rows:
         values = _row_values(row)
         values[3] = points_value(row.max_points)
-        sheet.append(values)
+        append_row(sheet, values)
     for cells in sheet.iter_rows(min_row=1, max_row=1):
         for c in cells:
             c.font = Font(bold=True)
@@ -319,11 +344,13 @@ def table_xlsx(data: TableData) -> bytes:
     bands = workbook.create_sheet(BANDS_SHEET)
     bands.append(BAND_COLUMNS)
     for band in data.bands:
-        bands.append([band.label, points_value(band.min_total), points_value(band.floor_percent)])
+        append_row(
+            bands, [band.label, points_value(band.min_total), points_value(band.floor_percent)]
+        )
     bands.column_dimensions["A"].width = 40
     settings = workbook.create_sheet(SETTINGS_SHEET)
     settings.append(["scale", points_value(data.scale)])
-    settings.append(["tie_break", ", ".join(data.tie_break)])
+    append_row(settings, ["tie_break", ", ".join(data.tie_break)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -336,7 +363,7 @@ def table_csv(data: TableData) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in data.rows:
-        values = _row_values(row)
+        values = inert_row(_row_values(row))
         values[3] = format_points(row.max_points)
         writer.writerow(values)
     return out.getvalue()
@@ -347,7 +374,7 @@ def ranking_xlsx(title: str, sections: list[dict[str, Any]], rows: list[dict[str
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("Ranking")[:31]
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True)
     header = [
         _("Rank"),
@@ -359,11 +386,12 @@ def ranking_xlsx(title: str, sections: list[dict[str, Any]], rows: list[dict[str
         _("Classification"),
         _("Tie"),
     ]
-    sheet.append(header)
+    append_row(sheet, header)
     for c in sheet[2]:
         c.font = Font(bold=True)
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["rank"],
                 row["unit_name"],
@@ -373,7 +401,7 @@ def ranking_xlsx(title: str, sections: list[dict[str, Any]], rows: list[dict[str
                 points_value(row["total"]),
                 row["band"],
                 str(row["tie_label"]),
-            ]
+            ],
         )
     sheet.column_dimensions["B"].width = 50
     out = io.BytesIO()

@@ -45,5 +45,5 @@ def year_archive(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("years/<int:pk>/archive/", year_archive, name="year_archive"),
+    path("years/<id:pk>/archive/", year_archive, name="year_archive"),
 ]

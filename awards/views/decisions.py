@@ -343,17 +343,17 @@ def certificate_pdf(request: AuthedRequest, pk: int) -> FileResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("council/<int:authority>/<int:year>/decisions/", decision_list, name="decision_list"),
+    path("council/<id:authority>/<int:year>/decisions/", decision_list, name="decision_list"),
     path(
-        "council/<int:authority>/<int:year>/decisions/new/<int:award>/",
+        "council/<id:authority>/<int:year>/decisions/new/<id:award>/",
         decision_create,
         name="decision_create",
     ),
-    path("council/decisions/<int:pk>/", decision_detail, name="decision_detail"),
-    path("council/decisions/<int:pk>/edit/", decision_edit, name="decision_edit"),
-    path("council/decisions/<int:pk>/issue/", decision_issue, name="decision_issue"),
-    path("council/decisions/<int:pk>/publish/", decision_publish, name="decision_publish"),
-    path("council/decisions/<int:pk>/discard/", decision_discard, name="decision_discard"),
-    path("council/decisions/<int:pk>/decision.pdf", decision_pdf, name="decision_pdf"),
-    path("council/awardees/<int:pk>/certificate.pdf", certificate_pdf, name="certificate_pdf"),
+    path("council/decisions/<id:pk>/", decision_detail, name="decision_detail"),
+    path("council/decisions/<id:pk>/edit/", decision_edit, name="decision_edit"),
+    path("council/decisions/<id:pk>/issue/", decision_issue, name="decision_issue"),
+    path("council/decisions/<id:pk>/publish/", decision_publish, name="decision_publish"),
+    path("council/decisions/<id:pk>/discard/", decision_discard, name="decision_discard"),
+    path("council/decisions/<id:pk>/decision.pdf", decision_pdf, name="decision_pdf"),
+    path("council/awardees/<id:pk>/certificate.pdf", certificate_pdf, name="certificate_pdf"),
 ]

@@ -658,29 +658,27 @@ def nomination_resubmit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("years/<int:pk>/dossier/", dossier_detail, name="dossier_detail"),
-    path("years/<int:pk>/dossier/letter/", proposal_letter_issue, name="proposal_letter_issue"),
-    path("years/<int:pk>/dossier/letter.pdf", proposal_letter_pdf, name="proposal_letter_pdf"),
-    path("years/<int:pk>/dossier/submit/", dossier_submit, name="dossier_submit"),
-    path("years/<int:pk>/dossier/manifest.json", dossier_manifest, name="dossier_manifest"),
-    path("nominations/<int:pk>/", nomination_detail, name="nomination_detail"),
-    path("nominations/<int:pk>/report/", nomination_report, name="nomination_report"),
+    path("years/<id:pk>/dossier/", dossier_detail, name="dossier_detail"),
+    path("years/<id:pk>/dossier/letter/", proposal_letter_issue, name="proposal_letter_issue"),
+    path("years/<id:pk>/dossier/letter.pdf", proposal_letter_pdf, name="proposal_letter_pdf"),
+    path("years/<id:pk>/dossier/submit/", dossier_submit, name="dossier_submit"),
+    path("years/<id:pk>/dossier/manifest.json", dossier_manifest, name="dossier_manifest"),
+    path("nominations/<id:pk>/", nomination_detail, name="nomination_detail"),
+    path("nominations/<id:pk>/report/", nomination_report, name="nomination_report"),
     path(
-        "nominations/<int:pk>/report/approve/",
+        "nominations/<id:pk>/report/approve/",
         nomination_report_approve,
         name="nomination_report_approve",
     ),
-    path("nominations/<int:pk>/report.pdf", nomination_report_pdf, name="nomination_report_pdf"),
-    path("nominations/<int:pk>/attest/", nomination_attest, name="nomination_attest"),
+    path("nominations/<id:pk>/report.pdf", nomination_report_pdf, name="nomination_report_pdf"),
+    path("nominations/<id:pk>/attest/", nomination_attest, name="nomination_attest"),
+    path("nominations/<id:pk>/eligibility/", nomination_eligibility, name="nomination_eligibility"),
+    path("nominations/<id:pk>/files/add/", nomination_file_upload, name="nomination_file_upload"),
+    path("nominations/files/<id:pk>/", nomination_file_download, name="nomination_file_download"),
     path(
-        "nominations/<int:pk>/eligibility/", nomination_eligibility, name="nomination_eligibility"
+        "nominations/files/<id:pk>/delete/", nomination_file_delete, name="nomination_file_delete"
     ),
-    path("nominations/<int:pk>/files/add/", nomination_file_upload, name="nomination_file_upload"),
-    path("nominations/files/<int:pk>/", nomination_file_download, name="nomination_file_download"),
-    path(
-        "nominations/files/<int:pk>/delete/", nomination_file_delete, name="nomination_file_delete"
-    ),
-    path("nominations/<int:pk>/withdraw/", nomination_withdraw, name="nomination_withdraw"),
-    path("nominations/<int:pk>/return/", nomination_return, name="nomination_return"),
-    path("nominations/<int:pk>/resubmit/", nomination_resubmit, name="nomination_resubmit"),
+    path("nominations/<id:pk>/withdraw/", nomination_withdraw, name="nomination_withdraw"),
+    path("nominations/<id:pk>/return/", nomination_return, name="nomination_return"),
+    path("nominations/<id:pk>/resubmit/", nomination_resubmit, name="nomination_resubmit"),
 ]

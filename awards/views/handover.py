@@ -134,6 +134,6 @@ def _url(block_year: BlockYear) -> str:
 
 
 urlpatterns: list[URLPattern] = [
-    path("years/<int:pk>/handover/", handover_detail, name="handover_detail"),
-    path("years/<int:pk>/handover/confirm/", handover_confirm, name="handover_confirm"),
+    path("years/<id:pk>/handover/", handover_detail, name="handover_detail"),
+    path("years/<id:pk>/handover/confirm/", handover_confirm, name="handover_confirm"),
 ]

@@ -19,7 +19,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
-from django_tables2 import RequestConfig
 
 from awards.filters import IntakeFilter
 from awards.forms.intake import AppraisalForm
@@ -33,6 +32,7 @@ from emulation.actions import confirm_page as _confirm
 from emulation.actions import require as _require
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
+from emulation.tables import RequestConfig
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 PER_PAGE = 25
@@ -337,8 +337,8 @@ def intake_appraise(request: AuthedRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("council/", council_index, name="council_index"),
-    path("council/<int:authority>/<int:year>/", intake_list, name="intake_list"),
-    path("council/nominations/<int:pk>/", intake_detail, name="intake_detail"),
-    path("council/nominations/<int:pk>/receive/", intake_receive, name="intake_receive"),
-    path("council/nominations/<int:pk>/appraise/", intake_appraise, name="intake_appraise"),
+    path("council/<id:authority>/<int:year>/", intake_list, name="intake_list"),
+    path("council/nominations/<id:pk>/", intake_detail, name="intake_detail"),
+    path("council/nominations/<id:pk>/receive/", intake_receive, name="intake_receive"),
+    path("council/nominations/<id:pk>/appraise/", intake_appraise, name="intake_appraise"),
 ]

@@ -52,5 +52,5 @@ def results(request: HttpRequest, authority: int, year: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("results/", results_index, name="results_index"),
-    path("results/<int:authority>/<int:year>/", results, name="results"),
+    path("results/<id:authority>/<int:year>/", results, name="results"),
 ]

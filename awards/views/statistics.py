@@ -12,12 +12,12 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from awards import statistics
 from awards.tables import CountsTable
 from blocks.models import Authority
 from emulation.http import AuthedRequest
+from emulation.tables import RequestConfig
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,9 +75,9 @@ def statistics_xlsx(request: AuthedRequest, authority: int, year: int) -> HttpRe
 
 
 urlpatterns: list[URLPattern] = [
-    path("council/<int:authority>/<int:year>/statistics/", statistics_page, name="statistics"),
+    path("council/<id:authority>/<int:year>/statistics/", statistics_page, name="statistics"),
     path(
-        "council/<int:authority>/<int:year>/statistics.xlsx",
+        "council/<id:authority>/<int:year>/statistics.xlsx",
         statistics_xlsx,
         name="statistics_xlsx",
     ),
