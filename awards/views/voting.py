@@ -82,7 +82,7 @@ BALLOT = Stack(
 
 SESSION = Stack(
     name="session",
-    prefix="sessions",
+    prefix="council/sessions",
     find=_session,
     may_run=lambda request, session: request.user.has_perm("awards.run_session", session),
     archived=lambda session: False,  # a session belongs to no year that is archived
@@ -291,7 +291,7 @@ def _patterns(stack: Stack) -> Iterable[URLPattern]:
             return view(stack, request, pk)
 
         yield path(
-            f"{stack.prefix}/<int:pk>/{action}/",
+            f"{stack.prefix}/<id:pk>/{action}/",
             require_http_methods(FORM_METHODS)(bound),
             name=f"{stack.name}_{action}",
         )
