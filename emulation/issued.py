@@ -8,6 +8,7 @@ The public page /verify/<code>/ (emulation.verify) tells whether a copy matches.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
@@ -17,11 +18,30 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from emulation import audit
-from emulation.models import IssuedDocument, User, new_verification_code, verify_url
+from emulation.models import (
+    AuditEvent,
+    IssuedDocument,
+    User,
+    new_verification_code,
+    verify_url,
+)
 from emulation.pdf import qr_data_uri, render_pdf
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 64 * 1024
 CODE_ATTEMPTS = 5
+ISSUED = "documents.issued"
+
+
+class AlteredDocument(Exception):
+    """An issued document's stored file, or its stored SHA-256, is not what was issued: it is
+    never served (`emulation.middleware` answers with a page saying so)."""
+
+    def __init__(self, issued: IssuedDocument, problem: str) -> None:
+        super().__init__(f"Issued document {issued.code}: {problem}")
+        self.issued = issued
+        self.problem = problem
 
 
 def issue_document(
@@ -124,8 +144,54 @@ def matches(issued: IssuedDocument, uploaded_file: File | IO[bytes]) -> bool:
     return sha256_of(uploaded_file) == issued.sha256
 
 
+def recorded_sha256(issued: IssuedDocument) -> str | None:
+    """The SHA-256 the audit log recorded when the document was issued (None when no event of its
+    issue is found: documents are issued only by `issue_document`, which always records one)."""
+    event = (
+        AuditEvent.objects.filter(
+            action=ISSUED,
+            object_type=IssuedDocument._meta.label_lower,
+            object_id=str(issued.pk),
+        )
+        .order_by("seq")
+        .only("after")
+        .first()
+    )
+    if event is None or not isinstance(event.after, dict):
+        return None
+    value = event.after.get("sha256")
+    return value if isinstance(value, str) else None
+
+
+def problem_with(issued: IssuedDocument) -> str | None:
+    """What is wrong with an issued document as stored, or None when it is intact: its stored
+    SHA-256 must be the one its issue recorded in the audit log, and the stored file's bytes must
+    hash to it."""
+    recorded = recorded_sha256(issued)
+    if recorded is not None and recorded != issued.sha256:
+        return "its stored SHA-256 differs from the one recorded in the audit log at its issue"
+    try:
+        with issued.file.open("rb") as handle:
+            actual = sha256_of(handle)
+    except (OSError, ValueError):
+        return "its stored file cannot be read"
+    if actual != issued.sha256:
+        return "its stored file's bytes do not match its SHA-256"
+    return None
+
+
+def check_intact(issued: IssuedDocument) -> None:
+    """Raise `AlteredDocument` (and log an error) unless the document is intact."""
+    problem = problem_with(issued)
+    if problem is not None:
+        logger.error("Issued document %s (id %s) refused: %s.", issued.code, issued.pk, problem)
+        raise AlteredDocument(issued, problem)
+
+
 def file_response(issued: IssuedDocument, *, filename: str) -> FileResponse:
-    """The stored PDF as a download, for an app's own permission-checked view."""
+    """The stored PDF as a download, for an app's own permission-checked view; its bytes are
+    hashed first, and a file that is not the document as issued is refused (`AlteredDocument`)."""
+    check_intact(issued)
     response = FileResponse(
         issued.file.open("rb"),
         as_attachment=True,
