@@ -20,6 +20,7 @@ from django.utils import timezone
 from emulation import audit
 from emulation.models import (
     AuditEvent,
+    AuditHead,
     IssuedDocument,
     User,
     new_verification_code,
@@ -32,6 +33,9 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 64 * 1024
 CODE_ATTEMPTS = 5
 ISSUED = "documents.issued"
+# The hash of the chain's head is printed in full in the PDF's keywords and, this long, on the page:
+# enough to tell a recomputed chain from the real one (`emulation.audit.read_heads` accepts it).
+CHAIN_SHORT = 16
 
 
 class AlteredDocument(Exception):
@@ -55,8 +59,10 @@ def issue_document(
     subject: models.Model | None = None,
     metadata: Mapping[str, Any] | None = None,
 ) -> IssuedDocument:
-    """Render the PDF once, with its verification code, address and QR code printed on it; store
-    the file and its SHA-256; record `documents.issued` in the audit log.
+    """Render the PDF once, with its verification code, address and QR code printed on it, and the
+    audit chain's head at that moment (its event number and hash: an anchor of the chain outside
+    the database); store the file, its SHA-256 and the head; record `documents.issued` in the
+    audit log.
 
     `context` goes to the template (`title` and `issuer_name` are there unless it overrides them);
     `metadata` is kept with the record and shown on the verification page (its "signatories", a
@@ -65,6 +71,7 @@ def issue_document(
     """
     code = _unused_code()
     url = verify_url(code)
+    head = AuditHead.objects.filter(id=1).first()
     document = IssuedDocument(
         code=code,
         kind=kind,
@@ -75,6 +82,8 @@ def issue_document(
         subject_type=subject._meta.label_lower if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",
         metadata=dict(metadata or {}),
+        chain_seq=head.last_seq if head is not None else 0,
+        chain_hash=head.last_hash if head is not None else "",
     )
     pdf = render_pdf(
         template_name,
@@ -82,7 +91,16 @@ def issue_document(
             "title": title,
             "issuer_name": issuer_name,
             **context,
-            "verification": {"code": document.display_code, "url": url, "qr": qr_data_uri(url)},
+            "verification": {
+                "code": document.display_code,
+                "url": url,
+                "qr": qr_data_uri(url),
+                "chain": {
+                    "seq": document.chain_seq,
+                    "hash": document.chain_hash,
+                    "short": document.chain_hash[:CHAIN_SHORT],
+                },
+            },
         },
     )
     document.sha256 = hashlib.sha256(pdf).hexdigest()
@@ -97,7 +115,13 @@ def issue_document(
                 "documents.issued",
                 actor=by,
                 obj=document,
-                after={"code": code, "sha256": document.sha256, "kind": kind},
+                after={
+                    "code": code,
+                    "sha256": document.sha256,
+                    "kind": kind,
+                    "chain_seq": document.chain_seq,
+                    "chain_hash": document.chain_hash,
+                },
             )
     except BaseException:
         document.file.delete(save=False)
