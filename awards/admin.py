@@ -1,4 +1,4 @@
-"""The admin edits award types (configuration) and shows the rest read-only: every change of a
+"""The admin edits award types (configuration, each change written to the audit log) and shows the rest read-only: every change of a
 ballot, nomination, dossier or hand-over goes through `awards.services`.
 
 Cast ballots, their choices and the voter rolls (the block's and the council's) are deliberately not
@@ -28,6 +28,7 @@ from awards.models import (
     Handover,
     Nomination,
 )
+from emulation.admin import Audited
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -81,7 +82,7 @@ class AwardTypeForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(AwardType)
-class AwardTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AwardTypeAdmin(Audited, admin.ModelAdmin):  # type: ignore[type-arg]
     form = AwardTypeForm
     list_display = ["name_vi", "code", "level", "candidates", "max_per_block", "is_active"]
     list_filter = ["level", "is_active"]

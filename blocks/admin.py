@@ -1,4 +1,5 @@
-"""The registry in the admin. Authorities, units and blocks are edited here; a block year, its
+"""The registry in the admin. Authorities, units and blocks are edited here, each change written to
+the audit log (`Audited`); a block year, its
 members, its joint activities and people's roles are shown read-only, for they change only
 through `blocks.services`, which refuses to change an archived year, refuses a role given to
 oneself or across the council's line, tells the unit's leaders and writes the audit log."""
@@ -18,11 +19,11 @@ from blocks.models import (
     UnitName,
     UnitRole,
 )
-from emulation.admin import ReadOnly
+from emulation.admin import Audited, ReadOnly
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(Audited, admin.ModelAdmin):
     list_display = ["name", "short_name", "level", "parent", "require_two_factor"]
     list_filter = ["level", "require_two_factor"]
 
@@ -39,7 +40,7 @@ class UnitRoleInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(Audited, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "authority", "active_from", "active_to"]
     list_filter = ["authority", "kind"]
     search_fields = ["name", "short_name", "search_key"]
@@ -47,13 +48,13 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(admin.ModelAdmin):
+class SuccessionAdmin(Audited, admin.ModelAdmin):
     list_display = ["predecessor", "successor", "kind", "effective_date"]
     autocomplete_fields = ["predecessor", "successor"]
 
 
 @admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
+class BlockAdmin(Audited, admin.ModelAdmin):
     list_display = ["name", "kind", "authority"]
     list_filter = ["authority", "kind"]
     search_fields = ["name", "search_key"]

@@ -10,9 +10,10 @@ class CovenantsConfig(AppConfig):
     def ready(self) -> None:
         from blocks.dashboard import register_steps
         from blocks.services import follow_deadline
-        from covenants import benchmark, dashboard, demo, home, services
+        from covenants import benchmark, dashboard, demo, home, records, services
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
+        from emulation import records as checks
         from emulation.home import register_section
 
         register_steps(dashboard.steps)
@@ -23,3 +24,4 @@ class CovenantsConfig(AppConfig):
         benchmarks.register_pages(*benchmark.PAGES)
         benchmarks.register_storms(*benchmark.STORMS)
         benchmarks.register_pdf(benchmark.PDF)
+        checks.register(records.signatures)

@@ -150,3 +150,98 @@ def _events(batch_size: int) -> Iterator[AuditEvent]:
             return
         yield from batch
         after = batch[-1].seq
+
+
+# Anchors: the chain's head as it was seen outside the database (printed on an issued document,
+# saved from a published page, time-stamped by an authority). Whoever rewrites an event and
+# recomputes every later hash, or cuts the last events and moves the head back, cannot change what
+# was printed or saved: the chain then disagrees with an anchor.
+
+# The shortest hash prefix accepted from a file of heads (the documents print 16 hex digits).
+MIN_ANCHOR_HEX = 12
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The head of the chain as seen somewhere outside the database: event `seq` had hash `hash`
+    (or a hash beginning with it)."""
+
+    seq: int
+    hash: str
+    source: str
+
+
+def current_head() -> AuditHead:
+    """The end of the chain now (an empty head when nothing was recorded yet)."""
+    return AuditHead.objects.filter(id=1).first() or AuditHead(id=1)
+
+
+def document_anchors() -> list[Anchor]:
+    """The heads printed on the issued documents."""
+    from emulation.models import IssuedDocument
+
+    rows = IssuedDocument.objects.filter(chain_seq__gt=0).values_list(
+        "chain_seq", "chain_hash", "code"
+    )
+    return [Anchor(seq or 0, digest, f"issued document {code}") for seq, digest, code in rows]
+
+
+def read_heads(lines: Iterator[str] | list[str], source: str) -> list[Anchor]:
+    """Heads from a file, one `seq hash` a line (`#123` is read as 123; blank lines and lines
+    beginning with `//` are skipped). Raises ValueError naming a line that cannot be read."""
+    anchors = []
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("//"):
+            continue
+        parts = text.split()
+        digest = parts[1].lower() if len(parts) >= 2 else ""
+        seq_text = parts[0].lstrip("#")
+        if (
+            len(parts) != 2
+            or not seq_text.isdigit()
+            or len(digest) < MIN_ANCHOR_HEX
+            or len(digest) > 64
+            or any(c not in "0123456789abcdef" for c in digest)
+        ):
+            raise ValueError(
+                f"{source}, line {number}: expected an event number and its hash "
+                f"(at least {MIN_ANCHOR_HEX} hex digits)"
+            )
+        anchors.append(Anchor(int(seq_text), digest, f"{source}, line {number}"))
+    return anchors
+
+
+def check_anchors(anchors: list[Anchor]) -> Break | None:
+    """The first event, in chain order, that disagrees with an anchor: missing, or with another
+    hash than the one seen outside. Every event up to it since the last agreeing anchor may have
+    been rewritten."""
+    wanted = sorted({anchor.seq for anchor in anchors if anchor.seq > 0})
+    stored: dict[int, tuple[int, str]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = AuditEvent.objects.filter(seq__in=wanted[start : start + 500])
+        stored.update(
+            {seq: (pk, digest) for pk, seq, digest in rows.values_list("pk", "seq", "hash")}
+        )
+    agreed = 0
+    for anchor in sorted(anchors, key=lambda a: (a.seq, a.source)):
+        if anchor.seq <= 0:
+            continue
+        found = stored.get(anchor.seq)
+        since = f"after event #{agreed}" if agreed else "from the start"
+        if found is None:
+            return Break(
+                anchor.seq,
+                None,
+                f"event #{anchor.seq} is missing, but {anchor.source} saw it; the chain was cut "
+                f"{since}",
+            )
+        if not found[1].startswith(anchor.hash):
+            return Break(
+                anchor.seq,
+                found[0],
+                f"its hash is not the one {anchor.source} saw; events {since} up to "
+                f"#{anchor.seq} were rewritten",
+            )
+        agreed = anchor.seq
+    return None

@@ -2,15 +2,20 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 
 from emulation.audit import client_ip, request_ip
+from emulation.issued import AlteredDocument
 
 
 class RequestContextMiddleware:
     """Activate the language the person chose (their account's preference once signed in, the
     language cookie before that, Vietnamese otherwise; never the browser's own language) and
-    remember the client address for the audit log while the request is served."""
+    remember the client address for the audit log while the request is served.
+
+    An issued document whose stored file is not the document as issued is refused here, with a
+    page that says so (409: the stored file conflicts with its record)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,3 +39,13 @@ class RequestContextMiddleware:
             request_ip.reset(token)
         response.headers.setdefault("Content-Language", language)
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, AlteredDocument):
+            return render(
+                request,
+                "emulation/altered_document.html",
+                {"code": exception.issued.display_code},
+                status=409,
+            )
+        return None

@@ -192,6 +192,15 @@ class IssuedDocument(models.Model):
     subject_type = models.CharField(_("issued for (type)"), max_length=80, blank=True)
     subject_id = models.CharField(_("issued for (id)"), max_length=64, blank=True)
     metadata = models.JSONField(_("details"), default=dict, blank=True)
+    # The end of the audit chain when the document was issued, printed on it: an anchor of the
+    # chain outside the database (see `emulation.audit.check_anchors`). Null on documents issued
+    # before heads were printed.
+    chain_seq = models.PositiveBigIntegerField(
+        _("audit chain head (event)"), null=True, blank=True, editable=False
+    )
+    chain_hash = models.CharField(
+        _("audit chain head (hash)"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("issued document")

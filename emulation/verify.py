@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from emulation.forms import Form, post_data
-from emulation.issued import matches
+from emulation.issued import AlteredDocument, check_intact, matches
 from emulation.models import IssuedDocument, normalise_code
 
 MAX_UPLOAD_MB = 20
@@ -78,6 +78,16 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     )
     if issued is None:
         return render(request, "emulation/verify_unknown.html", {"code": code}, status=404)
+    try:
+        # A record whose file or hash was altered behind the application's back confirms nothing.
+        check_intact(issued)
+    except AlteredDocument:
+        return render(
+            request,
+            "emulation/altered_document.html",
+            {"code": issued.display_code},
+            status=409,
+        )
     form = VerifyUploadForm(post_data(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -12,8 +12,9 @@ class ScoringConfig(AppConfig):
         from blocks.services import follow_deadline
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
+        from emulation import records as checks
         from emulation.home import register_section
-        from scoring import benchmark, dashboard, demo, home, services
+        from scoring import benchmark, dashboard, demo, home, records, services
 
         register_steps(dashboard.steps)
         register_section(home.my_tasks)
@@ -22,3 +23,4 @@ class ScoringConfig(AppConfig):
         benchmarks.register_data(benchmark.ScoringData)
         benchmarks.register_pages(*benchmark.PAGES)
         benchmarks.register_storms(*benchmark.STORMS)
+        checks.register(records.final_scores, records.rankings)

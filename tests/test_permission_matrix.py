@@ -106,23 +106,28 @@ def own_registration(w: World) -> list[Any]:
 
 
 def issued_document(w: World) -> list[Any]:
-    """An issued document's record (the page never opens its file)."""
+    """An issued document's record and its file (the page hashes the file again, never serves it)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from emulation.models import IssuedDocument, new_verification_code
 
     code = new_verification_code()
-    IssuedDocument.objects.create(
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    document = IssuedDocument(
         code=code,
         kind="covenant",
         title="Giao ước thi đua năm 2026",
         issuer_name=w.block.name,
         issued_by=w.secretariat,
         issued_at=timezone.now(),
-        sha256="0" * 64,
-        file=f"issued/2026/{code}.pdf",
-        size=1000,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
     )
+    document.file.save(f"{code}.pdf", ContentFile(pdf), save=False)
+    document.save()
     return [code]
 
 

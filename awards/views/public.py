@@ -2,7 +2,8 @@
 propose, with the decisions' numbers and dates. Anyone may read them without signing in.
 
 Only published decisions appear: drafts, issued but unpublished decisions, vote counts and
-people's data (beyond the signer's name printed on the decision) never do. What the pages show is
+people's data (beyond the signer's name printed on the decision) never do. Each page shows the
+audit log's head as it is now (never cached), for anyone to save as an anchor of the chain. What the pages show is
 cached under a SHA-256 of the published decisions' documents: publishing another changes it.
 """
 
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_safe
 from awards.models import Decision
 from awards.services import decisions as services
 from blocks.models import Authority
+from emulation.audit import current_head
 from emulation.published import cached
 
 
@@ -24,7 +26,9 @@ from emulation.published import cached
 @require_safe
 def results_index(request: HttpRequest) -> HttpResponse:
     rows = cached("awards.results_index", services.published_sha256(), services.results_years)
-    return render(request, "awards/public/results_index.html", {"rows": rows})
+    return render(
+        request, "awards/public/results_index.html", {"rows": rows, "chain": current_head()}
+    )
 
 
 @login_not_required
@@ -46,6 +50,7 @@ def results(request: HttpRequest, authority: int, year: int) -> HttpResponse:
             "year": year,
             "awarded": [d for d in decisions if d.kind == Decision.Kind.DECISION],
             "proposed": [d for d in decisions if d.kind == Decision.Kind.PROPOSAL],
+            "chain": current_head(),
         },
     )
 

@@ -8,6 +8,7 @@ recorded present (staff and administrators 403).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from tests import counting
@@ -94,6 +95,10 @@ def opened(world: World, **options: Any) -> Any:
 
 # Matrix rows -----------------------------------------------------------------------------------
 
+# The stored file of an issued minutes: its SHA-256 is stored with it, for it is hashed again
+# before it is served.
+PDF = b"%PDF-1.4\n%%EOF\n"
+
 SEE = {"admin", "staff", "member"}
 RUN = {"admin", "staff"}
 
@@ -158,10 +163,10 @@ def _with_minutes(w: World) -> list[Any]:
         issuer_name=w.authority.name,
         issued_by=w.staff,
         issued_at=timezone.now(),
-        sha256="0" * 64,
-        size=15,
+        sha256=hashlib.sha256(PDF).hexdigest(),
+        size=len(PDF),
     )
-    document.file.save(f"{code}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    document.file.save(f"{code}.pdf", ContentFile(PDF), save=False)
     document.save()
     session.minutes = document
     session.save(update_fields=["minutes"])

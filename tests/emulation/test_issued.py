@@ -100,7 +100,13 @@ def test_issuing_is_recorded_in_the_audit_log(clerk: User) -> None:
     event = AuditEvent.objects.get(action="documents.issued")
     assert event.actor == clerk
     assert (event.object_type, event.object_id) == ("emulation.issueddocument", str(document.pk))
-    assert event.after == {"code": document.code, "sha256": document.sha256, "kind": "minutes"}
+    assert event.after == {
+        "code": document.code,
+        "sha256": document.sha256,
+        "kind": "minutes",
+        "chain_seq": document.chain_seq,
+        "chain_hash": document.chain_hash,
+    }
     assert audit.verify_chain() is None
 
 
