@@ -27,7 +27,7 @@ def person(db: None) -> User:
 
 
 def address_of(remote: str, forwarded: str | None = None) -> str | None:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
 
 

@@ -65,7 +65,9 @@ def _hostile_criteria(table: CriteriaTable) -> list[str]:
     rows = list(table.criteria.filter(parent__isnull=False).order_by("position")[: len(HOSTILE)])
     for row, text in zip(rows, HOSTILE, strict=True):
         Criterion.objects.filter(pk=row.pk).update(title_vi=text, title_en=text, guidance=text)
-    Band.objects.filter(pk=table.bands.order_by("position").first().pk).update(label=HOSTILE[0])
+    first = table.bands.order_by("position").first()
+    assert first is not None
+    Band.objects.filter(pk=first.pk).update(label=HOSTILE[0])
     return HOSTILE
 
 

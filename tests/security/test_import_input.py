@@ -21,8 +21,8 @@ from scoring.models import CriteriaTable, Criterion
 from tests.factories import World, registry_snapshot
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ROWS = [
-    excel.COLUMNS,
+ROWS: list[list[Any]] = [
+    list(excel.COLUMNS),
     ["I", "Nhiệm vụ chính trị", "", 60, "standard", "no", "Hướng dẫn"],
     ["I.1", "Chỉ tiêu", "", 60, "standard", "no", ""],
     ["II", "Xây dựng Đảng", "", 40, "standard", "no", ""],

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.test import Client, RequestFactory
 
 from emulation.limits import MAX_REQUEST_BYTES
@@ -37,6 +37,11 @@ def test_the_limit_is_the_largest_upload_and_a_margin_for_the_form() -> None:
 
 
 @pytest.mark.parametrize("declared", [200 * MB, 25 * MB + 1, 10**30])
+def unreadable() -> dict[str, Any]:
+    """A request body that fails the test if anything reads it."""
+    return {"wsgi.input": Unreadable()}
+
+
 def test_a_body_declared_too_large_is_refused_unread(
     client: Client, issued: IssuedDocument, declared: int
 ) -> None:
@@ -46,7 +51,7 @@ def test_a_body_declared_too_large_is_refused_unread(
         b"x",
         content_type="multipart/form-data; boundary=BoUnDaRy",
         CONTENT_LENGTH=str(declared),
-        **{"wsgi.input": Unreadable()},
+        **unreadable(),
     )
     assert response.status_code == 413
     page = response.content.decode()
@@ -56,7 +61,7 @@ def test_a_body_declared_too_large_is_refused_unread(
 def test_the_refusal_is_in_the_language_of_the_cookie(client: Client) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.generic(
-        "POST", "/verify/x/", b"x", CONTENT_LENGTH=str(200 * MB), **{"wsgi.input": Unreadable()}
+        "POST", "/verify/x/", b"x", CONTENT_LENGTH=str(200 * MB), **unreadable()
     )
     assert response.status_code == 413
     page = response.content.decode()
@@ -82,4 +87,5 @@ def test_the_upload_handler_stops_reading_at_the_limit(settings: Any) -> None:
     request = RequestFactory().post(
         "/verify/x/", {"file": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (2 * MB))}
     )
-    assert request.FILES["file"].size == 2 * MB + 5
+    uploaded = request.FILES["file"]
+    assert isinstance(uploaded, UploadedFile) and uploaded.size == 2 * MB + 5
