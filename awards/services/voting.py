@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from Crypto.Protocol.SecretSharing import Shamir
@@ -36,6 +35,7 @@ from nacl.utils import random as random_bytes
 
 from awards import secrecy
 from awards.models.voting import BallotBox, RollEntry, SealedBallot, Teller
+from awards.secrecy import ReceiptCheck
 from blocks.models import Unit
 from emulation.errors import DomainError
 from emulation.models import User
@@ -44,11 +44,6 @@ SECRET_BYTES = 16  # what pycryptodome's Shamir shares (128 bits, as X25519 give
 SMALLEST_BOARD = 2
 FORMAT = "1"  # the first character of every ballot in clear: the layout's version
 AGREE, DISAGREE, BLANK = "1", "0", "-"
-
-
-@dataclass(frozen=True)
-class ReceiptCheck(secrecy.ReceiptCheck):
-    void: bool = False  # in the box, but the vote was void: never opened
 
 
 # Keys ---------------------------------------------------------------------------------------------
