@@ -49,7 +49,13 @@ class RequestSizeLimitMiddleware:
                 language = settings.LANGUAGE_CODE
             with translation.override(language):
                 body = loader.render_to_string("413.html", {"limit": limit // (1024 * 1024)})
-            return HttpResponse(body, status=413, headers={"Content-Language": language})
+            # The middleware before this one add the other security headers; framing is
+            # refused here, the middleware that would add its header coming later.
+            return HttpResponse(
+                body,
+                status=413,
+                headers={"Content-Language": language, "X-Frame-Options": settings.X_FRAME_OPTIONS},
+            )
         return self.get_response(request)
 
 

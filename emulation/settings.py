@@ -49,11 +49,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a body declared larger than the site reads is refused before anything reads it.
-    "emulation.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "emulation.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (and after the three above, which read none of it, so that
+    # the refusal carries the site's security headers): a body declared larger than the site
+    # reads is refused unread.
+    "emulation.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -146,7 +146,9 @@ class MultipleFileField(forms.FileField):
 
 class EvidenceForm(Form):
     file = MultipleFileField(
-        label=_("Evidence files (PDF, image or Office document, up to 20 MB each)")
+        label=_(
+            "Evidence files (PDF, image or Office document, up to 20 MB each and 25 MB at a time)"
+        )
     )
 
 

@@ -32,7 +32,13 @@ class Unreadable:
 def test_the_limit_is_the_largest_upload_and_a_margin_for_the_form() -> None:
     assert DEFAULT_MAX_BYTES == 20 * MB
     assert settings.MAX_REQUEST_BYTES == MAX_REQUEST_BYTES == 25 * MB
-    assert settings.MIDDLEWARE[0] == "emulation.limits.RequestSizeLimitMiddleware"
+    # Only middleware that never reads the body (and adds the security headers) comes first.
+    assert settings.MIDDLEWARE[:4] == [
+        "django.middleware.security.SecurityMiddleware",
+        "emulation.security.PermissionsPolicyMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "emulation.limits.RequestSizeLimitMiddleware",
+    ]
     assert settings.FILE_UPLOAD_HANDLERS[0] == "emulation.limits.LimitedUploadHandler"
 
 
@@ -56,6 +62,18 @@ def test_a_body_declared_too_large_is_refused_unread(
     assert response.status_code == 413
     page = response.content.decode()
     assert "Lỗi 413" in page and "tối đa 25 MB" in page
+
+
+def test_the_refusal_carries_the_site_s_security_headers(client: Client) -> None:
+    response = client.generic(
+        "POST", "/verify/x/", b"x", CONTENT_LENGTH=str(200 * MB), **unreadable()
+    )
+    assert response.status_code == 413
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src" in response["Content-Security-Policy"]
+    assert "Permissions-Policy" in response
 
 
 def test_the_refusal_is_in_the_language_of_the_cookie(client: Client) -> None:
