@@ -1,5 +1,5 @@
 """The registry in the admin. Authorities, units and blocks are edited here, each change written to
-the audit log (`Audited`); a block year, its
+the audit log (`Audited`); mergers of authorities, a block year, its
 members, its joint activities and people's roles are shown read-only, for they change only
 through `blocks.services`, which refuses to change an archived year, refuses a role given to
 oneself or across the council's line, tells the unit's leaders and writes the audit log."""
@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from blocks.models import (
     Authority,
+    AuthoritySuccession,
     Block,
     BlockYear,
     Contribution,
@@ -24,8 +25,16 @@ from emulation.admin import Audited, ReadOnly
 
 @admin.register(Authority)
 class AuthorityAdmin(Audited, admin.ModelAdmin):
-    list_display = ["name", "short_name", "level", "parent", "require_two_factor"]
+    list_display = ["name", "short_name", "level", "parent", "require_two_factor", "active_to"]
     list_filter = ["level", "require_two_factor"]
+    # An authority ceases only by a merger (`blocks.services.merge_authorities`, which moves its
+    # units and blocks too), from the units page.
+    readonly_fields = ["active_to"]
+
+
+@admin.register(AuthoritySuccession)
+class AuthoritySuccessionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "effective_date"]
 
 
 class UnitNameInline(admin.TabularInline):

@@ -80,16 +80,30 @@ class UnitMergeForm(Form):
     short_name = forms.CharField(
         label=_("Short name of the new unit"), max_length=80, required=False
     )
+    authority = forms.ModelChoiceField(
+        label=_("Authority of the new unit"),
+        queryset=Authority.objects.none(),
+        required=False,
+        help_text=_("Units of two authorities may merge (a merger of provinces)."),
+    )
     effective_date = forms.DateField(label=_("Effective date"), widget=DateInput())
     reason = forms.CharField(**REASON_FIELD)  # type: ignore[arg-type]
 
-    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, unit: Unit, authorities: QuerySet[Authority], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        candidates = Unit.objects.filter(authority=unit.authority, active_to__isnull=True).exclude(
-            pk=unit.pk
+        # Any active unit of an authority the person manages, whichever the unit's own is.
+        candidates = (
+            Unit.objects.filter(authority__in=authorities, active_to__isnull=True)
+            .exclude(pk=unit.pk)
+            .select_related("authority")
+            .order_by("authority__name", "name")
         )
         self.fields["others"].queryset = candidates  # type: ignore[attr-defined]
         self.fields["into"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["authority"].queryset = authorities.filter(active_to__isnull=True)  # type: ignore[attr-defined]
+        self.fields["authority"].initial = unit.authority_id
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -100,6 +114,19 @@ class UnitMergeForm(Form):
         if data.get("into") and data.get("into") in (data.get("others") or []):
             self.add_error("into", _("A unit cannot be merged into itself."))
         return data
+
+
+class AuthorityMergeForm(Form):
+    authority = forms.ModelChoiceField(
+        label=_("Authority merged"), queryset=Authority.objects.filter(active_to__isnull=True)
+    )
+    into = forms.ModelChoiceField(
+        label=_("Into"),
+        queryset=Authority.objects.filter(active_to__isnull=True),
+        help_text=_("The authority that continues it: its units and blocks go on under this one."),
+    )
+    effective_date = forms.DateField(label=_("Effective date"), widget=DateInput())
+    reason = forms.CharField(**REASON_FIELD)  # type: ignore[arg-type]
 
 
 class UnitSplitForm(Form):

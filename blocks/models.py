@@ -42,6 +42,12 @@ class Authority(models.Model):
     place = models.CharField(
         _("place name"), max_length=80, help_text=_("Written before the date on documents.")
     )
+    active_to = models.DateField(
+        _("ceased on"),
+        null=True,
+        blank=True,
+        help_text=_("The last day, when the authority was merged into another (see its lineage)."),
+    )
     require_two_factor = models.BooleanField(
         _("require two-factor sign-in"),
         default=False,
@@ -60,6 +66,40 @@ class Authority(models.Model):
         return self.name
 
 
+class AuthoritySuccession(models.Model):
+    """An authority merged into another from a date (the 2025 reorganisation: 63 provinces became
+    34). Its units and blocks went on under the successor; what it decided stays its own."""
+
+    predecessor = models.OneToOneField(
+        Authority,
+        verbose_name=_("merged authority"),
+        on_delete=models.PROTECT,
+        related_name="succession",
+    )
+    successor = models.ForeignKey(
+        Authority,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="predecessions",
+    )
+    effective_date = models.DateField(_("effective date"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("merger of authorities")
+        verbose_name_plural = _("mergers of authorities")
+        ordering = ["effective_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")),
+                name="authority_succession_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
     def for_user(self, user: User) -> UnitQuerySet:
         """Units a person may see: their authority's as council, their own, and their blocks'."""
@@ -74,6 +114,25 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
     def search(self, text: str) -> UnitQuerySet:
         return self.filter(search_key__contains=search_key(text))
+
+    def lineage_of(self, unit: Unit | int) -> UnitQuerySet:
+        """The unit and every unit it continues, through merges and splits at any depth: whose
+        years, ranks and awards its history shows. The successions are few (a province records
+        tens in a reorganisation), so they are read in one query and walked here, rather than by
+        one query per generation."""
+        start = unit if isinstance(unit, int) else unit.pk
+        parents: dict[int, list[int]] = {}
+        for predecessor, successor in Succession.objects.values_list(
+            "predecessor_id", "successor_id"
+        ):
+            parents.setdefault(successor, []).append(predecessor)
+        found, todo = {start}, [start]
+        while todo:
+            for parent in parents.get(todo.pop(), []):
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return self.filter(pk__in=found)
 
 
 class Unit(models.Model):

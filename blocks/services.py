@@ -165,8 +165,23 @@ def rename_unit(
     return unit
 
 
-def _retire(unit: Unit, day: datetime.date) -> list[Membership]:
-    """End a unit's life on `day`: its open memberships close that day. Returns them."""
+def _check_manages(by: User, units: Sequence[Unit], authority: Authority) -> None:
+    """Refuse a change of lineage to whoever does not manage every unit and authority in it."""
+    from blocks.rules import is_council_staff_of
+
+    if by.is_superuser:
+        return
+    outside = [u for u in units if not is_council_staff_of(by, u.authority)]
+    if outside or not is_council_staff_of(by, authority):
+        raise DomainError(
+            _("You do not manage %(what)s: ask the council staff of its authority.")
+            % {"what": outside[0] if outside else authority}
+        )
+
+
+def _retire(unit: Unit, day: datetime.date, *, note: str = "") -> list[Membership]:
+    """End a unit's life on `day`: its open memberships close that day, marked with `note` (what
+    became of it) in the years they belong to. Returns them."""
     if unit.active_to is not None and unit.active_to < day:
         raise DomainError(
             _("%(unit)s had already ceased on %(date)s.")
@@ -182,7 +197,9 @@ def _retire(unit: Unit, day: datetime.date) -> list[Membership]:
     )
     for membership in open_memberships:
         membership.left_on = day
-        membership.save(update_fields=["left_on"])
+        if note:
+            membership.note = note[: Membership._meta.get_field("note").max_length]  # type: ignore[index]
+        membership.save(update_fields=["left_on", "note"])
     return open_memberships
 
 
@@ -197,18 +214,25 @@ def merge_units(
     name: str = "",
     short_name: str = "",
     kind: str = "",
+    authority: Authority | None = None,
 ) -> Unit:
     """Merge units into an existing unit or a new one. The merged units cease the day before;
-    the successor takes their places in the blocks they were in on that day."""
+    the successor takes their places in the blocks they were in on that day.
+
+    The units may belong to different authorities (the 2025 reorganisation merged agencies of two
+    provinces); the new unit belongs to `authority` (by default the first unit's). Whoever merges
+    must manage every unit concerned and the successor's authority."""
     if into is None and not name:
         raise DomainError(_("Name the new unit, or choose an existing unit to merge into."))
     if len(units) < (1 if into is not None else 2):
         raise DomainError(_("Choose at least two units to merge."))
     if into is not None and any(u.pk == into.pk for u in units):
         raise DomainError(_("A unit cannot be merged into itself."))
-    authority = units[0].authority
-    if any(u.authority_id != authority.pk for u in units):
-        raise DomainError(_("Only units of the same authority can be merged."))
+    if into is not None:
+        authority = into.authority
+    elif authority is None:
+        authority = units[0].authority
+    _check_manages(by, [*units, *([into] if into is not None else [])], authority)
     if into is None:
         into = create_unit(
             by=by,
@@ -221,7 +245,11 @@ def merge_units(
     last_day = effective_date - datetime.timedelta(days=1)
     years: dict[int, BlockYear] = {}
     for unit in Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]):
-        for membership in _retire(unit, last_day):
+        left = _("Merged into %(unit)s from %(date)s") % {
+            "unit": into.short_name,
+            "date": effective_date.strftime("%d/%m/%Y"),
+        }
+        for membership in _retire(unit, last_day, note=left):
             years[membership.block_year_id] = membership.block_year
         Succession.objects.create(
             predecessor=unit,
@@ -262,7 +290,12 @@ def split_unit(
     if len(parts) < 2:
         raise DomainError(_("A split needs at least two new units."))
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _retire(unit, effective_date - datetime.timedelta(days=1))
+    _check_manages(by, [unit], unit.authority)
+    left = _("Split into %(units)s from %(date)s") % {
+        "units": ", ".join(short or name for name, short in parts),
+        "date": effective_date.strftime("%d/%m/%Y"),
+    }
+    _retire(unit, effective_date - datetime.timedelta(days=1), note=left)
     successors = []
     for part_name, part_short in parts:
         successor = create_unit(
@@ -289,6 +322,92 @@ def split_unit(
         reason=reason,
     )
     return successors
+
+
+@transaction.atomic
+def merge_authorities(
+    authority: Authority,
+    *,
+    by: User,
+    into: Authority,
+    effective_date: datetime.date,
+    reason: str,
+) -> Authority:
+    """Merge an authority into another from a date (a province merged into another on 1 July 2025).
+
+    Its units still active on that day, and its blocks, go on under the successor, so that the
+    successor's council runs them and their pages keep their history; its own past (councils,
+    sessions, decisions) stays its own, and it ceases the day before. Refused when a unit or a
+    block would clash by name with one of the successor's: rename it first. Only a site
+    administrator merges authorities (it changes who runs what across two councils)."""
+    from blocks.models import AuthoritySuccession
+
+    if not by.is_superuser:
+        raise DomainError(_("Only a site administrator can merge authorities."))
+    authority = Authority.objects.select_for_update().get(pk=authority.pk)
+    into = Authority.objects.select_for_update().get(pk=into.pk)
+    if authority.pk == into.pk:
+        raise DomainError(_("An authority cannot be merged into itself."), field="into")
+    if (
+        authority.active_to is not None
+        or AuthoritySuccession.objects.filter(predecessor=authority).exists()
+    ):
+        raise DomainError(_("%(authority)s was already merged.") % {"authority": authority})
+    if into.active_to is not None:
+        raise DomainError(
+            _("%(authority)s has ceased: choose the authority that continues it.")
+            % {"authority": into},
+            field="into",
+        )
+    if authority.level != into.level:
+        raise DomainError(_("Only authorities of the same level can be merged."), field="into")
+    last_day = effective_date - datetime.timedelta(days=1)
+    units = list(
+        Unit.objects.select_for_update()
+        .filter(authority=authority)
+        .exclude(active_to__lt=effective_date)
+        .order_by("pk")
+    )
+    blocks = list(Block.objects.select_for_update().filter(authority=authority).order_by("pk"))
+    _check_no_clash(
+        [u.name for u in units],
+        set(Unit.objects.filter(authority=into).values_list("name", flat=True)),
+        _("units"),
+    )
+    _check_no_clash(
+        [b.name for b in blocks],
+        set(Block.objects.filter(authority=into).values_list("name", flat=True)),
+        _("blocks"),
+    )
+    Unit.objects.filter(pk__in=[u.pk for u in units]).update(authority=into)
+    Block.objects.filter(pk__in=[b.pk for b in blocks]).update(authority=into)
+    AuthoritySuccession.objects.create(
+        predecessor=authority, successor=into, effective_date=effective_date, note=reason
+    )
+    authority.active_to = last_day
+    authority.save(update_fields=["active_to"])
+    audit.record(
+        "blocks.authority.merged",
+        actor=by,
+        obj=authority,
+        before={
+            "units": [u.pk for u in units],
+            "blocks": [b.pk for b in blocks],
+            "authority": authority.pk,
+        },
+        after={"successor": into.pk, "effective_date": effective_date},
+        reason=reason,
+    )
+    return into
+
+
+def _check_no_clash(names: Sequence[str], taken: set[str], what: str) -> None:
+    clashes = sorted(set(names) & taken)
+    if clashes:
+        raise DomainError(
+            _("The successor already has %(what)s named %(names)s: rename them first.")
+            % {"what": what, "names": ", ".join(f"“{name}”" for name in clashes)}
+        )
 
 
 # Block years and membership -----------------------------------------------------------------

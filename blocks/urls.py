@@ -17,6 +17,7 @@ urlpatterns = [
     path("years/<id:pk>/members/add/", views.membership_add, name="membership_add"),
     path("years/<id:pk>/activities/new/", views.activity_create, name="activity_create"),
     path("memberships/<id:pk>/end/", views.membership_end, name="membership_end"),
+    path("authorities/merge/", views.authority_merge, name="authority_merge"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<id:pk>/", views.unit_detail, name="unit_detail"),

@@ -18,6 +18,7 @@ from blocks import dashboard, services
 from blocks.filters import BlockFilter, UnitFilter
 from blocks.forms import (
     ActivityForm,
+    AuthorityMergeForm,
     BlockForm,
     BlockYearCreateForm,
     BlockYearForm,
@@ -395,6 +396,8 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
         UnitTable(filterset.qs),
         "blocks/unit_list.html",
         can_create=request.user.has_perm("blocks.create_unit"),
+        # The rule of `blocks.merge_authorities`, read without asking every permission backend.
+        can_merge_authorities=request.user.is_superuser,
     )
 
 
@@ -407,22 +410,23 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "former_names",
             Prefetch("successions", queryset=_lineage("successor")),
             Prefetch("predecessions", queryset=_lineage("predecessor")),
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("block_year__block").order_by(
-                    "-block_year__year"
-                ),
-            ),
             Prefetch("roles", queryset=UnitRole.objects.select_related("user")),
         ),
         pk=pk,
     )
     can_manage = request.user.has_perm("blocks.manage_unit", unit)
+    # Its years and those of the units it continues (merged or split into it), newest first.
+    memberships = (
+        Membership.objects.filter(unit__in=Unit.objects.lineage_of(unit))
+        .select_related("block_year__block", "unit")
+        .order_by("-block_year__year", "unit__name")
+    )
     return render(
         request,
         "blocks/unit_detail.html",
         {
             "unit": unit,
+            "memberships": memberships,
             "can_manage": can_manage,
             "roles": unit.roles.all() if can_manage or _is_own_unit(request, unit) else [],
         },
@@ -509,7 +513,7 @@ def unit_rename(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unit_merge(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
-    form = UnitMergeForm(post_data(request), unit=unit)
+    form = UnitMergeForm(post_data(request), unit=unit, authorities=_managed_authorities(request))
 
     def merge(data: dict[str, Any]) -> Unit:
         return services.merge_units(
@@ -518,6 +522,7 @@ def unit_merge(request: AuthedRequest, pk: int) -> HttpResponse:
             into=data["into"],
             name=data["name"],
             short_name=data["short_name"],
+            authority=data["authority"],
             effective_date=data["effective_date"],
             reason=data["reason"],
         )
@@ -534,6 +539,31 @@ def unit_merge(request: AuthedRequest, pk: int) -> HttpResponse:
             " places in their blocks."
         ),
         cancel=unit,
+        danger=True,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def authority_merge(request: AuthedRequest) -> HttpResponse:
+    """The site administrator records a merger of authorities (provinces merged in 2025)."""
+    require(request, "blocks.merge_authorities", None)
+    form = AuthorityMergeForm(post_data(request))
+
+    def merge(data: dict[str, Any]) -> Authority:
+        return services.merge_authorities(data.pop("authority"), by=request.user, **data)
+
+    if run_form(request, form, merge, _("The authorities were merged.")):
+        return redirect("blocks:unit_list")
+    return _form_page(
+        request,
+        form,
+        title=_("Merge authorities"),
+        intro=_(
+            "The merged authority ceases the day before the effective date. Its active units and"
+            " its blocks go on under the authority that continues it, with their history; its"
+            " councils, sessions and decisions stay its own."
+        ),
+        cancel_url="blocks:unit_list",
         danger=True,
     )
 

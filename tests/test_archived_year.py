@@ -836,6 +836,9 @@ LEFT_ALONE: dict[str, str] = {
     "blocks.services.rename_unit": "archived years keep the former name by its dates",
     "blocks.services.merge_units": "leaves the members of archived years as they were",
     "blocks.services.split_unit": "leaves the members of archived years as they were",
+    "blocks.services.merge_authorities": (
+        "moves units and blocks, whose archived years keep their members, records and documents"
+    ),
     "blocks.services.create_person": "a person, not a year",
     "blocks.services.assign_unit_role": "a person's role in a unit, not a year",
     "blocks.services.remove_unit_role": "a person's role in a unit, not a year",

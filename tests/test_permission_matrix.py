@@ -229,6 +229,8 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "blocks:membership_add": (year, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
     "blocks:activity_create": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "blocks:membership_end": (membership, scoped(MANAGE), scoped(MANAGE, FORM_ERRORS)),
+    # Merging authorities changes who runs what across two councils: site administrators only.
+    "blocks:authority_merge": (no_args, allowed({"admin"}), allowed({"admin"}, FORM_ERRORS)),
     "blocks:unit_list": (no_args, everyone(200), everyone(405)),
     "blocks:unit_create": (no_args, allowed(MANAGE), allowed(MANAGE, FORM_ERRORS)),
     "blocks:unit_detail": (unit, scoped(SEE), everyone(405)),
@@ -407,6 +409,7 @@ NOT_OF_A_YEAR = {
     "blocks:block_detail",
     "blocks:block_edit",
     "blocks:blockyear_create",
+    "blocks:authority_merge",
     "blocks:unit_list",
     "blocks:unit_create",
     "blocks:unit_detail",

@@ -132,15 +132,102 @@ def test_merging_into_an_existing_unit(world: World) -> None:
     assert Membership.objects.get(block_year=world.block_year, unit=into).left_on is None
 
 
-def test_units_of_different_authorities_cannot_merge(world: World) -> None:
-    with pytest.raises(DomainError, match="same authority"):
+def test_units_of_two_authorities_merge_for_whoever_manages_both(world: World) -> None:
+    # The staff of one province cannot reach into another's units.
+    with pytest.raises(DomainError, match="do not manage Báo Ninh Thuận"):
         services.merge_units(
             [world.units[3], world.other_unit],
             by=world.staff,
-            name="X",
+            name="Báo và Phát thanh, Truyền hình",
             effective_date=D(2026, 7, 1),
+            reason="Sáp nhập tỉnh",
+        )
+    assert world.other_unit.active_to is None
+    successor = services.merge_units(
+        [world.units[3], world.other_unit],
+        by=world.admin,
+        name="Báo và Phát thanh, Truyền hình",
+        authority=world.authority,
+        effective_date=D(2026, 7, 1),
+        reason="Sáp nhập tỉnh",
+    )
+    assert successor.authority == world.authority
+    left = Membership.objects.get(unit=world.other_unit)
+    assert left.left_on == D(2026, 6, 30)
+    assert left.note == "Merged into Báo và Phát thanh, Truyền hình from 01/07/2026"
+    assert set(Unit.objects.lineage_of(successor)) == {successor, world.units[3], world.other_unit}
+
+
+def test_the_lineage_goes_back_through_every_generation(world: World) -> None:
+    first = services.merge_units(
+        [world.units[2], world.units[3]],
+        by=world.staff,
+        name="Ban A",
+        effective_date=D(2026, 3, 1),
+        reason="",
+    )
+    parts = services.split_unit(
+        first,
+        by=world.staff,
+        parts=[("Ban B", "B"), ("Ban C", "C")],
+        effective_date=D(2026, 9, 1),
+        reason="",
+    )
+    assert set(Unit.objects.lineage_of(parts[0])) == {parts[0], first, *world.units[2:4]}
+    assert set(Unit.objects.lineage_of(world.units[0])) == {world.units[0]}
+
+
+def test_a_province_merged_into_another_goes_on_under_it(world: World) -> None:
+    services.merge_authorities(
+        world.other_authority,
+        by=world.admin,
+        into=world.authority,
+        effective_date=D(2025, 7, 1),
+        reason="Nghị quyết số 202/2025/QH15",
+    )
+    world.other_authority.refresh_from_db()
+    world.other_unit.refresh_from_db()
+    world.other_block.refresh_from_db()
+    assert world.other_authority.active_to == D(2025, 6, 30)
+    assert world.other_unit.authority == world.authority
+    assert world.other_block.authority == world.authority
+    assert world.other_authority.succession.successor == world.authority
+    event = AuditEvent.objects.get(action="blocks.authority.merged")
+    assert event.before is not None and event.before["units"] == [world.other_unit.pk]
+    assert event.reason == "Nghị quyết số 202/2025/QH15"
+    # The successor's council now runs what the merged province ran.
+    assert world.staff.has_perm("blocks.manage_unit", world.other_unit)
+    with pytest.raises(DomainError, match="already merged"):
+        services.merge_authorities(
+            world.other_authority,
+            by=world.admin,
+            into=world.authority,
+            effective_date=D(2025, 7, 1),
             reason="",
         )
+
+
+def test_merging_authorities_is_refused_on_a_clash_and_to_council_staff(world: World) -> None:
+    with pytest.raises(DomainError, match="site administrator"):
+        services.merge_authorities(
+            world.other_authority,
+            by=world.staff,
+            into=world.authority,
+            effective_date=D(2025, 7, 1),
+            reason="",
+        )
+    make_unit(world.authority, "Báo Ninh Thuận")
+    with pytest.raises(DomainError, match="“Báo Ninh Thuận”: rename them first"):
+        services.merge_authorities(
+            world.other_authority,
+            by=world.admin,
+            into=world.authority,
+            effective_date=D(2025, 7, 1),
+            reason="",
+        )
+    world.other_unit.refresh_from_db()
+    assert world.other_unit.authority == world.other_authority
+    assert not AuditEvent.objects.filter(action="blocks.authority.merged").exists()
 
 
 def test_splitting_a_unit_creates_its_successors(world: World) -> None:
