@@ -4,6 +4,7 @@ Development (`make run`) sets DEBUG=1. Production sets SECRET_KEY, ALLOWED_HOSTS
 see the README's operations section.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# Uploaded workbooks are parsed by the standard library's XML parser as defusedxml hardens it,
+# which refuses entity declarations. openpyxl would take lxml instead whenever it is installed (it
+# is, for the PDF signatures), so it is told not to, before anything imports it.
+os.environ["OPENPYXL_LXML"] = "False"
 
 DEBUG = env.bool("DEBUG", default=False)
 # The fallback key only serves development and tests; `check --deploy` flags it (security.W009).
