@@ -77,3 +77,21 @@ class CountsTable(tables.Table):
             reverse=is_descending,
         )
         return rows, True
+
+
+class YearsTable(tables.Table):
+    """One row per year of an authority (a list of dicts, sorted in Python: no query)."""
+
+    year = tables.Column(verbose_name=_("Year"))
+    blocks = tables.Column(verbose_name=_("Blocks"), attrs=NUMERIC)
+    members = tables.Column(verbose_name=_("Member units"), attrs=NUMERIC)
+    signed = tables.Column(verbose_name=_("Signed the covenant"), attrs=NUMERIC)
+    sheets_final = tables.Column(verbose_name=_("Scoring sheets final"), attrs=NUMERIC)
+    rankings = tables.Column(verbose_name=_("Rankings published"), attrs=NUMERIC)
+    sent = tables.Column(verbose_name=_("Nominations sent"), attrs=NUMERIC)
+    awarded = tables.Column(verbose_name=_("Awarded"), attrs=NUMERIC)
+
+    class Meta:
+        template_name = "awards/tables/years.html"
+        empty_text = _("The authority has no emulation year yet.")
+        attrs = {"class": "table table-sm table-hover align-middle table-cards"}

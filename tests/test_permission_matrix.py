@@ -450,6 +450,8 @@ NOT_OF_A_YEAR = {
     "awards:certificate_pdf",
     "awards:statistics",
     "awards:statistics_xlsx",
+    "awards:trends",
+    "awards:trends_xlsx",
     "awards:results_index",
     "awards:results",
 }

@@ -1,4 +1,5 @@
-"""The council's statistics for an authority and a year, on a page and as an Excel workbook.
+"""The council's statistics for an authority and a year, and over its years, on pages and as Excel
+workbooks.
 
 Seen by the authority's council staff and members (and site administrators): `awards.see_council`,
 404 for everyone else, as every council page.
@@ -8,13 +9,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from awards import statistics
-from awards.tables import CountsTable
+from awards import statistics, trends
+from awards.tables import CountsTable, YearsTable
 from blocks.models import Authority
 from emulation.http import AuthedRequest
 from emulation.tables import RequestConfig
@@ -74,7 +75,42 @@ def statistics_xlsx(request: AuthedRequest, authority: int, year: int) -> HttpRe
     return response
 
 
+@require_safe
+def trends_page(request: AuthedRequest, authority: int) -> HttpResponse:
+    council = _authority(request, authority)
+    trend = trends.trends(council)
+    table = YearsTable(
+        [
+            {**row.as_row(), "url": reverse("awards:statistics", args=[council.pk, row.year])}
+            for row in reversed(trend.years)
+        ]
+    )
+    RequestConfig(request, paginate=False).configure(table)
+    return render(
+        request,
+        "awards/statistics/years.html",
+        {
+            "authority": council,
+            "trend": trend,
+            "table": table,
+            "chart": trends.chart(trend),
+            "latest": timezone.localdate().year,
+        },
+    )
+
+
+@require_safe
+def trends_xlsx(request: AuthedRequest, authority: int) -> HttpResponse:
+    council = _authority(request, authority)
+    response = HttpResponse(trends.workbook(trends.trends(council)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-cac-nam-{council.pk}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 urlpatterns: list[URLPattern] = [
+    path("council/<id:authority>/statistics/years/", trends_page, name="trends"),
+    path("council/<id:authority>/statistics/years.xlsx", trends_xlsx, name="trends_xlsx"),
     path("council/<id:authority>/<int:year>/statistics/", statistics_page, name="statistics"),
     path(
         "council/<id:authority>/<int:year>/statistics.xlsx",

@@ -23,6 +23,8 @@ COUNCIL = {"admin", "staff", "member"}
 ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "awards:statistics": (council_year, only(COUNCIL, 200, 404), everyone(405)),
     "awards:statistics_xlsx": (council_year, only(COUNCIL, 200, 404), everyone(405)),
+    "awards:trends": (lambda w: [w.authority.pk], only(COUNCIL, 200, 404), everyone(405)),
+    "awards:trends_xlsx": (lambda w: [w.authority.pk], only(COUNCIL, 200, 404), everyone(405)),
     "awards:year_archive": (lambda w: [w.block_year.pk], scoped(MANAGE), scoped(MANAGE, 302)),
 }
 
