@@ -285,8 +285,36 @@ class Registration(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="registrations"
     )
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft copied from last year")
+        SUBMITTED = "submitted", _("Registered, awaiting the council")
+        APPROVED = "approved", _("Approved by the council")
+        RETURNED = "returned", _("Returned by the council")
+
     targets = models.TextField(_("targets"), max_length=5000, help_text=_("One target per line."))
     aims = models.JSONField(_("titles and awards aimed for"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_reason = models.TextField(_("council's reason"), max_length=2000, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),

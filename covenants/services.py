@@ -332,12 +332,7 @@ def register_targets(
         raise DomainError(_("You can only register for your own unit."), field="unit")
     if not current_members(block_year).filter(unit=unit).exists():
         raise DomainError(_("Only member units of the block can register."), field="unit")
-    covenant = block_year.documents.filter(kind=Document.Kind.COVENANT).first()
-    if covenant is not None and covenant.status in (
-        Document.Status.SIGNING,
-        Document.Status.IN_FORCE,
-    ):
-        raise DomainError(_("Registration closed when the covenant was opened for signing."))
+    _check_registration_open(block_year)
     aims = sorted(set(aims))
     invalid = set(aims) - set(Registration.Aim.values)
     if invalid:
@@ -367,17 +362,135 @@ def register_targets(
                 after={"targets": registration.targets, "aims": aims},
             )
             return registration
-    before = audit.snapshot(registration, ["targets", "aims"])
+    before = audit.snapshot(registration, REGISTRATION_FIELDS)
     registration.targets, registration.aims, registration.registered_by = targets.strip(), aims, by
-    registration.save(update_fields=["targets", "aims", "registered_by", "updated_at"])
+    # Whatever it was (a draft copied from last year, returned, even approved), what the unit
+    # saves goes to the council again.
+    registration.status = Registration.Status.SUBMITTED
+    registration.save(update_fields=["targets", "aims", "status", "registered_by", "updated_at"])
     audit.record(
         "covenants.registration.changed",
         actor=by,
         obj=registration,
         before=before,
-        after=audit.snapshot(registration, ["targets", "aims"]),
+        after=audit.snapshot(registration, REGISTRATION_FIELDS),
     )
     return registration
+
+
+REGISTRATION_FIELDS = ["targets", "aims", "status"]
+
+
+def last_year_registrations(block_year: BlockYear) -> dict[int, Registration]:
+    """The current members' registrations of the year before (in whichever block), by unit."""
+    return {
+        r.unit_id: r
+        for r in Registration.objects.filter(
+            block_year__year=block_year.year - 1,
+            unit__in=current_members(block_year).values("unit"),
+        ).order_by("pk")
+    }
+
+
+@transaction.atomic
+def copy_last_year_registrations(block_year: BlockYear, *, by: User) -> list[Registration]:
+    """Start every member unit that has not registered yet from its registration of last year,
+    as a draft its people review and save (which sends it to the council). Done by whoever runs
+    the year, until the covenant opens for signing; copying again adds only what is missing."""
+    check_not_archived(block_year)
+    if not by.has_perm("covenants.run_documents", block_year):
+        raise DomainError(_("Only the block's secretariat or the council staff can do this."))
+    _check_registration_open(block_year)
+    BlockYear.objects.select_for_update().filter(pk=block_year.pk).first()
+    done = set(Registration.objects.filter(block_year=block_year).values_list("unit", flat=True))
+    copies = [
+        Registration(
+            block_year=block_year,
+            unit_id=unit,
+            targets=previous.targets,
+            aims=previous.aims,
+            status=Registration.Status.DRAFT,
+            copied_from=previous,
+            registered_by=by,
+        )
+        for unit, previous in last_year_registrations(block_year).items()
+        if unit not in done
+    ]
+    if not copies:
+        raise DomainError(_("Every unit with a registration last year has one this year already."))
+    created = Registration.objects.bulk_create(copies)
+    audit.record(
+        "covenants.registration.copied",
+        actor=by,
+        obj=block_year,
+        after={"units": [r.unit_id for r in created], "from_year": block_year.year - 1},
+    )
+    return created
+
+
+def _check_registration_open(block_year: BlockYear) -> None:
+    covenant = block_year.documents.filter(kind=Document.Kind.COVENANT).first()
+    if covenant is not None and covenant.status in (
+        Document.Status.SIGNING,
+        Document.Status.IN_FORCE,
+    ):
+        raise DomainError(_("Registration closed when the covenant was opened for signing."))
+
+
+@transaction.atomic
+def review_registration(
+    registration: Registration, *, by: User, approve: bool, reason: str = ""
+) -> Registration:
+    """The council approves a unit's registration, or returns it with the reason, for the unit to
+    amend and register again."""
+    from emulation.roles import roles_of
+
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("block_year__block")
+        .get(pk=registration.pk)
+    )
+    check_not_archived(registration.block_year)
+    if not (by.is_superuser or roles_of(by).staffs(registration.block_year.block.authority_id)):
+        raise DomainError(
+            _("Only the council staff of the block's authority review registrations.")
+        )
+    if registration.status != Registration.Status.SUBMITTED:
+        raise DomainError(
+            _("This registration is “%(status)s”: only one awaiting the council is reviewed.")
+            % {"status": registration.get_status_display()}
+        )
+    reason = reason.strip()
+    if not approve and not reason:
+        raise DomainError(_("Say why the registration is returned."), field="reason")
+    before = audit.snapshot(registration, REGISTRATION_FIELDS)
+    registration.status = Registration.Status.APPROVED if approve else Registration.Status.RETURNED
+    registration.review_reason = reason
+    registration.reviewed_by = by
+    registration.reviewed_at = timezone.now()
+    registration.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    audit.record(
+        "covenants.registration.approved" if approve else "covenants.registration.returned",
+        actor=by,
+        obj=registration,
+        before=before,
+        after=audit.snapshot(registration, REGISTRATION_FIELDS),
+        reason=reason,
+    )
+    return registration
+
+
+@transaction.atomic
+def review_registrations(
+    registrations: Iterable[Registration], *, by: User, approve: bool, reason: str = ""
+) -> list[Registration]:
+    """Approve or return several registrations in one go: all or none."""
+    return each_or_none(
+        registrations,
+        lambda r: review_registration(r, by=by, approve=approve, reason=reason),
+        name=lambda r: str(r.unit),
+        nothing=_("Nothing was changed."),
+    )
 
 
 # Signing -----------------------------------------------------------------------------------

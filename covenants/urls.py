@@ -30,4 +30,9 @@ urlpatterns = [
     path("documents/<id:pk>/signatures/paper/", views.paper_signature, name="paper_signature"),
     path("documents/<id:pk>/pdf/", views.covenant_pdf, name="covenant_pdf"),
     path("signatures/<id:pk>/scan/", views.signature_scan, name="signature_scan"),
+    path(
+        "council/<id:authority>/<int:year>/registrations/",
+        views.council_registrations,
+        name="council_registrations",
+    ),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from blocks.models import BlockYear, Unit, UnitRole
+from blocks.models import Authority, BlockYear, Unit, UnitRole
 from covenants import services
 from covenants.forms import (
     AnswerForm,
@@ -39,6 +39,7 @@ from covenants.models import (
     Registration,
     Signature,
 )
+from covenants.tables import RegistrationReviewTable
 from emulation import otp
 from emulation.actions import form_page as _form_page
 from emulation.actions import private_download, require_for_unit
@@ -50,6 +51,7 @@ from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.issued import file_response
 from emulation.models import IssuedDocument
+from emulation.tables import RequestConfig
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -514,7 +516,7 @@ def comment_answer(request: AuthedRequest, pk: int) -> HttpResponse:
 # Registration of targets -------------------------------------------------------------------
 
 
-@require_safe
+@require_http_methods(FORM_METHODS)
 def registration_list(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     registrations = {
@@ -525,14 +527,35 @@ def registration_list(request: AuthedRequest, pk: int) -> HttpResponse:
         (m, registrations.get(m.unit_id))
         for m in services.current_members(block_year).order_by("position")
     ]
+    can_copy = request.user.has_perm("covenants.run_documents", block_year)
+    if request.method == "POST":
+        _require(request, "covenants.run_documents", block_year)
+        try:
+            copied = services.copy_last_year_registrations(block_year, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d registration was copied from last year as a draft.",
+                    "%(n)d registrations were copied from last year as drafts.",
+                    len(copied),
+                )
+                % {"n": len(copied)},
+            )
+        return redirect("covenants:registration_list", block_year.pk)
     return render(
         request,
         "covenants/registration_list.html",
         {
             "block_year": block_year,
             "rows": rows,
-            "registered": len(registrations),
+            "registered": sum(
+                r.status != Registration.Status.DRAFT for r in registrations.values()
+            ),
             "own_units": list(_own_units(request, block_year)),
+            "can_copy": can_copy and len(registrations) < len(rows),
         },
     )
 
@@ -542,7 +565,11 @@ def registration_edit(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResp
     block_year = _block_year(request, pk)
     unit = get_object_or_404(_own_units(request, block_year), pk=unit_pk)
     require_for_unit(request, "covenants.register", block_year)
-    existing = Registration.objects.filter(block_year=block_year, unit=unit).first()
+    # This year's registration, or else last year's as a start.
+    existing = (
+        Registration.objects.filter(block_year=block_year, unit=unit).first()
+        or Registration.objects.filter(block_year__year=block_year.year - 1, unit=unit).first()
+    )
     initial = {"targets": existing.targets, "aims": existing.aims} if existing else {}
     form = RegistrationForm(post_data(request), initial=initial)
     done = run_form(
@@ -778,3 +805,79 @@ def signature_scan(request: AuthedRequest, pk: int) -> FileResponse:
         raise Http404
     name = (signature.scan.name or "scan").rsplit("/", 1)[-1]
     return private_download(signature.scan, name=name)
+
+
+# The council gathers the registrations --------------------------------------------------------
+
+
+@require_http_methods(FORM_METHODS)
+def council_registrations(request: AuthedRequest, authority: int, year: int) -> HttpResponse:
+    """The registrations of the authority's blocks for a year, by the title or award aimed for:
+    seen by its council staff and members, approved or returned (in one go) by its staff."""
+    council = get_object_or_404(Authority, pk=authority)
+    roles = request.roles
+    if not (request.user.is_superuser or roles.sits_on(council.pk)):
+        raise Http404
+    can_review = request.user.is_superuser or roles.staffs(council.pk)
+    back = request.get_full_path()
+    registrations = Registration.objects.filter(
+        block_year__block__authority=council, block_year__year=year
+    ).exclude(status=Registration.Status.DRAFT)
+    if request.method == "POST":
+        if not can_review:
+            raise PermissionDenied
+        chosen = list(registrations.filter(pk__in=posted_ids(request, "item")))
+        if not chosen:
+            messages.error(request, _("Tick at least one registration."))
+            return redirect(back)
+        approve = request.POST.get("action") == "approve"
+        act_in_one_go(
+            request,
+            lambda: services.review_registrations(
+                chosen, by=request.user, approve=approve, reason=request.POST.get("reason", "")
+            ),
+            lambda n: (
+                (
+                    ngettext(
+                        "%(n)d registration was approved.", "%(n)d registrations were approved.", n
+                    )
+                    if approve
+                    else ngettext(
+                        "%(n)d registration was returned.", "%(n)d registrations were returned.", n
+                    )
+                )
+                % {"n": n}
+            ),
+        )
+        return redirect(back)
+    rows = list(
+        registrations.select_related("block_year__block", "unit").order_by(
+            "block_year__block__name", "unit__name"
+        )
+    )
+    aims = [
+        (code, label, sum(code in r.aims for r in rows)) for code, label in Registration.Aim.choices
+    ]
+    aim = request.GET.get("aim") or next((code for code, _l, n in aims if n), aims[0][0])
+    status = request.GET.get("status", "")
+    # One query for every aim's count; the aim chosen is picked here (the aims are a JSON list,
+    # which SQLite cannot search inside).
+    shown = [r for r in rows if aim in r.aims and (not status or r.status == status)]
+    table = RegistrationReviewTable(shown)
+    RequestConfig(request, paginate=False).configure(table)
+    return render(
+        request,
+        "covenants/council_registrations.html",
+        {
+            "authority": council,
+            "year": year,
+            "aims": aims,
+            "aim": aim,
+            "status": status,
+            "statuses": [
+                c for c in Registration.Status.choices if c[0] != Registration.Status.DRAFT
+            ],
+            "table": table,
+            "can_review": can_review,
+        },
+    )

@@ -180,6 +180,27 @@ def register_targets(w: World) -> Call:
     )
 
 
+def copy_last_year_registrations(w: World) -> Call:
+    from covenants import services
+    from covenants.models import Registration
+    from tests.factories import make_block_year
+
+    previous = make_block_year(w.block, w.units, year=YEAR - 1, head=w.units[1])
+    Registration.objects.create(
+        block_year=previous, unit=w.units[2], targets="Mục tiêu", registered_by=w.leader
+    )
+    return lambda: services.copy_last_year_registrations(w.block_year, by=w.admin)
+
+
+def review_registration(w: World) -> Call:
+    from covenants import services
+
+    registration = services.register_targets(
+        w.block_year, w.units[2], by=w.leader, targets="Mục tiêu", aims=["excellent"]
+    )
+    return lambda: services.review_registration(registration, by=w.admin, approve=True)
+
+
 def open_signing(w: World) -> Call:
     from covenants import services
     from tests.factories import make_covenant
@@ -760,6 +781,8 @@ SERVICES: dict[str, Case] = {
     "covenants.services.answer_comment": answer_comment,
     "covenants.services.adopt_document": adopt_document,
     "covenants.services.register_targets": register_targets,
+    "covenants.services.copy_last_year_registrations": copy_last_year_registrations,
+    "covenants.services.review_registration": review_registration,
     "covenants.services.open_signing": open_signing,
     "covenants.services.sign_covenant": sign_covenant,
     "covenants.services.record_paper_signature": record_paper_signature,
@@ -846,6 +869,7 @@ LEFT_ALONE: dict[str, str] = {
     "awards.services.archive.archive_year": "archiving itself: a year is archived once",
     "covenants.services.follow_signing_deadline": FOLLOWS_A_DEADLINE,
     "covenants.services.open_consultations": ONE_BY_ONE,
+    "covenants.services.review_registrations": ONE_BY_ONE,
     "covenants.services.adopt_documents": ONE_BY_ONE,
     "scoring.services.send_unchanged_review_results": ONE_BY_ONE,
     "scoring.services.finalise_settled_sheets": ONE_BY_ONE,

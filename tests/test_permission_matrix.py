@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.awards.matrix import AWARDS_ARCHIVED, AWARDS_ROWS
-from tests.factories import World, archive, rows
+from tests.factories import YEAR, World, archive, rows
 from tests.matrix import (
     FORM_ERRORS,
     MANAGE,
@@ -250,7 +250,14 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     # An empty POST names no document: refused on the list, nothing changed.
     "covenants:documents_consult": (year, scoped(RUN), scoped(RUN, 302)),
     "covenants:documents_adopt": (year, scoped(RUN), scoped(RUN, 302)),
-    "covenants:registration_list": (year, scoped(SEE), everyone(405)),
+    # POST copies last year's registrations as drafts: the year's runners only.
+    "covenants:registration_list": (year, scoped(SEE), scoped(RUN, 302)),
+    # The council gathers the registrations: its staff and members see, its staff review.
+    "covenants:council_registrations": (
+        lambda w: [w.authority.pk, YEAR],
+        only({"admin", "staff", "member"}, 200, 404),
+        {**only({"admin", "staff"}, 302, 404), "member": 403},
+    ),
     "covenants:registration_edit": (
         own_registration,
         only(OWN_UNIT, 200, 404),
@@ -339,7 +346,7 @@ ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "covenants:documents_copy": (read_only(), read_only()),
     "covenants:documents_consult": (read_only(), read_only()),
     "covenants:documents_adopt": (read_only(), read_only()),
-    "covenants:registration_list": (scoped(SEE), everyone(405)),
+    "covenants:registration_list": (scoped(SEE), read_only()),
     "covenants:registration_edit": (only(OWN_UNIT, 403, 404), only(OWN_UNIT, 403, 404)),
     "covenants:document_detail": (scoped(SEE), everyone(405)),
     "covenants:document_edit": (read_only(), read_only()),
@@ -452,6 +459,7 @@ NOT_OF_A_YEAR = {
     "awards:statistics_xlsx",
     "awards:trends",
     "awards:trends_xlsx",
+    "covenants:council_registrations",
     "awards:results_index",
     "awards:results",
 }

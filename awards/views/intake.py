@@ -60,6 +60,7 @@ def _year_links(authority: Authority, year: int) -> dict[str, str]:
         "sessions": reverse("awards:session_list", args=[authority.pk, year]),
         "decisions": reverse("awards:decision_list", args=[authority.pk, year]),
         "statistics": reverse("awards:statistics", args=[authority.pk, year]),
+        "registrations": reverse("covenants:council_registrations", args=[authority.pk, year]),
     }
 
 
