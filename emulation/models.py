@@ -268,3 +268,33 @@ class IssuedDocument(models.Model):
 
 def verify_url(code: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{reverse('verify', args=[code])}"
+
+
+class AuditTimestamp(models.Model):
+    """An RFC 3161 time-stamp token over the audit chain's head (event `seq` had hash
+    `chain_hash`), from the authority named in `AUDIT_TSA_URL`: an anchor of the chain that no one
+    with access to the database can forge. Rows are never changed or deleted.
+
+    The token's message imprint is the SHA-256 of `emulation.timestamps.head_message(seq, hash)`.
+    """
+
+    seq = models.PositiveBigIntegerField(_("audit chain head (event)"), editable=False)
+    chain_hash = models.CharField(_("audit chain head (hash)"), max_length=64, editable=False)
+    token = models.BinaryField(_("time-stamp token (DER)"), editable=False)
+    gen_time = models.DateTimeField(_("time-stamped at"), editable=False)
+    tsa_name = models.CharField(_("time-stamping authority"), max_length=300, editable=False)
+    tsa_serial = models.CharField(
+        _("authority's certificate serial"), max_length=100, editable=False
+    )
+    created_at = models.DateTimeField(_("stored at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("audit time-stamp")
+        verbose_name_plural = _("audit time-stamps")
+        ordering = ["-seq", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seq", "chain_hash"], name="audit_timestamp_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.gen_time:%Y-%m-%d %H:%M:%S} {self.tsa_name}"

@@ -262,3 +262,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Digital time-stamps and signatures (RFC 3161, PAdES; see the README's "Time-stamps and digital
+# signatures"). Each is off while its setting is empty.
+# The time-stamping authority that anchors the audit chain's head (`manage.py stamp_audit_head`),
+# with HTTP basic credentials when it asks for them, and the roots its certificate must chain to
+# (a PEM/DER file or a directory of them) for `verify_audit` to call its tokens trusted.
+AUDIT_TSA_URL = env("AUDIT_TSA_URL", default="")
+AUDIT_TSA_USERNAME = env("AUDIT_TSA_USERNAME", default="")
+AUDIT_TSA_PASSWORD = env("AUDIT_TSA_PASSWORD", default="")
+AUDIT_TSA_TIMEOUT = env.int("AUDIT_TSA_TIMEOUT", default=10)
+AUDIT_TSA_TRUST_ROOTS = env("AUDIT_TSA_TRUST_ROOTS", default="")
