@@ -245,34 +245,3 @@ def check_anchors(anchors: list[Anchor]) -> Break | None:
             )
         agreed = anchor.seq
     return None
-
-
-def timestamp_anchors() -> tuple[list[Anchor], Break | None]:
-    """The heads signed by the stored RFC 3161 time-stamps (`emulation.timestamps`), each token
-    checked first (signature, imprint, and trust when `AUDIT_TSA_TRUST_ROOTS` is set); the first
-    token that fails is returned as a break at the event it names. A stamp recorded in the chain
-    whose token is no longer stored is a break too (tokens are anchors only while they exist)."""
-    from emulation import timestamps
-    from emulation.models import AuditTimestamp
-
-    roots = timestamps.tsa_trust_roots()
-    anchors: list[Anchor] = []
-    for stamp in AuditTimestamp.objects.order_by("seq", "id").iterator():
-        problem = timestamps.token_problem(stamp, roots)
-        where = f"the time-stamp of event #{stamp.seq} by {stamp.tsa_name or 'its authority'}"
-        if problem is not None:
-            event = AuditEvent.objects.filter(seq=stamp.seq).only("pk").first()
-            return anchors, Break(stamp.seq, event.pk if event else None, f"{where}: {problem}")
-        anchors.append(
-            Anchor(stamp.seq, stamp.chain_hash, f"{where} at {stamp.gen_time.isoformat()}")
-        )
-    stored = {(anchor.seq, anchor.hash) for anchor in anchors}
-    for event in AuditEvent.objects.filter(action=timestamps.STAMPED).order_by("seq").iterator():
-        after = event.after if isinstance(event.after, dict) else {}
-        if (after.get("seq"), after.get("chain_hash")) not in stored:
-            return anchors, Break(
-                event.seq,
-                event.pk,
-                f"the time-stamp it records (of event #{after.get('seq')}) is no longer stored",
-            )
-    return anchors, None

@@ -298,3 +298,62 @@ class AuditTimestamp(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.gen_time:%Y-%m-%d %H:%M:%S} {self.tsa_name}"
+
+
+def signed_copy_path(instance: DocumentSignature, filename: str) -> str:
+    """signed/<year>/<code>-<first 16 hex digits of its SHA-256>.pdf."""
+    when = timezone.localtime(instance.uploaded_at)
+    return f"signed/{when:%Y}/{instance.document.code}-{instance.sha256[:16]}.pdf"
+
+
+class DocumentSignature(models.Model):
+    """An issued document signed outside the application with the signer's own certificate and
+    uploaded back: accepted only when its signed revision holds the issued file byte for byte and
+    its certificate chains to the installed trust roots (`emulation.signing.accept_signed_copy`).
+    The signed file is stored with its SHA-256; rows are never changed or deleted."""
+
+    document = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("issued document"),
+        on_delete=models.PROTECT,
+        related_name="signed_copies",
+    )
+    file = models.FileField(_("file"), upload_to=signed_copy_path, max_length=200, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
+    signer_name = models.CharField(_("signer"), max_length=300, editable=False)
+    certificate_subject = models.CharField(
+        _("certificate subject"), max_length=1000, editable=False
+    )
+    certificate_issuer = models.CharField(_("certificate issuer"), max_length=1000, editable=False)
+    certificate_serial = models.CharField(_("certificate serial"), max_length=100, editable=False)
+    certificate_sha256 = models.CharField(
+        _("certificate fingerprint (SHA-256)"), max_length=64, editable=False
+    )
+    signed_at = models.DateTimeField(_("signing time"), null=True, blank=True, editable=False)
+    timestamp_at = models.DateTimeField(_("time-stamp"), null=True, blank=True, editable=False)
+    timestamp_authority = models.CharField(
+        _("time-stamping authority"), max_length=300, blank=True, editable=False
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), editable=False)
+
+    class Meta:
+        verbose_name = _("signed copy")
+        verbose_name_plural = _("signed copies")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "sha256"], name="signed_copy_once"),
+            models.CheckConstraint(
+                condition=models.lookups.Exact(Length("sha256"), 64),
+                name="signed_copy_sha256_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.display_code} {self.signer_name}"

@@ -255,3 +255,33 @@ def token_problem(stamp: AuditTimestamp, roots: list[x509.Certificate] | None = 
     if roots and not status.trusted:
         return "its token is not signed by a trusted time-stamping authority"
     return None
+
+
+def timestamp_anchors() -> tuple[list[audit.Anchor], audit.Break | None]:
+    """The heads signed by the stored time-stamps, as anchors for `emulation.audit.check_anchors`,
+    each token checked first (signature, imprint, and trust when `AUDIT_TSA_TRUST_ROOTS` is set);
+    the first token that fails is returned as a break at the event it names. A stamp recorded in the chain
+    whose token is no longer stored is a break too (tokens are anchors only while they exist)."""
+    roots = tsa_trust_roots()
+    anchors: list[audit.Anchor] = []
+    for stamp in AuditTimestamp.objects.order_by("seq", "id").iterator():
+        problem = token_problem(stamp, roots)
+        where = f"the time-stamp of event #{stamp.seq} by {stamp.tsa_name or 'its authority'}"
+        if problem is not None:
+            event = AuditEvent.objects.filter(seq=stamp.seq).only("pk").first()
+            return anchors, audit.Break(
+                stamp.seq, event.pk if event else None, f"{where}: {problem}"
+            )
+        anchors.append(
+            audit.Anchor(stamp.seq, stamp.chain_hash, f"{where} at {stamp.gen_time.isoformat()}")
+        )
+    stored = {(anchor.seq, anchor.hash) for anchor in anchors}
+    for event in AuditEvent.objects.filter(action=STAMPED).order_by("seq").iterator():
+        after = event.after if isinstance(event.after, dict) else {}
+        if (after.get("seq"), after.get("chain_hash")) not in stored:
+            return anchors, audit.Break(
+                event.seq,
+                event.pk,
+                f"the time-stamp it records (of event #{after.get('seq')}) is no longer stored",
+            )
+    return anchors, None

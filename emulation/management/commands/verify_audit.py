@@ -8,10 +8,10 @@ from emulation.audit import (
     check_anchors,
     document_anchors,
     read_heads,
-    timestamp_anchors,
     verify_chain,
 )
 from emulation.models import AuditEvent
+from emulation.timestamps import timestamp_anchors
 
 
 class Command(BaseCommand):
