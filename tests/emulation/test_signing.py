@@ -31,7 +31,16 @@ from emulation.issued import AlteredDocument, issue_document
 from emulation.models import AuditEvent, DocumentSignature, IssuedDocument, User
 from emulation.verify import check_signed_intact
 from tests.factories import make_user
-from tests.pki import Identity, TSAServer, dummy_timestamper, issue, local_tsa, make_ca, p12_bytes
+from tests.pki import (
+    Identity,
+    TSAServer,
+    dummy_timestamper,
+    issue,
+    local_tsa,
+    make_ca,
+    p12_bytes,
+    unused_local_url,
+)
 
 BODY = "Ủy ban nhân dân tỉnh Quảng Trị"
 
@@ -208,6 +217,20 @@ def test_the_signature_is_time_stamped_when_an_authority_is_configured(
     assert "Signing Test TSA" in report.timestamp_authority
     assert report.timestamp_trusted
     assert tsa.requests >= 1
+
+
+def test_an_unreachable_authority_leaves_the_signature_without_a_time_stamp(
+    clerk: User, body_p12: Path, settings: Any, root: Identity, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.DOCUMENT_TSA_URL = unused_local_url()
+    document = issue_minutes(clerk)
+
+    (report,) = signing.read_signatures(
+        signing.sign_issued(stored(document), document), roots=[root.asn1]
+    )
+
+    assert report.intact and report.trusted and report.timestamp_at is None
+    assert "signed without a time-stamp" in caplog.text
 
 
 def test_an_issuer_with_its_own_certificate_signs_with_it(
