@@ -263,7 +263,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
-# Digital time-stamps and signatures (RFC 3161, PAdES; see the README's "Time-stamps and digital
+# Digital time-stamps and signatures (RFC 3161, PAdES; see the README's "Audit log" and "Digital
 # signatures"). Each is off while its setting is empty.
 # The time-stamping authority that anchors the audit chain's head (`manage.py stamp_audit_head`),
 # with HTTP basic credentials when it asks for them, and the roots its certificate must chain to

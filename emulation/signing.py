@@ -17,10 +17,10 @@ Three things happen here:
   and times are recorded (`DocumentSignature`) and audited.
 - **Anyone checks the signatures of a copy** (`describe_signatures`, on `/verify/<code>/`).
 
-Decree 30/2020/NĐ-CP (on clerical work, Art. 8 and Appendix I) has electronic administrative
-documents carry the digital signature of the competent person and of the issuing body; Decree
-130/2018/NĐ-CP (digital signatures and their certification services) asks the certificate to be
-valid at signing time and the signature checkable with the certificate's public key. See
+Decree 30/2020/NĐ-CP on clerical work (Art. 5) gives an electronic document the legal value of
+the original when it is digitally signed by the competent person and by the issuing body; Decree
+130/2018/NĐ-CP (digital signatures and their certification) asks that a signature be made while
+its certificate is valid and be checkable with the certificate's public key. See
 docs/signatures.md.
 """
 
@@ -174,10 +174,17 @@ def _pkcs11_signer(lib: str, token: str, pin: str, cert: str, key: str) -> Signe
         raise SigningNotConfigured(
             "A PKCS#11 token is configured, but the python-pkcs11 package is not installed."
         ) from error
-    session = pkcs11.open_pkcs11_session(
-        lib, token_criteria=TokenCriteria(label=token or None), user_pin=pin or None
-    )
-    return pkcs11.PKCS11Signer(session, cert_label=cert or None, key_label=key or None)
+    try:
+        # The session stays open for the life of the process: opening one and logging in to the
+        # token takes longer than a signature.
+        session = pkcs11.open_pkcs11_session(
+            lib, token_criteria=TokenCriteria(label=token or None), user_pin=pin or None
+        )
+        return pkcs11.PKCS11Signer(session, cert_label=cert or None, key_label=key or None)
+    except Exception as error:  # the module's own errors, whatever the token's maker
+        raise SigningNotConfigured(
+            f"The PKCS#11 token {token or '(first)'} in {lib} cannot be used: {error}"
+        ) from error
 
 
 @functools.cache

@@ -260,6 +260,26 @@ def test_a_wrong_passphrase_stops_issuing_rather_than_issuing_unsigned(
         signing.sign_issued(stored(document), document)
 
 
+def _has_python_pkcs11() -> bool:
+    try:
+        import pkcs11  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(_has_python_pkcs11(), reason="python-pkcs11 is installed here")
+def test_a_token_configured_without_python_pkcs11_stops_issuing_with_a_clear_message(
+    clerk: User, settings: Any
+) -> None:
+    settings.DOCUMENT_SIGNERS = {
+        BODY: {"pkcs11": {"lib": "/usr/lib/softhsm/libsofthsm2.so", "token": "ubnd", "pin": "1"}}
+    }
+    document = issue_minutes(clerk)
+    with pytest.raises(signing.SigningNotConfigured, match="python-pkcs11"):
+        signing.sign_issued(stored(document), document)
+
+
 # Signed copies uploaded back --------------------------------------------------------------------
 
 
