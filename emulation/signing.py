@@ -46,7 +46,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -68,6 +67,8 @@ logger = logging.getLogger(__name__)
 ISSUER_FIELD = "IssuerSignature"
 ACCEPTED = "documents.signed_copy.accepted"
 MAX_SIGNED_MB = 20
+# Each signature costs a validation: a file from anyone is read only up to this many.
+MAX_SIGNATURES = 20
 # Changes a signer's tool may append after its signature without touching what was signed:
 # validation data (DSS) and document time-stamps.
 HARMLESS_AFTER_SIGNING = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES}
@@ -360,8 +361,10 @@ def read_signatures(
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
-        raise ValueError(str(error)) from error
+    except Exception as error:  # a file from anyone: whatever the parser trips on, it is unread
+        raise ValueError(str(error) or type(error).__name__) from error
+    if len(embedded) > MAX_SIGNATURES:
+        raise ValueError(f"more than {MAX_SIGNATURES} signatures")
     signer_context, stamp_context = _validation_contexts(roots)
     reports = []
     for signature in embedded:
@@ -371,9 +374,10 @@ def read_signatures(
                 signer_validation_context=signer_context,
                 ts_validation_context=stamp_context,
             )
-        except (PdfError, ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"signature {signature.field_name}: {error}") from error
-        reports.append(_report(signature, status, issued_size))
+            reports.append(_report(signature, status, issued_size))
+        except Exception as error:  # as above: a malformed signature is reported, not a 500
+            name = signature.field_name
+            raise ValueError(f"signature {name}: {error or type(error).__name__}") from error
     return reports
 
 

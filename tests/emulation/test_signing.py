@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -451,6 +452,24 @@ def test_a_signed_copy_changed_after_signing_is_refused(
     assert not DocumentSignature.objects.exists()
 
 
+def test_a_page_changed_after_the_signature_is_refused(
+    issued: IssuedDocument, as_clerk: Client, trusted: Path, person: Identity, root: Identity
+) -> None:
+    signed = usual_tool(stored(issued), person, root)
+    # A later revision that changes the page the person signed (its size here).
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/MediaBox"] = generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 100, 100)])
+    writer.update_container(page)
+    output = BytesIO()
+    writer.write(output)
+
+    message = refusal(upload(as_clerk, issued, output.getvalue()))
+
+    assert re.search("changed after|thay đổi sau", message), message
+    assert not DocumentSignature.objects.exists()
+
+
 def test_no_trust_roots_installed_means_no_signed_copy_accepted(
     issued: IssuedDocument, as_clerk: Client, person: Identity, root: Identity
 ) -> None:
@@ -519,3 +538,13 @@ def test_verify_shows_an_untrusted_signature_as_such(
     html = response.content.decode()
     assert 'data-result="mismatch"' in html  # not an accepted copy
     assert 'data-signature="PersonSignature" data-intact="1" data-trusted="0"' in html
+
+
+def test_verify_answers_a_malformed_signed_pdf_without_an_error(issued: IssuedDocument) -> None:
+    forged = b"%PDF-1.7\n1 0 obj << /Type /Sig /ByteRange [0 10 20 5] /Contents <3003> >>\nendobj\n"
+    response = Client().post(
+        reverse("verify", args=[issued.code]),
+        {"file": SimpleUploadedFile("copy.pdf", forged, "application/pdf")},
+    )
+    assert response.status_code == 200
+    assert 'data-result="mismatch"' in response.content.decode()
