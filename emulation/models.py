@@ -268,3 +268,92 @@ class IssuedDocument(models.Model):
 
 def verify_url(code: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{reverse('verify', args=[code])}"
+
+
+class AuditTimestamp(models.Model):
+    """An RFC 3161 time-stamp token over the audit chain's head (event `seq` had hash
+    `chain_hash`), from the authority named in `AUDIT_TSA_URL`: an anchor of the chain that no one
+    with access to the database can forge. Rows are never changed or deleted.
+
+    The token's message imprint is the SHA-256 of `emulation.timestamps.head_message(seq, hash)`.
+    """
+
+    seq = models.PositiveBigIntegerField(_("audit chain head (event)"), editable=False)
+    chain_hash = models.CharField(_("audit chain head (hash)"), max_length=64, editable=False)
+    token = models.BinaryField(_("time-stamp token (DER)"), editable=False)
+    gen_time = models.DateTimeField(_("time-stamped at"), editable=False)
+    tsa_name = models.CharField(_("time-stamping authority"), max_length=300, editable=False)
+    tsa_serial = models.CharField(
+        _("authority's certificate serial"), max_length=100, editable=False
+    )
+    created_at = models.DateTimeField(_("stored at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("audit time-stamp")
+        verbose_name_plural = _("audit time-stamps")
+        ordering = ["-seq", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seq", "chain_hash"], name="audit_timestamp_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.gen_time:%Y-%m-%d %H:%M:%S} {self.tsa_name}"
+
+
+def signed_copy_path(instance: DocumentSignature, filename: str) -> str:
+    """signed/<year>/<code>-<first 16 hex digits of its SHA-256>.pdf."""
+    when = timezone.localtime(instance.uploaded_at)
+    return f"signed/{when:%Y}/{instance.document.code}-{instance.sha256[:16]}.pdf"
+
+
+class DocumentSignature(models.Model):
+    """An issued document signed outside the application with the signer's own certificate and
+    uploaded back: accepted only when its signed revision holds the issued file byte for byte and
+    its certificate chains to the installed trust roots (`emulation.signing.accept_signed_copy`).
+    The signed file is stored with its SHA-256; rows are never changed or deleted."""
+
+    document = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("issued document"),
+        on_delete=models.PROTECT,
+        related_name="signed_copies",
+    )
+    file = models.FileField(_("file"), upload_to=signed_copy_path, max_length=200, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
+    signer_name = models.CharField(_("signer"), max_length=300, editable=False)
+    certificate_subject = models.CharField(
+        _("certificate subject"), max_length=1000, editable=False
+    )
+    certificate_issuer = models.CharField(_("certificate issuer"), max_length=1000, editable=False)
+    certificate_serial = models.CharField(_("certificate serial"), max_length=100, editable=False)
+    certificate_sha256 = models.CharField(
+        _("certificate fingerprint (SHA-256)"), max_length=64, editable=False
+    )
+    signed_at = models.DateTimeField(_("signing time"), null=True, blank=True, editable=False)
+    timestamp_at = models.DateTimeField(_("time-stamp"), null=True, blank=True, editable=False)
+    timestamp_authority = models.CharField(
+        _("time-stamping authority"), max_length=300, blank=True, editable=False
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), editable=False)
+
+    class Meta:
+        verbose_name = _("signed copy")
+        verbose_name_plural = _("signed copies")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "sha256"], name="signed_copy_once"),
+            models.CheckConstraint(
+                condition=models.lookups.Exact(Length("sha256"), 64),
+                name="signed_copy_sha256_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.display_code} {self.signer_name}"

@@ -270,3 +270,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Digital time-stamps and signatures (RFC 3161, PAdES; see the README's "Audit log" and "Digital
+# signatures"). Each is off while its setting is empty.
+# The time-stamping authority that anchors the audit chain's head (`manage.py stamp_audit_head`),
+# with HTTP basic credentials when it asks for them, and the roots its certificate must chain to
+# (a PEM/DER file or a directory of them) for `verify_audit` to call its tokens trusted.
+AUDIT_TSA_URL = env("AUDIT_TSA_URL", default="")
+AUDIT_TSA_USERNAME = env("AUDIT_TSA_USERNAME", default="")
+AUDIT_TSA_PASSWORD = env("AUDIT_TSA_PASSWORD", default="")
+AUDIT_TSA_TIMEOUT = env.int("AUDIT_TSA_TIMEOUT", default=10)
+AUDIT_TSA_TRUST_ROOTS = env("AUDIT_TSA_TRUST_ROOTS", default="")
+# The issuing bodies' certificates that sign every issued PDF (PAdES): one default PKCS#12 file
+# and its passphrase, and/or one per issuer in DOCUMENT_SIGNERS, a JSON object keyed by the
+# issuer's code or name: {"<issuer>": {"p12": "/path.p12", "password": "..."}} or, for a token or
+# HSM, {"<issuer>": {"pkcs11": {"lib": "/path/module.so", "token": "label", "pin": "...",
+# "cert": "label", "key": "label"}}}. No certificate for an issuer: its PDFs are issued unsigned.
+DOCUMENT_SIGNING_P12 = env("DOCUMENT_SIGNING_P12", default="")
+DOCUMENT_SIGNING_P12_PASSWORD = env("DOCUMENT_SIGNING_P12_PASSWORD", default="")
+DOCUMENT_SIGNERS = env.json("DOCUMENT_SIGNERS", default={})
+DOCUMENT_SIGNING_REASON = env("DOCUMENT_SIGNING_REASON", default="Ký số văn bản điện tử")
+DOCUMENT_SIGNING_LOCATION = env("DOCUMENT_SIGNING_LOCATION", default="Việt Nam")
+# Signatures are time-stamped (PAdES B-T) by this authority; by default the audit chain's.
+DOCUMENT_TSA_URL = env("DOCUMENT_TSA_URL", default=AUDIT_TSA_URL)
+# The roots the certificates of uploaded signed copies must chain to (a file or directory).
+SIGNING_TRUST_ROOTS = env("SIGNING_TRUST_ROOTS", default="")

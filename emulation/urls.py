@@ -21,6 +21,12 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("verify/<str:code>/", verify.verify, name="verify"),
+    path("documents/<str:code>/signed/", verify.signed_copy_upload, name="signed_copy_upload"),
+    path(
+        "documents/<str:code>/signed/<id:pk>/",
+        verify.signed_copy_download,
+        name="signed_copy_download",
+    ),
     path("admin/", admin.site.urls),
     path("", include("blocks.urls")),
     path("", include("covenants.urls")),

@@ -131,6 +131,40 @@ def issued_document(w: World) -> list[Any]:
     return [code]
 
 
+def issued_for_signing(w: World) -> list[Any]:
+    """An issued document that its issuer (the secretariat) and the leader, named as a signer in
+    its metadata, may bring back signed."""
+    from emulation.models import IssuedDocument
+
+    code = issued_document(w)[0]
+    IssuedDocument.objects.filter(code=code).update(metadata={"signer_ids": [w.leader.pk]})
+    return [code]
+
+
+def signed_copy(w: World) -> list[Any]:
+    """A signed copy accepted for that document (its file is hashed again before it is served)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from emulation.models import DocumentSignature, IssuedDocument
+
+    document = IssuedDocument.objects.get(code=issued_for_signing(w)[0])
+    pdf = b"%PDF-1.4\n%%EOF\n% signed\n"
+    copy = DocumentSignature(
+        document=document,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        signer_name="Trưởng Ban Tuyên giáo",
+        uploaded_by=w.leader,
+        uploaded_at=timezone.now(),
+    )
+    copy.file.save("copy.pdf", ContentFile(pdf), save=False)
+    copy.save()
+    return [document.code, copy.pk]
+
+
 # Scoring ------------------------------------------------------------------------------------
 
 
@@ -287,6 +321,18 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "covenants:signature_scan": (paper_signature, scoped(RUN), everyone(405)),
     # Public: anyone may check an issued document; an empty POST shows the form's error.
     "verify": (issued_document, {r: 200 for r in ROLES}, {r: FORM_ERRORS for r in ROLES}),
+    # Only the person who issued a document and the signers its app named bring it back signed;
+    # to everyone else, the site administrator included, it does not exist.
+    "signed_copy_upload": (
+        issued_for_signing,
+        only({"secretariat", "leader"}, 200, 404),
+        only({"secretariat", "leader"}, FORM_ERRORS, 404),
+    ),
+    "signed_copy_download": (
+        signed_copy,
+        only({"secretariat", "leader"}, 200, 404),
+        everyone(405),
+    ),
     "scoring:criteria_detail": (year, scoped(SEE), everyone(405)),
     "scoring:criteria_import": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "scoring:criteria_export_xlsx": (criteria_table, scoped(SEE), everyone(405)),
@@ -411,6 +457,8 @@ NOT_OF_A_YEAR = {
     "two_factor_disable",
     "locked_accounts",
     "verify",
+    "signed_copy_upload",
+    "signed_copy_download",
     "blocks:block_list",
     "blocks:block_create",
     "blocks:block_detail",

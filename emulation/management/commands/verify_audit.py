@@ -3,14 +3,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from emulation.audit import Anchor, check_anchors, document_anchors, read_heads, verify_chain
+from emulation.audit import (
+    Anchor,
+    check_anchors,
+    document_anchors,
+    read_heads,
+    verify_chain,
+)
 from emulation.models import AuditEvent
+from emulation.timestamps import timestamp_anchors
 
 
 class Command(BaseCommand):
     help = (
         "Verify the audit log's hash chain, then check it against every anchor found outside the "
-        "database (the heads printed on issued documents, and files of heads given with --heads); "
+        "database (the heads printed on issued documents, the RFC 3161 time-stamps of the head, each "
+        "token's signature checked, and files of heads given with --heads); "
         "exit non-zero naming the first event that fails."
     )
 
@@ -42,6 +50,14 @@ class Command(BaseCommand):
         broken = verify_chain()
         if broken is None:
             anchors.extend(document_anchors())
+            try:
+                stamped, broken = timestamp_anchors()
+            except (OSError, ValueError) as error:
+                raise CommandError(
+                    f"Cannot read the time-stamping authority's trust roots: {error}."
+                ) from error
+            anchors.extend(stamped)
+        if broken is None:
             broken = check_anchors(anchors)
         if broken is not None:
             where = f"id {broken.event_id}" if broken.event_id is not None else "no row"
