@@ -26,10 +26,15 @@ $(VENV)/.synced: pyproject.toml uv.lock
 var:
 	@mkdir -p var
 
+# Issued documents are signed with a demonstration certificate (no legal value), made once in
+# var/demo-pki/; a real deployment configures its bodies' own (README, "Digital signatures").
+DEMO_SIGNING := DOCUMENT_SIGNING_P12=var/demo-pki/signer.p12 DOCUMENT_SIGNING_P12_PASSWORD=demo SIGNING_TRUST_ROOTS=var/demo-pki/roots
+
 run: $(VENV)/.synced var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
-	DEBUG=1 SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(firstword $(subst :, ,$(HOST))),localhost,127.0.0.1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/python manage.py runserver $(HOST)
+	DEBUG=1 $(BIN)/python manage.py demo_certificate
+	DEBUG=1 SITE_URL=$(SITE_URL) $(DEMO_SIGNING) $(BIN)/python manage.py seed_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(DEMO_SIGNING) ALLOWED_HOSTS=$(firstword $(subst :, ,$(HOST))),localhost,127.0.0.1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/python manage.py runserver $(HOST)
 
 test: $(VENV)/.synced var
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -15,154 +15,48 @@ import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from emulation import pki
+from emulation.pki import Identity, p12_bytes
+
+__all__ = ["Identity", "issue", "local_tsa", "make_ca", "p12_bytes", "unused_local_url"]
+
+ORGANISATION = "Emulation test PKI"
 VALID_FROM = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 VALID_TO = dt.datetime(2040, 1, 1, tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True)
-class Identity:
-    """A certificate and its private key (RSA: pyHanko's test authority signs only with RSA)."""
-
-    certificate: x509.Certificate
-    key: rsa.RSAPrivateKey
-
-    @property
-    def pem(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.PEM)
-
-    @property
-    def asn1(self) -> asn1_x509.Certificate:
-        return asn1_x509.Certificate.load(self.certificate.public_bytes(serialization.Encoding.DER))
-
-    @property
-    def asn1_key(self) -> asn1_keys.PrivateKeyInfo:
-        return asn1_keys.PrivateKeyInfo.load(
-            self.key.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-
-    def write_pem(self, path: Path) -> Path:
-        path.write_bytes(self.pem)
-        return path
-
-
-def _name(common_name: str) -> x509.Name:
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Emulation test PKI"),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
 
 
 @functools.cache
 def _key(label: str) -> rsa.RSAPrivateKey:
     # Keys are slow to make; one per label for the whole test run is enough.
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return pki.new_key()
 
 
 def make_ca(common_name: str = "Emulation Test Root CA") -> Identity:
-    """A self-signed root certificate authority."""
-    key = _key(common_name)
-    name = _name(common_name)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(VALID_FROM)
-        .not_valid_after(VALID_TO)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
+    return pki.make_ca(
+        common_name,
+        organisation=ORGANISATION,
+        key=_key(common_name),
+        valid_from=VALID_FROM,
+        valid_to=VALID_TO,
     )
-    return Identity(certificate, key)
 
 
 def issue(ca: Identity, common_name: str, *, time_stamping: bool = False) -> Identity:
-    """A leaf certificate signed by `ca`: a time-stamping authority's (extended key usage
-    timeStamping, critical, as RFC 3161 asks), or else a document signer's (digital signature and
-    non-repudiation)."""
-    key = _key(common_name)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name))
-        .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(VALID_FROM)
-        .not_valid_after(VALID_TO)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
-            critical=False,
-        )
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=not time_stamping,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-    )
-    if time_stamping:
-        builder = builder.add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
-        )
-    return Identity(builder.sign(ca.key, hashes.SHA256()), key)
-
-
-def p12_bytes(identity: Identity, ca: Identity, password: bytes | None) -> bytes:
-    """A PKCS#12 file holding the identity's key, its certificate and its authority's."""
-    encryption = (
-        serialization.BestAvailableEncryption(password)
-        if password
-        else serialization.NoEncryption()
-    )
-    return pkcs12.serialize_key_and_certificates(
-        b"signer", identity.key, identity.certificate, [ca.certificate], encryption
+    return pki.issue(
+        ca,
+        common_name,
+        organisation=ORGANISATION,
+        key=_key(common_name),
+        valid_from=VALID_FROM,
+        valid_to=VALID_TO,
+        time_stamping=time_stamping,
     )
 
 

@@ -1,0 +1,34 @@
+"""The demonstration's signing certificate: made once, and it signs an issued PDF that pyHanko
+reads back as signed by the demonstration body and chaining to the demonstration root."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from emulation import signing, timestamps
+from emulation.models import IssuedDocument
+from emulation.pdf import render_pdf
+
+
+def test_the_demo_certificate_is_made_once_and_signs(tmp_path: Path, settings: Any) -> None:
+    call_command("demo_certificate", directory=str(tmp_path), stdout=io.StringIO())
+    made = (tmp_path / "signer.p12").read_bytes()
+    out = io.StringIO()
+    call_command("demo_certificate", directory=str(tmp_path), stdout=out)
+    assert (tmp_path / "signer.p12").read_bytes() == made and "is in" in out.getvalue()
+    settings.DOCUMENT_SIGNING_P12 = str(tmp_path / "signer.p12")
+    settings.DOCUMENT_SIGNING_P12_PASSWORD = "demo"
+    pdf = render_pdf("pdf/base_official.html", {"title": "Thử", "issuer_name": "UBND"})
+    signed = signing.sign_issued(pdf, IssuedDocument(code="ABCDEFGHJK", issuer_name="UBND"))
+    (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    roots = timestamps.read_certificates(str(tmp_path / "roots"))
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=roots))
+    assert status.intact and status.valid and status.trusted
+    assert "trình diễn" in status.signing_cert.subject.human_friendly
