@@ -21,7 +21,7 @@ from blocks.models import (
     Unit,
     UnitRole,
 )
-from emulation.demo import Seeder
+from emulation.demo import Seeder, current_deadlines
 from emulation.models import User
 
 PASSWORD = "demo12345"
@@ -140,19 +140,20 @@ class RegistrySeeder(Seeder):
         deputies: list[int],
         theme: str = "",
     ) -> BlockYear:
-        block_year = self.get(
-            BlockYear,
-            {
-                "theme": theme,
+        today = timezone.localdate()
+        # Past years kept their usual deadlines; the current one is where a block is today.
+        deadlines = (
+            current_deadlines(year, today)
+            if year >= today.year
+            else {
                 "signing_deadline": datetime.date(year, 3, 31),
                 "self_assessment_deadline": datetime.date(year, 11, 30),
                 "review_deadline": datetime.date(year, 12, 15),
                 "ballot_deadline": datetime.date(year, 12, 31),
                 "dossier_deadline": datetime.date(year + 1, 3, 15),
-            },
-            block=block,
-            year=year,
+            }
         )
+        block_year = self.get(BlockYear, {"theme": theme, **deadlines}, block=block, year=year)
         if block_year.memberships.exists():
             return block_year
         roles = {head: Membership.Role.HEAD, **{d: Membership.Role.DEPUTY for d in deputies}}

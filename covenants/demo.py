@@ -1,6 +1,6 @@
 """Demo documents of the Quảng Trị Party agencies block: last year's adopted and its covenant signed
-by all nine units (on 20 March) with the PDF issued; this year's adopted and the covenant open for
-signing, no signature yet, deadline a month ahead."""
+by all nine units (on 20 March) with the PDF issued; this year's adopted, and its covenant signed
+the same way once 20 March is past, or else open for signing until the year's deadline."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from blocks.models import BlockYear, Membership, UnitRole
 from covenants.models import Document, DocumentVersion, Registration, Signature
-from emulation.demo import Seeder
+from emulation.demo import Seeder, covenant_signed
 from emulation.models import User
 
 BLOCK = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
@@ -82,7 +82,8 @@ class DocumentSeeder(Seeder):
         ):
             if block_year.documents.exists():
                 continue
-            self.year(block_year, past=block_year.year < this_year)
+            # Signed at the March conference: last year's, and this year's once it is past.
+            self.year(block_year, past=covenant_signed(block_year.year, timezone.localdate()))
 
     def year(self, block_year: BlockYear, *, past: bool) -> None:
         members = list(block_year.memberships.select_related("unit").order_by("position"))
@@ -140,12 +141,11 @@ class DocumentSeeder(Seeder):
         covenant = block_year.documents.get(kind=Document.Kind.COVENANT)
         version = covenant.versions.get()
         if not past:
+            # Open for signing until the year's deadline (one date wherever it is shown, as
+            # `open_signing` keeps it), which the registry set ahead of today.
             covenant.status = Document.Status.SIGNING
-            covenant.signing_deadline = timezone.localdate() + datetime.timedelta(days=30)
+            covenant.signing_deadline = block_year.signing_deadline
             covenant.save(update_fields=["status", "signing_deadline"])
-            # One date wherever the signing deadline is shown, as `open_signing` keeps it.
-            block_year.signing_deadline = covenant.signing_deadline
-            block_year.save(update_fields=["signing_deadline"])
             return
         # Last year: signed by every unit at the signing conference of 20 March.
         signed_at = timezone.make_aware(datetime.datetime(year, 3, 20, 9, 0))

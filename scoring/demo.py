@@ -5,7 +5,8 @@ Inspection Commission's I.1 cut from 20 to 18, with its reason), accepted and fi
 ranking published: the Office of the Provincial Party Committee leads; the Propaganda and Mass
 Mobilisation Boards tie on 93.5 and section I settles it; the Internal Affairs Board reaches 94.5
 but a criterion below the floor keeps it out of "excellent".
-This year: the same table adopted, self-assessment not yet open.
+This year: the same table adopted; from November, once the covenant is in force, self-assessment
+open until the year's deadline.
 
 Written directly (last year's dates are in the past, which the services rightly refuse) except
 for the table itself, which goes through the import and adoption services.
@@ -26,7 +27,7 @@ from blocks.models import BlockYear, Membership, UnitRole
 from covenants import services as documents
 from covenants.models import Document
 from emulation import audit
-from emulation.demo import Seeder
+from emulation.demo import Seeder, self_assessment_open
 from emulation.models import User
 from emulation.pdf import render_pdf
 from scoring import services
@@ -135,6 +136,23 @@ class ScoringSeeder(Seeder):
             table = self.adopted_table(block_year, author)
             if year < this_year:
                 self.scored(block_year, table, author)
+            elif self_assessment_open(year, timezone.localdate()):
+                self.opened(block_year, table, author)
+
+    def opened(self, block_year: BlockYear, table: CriteriaTable, author: User) -> None:
+        """This year's self-assessment, open since November until the year's deadline (which the
+        registry set ahead of today), once the covenant is in force."""
+        deadline = block_year.self_assessment_deadline
+        if (
+            deadline is not None
+            and Document.objects.filter(
+                block_year=block_year,
+                kind=Document.Kind.COVENANT,
+                status=Document.Status.IN_FORCE,
+            ).exists()
+        ):
+            services.open_self_assessment(table, by=author, deadline=deadline)
+            self.created += 1
 
     def secretariat_officer(self, block_year: BlockYear) -> User | None:
         head = block_year.memberships.filter(role=Membership.Role.HEAD).first()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from covenants.models import Document
+from emulation.demo import self_assessment_open
 from emulation.models import AuditEvent
 from scoring import services
 from scoring.models import CriteriaTable, Evidence, Ranking, Score, ScoreSheet
@@ -63,11 +64,23 @@ def test_the_demo_evidence_files_are_real_reports_of_their_units() -> None:
         assert evidence.score.criterion.code in text
 
 
-def test_this_years_table_is_the_adopted_sample_and_self_assessment_is_not_open() -> None:
-    table = table_of(timezone.localdate().year)
-    assert table.criteria.count() == 22 and not table.is_locked
+def test_this_years_table_is_the_adopted_sample_open_from_november() -> None:
+    today = timezone.localdate()
+    table = table_of(today.year)
+    assert table.criteria.count() == 22
     assert table.document is not None and table.document.status == Document.Status.ADOPTED
     assert services.adopted_text_matches(table)
+    # Whatever the day the demo is made, the year is where a block is on that day: from November
+    # the self-assessment is open, every unit has its sheet, and the deadline is still ahead.
+    assert table.is_locked == self_assessment_open(today.year, today)
+    year = table.block_year
+    assert year.self_assessment_deadline is not None
+    if table.is_locked:
+        assert year.self_assessment_deadline > today
+        assert table.sheets.count() == year.memberships.filter(left_on__isnull=True).count()
+        assert not table.sheets.exclude(status=ScoreSheet.Status.DRAFT).exists()
+    deadlines = [getattr(year, field) for field in year.DEADLINE_FIELDS]
+    assert deadlines == sorted(deadlines)
 
 
 def test_seeding_again_changes_nothing() -> None:
