@@ -90,7 +90,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         )
     form = VerifyUploadForm(post_data(request), request.FILES if request.method == "POST" else None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and issued.is_ready and form.is_valid():
         result = matches(issued, form.cleaned_data["file"])
     return render(
         request, "emulation/verify.html", {"issued": issued, "form": form, "result": result}

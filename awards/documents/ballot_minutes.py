@@ -204,6 +204,7 @@ def issue_minutes(block_year: BlockYear, *, by: User) -> IssuedDocument:
             issuer_name=block_year.block.name,
             template_name="awards/minutes_pdf.html",
             context=context,
+            symbol="BB-KTĐ",
             by=by,
             subject=block_year,
             metadata=_metadata(context["sections"]),

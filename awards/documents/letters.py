@@ -274,6 +274,7 @@ def issue_proposal_letter(
             issuer_name=block_year.block.name,
             template_name="awards/proposal_letter_pdf.html",
             context=context,
+            number=number,
             by=by,
             subject=block_year,
             metadata={

@@ -146,6 +146,7 @@ def issue_session_minutes(session: CouncilSession, *, by: User) -> IssuedDocumen
             issuer_name=session.authority.name,
             template_name="awards/session_minutes_pdf.html",
             context=context,
+            symbol="BB-HĐTĐKT",
             by=by,
             subject=session,
             metadata={
