@@ -28,6 +28,8 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import IO, Any
 
 from django.core.files.base import ContentFile, File
@@ -98,6 +100,31 @@ class RenderedInsideTransaction(RuntimeError):
     lock) is open: rendering waits for the commit."""
 
 
+_AS_OF: ContextVar[datetime.datetime | None] = ContextVar("issued_as_of", default=None)
+
+
+@contextmanager
+def issuing_as_of(moment: datetime.datetime) -> Iterator[None]:
+    """Issue the documents of the block as of a past moment: the demo's history (last year's
+    minutes, reports and letter) carries the dates of its own events, in order, not the day it
+    was seeded. Only the demo does this; an office issues at the present moment."""
+    token = _AS_OF.set(moment)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
+
+
+def issue_moment() -> datetime.datetime:
+    """When the document being issued is issued: now, or the moment of `issuing_as_of`."""
+    return _AS_OF.get() or timezone.now()
+
+
+def issue_date() -> datetime.date:
+    """The date of issue printed on a document (the issuer's local date)."""
+    return timezone.localdate(issue_moment())
+
+
 def issue_document(
     *,
     kind: str,
@@ -132,7 +159,7 @@ def issue_document(
     """
     code = _unused_code()
     url = verify_url(code)
-    issued_at = timezone.now()
+    issued_at = issue_moment()
     printed = context.get("date")
     register_year = year or (
         printed.year if isinstance(printed, datetime.date) else timezone.localtime(issued_at).year

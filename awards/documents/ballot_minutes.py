@@ -17,7 +17,7 @@ from blocks.models import BlockYear, Membership, UnitRole
 from blocks.services import check_not_archived
 from emulation import audit
 from emulation.errors import DomainError
-from emulation.issued import issue_document
+from emulation.issued import issue_date, issue_document
 from emulation.models import IssuedDocument, User
 from scoring.models import RankingRow
 
@@ -145,8 +145,9 @@ def minutes_context(
         "issuer_name": block.name.upper(),
         "parent_body": block.authority.name.upper(),
         "place": block.authority.place,
-        # Dated the day the last ballot was counted: the day the results were known.
-        "date": timezone.localdate(max(closed)) if closed else timezone.localdate(),
+        # Dated the day they are issued and signed (Decree 30/2020: a document bears the date it
+        # is signed), at the earliest the day the last ballot was counted.
+        "date": max([issue_date(), *(timezone.localdate(c) for c in closed)]),
         "title": TITLE,
         "summary": f"Năm {block_year.year}",
         "block_year": block_year,
