@@ -197,6 +197,7 @@ def issue_decision_document(
             template_name="awards/moha_letter_pdf.html" if proposal else "awards/decision_pdf.html",
             context=context,
             number=decision.number,
+            background=True,  # its annex lists every awardee: rendered by the workers
             by=by,
             subject=decision,
             metadata={
