@@ -4,6 +4,8 @@ holds the audit head's lock until its transaction ends) ever waits on the render
 from __future__ import annotations
 
 import datetime
+import subprocess
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
+from PIL import Image
 
 from emulation import audit, issued, pdf
 from emulation.issued import (
@@ -168,3 +171,29 @@ def test_a_pending_document_is_being_prepared_not_an_error(client: Client) -> No
     posted = client.post(document.get_absolute_url(), {"file": b""})
     assert b'data-result="match"' not in posted.content
     assert b'data-result="mismatch"' not in posted.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_qr_code_drawn_after_the_commit_is_on_the_page() -> None:
+    """The QR code is drawn by the renderer (not in the issuing transaction): it is there, in
+    the bottom right-hand corner of the first page, above the 10 mm strip."""
+    clerk = make_user("clerk", full_name="Cán bộ Văn phòng")
+    document = issue(clerk)
+    assert issued.QR_PLACEHOLDER not in IssuedDocument.objects.get(pk=document.pk).source_html
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    dpi = 100
+    mm = dpi / 25.4
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-f", "1", "-l", "1", "-", f"{folder}/p"],
+            input=data,
+            check=True,
+        )
+        page = Image.open(next(Path(folder).glob("p*.pgm")))
+    width, height = page.size
+    corner = page.crop((int(width - 35 * mm), int(height - 25 * mm), width, height))
+    box = corner.point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert box is not None, "no QR code in the corner"
+    left, top, right, bottom = box
+    assert (right - left) / mm > 10 and (bottom - top) / mm > 10  # a code about 13 mm wide
