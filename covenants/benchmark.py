@@ -381,7 +381,8 @@ def reset(documents: Sequence[Document]) -> None:
         subject_type=VERSION_LABEL, subject_id__in=[str(pk) for pk in version_ids]
     )
     for name in issued.values_list("file", flat=True):
-        default_storage.delete(name)
+        if name:  # none while still being prepared
+            default_storage.delete(name)
     issued.delete()
     Signature.objects.filter(version__in=version_ids).delete()
     Document.objects.filter(pk__in=[d.pk for d in documents]).update(

@@ -3,8 +3,8 @@
 Every audited write locks that single row (`emulation.audit.record`, SELECT … FOR UPDATE) and
 holds it until its transaction ends, so its holding time is what every other audited write may
 wait. `AuditLockMeter` watches the SQL of every connection opened while it is active: the first
-lock of the row in a transaction starts the clock, the commit stops it (`transaction.on_commit`);
-a transaction rolled back is not counted.
+lock of the row in a transaction starts the clock once granted, the commit stops it
+(`transaction.on_commit`); a transaction rolled back is not counted.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class AuditLockMeter:
         many: bool,
         context: dict[str, Any],
     ) -> Any:
+        result = execute(sql, params, many, context)
         connection = context["connection"]
         if (
             connection.in_atomic_block
@@ -74,6 +75,8 @@ class AuditLockMeter:
             and "FOR UPDATE" in sql.upper()
             and connection.atomic_blocks
         ):
+            # The lock is held from the moment the query returns (the wait for it is not
+            # holding it) until the commit.
             outer = id(connection.atomic_blocks[0])
             key = id(connection)
             known = self._started.get(key)
@@ -83,7 +86,7 @@ class AuditLockMeter:
                 transaction.on_commit(
                     lambda: self._committed(key, outer, started), using=connection.alias
                 )
-        return execute(sql, params, many, context)
+        return result
 
     def _committed(self, key: int, outer: int, started: float) -> None:
         held = (time.perf_counter() - started) * 1000
