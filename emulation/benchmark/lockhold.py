@@ -4,8 +4,8 @@ Every audited write locks that single row (`emulation.audit.record`, SELECT … 
 holds it until its transaction ends, so its holding time is what every other audited write may
 wait. `AuditLockMeter` watches the SQL of every connection opened while it is active: the first
 lock of the row in a transaction starts the clock once granted, the commit stops it
-(`transaction.on_commit`); a transaction rolled back is not counted. PostgreSQL only: SQLite locks the whole database and
-Django drops FOR UPDATE there, so nothing is seen.
+(`transaction.on_commit`); a transaction rolled back is not counted. PostgreSQL only: Django
+drops FOR UPDATE on SQLite (which locks the whole database), so nothing is seen there.
 """
 
 from __future__ import annotations
