@@ -27,6 +27,7 @@ from awards.models import (
 from awards.services import decisions, intake, sessions
 from blocks.models import Authority, CouncilRole
 from emulation.demo import Seeder
+from emulation.issued import issuing_as_of
 from emulation.models import IssuedDocument, User
 
 AUTHORITY = "Hội đồng Thi đua - Khen thưởng tỉnh Quảng Trị"
@@ -116,7 +117,8 @@ class CouncilSeeder(Seeder):
             sessions.cast_council_vote(session, by=member, choices=choices)
         sessions.close_session(session, by=staff)
         sessions.count_session(session, by=staff, codes=codes[: session.box.threshold])
-        minutes = session_minutes.issue_session_minutes(session, by=staff)
+        with issuing_as_of(_aware(datetime.date(spring, 3, 20), 11)):
+            minutes = session_minutes.issue_session_minutes(session, by=staff)
         IssuedDocument.objects.filter(pk=minutes.pk).update(
             issued_at=_aware(datetime.date(spring, 3, 20), 11)
         )
@@ -140,7 +142,8 @@ class CouncilSeeder(Seeder):
                 signer_title=SIGNER[1],
                 legal_bases=decisions.default_legal_bases(award),
             )
-            decisions.issue_decision(decision, by=staff)
+            with issuing_as_of(_aware(signed_on, 16)):
+                decisions.issue_decision(decision, by=staff)
             decisions.publish_decision(decision, by=staff)
             Decision.objects.filter(pk=decision.pk).update(
                 issued_at=_aware(signed_on, 16),

@@ -42,6 +42,7 @@ from awards.services import after_ballot, ballots, dossiers, handover, voting
 from blocks.models import BlockYear, CouncilRole, Membership, Unit, UnitRole
 from emulation import audit
 from emulation.demo import Seeder
+from emulation.issued import issuing_as_of
 from emulation.models import IssuedDocument, User
 from scoring.models import Ranking
 
@@ -299,21 +300,27 @@ class AwardsSeeder(Seeder):
                 by=leader,
                 answers={code: True for code in nomination.award_type.attestations},
             )
-            dossiers.approve_report(nomination, by=leader)
-        ballot_minutes.issue_minutes(block_year, by=secretary)
+            # Each document carries the date of its own step (the dates `backdate` gives them):
+            # reports in January, the minutes after the ballots, the letter in early March,
+            # before the council's decision (awards.council_demo, 25 March).
+            with issuing_as_of(_aware(datetime.date(year + 1, 1, 9), 9)):
+                dossiers.approve_report(nomination, by=leader)
+        with issuing_as_of(_aware(datetime.date(year, 12, 26), 16)):
+            ballot_minutes.issue_minutes(block_year, by=secretary)
         head_leader = leaders[block_year.memberships.get(role=Membership.Role.HEAD).unit_id]
         head_title = (
             UnitRole.objects.filter(user=head_leader, role=UnitRole.Role.LEADER)
             .values_list("title", flat=True)
             .first()
         )
-        dossiers.issue_proposal_letter(
-            block_year,
-            by=secretary,
-            number=LETTER_NUMBER,
-            signer_name=head_leader.full_name,
-            signer_title=f"{head_title or 'Thủ trưởng đơn vị'}, Trưởng Khối thi đua",
-        )
+        with issuing_as_of(_aware(datetime.date(year + 1, 1, 1) + datetime.timedelta(days=59), 9)):
+            dossiers.issue_proposal_letter(
+                block_year,
+                by=secretary,
+                number=LETTER_NUMBER,
+                signer_name=head_leader.full_name,
+                signer_title=f"{head_title or 'Thủ trưởng đơn vị'}, Trưởng Khối thi đua",
+            )
         self.backdate(block_year, datetime.date(year + 1, 1, 1))
         self.submitted(block_year, secretary, _aware(datetime.date(year + 1, 3, 5), 10))
 
@@ -336,7 +343,7 @@ class AwardsSeeder(Seeder):
                 )
         dossier = Dossier.objects.get(block_year=block_year)
         for document, day in [
-            (dossier.minutes_id, _aware(datetime.date(block_year.year, 12, 29), 15)),
+            (dossier.minutes_id, _aware(datetime.date(block_year.year, 12, 26), 16)),
             (dossier.proposal_letter_id, _aware(new_year + datetime.timedelta(days=59), 9)),
         ]:
             IssuedDocument.objects.filter(pk__in=[document]).update(issued_at=day)

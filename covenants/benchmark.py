@@ -239,6 +239,7 @@ class CovenantData(DataStep):
         that share its stored file, since rendering two thousand PDFs would take half an hour
         and the pages only look rows up by code and by version."""
         from covenants.pdf import issue_covenant
+        from emulation.issued import render_issued
 
         measured_block_id = self.step(RegistryData).measured_block_id
         last_year = self.today.year - 1
@@ -257,6 +258,8 @@ class CovenantData(DataStep):
         signer = User.objects.get(unit_roles__unit=head.unit_id, unit_roles__role="leader")
         with self.timed("emulation_issueddocument (PDF)") as timing:
             issued = issue_covenant(real, real.in_force_version, by=signer)
+            # Its file is shared by the rows below: made now, inside the generator's transaction.
+            issued = render_issued(issued.pk, in_transaction=True) or issued
             timing.rows += 1
         self.log(f"  {'covenant PDF rendered and issued':<32} {1:>8} rows {timing.seconds:7.2f} s")
         codes = {issued.code}
@@ -378,7 +381,8 @@ def reset(documents: Sequence[Document]) -> None:
         subject_type=VERSION_LABEL, subject_id__in=[str(pk) for pk in version_ids]
     )
     for name in issued.values_list("file", flat=True):
-        default_storage.delete(name)
+        if name:  # none while still being prepared
+            default_storage.delete(name)
     issued.delete()
     Signature.objects.filter(version__in=version_ids).delete()
     Document.objects.filter(pk__in=[d.pk for d in documents]).update(

@@ -86,6 +86,7 @@ def _issue(
         issuer_name=document.block_year.block.name,
         template_name="covenants/covenant_pdf.html",
         context=context,
+        symbol="GUTĐ",
         by=by,
         subject=version,
         metadata={"signatories": signatories, "version_sha256": version.sha256},

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import translation
 
 from emulation.audit import client_ip, request_ip
-from emulation.issued import AlteredDocument
+from emulation.issued import AlteredDocument, DocumentPending
 
 
 class RequestContextMiddleware:
@@ -48,4 +48,13 @@ class RequestContextMiddleware:
                 {"code": exception.issued.display_code},
                 status=409,
             )
+        if isinstance(exception, DocumentPending):
+            response = render(
+                request,
+                "emulation/document_pending.html",
+                {"issued": exception.issued},
+                status=503,
+            )
+            response["Retry-After"] = "5"
+            return response
         return None

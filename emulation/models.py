@@ -186,9 +186,11 @@ class IssuedDocument(models.Model):
         related_name="+",
     )
     issued_at = models.DateTimeField(_("issued at"), editable=False)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
-    file = models.FileField(_("file"), upload_to=issued_file_path, max_length=200, editable=False)
-    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    file = models.FileField(
+        _("file"), upload_to=issued_file_path, max_length=200, blank=True, editable=False
+    )
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     subject_type = models.CharField(_("issued for (type)"), max_length=80, blank=True)
     subject_id = models.CharField(_("issued for (id)"), max_length=64, blank=True)
     metadata = models.JSONField(_("details"), default=dict, blank=True)
@@ -201,6 +203,23 @@ class IssuedDocument(models.Model):
     chain_hash = models.CharField(
         _("audit chain head (hash)"), max_length=64, blank=True, editable=False
     )
+    # The number in the issuing body's register (`DocumentRegister`) of this kind of document for
+    # `register_year`, as printed ("12/BB-KTĐ"); blank for a kind that carries none.
+    number = models.CharField(_("number"), max_length=60, blank=True, editable=False)
+    register_year = models.PositiveSmallIntegerField(
+        _("register year"), null=True, blank=True, editable=False
+    )
+    # Issued (its row, number and audit event committed) before its PDF exists: the PDF is
+    # rendered after the commit (`emulation.issued.render_issued`), and its SHA-256 recorded then.
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=[("pending", _("Being prepared")), ("ready", _("Ready"))],
+        default="ready",
+        editable=False,
+    )
+    # The document's HTML as rendered at its issue, kept until its PDF is made from it.
+    source_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("issued document")
@@ -209,8 +228,14 @@ class IssuedDocument(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.lookups.Exact(Length("sha256"), 64),
+                condition=models.Q(state="pending")
+                | models.Q(models.lookups.Exact(Length("sha256"), 64)),
                 name="issued_document_sha256_length",
+            ),
+            models.UniqueConstraint(
+                fields=["issuer_name", "kind", "register_year", "number"],
+                condition=~models.Q(number=""),
+                name="issued_document_number_unique_in_register",
             ),
             models.CheckConstraint(
                 condition=models.lookups.GreaterThanOrEqual(Length("code"), CODE_LENGTH),
@@ -233,6 +258,11 @@ class IssuedDocument(models.Model):
         """The code as printed, in two groups for reading aloud: "ABCDE-FGHJK"."""
         half = (len(self.code) + 1) // 2
         return f"{self.code[:half]}-{self.code[half:]}"
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether its PDF has been rendered and stored (it can be downloaded and checked)."""
+        return self.state == "ready"
 
     @property
     def kind_label(self) -> str:
@@ -357,3 +387,30 @@ class DocumentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document.display_code} {self.signer_name}"
+
+
+# Registers of issued documents ----------------------------------------------------------------
+
+
+class DocumentRegister(models.Model):
+    """An issuing body's register of one kind of document for one year ("sổ đăng ký văn bản
+    đi"): numbers run from 1 each year (Decree 30/2020/NĐ-CP, Art. 15 and Appendix III). The row
+    is locked while a number is drawn, so that two documents issued at once never share one and
+    none is skipped."""
+
+    issuer = models.CharField(_("issuing body"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document register")
+        verbose_name_plural = _("document registers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "year"], name="document_register_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.kind} {self.year}: {self.last_number}"

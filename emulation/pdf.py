@@ -4,6 +4,14 @@ Templates extend `pdf/base_official.html` (Decree 30/2020/NĐ-CP layout). Fonts 
 the Liberation Serif files bundled under static/fonts/, loaded through @font-face; the renderer
 fetches nothing but those files and `data:` URIs, so a template (or text inside it) can never
 make the server fetch a remote or arbitrary local address.
+
+Every PDF is PDF/A-2b (ISO 19005-2, level B), WeasyPrint's `pdf_variant="pdf/a-2b"`: fonts
+embedded, an sRGB output intent and XMP metadata declaring the part and conformance, so that the
+archive can keep and read it (the documents are filed for years). Level B leaves room for the
+incremental update a PAdES signature adds (`emulation.signing`).
+
+The work is split in two: `render_html` (the template, fast, while the document is issued) and
+`html_to_pdf` (WeasyPrint, slow, after the issue has been committed: `emulation.issued`).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 # picked instead: were the bundled files not loaded, the text would visibly fall back to another
 # font, and the tests would say so.
 FONT_FAMILY = "Liberation Serif Bundled"
+PDF_VARIANT = "pdf/a-2b"
 OFFICIAL_LANGUAGE = "vi"
 FONT_FILES = {
     ("normal", "normal"): "fonts/LiberationSerif-Regular.ttf",
@@ -73,14 +82,20 @@ def qr_data_uri(text: str) -> str:
     return segno.make(text, error="m").svg_data_uri(border=0)
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render a template (usually extending pdf/base_official.html) to PDF bytes.
-
-    Always in Vietnamese, whoever asks: the decree prescribes the language of official documents,
-    and dates and numbers must read the same on every copy.
-    """
+def render_html(template_name: str, context: dict[str, Any]) -> str:
+    """The template rendered to HTML, always in Vietnamese, whoever asks: the decree prescribes
+    the language of official documents, and dates and numbers must read the same on every copy."""
     with translation.override(OFFICIAL_LANGUAGE):
-        html = render_to_string(template_name, {**context, "pdf_fonts": pdf_fonts()})
+        return render_to_string(template_name, {**context, "pdf_fonts": pdf_fonts()})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The HTML of `render_html` laid out by WeasyPrint as a PDF/A-2b file."""
     return HTML(string=html, url_fetcher=LocalOnlyFetcher()).write_pdf(  # type: ignore[no-any-return]
-        font_config=FontConfiguration()
+        font_config=FontConfiguration(), pdf_variant=PDF_VARIANT
     )
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render a template (usually extending pdf/base_official.html) to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context))

@@ -106,7 +106,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     signed_copy = None
     signatures = None
     copies = list(issued.signed_copies.order_by("uploaded_at", "id"))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and issued.is_ready and form.is_valid():
         upload = form.cleaned_data["file"]
         result = matches(issued, upload)
         if not result and copies:

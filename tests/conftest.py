@@ -87,9 +87,44 @@ def _default_award_types(request: pytest.FixtureRequest) -> None:
 def rolled_back() -> Iterator[None]:
     """A transaction undone at the end, whatever happened in it (as Django's TestCase holds the
     data of `setUpTestData`): each test inside runs in a savepoint of its own."""
-    with transaction.atomic():
+    atomic = transaction.atomic()
+    # Marked as Django marks a test case's own blocks: it stands for the database as committed.
+    atomic._from_testcase = True  # type: ignore[attr-defined]
+    with atomic:
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _documents_rendered_after_the_codes_commit() -> Iterator[None]:
+    """Issued documents are rendered after the transaction that issued them commits
+    (`emulation.issued.AfterIssue`, through `transaction.on_commit`). A test wrapped in a
+    transaction (the `db` fixture) never commits, so that work is run when the code's own
+    outermost block ends without error, which is when it would have committed; the other
+    on-commit work (mail) is left to `django_capture_on_commit_callbacks` as before."""
+    from emulation.issued import AfterIssue
+
+    original_exit = transaction.Atomic.__exit__
+
+    def exit_then_render(self: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        original_exit(self, exc_type, exc_value, traceback)
+        if exc_type is not None or getattr(self, "_from_testcase", False):
+            return
+        connection = transaction.get_connection(self.using)
+        if not connection.in_atomic_block or not all(
+            getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+        ):
+            return
+        while ours := [e for e in connection.run_on_commit if isinstance(e[1], AfterIssue)]:
+            connection.run_on_commit = [
+                e for e in connection.run_on_commit if not isinstance(e[1], AfterIssue)
+            ]
+            for _savepoints, work, _robust in ours:
+                work()
+
+    transaction.Atomic.__exit__ = exit_then_render  # type: ignore[method-assign]
+    yield
+    transaction.Atomic.__exit__ = original_exit  # type: ignore[method-assign]
 
 
 @pytest.fixture(scope="module")

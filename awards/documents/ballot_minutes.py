@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from awards.models import Ballot, BallotCandidate, Dossier
 from awards.services.ballots import quorum_count
-from blocks.models import BlockYear, Membership
+from blocks.models import BlockYear, Membership, UnitRole
 from blocks.services import check_not_archived
 from emulation import audit
 from emulation.errors import DomainError
-from emulation.issued import issue_document
+from emulation.issued import issue_date, issue_document
 from emulation.models import IssuedDocument, User
 from scoring.models import RankingRow
 
@@ -105,7 +105,28 @@ def _closed_ballots(block_year: BlockYear) -> list[Ballot]:
     )
 
 
-def minutes_context(block_year: BlockYear) -> dict[str, Any]:
+def default_signers(block_year: BlockYear, by: User) -> tuple[str, str]:
+    """Who signs the minutes when the form does not say: the meeting is chaired by the leader of
+    the block's head unit, and its secretary is the person who issues the minutes."""
+    head = (
+        block_year.memberships.filter(left_on__isnull=True, role=Membership.Role.HEAD)
+        .select_related("unit")
+        .first()
+    )
+    leader = (
+        UnitRole.objects.filter(unit=head.unit_id, role=UnitRole.Role.LEADER)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+        if head is not None
+        else None
+    )
+    return (leader.user.get_full_name() if leader else by.get_full_name()), by.get_full_name()
+
+
+def minutes_context(
+    block_year: BlockYear, *, chair_name: str = "", secretary_name: str = ""
+) -> dict[str, Any]:
     block = block_year.block
     ballots = _closed_ballots(block_year)
     members = list(
@@ -124,8 +145,9 @@ def minutes_context(block_year: BlockYear) -> dict[str, Any]:
         "issuer_name": block.name.upper(),
         "parent_body": block.authority.name.upper(),
         "place": block.authority.place,
-        # Dated the day the last ballot was counted: the day the results were known.
-        "date": timezone.localdate(max(closed)) if closed else timezone.localdate(),
+        # Dated the day they are issued and signed (Decree 30/2020: a document bears the date it
+        # is signed), at the earliest the day the last ballot was counted.
+        "date": max([issue_date(), *(timezone.localdate(c) for c in closed)]),
         "title": TITLE,
         "summary": f"Năm {block_year.year}",
         "block_year": block_year,
@@ -133,12 +155,12 @@ def minutes_context(block_year: BlockYear) -> dict[str, Any]:
         "head": head,
         "ranking": ranking,
         "sections": [_ballot_section(b) for b in ballots],
-        "signature": {
-            "capacity": "TM. KHỐI THI ĐUA",
-            "position": "ĐƠN VỊ TRƯỞNG KHỐI",
-            "note": "",
-            "name": head.unit.name if head else "",
-        },
+        # Minutes are signed by the persons who kept and chaired the meeting (Decree 30/2020,
+        # Appendix III, form of "biên bản"): the secretary on the left, the chair on the right.
+        "signatures": [
+            {"position": "THƯ KÝ", "name": secretary_name},
+            {"position": "CHỦ TRÌ", "name": chair_name},
+        ],
         "recipients": [
             f"{block.authority.name} (để báo cáo)",
             "Các đơn vị thành viên Khối",
@@ -176,9 +198,13 @@ def _metadata(sections: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def issue_minutes(block_year: BlockYear, *, by: User) -> IssuedDocument:
+def issue_minutes(
+    block_year: BlockYear, *, by: User, chair_name: str = "", secretary_name: str = ""
+) -> IssuedDocument:
     """Issue the minutes once every ballot of the year is closed (at least one), and file them in
-    the year's dossier, replacing earlier minutes until the dossier is sent to the council."""
+    the year's dossier, replacing earlier minutes until the dossier is sent to the council. They
+    are numbered in the block's register of minutes, and signed by the meeting's chair and
+    secretary (by default, `default_signers`)."""
     check_not_archived(block_year)
     block_year = (
         BlockYear.objects.select_for_update(of=("self",))
@@ -195,7 +221,10 @@ def issue_minutes(block_year: BlockYear, *, by: User) -> IssuedDocument:
         raise DomainError(
             _("The dossier has been sent to the council: its minutes can no longer change.")
         )
-    context = minutes_context(block_year)
+    chair_default, secretary_default = default_signers(block_year, by)
+    chair_name = " ".join(chair_name.split()) or chair_default
+    secretary_name = " ".join(secretary_name.split()) or secretary_default
+    context = minutes_context(block_year, chair_name=chair_name, secretary_name=secretary_name)
     with translation.override("vi"):
         document = issue_document(
             kind="minutes",
@@ -204,9 +233,14 @@ def issue_minutes(block_year: BlockYear, *, by: User) -> IssuedDocument:
             issuer_name=block_year.block.name,
             template_name="awards/minutes_pdf.html",
             context=context,
+            symbol="BB-KTĐ",
             by=by,
             subject=block_year,
-            metadata=_metadata(context["sections"]),
+            metadata={
+                **_metadata(context["sections"]),
+                "chair": chair_name,
+                "secretary": secretary_name,
+            },
         )
     before = {"minutes": dossier.minutes.code if dossier.minutes else ""}
     dossier.minutes = document

@@ -196,6 +196,8 @@ def issue_decision_document(
             issuer_name=issuing_body(decision.authority),
             template_name="awards/moha_letter_pdf.html" if proposal else "awards/decision_pdf.html",
             context=context,
+            number=decision.number,
+            background=True,  # its annex lists every awardee: rendered by the workers
             by=by,
             subject=decision,
             metadata={
@@ -239,6 +241,7 @@ def issue_certificate(decision: Decision, awardee: Awardee, *, by: User) -> Issu
             issuer_name=issuing_body(decision.authority),
             template_name="awards/certificate_pdf.html",
             context=certificate_context(decision, awardee),
+            background=True,  # one per awardee: rendered by the workers, after the commit
             by=by,
             subject=awardee,
             metadata={

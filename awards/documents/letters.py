@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from awards.models import BallotCandidate, Dossier, Nomination
 from blocks.models import Membership, UnitRole
 from covenants.models import Document
-from emulation.issued import issue_document
+from emulation.issued import issue_date, issue_document
 from emulation.models import IssuedDocument, User
 from scoring.models import Ranking, RankingRow
 
@@ -68,12 +68,11 @@ def report_context(nomination: Nomination) -> dict[str, Any]:
         if approver is not None
         else None
     )
-    approved_at = nomination.report_approved_at or timezone.now()
     return {
         "parent_body": block_year.block.name,
         "issuer_name": nomination.unit_name,
         "place": block_year.block.authority.place,
-        "date": timezone.localdate(approved_at),
+        "date": issue_date(),  # issued when approved
         "title": f"BÁO CÁO THÀNH TÍCH ĐỀ NGHỊ TẶNG {nomination.award_type.name_vi.upper()}",
         "summary": f"của {nomination.unit_name}",
         "nomination": nomination,
@@ -222,7 +221,7 @@ def letter_context(
         "issuer_name": head.unit.name if head else block.name,
         "number": number,
         "place": authority.place,
-        "date": timezone.localdate(),
+        "date": issue_date(),
         "title": "TỜ TRÌNH",
         "summary": f"Về việc đề nghị khen thưởng năm {block_year.year}",
         "addressee": authority.name,
@@ -274,6 +273,7 @@ def issue_proposal_letter(
             issuer_name=block_year.block.name,
             template_name="awards/proposal_letter_pdf.html",
             context=context,
+            number=number,
             by=by,
             subject=block_year,
             metadata={

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from awards.caps import CapLine, cap_lines
 from awards.models import AgendaItem, AwardType, CouncilSession
 from awards.services.sessions import present_members
+from blocks.models import CouncilRole
 from emulation import audit
 from emulation.errors import DomainError
 from emulation.issued import issue_document
@@ -54,7 +55,26 @@ def _cap_vi(line: CapLine, award: AwardType) -> str:
     return text + "."
 
 
-def minutes_context(session: CouncilSession) -> dict[str, Any]:
+def default_signers(session: CouncilSession, by: User) -> tuple[str, str]:
+    """Who signs the minutes when the form does not say: the session is chaired by the council
+    member whose position is the council's chair ("Chủ tịch …"), and its secretary is the person
+    who issues the minutes."""
+    chair = (
+        CouncilRole.objects.filter(
+            authority=session.authority_id,
+            role=CouncilRole.Role.MEMBER,
+            title__istartswith="chủ tịch",
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return (chair.user.get_full_name() if chair else by.get_full_name()), by.get_full_name()
+
+
+def minutes_context(
+    session: CouncilSession, *, chair_name: str = "", secretary_name: str = ""
+) -> dict[str, Any]:
     authority = session.authority
     items = list(
         session.items.select_related(
@@ -116,19 +136,22 @@ def minutes_context(session: CouncilSession) -> dict[str, Any]:
         "awards": list(awards.values()),
         "caps": caps,
         "sha256": session.results_sha256,
-        "signature": {
-            "capacity": "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
-            "position": "THƯ KÝ HỘI ĐỒNG",
-            "note": "",
-            "name": "",
-        },
+        # Signed by the session's secretary and its chair, by name (Decree 30/2020, Appendix
+        # III, form of "biên bản").
+        "signatures": [
+            {"position": "THƯ KÝ", "name": secretary_name},
+            {"position": "CHỦ TRÌ PHIÊN HỌP", "name": chair_name},
+        ],
         "recipients": ["Thành viên Hội đồng", "Ban Thi đua - Khen thưởng", "Lưu: VT"],
     }
 
 
 @transaction.atomic
-def issue_session_minutes(session: CouncilSession, *, by: User) -> IssuedDocument:
-    """Issue the minutes of a closed session, once."""
+def issue_session_minutes(
+    session: CouncilSession, *, by: User, chair_name: str = "", secretary_name: str = ""
+) -> IssuedDocument:
+    """Issue the minutes of a closed session, once, numbered in the council's register and
+    signed by the session's chair and secretary (by default, `default_signers`)."""
     session = (
         CouncilSession.objects.select_for_update(of=("self",))
         .select_related("authority")
@@ -139,13 +162,17 @@ def issue_session_minutes(session: CouncilSession, *, by: User) -> IssuedDocumen
     if session.minutes_id is not None:
         raise DomainError(_("The minutes of this session have already been issued."))
     with translation.override("vi"):
-        context = minutes_context(session)
+        chair_default, secretary_default = default_signers(session, by)
+        chair_name = " ".join(chair_name.split()) or chair_default
+        secretary_name = " ".join(secretary_name.split()) or secretary_default
+        context = minutes_context(session, chair_name=chair_name, secretary_name=secretary_name)
         document = issue_document(
             kind="council_minutes",
             title=f"Biên bản phiên họp Hội đồng Thi đua - Khen thưởng: {session.title}",
             issuer_name=session.authority.name,
             template_name="awards/session_minutes_pdf.html",
             context=context,
+            symbol="BB-HĐTĐKT",
             by=by,
             subject=session,
             metadata={
@@ -155,6 +182,8 @@ def issue_session_minutes(session: CouncilSession, *, by: User) -> IssuedDocumen
                 "voted": context["voted"],
                 "quorum_reached": context["quorum_reached"],
                 "results_sha256": session.results_sha256,
+                "chair": chair_name,
+                "secretary": secretary_name,
                 "results": [
                     {
                         "unit": r["unit"],

@@ -236,3 +236,14 @@ class EligibilityForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["award"].queryset = _awards()  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class MeetingSignersForm(Form):
+    """Who signs a meeting's minutes: the person who chaired it and its secretary, by name
+    (minutes are signed by persons, not by a unit). Used for the block's deliberation meeting and
+    for the council's sessions. Left blank, the names proposed (filled in) are used."""
+
+    chair_name = forms.CharField(label=_("Chaired by (full name)"), max_length=150, required=False)
+    secretary_name = forms.CharField(
+        label=_("Secretary (full name)"), max_length=150, required=False
+    )

@@ -30,6 +30,7 @@ from awards.documents import ballot_minutes
 from awards.forms.ballots import (
     BallotCreateForm,
     EligibilityForm,
+    MeetingSignersForm,
     OpenForm,
     PaperForm,
     ReceiptForm,
@@ -41,7 +42,7 @@ from awards.services import voting
 from blocks.models import BlockYear, Unit
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
-from emulation.actions import private_download, require_for_unit
+from emulation.actions import form_page, private_download, require_for_unit
 from emulation.actions import require as _require
 from emulation.bulk import act_in_one_go, posted_ids
 from emulation.errors import DomainError
@@ -724,22 +725,28 @@ def _verdict(results: list[award_rules.RuleResult]) -> str:
 def minutes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     _require(request, "awards.run_ballots", block_year)
-    if request.method == "POST":
+    chair, secretary = ballot_minutes.default_signers(block_year, request.user)
+    form = MeetingSignersForm(
+        post_data(request), initial={"chair_name": chair, "secretary_name": secretary}
+    )
+    if request.method == "POST" and form.is_valid():
         _act(
             request,
-            lambda: ballot_minutes.issue_minutes(block_year, by=request.user),
+            lambda: ballot_minutes.issue_minutes(block_year, by=request.user, **form.cleaned_data),
             _("The minutes were issued and filed in the nomination dossier."),
         )
         return redirect("awards:ballot_list", block_year.pk)
-    return _confirm(
+    return form_page(
         request,
+        form,
         title=_("Issue the minutes of the deliberation meeting?"),
-        message=_(
+        intro=_(
             "A PDF in the official format is issued with a verification code: the published"
             " ranking, and for every closed ballot the members entitled, ballots cast, quorum,"
-            " threshold, counts and outcome. It replaces earlier minutes in the dossier."
+            " threshold, counts and outcome. It replaces earlier minutes in the dossier, and is"
+            " signed by the meeting's chair and secretary."
         ),
-        confirm_label=_("Issue the minutes"),
+        submit_label=_("Issue the minutes"),
         cancel_link=reverse("awards:ballot_list", args=[block_year.pk]),
     )
 

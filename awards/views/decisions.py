@@ -166,7 +166,12 @@ def _awardees(decision: Decision) -> list[Awardee]:
     document = decision.document
     published = decision.status == Decision.Status.PUBLISHED
     sha256 = document.sha256 if document and published else ""
-    return cached("awards.decision", sha256, read, of=decision.pk)
+    # Certificates still being prepared are not kept: the list is read again until all are ready.
+    return cached("awards.decision", sha256, read, of=decision.pk, keep=_all_ready)
+
+
+def _all_ready(awardees: list[Awardee]) -> bool:
+    return all(a.certificate is None or a.certificate.is_ready for a in awardees)
 
 
 @require_safe
@@ -174,10 +179,28 @@ def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     awardees = _awardees(decision)
     can_manage = request.user.has_perm("awards.manage_decision", decision)
+    documents = [a.certificate for a in awardees if a.certificate] + (
+        [decision.document] if decision.document else []
+    )
+    progress = {
+        "total": len(documents),
+        "ready": sum(1 for d in documents if d.is_ready),
+        "url": request.path,
+    }
+    if request.headers.get("HX-Request") and request.GET.get("part") == "documents":
+        # The progress of the documents being prepared, polled by the page (htmx); once all
+        # are ready the page is reloaded to show them.
+        response = render(
+            request, "awards/decisions/_documents_progress.html", {"progress": progress}
+        )
+        if progress["ready"] == progress["total"]:
+            response["HX-Refresh"] = "true"
+        return response
     return render(
         request,
         "awards/decisions/decision_detail.html",
         {
+            "progress": progress,
             "decision": decision,
             "awardees": awardees,
             "bases": [line for line in decision.legal_bases.splitlines() if line.strip()],

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from awards import caps
 from awards.documents import session_minutes
+from awards.forms.ballots import MeetingSignersForm
 from awards.forms.sessions import (
     AgendaForm,
     AttendanceForm,
@@ -38,7 +39,7 @@ from awards.services import voting
 from blocks.models import Authority
 from emulation.actions import act as _act
 from emulation.actions import confirm_page as _confirm
-from emulation.actions import private_download, require_for_unit
+from emulation.actions import form_page, private_download, require_for_unit
 from emulation.actions import require as _require
 from emulation.errors import DomainError
 from emulation.forms import post_data, run_form
@@ -564,22 +565,30 @@ def session_scan(request: AuthedRequest, pk: int) -> FileResponse:
 def session_minutes_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     _require(request, "awards.run_session", session)
-    if request.method == "POST":
+    chair, secretary = session_minutes.default_signers(session, request.user)
+    form = MeetingSignersForm(
+        post_data(request), initial={"chair_name": chair, "secretary_name": secretary}
+    )
+    if request.method == "POST" and form.is_valid():
         _act(
             request,
-            lambda: session_minutes.issue_session_minutes(session, by=request.user),
+            lambda: session_minutes.issue_session_minutes(
+                session, by=request.user, **form.cleaned_data
+            ),
             _("The session minutes were issued."),
         )
         return redirect(session)
-    return _confirm(
+    return form_page(
         request,
+        form,
         title=_("Issue the minutes of “%(title)s”?") % {"title": session.title},
-        message=_(
+        intro=_(
             "A PDF in the official format is issued once, with a verification code: the council's"
             " size and the members present, the quorum, and for every item its block, award,"
             " counts, share needed, outcome and the caps applied, with the SHA-256 of the results."
+            " It is signed by the session's chair and secretary."
         ),
-        confirm_label=_("Issue the minutes"),
+        submit_label=_("Issue the minutes"),
         cancel_link=session.get_absolute_url(),
     )
 

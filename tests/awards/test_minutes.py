@@ -91,9 +91,11 @@ def test_the_minutes_give_the_ranking_and_every_ballots_rules_counts_and_outcome
         "Số phiếu thu về: 3",
         "Ban Tổ chức Tỉnh ủy 3 Trúng cử",
         "Văn phòng Tỉnh ủy 0 Không trúng cử",
-        # Signature and verification.
-        "TM. KHỐI THI ĐUA",
-        "ĐƠN VỊ TRƯỞNG KHỐI",
+        # Numbered in the block's register, signed by persons, and verifiable.
+        "Số: 1/BB-KTĐ",
+        "THƯ KÝ",
+        "CHỦ TRÌ",
+        world.secretariat.get_full_name(),
         document.display_code,
     ):
         assert expected in text, expected

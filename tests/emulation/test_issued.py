@@ -102,12 +102,26 @@ def test_issuing_is_recorded_in_the_audit_log(clerk: User) -> None:
     assert (event.object_type, event.object_id) == ("emulation.issueddocument", str(document.pk))
     assert event.after == {
         "code": document.code,
-        "sha256": document.sha256,
         "kind": "minutes",
+        "number": "",
+        "register_year": None,
         "chain_seq": document.chain_seq,
         "chain_hash": document.chain_hash,
     }
+    # Its file's SHA-256 is recorded by a second event, once the PDF is made after the commit.
+    rendered = AuditEvent.objects.get(action="documents.rendered")
+    assert rendered.seq > event.seq
+    assert (rendered.object_type, rendered.object_id) == event_key(event)
+    assert rendered.after == {
+        "code": document.code,
+        "sha256": document.sha256,
+        "size": document.size,
+    }
     assert audit.verify_chain() is None
+
+
+def event_key(event: AuditEvent) -> tuple[str, str]:
+    return (event.object_type, event.object_id)
 
 
 def test_codes_are_ten_unambiguous_capitals_and_digits_and_never_repeat(clerk: User) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from emulation.benchmark import report
+from emulation.benchmark import documents, report
 from emulation.benchmark.data import (
     PUBLIC_SCALES,
     SCALES,
@@ -29,6 +29,7 @@ from emulation.benchmark.data import (
     wipe,
 )
 from emulation.benchmark.load import HttpClient, close_sessions, hammer, open_session, percentile
+from emulation.benchmark.lockhold import AuditLockMeter
 from emulation.benchmark.pages import (
     ANONYMOUS,
     BASELINE,
@@ -106,6 +107,19 @@ class Command(BaseCommand):
             help="times each PDF is issued (rolled back)",
         )
         parser.add_argument(
+            "--decision-awardees",
+            type=int,
+            default=300,
+            help="issue a decision for this many awardees, its certificates rendered by "
+            "--render-workers background workers (0: skip; needs a committed database)",
+        )
+        parser.add_argument(
+            "--render-workers",
+            type=int,
+            default=cores(),
+            help="db_worker processes rendering the decision's certificates (default: cores)",
+        )
+        parser.add_argument(
             "--fail-on-miss", action="store_true", help="exit with an error when a target is missed"
         )
 
@@ -169,6 +183,11 @@ class Command(BaseCommand):
                 scenarios = self.storms(cast, InProcessTransport(), options)
             else:
                 timings, scenarios = self.over_http(cast, sessions, options)
+            decision = (
+                documents.run(options["decision_awardees"], max(1, options["render_workers"]))
+                if options["decision_awardees"] > 0
+                else {"status": "skipped (--decision-awardees 0)"}
+            )
         finally:
             close_sessions(sessions.values())
         result = {
@@ -214,6 +233,7 @@ class Command(BaseCommand):
                 for pdf in PDFS
             },
             "scenarios": scenarios,
+            "decision_documents": decision,
             "targets": {
                 "in_process_ratio": report.PAGE_RATIO,
                 "published_in_process_ratio": report.PUBLISHED_RATIO,
@@ -281,7 +301,11 @@ class Command(BaseCommand):
                 results[storm.name] = {"status": "skipped (--storms)"}
                 continue
             self.stdout.write(f"{storm.name}: {storm.what}...")
-            results[storm.name] = storm.run(cast, transport)
+            # The audit head's holding time is seen in this process only (in-process storms).
+            with AuditLockMeter() as meter:
+                results[storm.name] = storm.run(cast, transport)
+            if isinstance(transport, InProcessTransport):
+                results[storm.name]["audit_lock"] = meter.summary()
         return results
 
 
