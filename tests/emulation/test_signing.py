@@ -18,7 +18,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -27,6 +27,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from emulation import issued as issued_module
 from emulation import signing
 from emulation.issued import AlteredDocument, issue_document
 from emulation.models import AuditEvent, DocumentSignature, IssuedDocument, User
@@ -105,9 +106,12 @@ def clerk(db: None) -> User:
     return make_user("clerk", full_name="Cán bộ Văn phòng")
 
 
-def issue_minutes(by: User | None, **extra: Any) -> IssuedDocument:
-    """A real WeasyPrint PDF, issued through the service (unsigned: the service's call to
-    `sign_issued` is wired by the issuing module)."""
+def issue_minutes(by: User | None, *, signed: bool = False, **extra: Any) -> IssuedDocument:
+    """A real WeasyPrint PDF, issued through the service: unsigned unless `signed` (the issuing
+    pipeline signs with the configured certificate), so that a test signs it itself."""
+    if not signed:
+        with override_settings(DOCUMENT_SIGNING_P12="", DOCUMENT_SIGNERS={}):
+            return issue_minutes(by, signed=True, **extra)
     return issue_document(
         kind="minutes",
         title="Biên bản họp bình xét năm 2026",
@@ -179,6 +183,16 @@ def test_the_issuing_body_signs_a_weasyprint_pdf_in_pades(
     assert report.timestamp_at is None  # PAdES B-B: no authority configured
     (untrusted,) = signing.read_signatures(signed, roots=[])
     assert untrusted.intact and not untrusted.trusted
+
+
+def test_the_issuing_pipeline_signs_every_document_it_stores(
+    clerk: User, body_p12: Path, root: Identity
+) -> None:
+    document = issue_minutes(clerk, signed=True)
+    (report,) = signing.read_signatures(stored(document), roots=[root.asn1])
+    assert report.intact and report.trusted and report.signer == "UBND tinh Quang Tri"
+    # The hash recorded is the signed file's: the copy people hold verifies.
+    assert issued_module.problem_with(document) is None
 
 
 def test_pdfsig_reads_the_issuing_body_signature_as_valid(

@@ -59,7 +59,8 @@ def test_the_demo_evidence_files_are_real_reports_of_their_units() -> None:
         content = evidence.file.read()
         assert hashlib.sha256(content).hexdigest() == evidence.sha256
         reader = PdfReader(io.BytesIO(content))
-        text = " ".join(page.extract_text() for page in reader.pages)
+        # Names are kept on one line with no-break spaces; read them as spaces.
+        text = " ".join(page.extract_text() for page in reader.pages).replace("\xa0", " ")
         assert evidence.score.sheet.unit_name.upper() in text
         assert evidence.score.criterion.code in text
 
