@@ -28,11 +28,11 @@ from awards.models import AwardType, RuleVersion
 from blocks.models import Authority
 
 D98, D152 = RuleVersion.Decree.D98, RuleVersion.Decree.D152
-PERIODS = {
+PERIODS: dict[str, tuple[datetime.date, datetime.date | None]] = {
     D98: (datetime.date(2024, 1, 1), datetime.date(2025, 6, 30)),
     D152: (datetime.date(2025, 7, 1), None),
 }
-DECREE_TITLES = {
+DECREE_TITLES: dict[str, str] = {
     D98: "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết"
     " thi hành một số điều của Luật Thi đua, khen thưởng",
     D152: "Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều của"
@@ -99,7 +99,7 @@ COPIED = ("candidates", "max_rank", "min_band", "max_per_block", "cap_percent", 
 
 
 def fields_for(
-    award: Any, decree: str, central: bool
+    award: Any, decree: str, central: bool, codes: dict[int, str] | None = None
 ) -> tuple[dict[str, Any], dict[str, str | None]] | None:
     """The fields of a version of `award` for an authority's level under a decree: the award
     type's own configured rules (the global catalogue they come from), with what the level and
@@ -119,7 +119,11 @@ def fields_for(
         "excludes": "",
     }
     if award.prerequisite_id:
-        refs["prerequisite"] = type(award).objects.get(pk=award.prerequisite_id).code
+        refs["prerequisite"] = (
+            codes[award.prerequisite_id]
+            if codes is not None
+            else type(award).objects.get(pk=award.prerequisite_id).code
+        )
     if central:
         # Art. 25(2): the leader of each cluster the Central Council organises is proposed for
         # the Government flag, with no 20 per cent and no provincial flag beneath it; the
@@ -142,17 +146,21 @@ def fields_for(
     return values, refs
 
 
-def default_version(authority: Authority, award: AwardType, decree: str) -> RuleVersion | None:
-    """An unsaved version holding the built-in defaults (see `fields_for`)."""
+def default_version(
+    authority: Authority,
+    award: AwardType,
+    decree: str,
+    awards: list[AwardType] | None = None,
+) -> RuleVersion | None:
+    """An unsaved version holding the built-in defaults (see `fields_for`); give `awards` (every
+    award type) to read none again."""
     central = authority.level == Authority.Level.CENTRAL
-    found = fields_for(award, decree, central)
+    awards = awards if awards is not None else list(AwardType.objects.all())
+    by_code = {a.code: a for a in awards}
+    found = fields_for(award, decree, central, {a.pk: a.code for a in awards})
     if found is None:
         return None
     values, refs = found
-    codes = {refs["prerequisite"], refs["earlier_award"], *(refs["excludes"] or "").split(",")}
-    codes.discard(None)
-    codes.discard("")
-    by_code = {a.code: a for a in AwardType.objects.filter(code__in=codes)} if codes else {}
     start, end = PERIODS[decree]
     version = RuleVersion(
         authority=authority,
@@ -177,13 +185,26 @@ def excluded_ids(version: RuleVersion) -> list[int]:
     return [a.pk for a in version.excludes.all()]
 
 
-def version_for(authority: Authority, award: AwardType, year: int) -> RuleVersion | None:
+def version_for(
+    authority: Authority,
+    award: AwardType,
+    year: int,
+    *,
+    rows: list[RuleVersion] | None = None,
+    awards: list[AwardType] | None = None,
+) -> RuleVersion | None:
     """The version of the award's rules that judges the authority's year (None: the award is not
-    offered then)."""
+    offered then). `rows` (the authority's versions) and `awards` spare the queries."""
     day = reference_date(year)
-    rows = list(RuleVersion.objects.filter(authority=authority, award_type=award))
+    if rows is None:
+        rows = list(
+            RuleVersion.objects.filter(authority=authority, award_type=award).prefetch_related(
+                "excludes"
+            )
+        )
+    rows = [r for r in rows if r.award_type_id == award.pk]
     if not rows:
-        return default_version(authority, award, decree_on(day))
+        return default_version(authority, award, decree_on(day), awards)
     for row in rows:
         if row.valid_from <= day and (row.valid_until is None or day <= row.valid_until):
             return row if row.offered else None
@@ -193,8 +214,16 @@ def version_for(authority: Authority, award: AwardType, year: int) -> RuleVersio
 def offered(authority: Authority, year: int) -> list[tuple[AwardType, RuleVersion]]:
     """The awards the authority's catalogue offers for a year, with their version."""
     found = []
-    for award in AwardType.objects.filter(is_active=True):
-        version = version_for(authority, award, year)
+    awards = list(AwardType.objects.all())
+    rows = list(
+        RuleVersion.objects.filter(authority=authority)
+        .select_related("prerequisite", "earlier_award")
+        .prefetch_related("excludes")
+    )
+    for award in awards:
+        if not award.is_active:
+            continue
+        version = version_for(authority, award, year, rows=rows, awards=awards)
         if version is not None:
             found.append((award, version))
     return found

@@ -16,6 +16,7 @@ that checks them all runs the same few queries whatever the number of units.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -113,6 +114,15 @@ class YearFacts:
         return self._acclaim[1]
 
     @cached_property
+    def _histories(self) -> dict[int, history.UnitHistory]:
+        return history.of_units(self.members)
+
+    def history(self, unit_id: int) -> history.UnitHistory:
+        """The unit's history of awards and results (read for every member at once)."""
+        found = self._histories.get(unit_id)
+        return found if found is not None else history.of_unit(unit_id)
+
+    @cached_property
     def award_names(self) -> dict[int, str]:
         return {a.pk: a.name for a in AwardType.objects.all()}
 
@@ -122,7 +132,11 @@ class YearFacts:
         return [(a, y, u) for pk, a, y, u in self.nominations if a == award.pk and pk != own]
 
 
-def facts_of(block_year: BlockYear) -> YearFacts:
+def facts_of(
+    block_year: BlockYear, versions: Mapping[int, RuleVersion | None] | None = None
+) -> YearFacts:
+    """The year's facts; `versions` (award pk -> version, from `catalogue.offered`) spares
+    reading the versions again."""
     rows = {
         row.unit_id: row
         for row in RankingRow.objects.filter(ranking__table__block_year=block_year).select_related(
@@ -155,6 +169,7 @@ def facts_of(block_year: BlockYear) -> YearFacts:
             ).values_list("unit", flat=True)
         ),
         block_year=block_year,
+        _versions=dict(versions or {}),
         nominations=list(
             Nomination.objects.filter(**authority_year).values_list(
                 "pk", "award_type", "block_year", "unit"
@@ -384,10 +399,14 @@ def _one_award(
     )
 
 
-def _history_rules(rules: RuleVersion, block_year: BlockYear, unit: Unit) -> list[RuleResult]:
+def _history_rules(
+    rules: RuleVersion, block_year: BlockYear, unit: Unit, facts: YearFacts
+) -> list[RuleResult]:
     """Multi-year conditions, from the app's rankings and awards and the records entered for
     the years before it (`awards.history`)."""
-    found = history.of_unit(unit)
+    if not (rules.years_well or rules.earlier_award_id):
+        return []
+    found = facts.history(unit.pk)
     results = []
     if rules.years_well:
         wanted = list(range(block_year.year - rules.years_well, block_year.year))
@@ -511,6 +530,6 @@ def check(
     one = _one_award(rules, block_year, unit, facts)
     if one is not None:
         results.append(one)
-    results += _history_rules(rules, block_year, unit)
+    results += _history_rules(rules, block_year, unit, facts)
     results += _attestations(rules, nomination)
     return cited(results, rules)

@@ -7,12 +7,13 @@ better" when council staff entered such a result for it, or when the block's pub
 that year classified the unit in one of its first two bands (the block's classification stands
 in for the unit's own assessment; docs/award-rules.md).
 
-Three queries whatever the length of the history.
+Four queries whatever the number of units and the length of their history.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -73,15 +74,21 @@ class UnitHistory:
 
 def of_unit(unit: Unit | int) -> UnitHistory:
     unit_id = unit if isinstance(unit, int) else unit.pk
-    found = UnitHistory()
+    return of_units([unit_id])[unit_id]
+
+
+def of_units(unit_ids: Iterable[int]) -> dict[int, UnitHistory]:
+    """The histories of several units, in four queries."""
+    ids = set(unit_ids)
+    histories = {pk: UnitHistory() for pk in ids}
     awardees = Awardee.objects.filter(
-        nomination__unit_id=unit_id,
+        nomination__unit_id__in=ids,
         decision__kind=Decision.Kind.DECISION,
         decision__status__in=(Decision.Status.ISSUED, Decision.Status.PUBLISHED),
-    ).select_related("decision__award_type", "decision__authority")
+    ).select_related("decision__award_type", "decision__authority", "nomination")
     for awardee in awardees:
         decision = awardee.decision
-        found.awards.append(
+        histories[awardee.nomination.unit_id].awards.append(
             AwardEntry(
                 year=decision.year,
                 name=str(decision.award_type),
@@ -92,7 +99,8 @@ def of_unit(unit: Unit | int) -> UnitHistory:
                 entered=False,
             )
         )
-    for record in PastRecord.objects.filter(unit_id=unit_id).select_related("award_type"):
+    for record in PastRecord.objects.filter(unit_id__in=ids).select_related("award_type"):
+        found = histories[record.unit_id]
         if record.award_type_id or record.title:
             found.awards.append(
                 AwardEntry(
@@ -112,21 +120,21 @@ def of_unit(unit: Unit | int) -> UnitHistory:
                 )
             )
     rows = list(
-        RankingRow.objects.filter(unit_id=unit_id).values_list(
-            "ranking__table_id", "ranking__table__block_year__year", "rank", "band"
+        RankingRow.objects.filter(unit_id__in=ids).values_list(
+            "unit_id", "ranking__table_id", "ranking__table__block_year__year", "rank", "band"
         )
     )
     bands: dict[int, list[str]] = {}
     for table_id, label in (
-        Band.objects.filter(table_id__in={r[0] for r in rows})
+        Band.objects.filter(table_id__in={r[1] for r in rows})
         .order_by("table_id", "-min_total", "position")
         .values_list("table_id", "label")
     ):
         bands.setdefault(table_id, []).append(label)
-    for table_id, year, rank, band in rows:
+    for unit_id, table_id, year, rank, band in rows:
         labels = bands.get(table_id, [])
         level = labels.index(band) + 1 if band in labels else None
-        found.results.append(
+        histories[unit_id].results.append(
             ResultEntry(
                 year,
                 _("Ranked %(rank)d in the block, classified “%(band)s”.")
@@ -135,6 +143,7 @@ def of_unit(unit: Unit | int) -> UnitHistory:
                 False,
             )
         )
-    found.awards.sort(key=lambda e: (-e.year, e.name))
-    found.results.sort(key=lambda r: -r.year)
-    return found
+    for found in histories.values():
+        found.awards.sort(key=lambda e: (-e.year, e.name))
+        found.results.sort(key=lambda r: -r.year)
+    return histories

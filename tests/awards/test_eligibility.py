@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from awards import caps, eligibility
+from awards import caps
 from awards.caps import cap_for
 from awards.eligibility import RuleResult, check, failures, passes
 from awards.models import AwardType, Ballot, BallotCandidate, Nomination
