@@ -47,6 +47,9 @@ class ResultEntry:
     words: str
     well: bool
     entered: bool
+    result: str = ""  # entered: the `PastRecord.Result`
+    rank: int | None = None  # from the app: the block's ranking
+    band: str = ""
 
 
 @dataclass
@@ -116,7 +119,11 @@ def of_units(unit_ids: Iterable[int]) -> dict[int, UnitHistory]:
         if record.result:
             found.results.append(
                 ResultEntry(
-                    record.year, str(record.get_result_display()), record.well_or_better, True
+                    record.year,
+                    str(record.get_result_display()),
+                    record.well_or_better,
+                    True,
+                    result=record.result,
                 )
             )
     rows = list(
@@ -141,6 +148,8 @@ def of_units(unit_ids: Iterable[int]) -> dict[int, UnitHistory]:
                 % {"rank": rank, "band": band or "—"},
                 level is not None and level <= WELL_BANDS,
                 False,
+                rank=rank,
+                band=band,
             )
         )
     for found in histories.values():

@@ -21,7 +21,7 @@ from awards.services import catalogue as services
 from blocks.models import Authority, BlockYear, Unit
 from emulation.errors import DomainError
 from emulation.models import AuditEvent
-from tests.factories import World, make_block, make_block_year, make_published_ranking
+from tests.factories import World, make_block_year, make_published_ranking
 
 pytestmark = pytest.mark.django_db
 
