@@ -144,7 +144,8 @@ def past_awards(nomination: Nomination) -> tuple[list[dict[str, Any]], list[dict
     with the number, date and issuer of each decision."""
     found = history.of_unit(nomination.unit_id)
     codes = dict(AwardType.objects.values_list("pk", "code"))
-    titles, commendations = [], []
+    titles: list[dict[str, Any]] = []
+    commendations: list[dict[str, Any]] = []
     for entry in found.awards:
         if entry.year >= nomination.block_year.year:
             continue
