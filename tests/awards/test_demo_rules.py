@@ -60,7 +60,7 @@ def test_the_council_entered_its_base_and_the_units_earlier_awards(client: Clien
     base = cap_base(block_year.block.authority, year)
     assert (base.leading_units, base.entered is not None) == (14, True)
     office = Unit.objects.get(name="Văn phòng Tỉnh ủy")
-    client.force_login(User.objects.filter(is_superuser=True).first())
+    client.force_login(User.objects.filter(is_superuser=True).order_by("pk")[0])
     page = client.get(reverse("awards:unit_history", args=[office.pk])).content.decode()
     assert "512/QĐ-UBND" in page  # entered for the years before the app
     assert "345/QĐ-UBND" in page  # last year's decision in the app
