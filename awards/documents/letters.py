@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone, translation
 
 from awards import history
+from awards.catalogue import decree_title_on
 from awards.models import AwardType, BallotCandidate, Dossier, Nomination
 from blocks.models import Membership, UnitRole
 from covenants.models import Document
@@ -276,7 +277,9 @@ def letter_context(
     )
     published = Ranking.objects.filter(table__block_year=block_year).first()
     minutes = dossier.minutes
-    basis = [LAW, DECREE]
+    # The decree detailing the Law in force on the letter's date (Decree 98/2023 until 30 June
+    # 2025, Decree 152/2025 after: `awards.catalogue`).
+    basis = [LAW, decree_title_on(timezone.localdate())]
     basis.append(
         f"{rules.title} của {block.name}" if rules else f"Quy chế hoạt động của {block.name}"
     )
