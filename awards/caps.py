@@ -79,6 +79,17 @@ def cap_base(authority: Authority | int, year: int) -> Base:
     return Base(blocks_organised(authority_id, year), CapBase.Rounding.FLOOR, None)
 
 
+def percent_of(authority: Authority | int, award: AwardType, year: int) -> int | None:
+    """The award's percentage cap in the version of the authority's catalogue that judges the
+    year (none for the Central Council's Government flag: Law Art. 25(2))."""
+    from awards import catalogue
+
+    if isinstance(authority, int):
+        authority = Authority.objects.get(pk=authority)
+    version = catalogue.version_for(authority, award, year)
+    return version.cap_percent if version is not None else None
+
+
 def leading_units(authority: Authority | int, year: int) -> int:
     """The leading units the Government flag's 20 per cent counts for the year (`cap_base`)."""
     return cap_base(authority, year).leading_units
@@ -119,15 +130,18 @@ def approved_earlier(
     return Taken(dict(by_award), by_block)
 
 
-def percent_words(award: AwardType, leading: int, taken: int, rounding: str = FLOOR) -> str:
+def percent_words(
+    award: AwardType, leading: int, taken: int, rounding: str = FLOOR, percent: int | None = None
+) -> str:
+    percent = award.cap_percent if percent is None else percent
     return _(
         "%(award)s: at most %(percent)d per cent of %(leading)d leading units = %(cap)d"
         " (%(rounding)s); %(taken)d approved at earlier sessions."
     ) % {
         "award": award.name,
-        "percent": award.cap_percent or 0,
+        "percent": percent or 0,
         "leading": leading,
-        "cap": cap_for(award, leading, rounding),
+        "cap": cap_for(percent, leading, rounding),
         "rounding": CapBase.Rounding(rounding).label,
         "taken": taken,
     }
@@ -241,19 +255,20 @@ def cap_lines(
     lines: list[CapLine] = []
     for award in sorted(awards.values(), key=lambda a: (a.position, a.code)):
         mine = [g for g in grouped if g[0] == award.pk]
-        if award.cap_percent is not None:
+        percent = percent_of(authority, award, year) if award.cap_percent is not None else None
+        if percent is not None:
             earlier = taken.by_award.get(award.pk, 0)
             lines.append(
                 CapLine(
                     award_id=award.pk,
                     award=award.name,
                     block="",
-                    cap=cap_for(award, leading, base.rounding),
+                    cap=cap_for(percent, leading, base.rounding),
                     leading=leading,
                     taken=earlier,
                     proposed=sum(g[3] for g in mine),
                     approved=sum(g[4] for g in mine) if closed else None,
-                    rule=percent_words(award, leading, earlier, base.rounding),
+                    rule=percent_words(award, leading, earlier, base.rounding, percent),
                 )
             )
         if award.max_per_block is not None:

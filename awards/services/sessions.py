@@ -578,13 +578,18 @@ def decide(
             by_award[item.nomination.award_type_id].append(item)
     for award_id, group in by_award.items():
         award = group[0].nomination.award_type
+        # The percentage of the authority's catalogue for the year (none for the Central
+        # Council's clusters, Law Art. 25(2)).
+        percent = caps.percent_of(session.authority_id, award, session.year)
+        if percent is None:
+            continue
         base = caps.cap_base(session.authority_id, session.year)
         leading = base.leading_units
         earlier = taken.by_award.get(award_id, 0)
         cut(
             group,
-            caps.cap_for(award, leading, base.rounding) - earlier,
-            caps.percent_words(award, leading, earlier, base.rounding),
+            caps.cap_for(percent, leading, base.rounding) - earlier,
+            caps.percent_words(award, leading, earlier, base.rounding, percent),
         )
     return result
 

@@ -169,3 +169,18 @@ def test_the_council_may_approve_fewer_provincial_flags_than_proposed(world: Wor
     session = opened(world, nominations=proposed, present=members)
     vote(session, members, {0: 3, 1: 1, 2: 3})
     assert sorted(o for _u, o in outcomes(session)) == ["approved", "approved", "rejected"]
+
+
+def test_the_central_councils_clusters_have_no_twenty_per_cent(world: World) -> None:
+    """Law Art. 25(2): the leader of each cluster the Central Council organises is proposed for
+    the Government flag; its catalogue has no percentage, so the session cuts none."""
+    from blocks.models import Authority
+
+    Authority.objects.filter(pk=world.authority.pk).update(level=Authority.Level.CENTRAL)
+    members = _members(world)
+    nominations = flags(world, leading=5, proposed=2)
+    session = opened(world, nominations=nominations, present=members)
+    vote(session, members, {0: 3, 1: 2})
+    assert sorted(i.outcome for i in session.items.all()) == ["approved", "approved"]
+    lines = caps.cap_lines(world.authority.pk, nominations[0].block_year.year, session)
+    assert lines and not any(line.authority_wide for line in lines)  # only the most per block
