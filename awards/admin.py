@@ -22,11 +22,14 @@ from awards.models import (
     AwardType,
     Ballot,
     BallotCandidate,
+    CapBase,
     CouncilSession,
     Decision,
     Dossier,
     Handover,
     Nomination,
+    PastRecord,
+    RuleVersion,
 )
 from emulation.admin import Audited
 
@@ -210,3 +213,24 @@ class DecisionAdmin(ReadOnly):
     list_select_related = ["authority", "award_type"]
     search_fields = ["number"]
     inlines = [AwardeeInline]
+
+
+@admin.register(RuleVersion)
+class RuleVersionAdmin(Audited, admin.ModelAdmin):  # type: ignore[type-arg]
+    """The dated versions of each authority's catalogue (docs/award-rules.md)."""
+
+    list_display = ["award_type", "authority", "decree", "valid_from", "valid_until", "offered"]
+    list_filter = ["decree", "offered", "authority"]
+    list_select_related = ["award_type", "authority"]
+    filter_horizontal = ["excludes"]
+
+
+@admin.register(CapBase)
+class CapBaseAdmin(ReadOnly):
+    list_display = ["authority", "year", "leading_units", "rounding", "set_by", "set_at"]
+
+
+@admin.register(PastRecord)
+class PastRecordAdmin(ReadOnly):
+    list_display = ["unit", "year", "award_type", "title", "result", "decision_number"]
+    list_select_related = ["unit", "award_type"]

@@ -1,6 +1,11 @@
 """The caps on how many units an award may go to (DOMAIN §5): the authority-wide percentage of
-the blocks' leading units (the Government flag: at most 20 per cent, rounded down) and the
-award's most per block.
+the leading units (the Government flag: at most 20 per cent of the leading units of all the
+blocks and clusters the province organises, letter 5007/BNV-TĐKT) and the award's most per block.
+
+The base of the 20 per cent is a number the council enters each year (`CapBase`, set through
+`awards.services.catalogue.set_cap_base`), pre-filled with the blocks the app knows; until it is
+entered, that count is used. Its rounding is the council's choice, rounded down unless it says
+otherwise: the letter's text on rounding could not be confirmed (docs/award-rules.md).
 
 The eligibility check (`awards.eligibility`) holds each proposal against them; a council session
 (`awards.services.sessions.decide`) applies them after the vote, counting what earlier sessions
@@ -15,29 +20,79 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from awards.models import AgendaItem, AwardType, CouncilSession, Nomination
+from awards.models import AgendaItem, AwardType, CapBase, CouncilSession, Nomination, RuleVersion
 from blocks.models import Authority, BlockYear
 
 # Nominations the council has already approved: they take room under a cap.
 TAKEN = (Nomination.Status.APPROVED, Nomination.Status.AWARDED)
+FLOOR = "floor"
 
 
-def cap_for(award: AwardType, leading_units: int) -> int:
-    """The most proposals the award's percentage allows of so many leading units (rounded
-    down: 20 per cent of 9 is 1)."""
-    return math.floor(leading_units * (award.cap_percent or 0) / 100)
+def cap_for(
+    award: AwardType | RuleVersion | int | None, leading_units: int, rounding: str = FLOOR
+) -> int:
+    """The most proposals a percentage allows of so many leading units, rounded as the council
+    set it for the year (down by default: 20 per cent of 9 is 1; half up, it is 2)."""
+    percent = award if isinstance(award, int) or award is None else award.cap_percent
+    exact = Fraction(leading_units * (percent or 0), 100)
+    if rounding == CapBase.Rounding.HALF_UP:
+        return math.floor(exact + Fraction(1, 2))
+    return math.floor(exact)
+
+
+def blocks_organised(authority: Authority | int, year: int) -> int:
+    """How many blocks and clusters the authority organises in the year: each has a leading
+    unit, and letter 5007/BNV-TĐKT counts them all (whether or not they ranked in this app)."""
+    return BlockYear.objects.filter(block__authority=authority, year=year).count()
+
+
+@dataclass(frozen=True)
+class Base:
+    """The base of the 20 per cent for a year: what the council entered, or the pre-filled
+    count of the blocks the app knows."""
+
+    leading_units: int
+    rounding: str
+    entered: CapBase | None
+
+    @property
+    def source(self) -> str:
+        if self.entered is not None:
+            return _("entered by the council")
+        return _("the blocks this app knows; the council has not entered the number yet")
+
+    @property
+    def rounding_words(self) -> str:
+        return str(CapBase.Rounding(self.rounding).label)
+
+
+def cap_base(authority: Authority | int, year: int) -> Base:
+    authority_id = authority if isinstance(authority, int) else authority.pk
+    entered = CapBase.objects.filter(authority_id=authority_id, year=year).first()
+    if entered is not None:
+        return Base(entered.leading_units, entered.rounding, entered)
+    return Base(blocks_organised(authority_id, year), CapBase.Rounding.FLOOR, None)
+
+
+def percent_of(authority: Authority | int, award: AwardType, year: int) -> int | None:
+    """The award's percentage cap in the version of the authority's catalogue that judges the
+    year (none for the Central Council's Government flag: Law Art. 25(2))."""
+    from awards import catalogue
+
+    if isinstance(authority, int):
+        authority = Authority.objects.get(pk=authority)
+    version = catalogue.version_for(authority, award, year)
+    return version.cap_percent if version is not None else None
 
 
 def leading_units(authority: Authority | int, year: int) -> int:
-    """How many of the authority's blocks published a ranking for the year (and so have a
-    leading unit): the base of the Government flag's 20 per cent."""
-    return BlockYear.objects.filter(
-        block__authority=authority, year=year, criteria_table__ranking__isnull=False
-    ).count()
+    """The leading units the Government flag's 20 per cent counts for the year (`cap_base`)."""
+    return cap_base(authority, year).leading_units
 
 
 def leading_units_of(block_year: BlockYear) -> int:
@@ -75,15 +130,19 @@ def approved_earlier(
     return Taken(dict(by_award), by_block)
 
 
-def percent_words(award: AwardType, leading: int, taken: int) -> str:
+def percent_words(
+    award: AwardType, leading: int, taken: int, rounding: str = FLOOR, percent: int | None = None
+) -> str:
+    percent = award.cap_percent if percent is None else percent
     return _(
-        "%(award)s: at most %(percent)d per cent of %(leading)d leading units = %(cap)d;"
-        " %(taken)d approved at earlier sessions."
+        "%(award)s: at most %(percent)d per cent of %(leading)d leading units = %(cap)d"
+        " (%(rounding)s); %(taken)d approved at earlier sessions."
     ) % {
         "award": award.name,
-        "percent": award.cap_percent or 0,
+        "percent": percent or 0,
         "leading": leading,
-        "cap": cap_for(award, leading),
+        "cap": cap_for(percent, leading, rounding),
+        "rounding": CapBase.Rounding(rounding).label,
         "taken": taken,
     }
 
@@ -187,27 +246,29 @@ def cap_lines(
     if not awards:
         return []
     taken = approved_earlier(authority, year, session)
-    leading = (
-        leading_units(authority, year)
+    base = (
+        cap_base(authority, year)
         if any(a.cap_percent is not None for a in awards.values())
-        else 0
+        else Base(0, FLOOR, None)
     )
+    leading = base.leading_units
     lines: list[CapLine] = []
     for award in sorted(awards.values(), key=lambda a: (a.position, a.code)):
         mine = [g for g in grouped if g[0] == award.pk]
-        if award.cap_percent is not None:
+        percent = percent_of(authority, award, year) if award.cap_percent is not None else None
+        if percent is not None:
             earlier = taken.by_award.get(award.pk, 0)
             lines.append(
                 CapLine(
                     award_id=award.pk,
                     award=award.name,
                     block="",
-                    cap=cap_for(award, leading),
+                    cap=cap_for(percent, leading, base.rounding),
                     leading=leading,
                     taken=earlier,
                     proposed=sum(g[3] for g in mine),
                     approved=sum(g[4] for g in mine) if closed else None,
-                    rule=percent_words(award, leading, earlier),
+                    rule=percent_words(award, leading, earlier, base.rounding, percent),
                 )
             )
         if award.max_per_block is not None:

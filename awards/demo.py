@@ -38,7 +38,7 @@ from awards.models import (
     Nomination,
     RollEntry,
 )
-from awards.services import after_ballot, ballots, dossiers, handover, voting
+from awards.services import after_ballot, ballots, catalogue, dossiers, handover, voting
 from blocks.models import BlockYear, CouncilRole, Membership, Unit, UnitRole
 from emulation import audit
 from emulation.demo import Seeder
@@ -101,6 +101,21 @@ def _aware(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+# Entered by the council's staff for the years before the app: (years back, result, award, decision
+# number). The Office completed its tasks excellently five years running and had the Chairman's
+# certificate three years back.
+PAST: dict[str, list[tuple[int, str, str, str]]] = {
+    OFFICE: [
+        (5, "excellent", "", ""),
+        (4, "excellent", "", ""),
+        (3, "excellent", "chairman-certificate", "512/QĐ-UBND"),
+        (2, "excellent", "", ""),
+        (1, "well", "", ""),
+    ],
+    ORGANISATION: [(2, "well", "", ""), (1, "well", "excellent-labour", "498/QĐ-UBND")],
+}
+
+
 class AwardsSeeder(Seeder):
     def seed(self) -> None:
         last_year = timezone.localdate().year - 1
@@ -137,9 +152,38 @@ class AwardsSeeder(Seeder):
         units = {m.unit.name: m.unit for m in members}
         voters = [(m.unit, leaders[m.unit_id]) for m in members]
         day = datetime.date(last_year, 12, 26)
+        self.history(block_year, staff, units)
         self.ballots(block_year, secretary, voters, units, day)
         self.handover(block_year, staff)
         self.dossier(block_year, secretary, leaders)
+
+    # The years before the app -------------------------------------------------------------------
+
+    def history(self, block_year: BlockYear, staff: User, units: dict[str, Unit]) -> None:
+        """What the council's staff entered for the years before the app, and the base of the
+        Government flag's 20 per cent: the province organises 14 blocks and clusters."""
+        year = block_year.year
+        catalogue.set_cap_base(
+            block_year.block.authority,
+            year,
+            leading_units=14,
+            rounding="floor",
+            note="14 khối, cụm thi đua do UBND tỉnh tổ chức",
+            by=staff,
+        )
+        for unit_name, entries in PAST.items():
+            for back, result, award, number in entries:
+                catalogue.add_past_record(
+                    units[unit_name],
+                    year=year - back,
+                    result=result,
+                    award_type=AwardType.objects.get(code=award) if award else None,
+                    decision_number=number,
+                    decision_date=datetime.date(year - back + 1, 3, 20) if number else None,
+                    issuer="Chủ tịch UBND tỉnh Quảng Trị" if number else "",
+                    by=staff,
+                )
+                self.created += 1
 
     # Ballots ------------------------------------------------------------------------------------
 

@@ -5,20 +5,34 @@ waiting for something the unit still has to give (None, such as an attestation);
 used, in plain words; and the legal basis. The same list is stored with a nomination as
 `Nomination.eligibility`, and run again by the council on current data.
 
+Each award is judged by the version of the authority's catalogue in force for the year
+(`awards.catalogue`): every result names that version and the article its rule cites, and says
+when the article could not be confirmed.
+
 What the rules read about a year (members, ranking, bands, tie ballots, nominations across the
-authority) is loaded once as `YearFacts`; checking every unit of a block reuses it, so a page
+authority, the acclaim ballot, the rule versions) is loaded once as `YearFacts`; checking every unit of a block reuses it, so a page
 that checks them all runs the same few queries whatever the number of units.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from awards.caps import cap_for, leading_units_of
-from awards.models import ATTESTATIONS, AwardType, Ballot, BallotCandidate, Nomination
+from awards import catalogue, history
+from awards.caps import Base, cap_base, cap_for
+from awards.models import (
+    ATTESTATIONS,
+    AwardType,
+    Ballot,
+    BallotCandidate,
+    Nomination,
+    RuleVersion,
+)
 from blocks.models import BlockYear, Unit
 from scoring.models import Band, RankingRow
 from scoring.templatetags.scoring import points
@@ -31,6 +45,11 @@ class RuleResult:
     rule: str
     data: str
     legal_basis: str
+    # Which version of the authority's catalogue judged the rule, and whether its article could
+    # be confirmed (`awards.catalogue`); a local rule is the province's convention, not the Law's.
+    version: str = ""
+    confirmed: bool = False
+    local: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,9 +71,60 @@ class YearFacts:
     rows: dict[int, RankingRow]
     bands: list[str]  # the classification labels, highest first
     tie_winners: set[int]
-    leading_units: int  # blocks of the authority with a published ranking that year
+    block_year: BlockYear
     # (pk, award, block year, unit) of every nomination of the authority in that year
     nominations: list[tuple[int, int, int, int]] = field(default_factory=list)
+    _versions: dict[int, RuleVersion | None] = field(default_factory=dict)
+
+    def version(self, award: AwardType) -> RuleVersion | None:
+        """The version of the award's rules that judges the year (read once per award)."""
+        if award.pk not in self._versions:
+            self._versions[award.pk] = catalogue.version_for(
+                self.block_year.block.authority, award, self.block_year.year
+            )
+        return self._versions[award.pk]
+
+    @cached_property
+    def cap_base(self) -> Base:
+        return cap_base(self.block_year.block.authority_id, self.block_year.year)
+
+    @cached_property
+    def _acclaim(self) -> tuple[bool, dict[int, bool | None]]:
+        """Whether the block held an acclaim ballot, and each candidate's outcome once closed
+        (the latest ballot decides)."""
+        held = False
+        outcome: dict[int, bool | None] = {}
+        for unit, status, elected in (
+            BallotCandidate.objects.filter(
+                ballot__block_year=self.block_year, ballot__kind=Ballot.Kind.ACCLAIM
+            )
+            .order_by("ballot__created_at", "ballot__pk")
+            .values_list("unit", "ballot__status", "elected")
+        ):
+            held = True
+            outcome[unit] = bool(elected) if status == Ballot.Status.CLOSED else None
+        return held, outcome
+
+    @property
+    def acclaim_held(self) -> bool:
+        return self._acclaim[0]
+
+    @property
+    def acclaimed(self) -> dict[int, bool | None]:
+        return self._acclaim[1]
+
+    @cached_property
+    def _histories(self) -> dict[int, history.UnitHistory]:
+        return history.of_units(self.members)
+
+    def history(self, unit_id: int) -> history.UnitHistory:
+        """The unit's history of awards and results (read for every member at once)."""
+        found = self._histories.get(unit_id)
+        return found if found is not None else history.of_unit(unit_id)
+
+    @cached_property
+    def award_names(self) -> dict[int, str]:
+        return {a.pk: a.name for a in AwardType.objects.all()}
 
     def others(self, award: AwardType, nomination: Nomination | None) -> list[tuple[int, int, int]]:
         """(award, block year, unit) of the award's nominations, other than `nomination`."""
@@ -62,7 +132,11 @@ class YearFacts:
         return [(a, y, u) for pk, a, y, u in self.nominations if a == award.pk and pk != own]
 
 
-def facts_of(block_year: BlockYear) -> YearFacts:
+def facts_of(
+    block_year: BlockYear, versions: Mapping[int, RuleVersion | None] | None = None
+) -> YearFacts:
+    """The year's facts; `versions` (award pk -> version, from `catalogue.offered`) spares
+    reading the versions again."""
     rows = {
         row.unit_id: row
         for row in RankingRow.objects.filter(ranking__table__block_year=block_year).select_related(
@@ -94,7 +168,8 @@ def facts_of(block_year: BlockYear) -> YearFacts:
                 elected=True,
             ).values_list("unit", flat=True)
         ),
-        leading_units=leading_units_of(block_year),
+        block_year=block_year,
+        _versions=dict(versions or {}),
         nominations=list(
             Nomination.objects.filter(**authority_year).values_list(
                 "pk", "award_type", "block_year", "unit"
@@ -133,9 +208,9 @@ def _member(block_year: BlockYear, unit: Unit, basis: str, facts: YearFacts) -> 
 
 
 def _ranking_rules(
-    award: AwardType, unit: Unit, row: RankingRow | None, facts: YearFacts
+    award: RuleVersion, unit: Unit, row: RankingRow | None, facts: YearFacts
 ) -> list[RuleResult]:
-    basis = award.legal_basis
+    basis = ""
     if row is None:
         return [
             RuleResult(
@@ -196,6 +271,7 @@ def _ranking_rules(
 
 def _per_block(
     award: AwardType,
+    rules: RuleVersion,
     block_year: BlockYear,
     unit: Unit,
     nomination: Nomination | None,
@@ -204,25 +280,26 @@ def _per_block(
     taken = sum(
         1 for _a, y, u in facts.others(award, nomination) if y == block_year.pk and u != unit.pk
     )
-    limit = award.max_per_block or 0
+    limit = rules.max_per_block or 0
     return RuleResult(
         "per_block",
         taken < limit,
         _("At most %(n)d per block.") % {"n": limit},
         _("Other units of the block already proposed: %(taken)d.") % {"taken": taken},
-        award.legal_basis,
+        "",
     )
 
 
 def _authority_cap(
     award: AwardType,
+    rules: RuleVersion,
     block_year: BlockYear,
     unit: Unit,
     nomination: Nomination | None,
     facts: YearFacts,
 ) -> RuleResult:
-    leading = facts.leading_units
-    cap = cap_for(award, leading)
+    base = facts.cap_base
+    cap = cap_for(rules.cap_percent, base.leading_units, base.rounding)
     taken = sum(
         1
         for _a, y, u in facts.others(award, nomination)
@@ -231,21 +308,31 @@ def _authority_cap(
     return RuleResult(
         "cap",
         taken + 1 <= cap,
-        _("Proposals at most %(percent)d%% of the leading units of %(authority)s's blocks.")
-        % {"percent": award.cap_percent, "authority": block_year.block.authority.short_name},
         _(
-            "Blocks with a leading unit this year: %(leading)d, so at most %(cap)d proposals"
-            " (rounded down); already proposed for other units: %(taken)d."
+            "Proposals at most %(percent)d%% of the leading units of all blocks and clusters"
+            " %(authority)s organises."
         )
-        % {"leading": leading, "cap": cap, "taken": taken},
-        award.legal_basis,
+        % {"percent": rules.cap_percent, "authority": block_year.block.authority.short_name},
+        _(
+            "Leading units counted for %(year)d: %(leading)d (%(source)s), so at most %(cap)d"
+            " proposals (%(rounding)s); already proposed for other units: %(taken)d."
+        )
+        % {
+            "year": block_year.year,
+            "leading": base.leading_units,
+            "source": base.source,
+            "cap": cap,
+            "rounding": base.rounding_words,
+            "taken": taken,
+        },
+        "",
     )
 
 
 def _prerequisite(
-    award: AwardType, block_year: BlockYear, unit: Unit, facts: YearFacts
+    rules: RuleVersion, block_year: BlockYear, unit: Unit, facts: YearFacts
 ) -> RuleResult:
-    required = award.prerequisite
+    required = rules.prerequisite
     assert required is not None
     proposed = any(
         a == required.pk and y == block_year.pk and u == unit.pk
@@ -256,14 +343,108 @@ def _prerequisite(
         proposed,
         _("Also proposed for “%(award)s” this year.") % {"award": required.name},
         _("Proposed for it.") if proposed else _("Not proposed for it."),
-        award.legal_basis,
+        "",
     )
 
 
-def _attestations(award: AwardType, nomination: Nomination | None) -> list[RuleResult]:
+def _acclaim(unit: Unit, facts: YearFacts) -> RuleResult:
+    """A flag goes to the leading unit the block's ballot acclaimed (suy tôn)."""
+    outcome = facts.acclaimed.get(unit.pk)
+    if outcome is None:
+        data = (
+            _("The block's acclaim ballot is not closed yet.")
+            if facts.acclaim_held
+            else _("The block has not held its acclaim ballot.")
+        )
+    elif outcome:
+        data = _("Acclaimed by the block's ballot.")
+    else:
+        data = _("The block's ballot did not acclaim the unit.")
+    return RuleResult(
+        "acclaim",
+        bool(outcome),
+        _("The block's secret ballot acclaims the unit as its leading unit."),
+        data,
+        "",
+    )
+
+
+def _one_award(
+    rules: RuleVersion, block_year: BlockYear, unit: Unit, facts: YearFacts
+) -> RuleResult | None:
+    """One achievement, one award: not proposed for an excluded award the same year."""
+    excluded = set(catalogue.excluded_ids(rules))
+    if not excluded:
+        return None
+    clash = sorted(
+        {facts.award_names.get(a, "") for _pk, a, y, u in facts.nominations if u == unit.pk}
+        & {facts.award_names.get(a, "") for a in excluded} - {""}
+    )
+    names = ", ".join(
+        f"“{facts.award_names[a]}”" for a in sorted(excluded) if a in facts.award_names
+    )
+    return RuleResult(
+        "one_award",
+        not clash,
+        _(
+            "One achievement, one award: not also proposed for %(awards)s for the same year."
+            " A unit-level emulation title (Excellent Labour Collective) and the Government flag"
+            " proposed with the provincial flag are the exceptions."
+        )
+        % {"awards": names},
+        _("Also proposed for: %(awards)s.") % {"awards": ", ".join(clash)}
+        if clash
+        else _("Not proposed for any of them this year."),
+        "",
+    )
+
+
+def _history_rules(
+    rules: RuleVersion, block_year: BlockYear, unit: Unit, facts: YearFacts
+) -> list[RuleResult]:
+    """Multi-year conditions, from the app's rankings and awards and the records entered for
+    the years before it (`awards.history`)."""
+    if not (rules.years_well or rules.earlier_award_id):
+        return []
+    found = facts.history(unit.pk)
+    results = []
+    if rules.years_well:
+        wanted = list(range(block_year.year - rules.years_well, block_year.year))
+        good = [y for y in wanted if found.well_or_better(y)]
+        results.append(
+            RuleResult(
+                "years_well",
+                len(good) == len(wanted),
+                _("Completed tasks well or better in each of the %(n)d years before %(year)d.")
+                % {"n": rules.years_well, "year": block_year.year},
+                _("Years that count: %(good)s; missing: %(missing)s.")
+                % {
+                    "good": ", ".join(map(str, good)) or "—",
+                    "missing": ", ".join(str(y) for y in wanted if y not in good) or "—",
+                },
+                "",
+            )
+        )
+    if rules.earlier_award_id:
+        earlier = rules.earlier_award
+        assert earlier is not None
+        entries = [e for e in found.awards if e.award_id == earlier.pk and e.year < block_year.year]
+        results.append(
+            RuleResult(
+                "earlier_award",
+                bool(entries),
+                _("Received “%(award)s” in an earlier year.") % {"award": earlier.name},
+                "; ".join(e.words for e in entries) if entries else _("Not found in the history."),
+                "",
+            )
+        )
+    return results
+
+
+def _attestations(rules: RuleVersion, nomination: Nomination | None) -> list[RuleResult]:
     given = (nomination.attestations if nomination is not None else {}) or {}
     results = []
-    for code in award.attestations:
+    for code in rules.attestations:
         label = str(ATTESTATIONS.get(code, code))
         value = given.get(code)
         results.append(
@@ -276,10 +457,44 @@ def _attestations(award: AwardType, nomination: Nomination | None) -> list[RuleR
                 else (
                     _("Not yet attested.") if value is None else _("The unit could not attest it.")
                 ),
-                "Nghị định số 152/2025/NĐ-CP",
+                "",
             )
         )
     return results
+
+
+def _not_offered(award: AwardType, block_year: BlockYear) -> RuleResult:
+    return RuleResult(
+        "offered",
+        False,
+        _("The award is in the catalogue of %(authority)s for %(year)d.")
+        % {"authority": block_year.block.authority.short_name, "year": block_year.year},
+        _("%(authority)s does not offer “%(award)s” for %(year)d.")
+        % {
+            "authority": block_year.block.authority.short_name,
+            "award": award.name,
+            "year": block_year.year,
+        },
+        "",
+    )
+
+
+def cited(results: list[RuleResult], rules: RuleVersion | None) -> list[RuleResult]:
+    """Each result with the article its rule cites under the version, and the version's name."""
+    label = rules.label if rules is not None else ""
+    out = []
+    for result in results:
+        found = catalogue.citation(rules, result.code)
+        out.append(
+            replace(
+                result,
+                legal_basis=found["article"],
+                confirmed=bool(found.get("confirmed")),
+                local=bool(found.get("local")),
+                version=label,
+            )
+        )
+    return out
 
 
 def check(
@@ -291,20 +506,30 @@ def check(
     ranking_only: bool = False,
     facts: YearFacts | None = None,
 ) -> list[RuleResult]:
-    """Every rule of the award for this unit in this year. `ranking_only` keeps the rules that
-    decide who may be a candidate on a ballot (membership, ranking, classification). Give
-    `facts` (from `facts_of`) when checking several units of the same year."""
+    """Every rule of the award for this unit in this year, under the version of the authority's
+    catalogue that judges the year (`awards.catalogue.version_for`). `ranking_only` keeps the
+    rules that decide who may be a candidate on a ballot (membership, ranking, classification).
+    Give `facts` (from `facts_of`) when checking several units of the same year."""
     facts = facts if facts is not None else facts_of(block_year)
+    rules = facts.version(award)
+    if rules is None:
+        return [_not_offered(award, block_year)]
     row = facts.rows.get(unit.pk)
-    results = [_member(block_year, unit, award.legal_basis, facts)]
-    results += _ranking_rules(award, unit, row, facts)
+    results = [_member(block_year, unit, "", facts)]
+    results += _ranking_rules(rules, unit, row, facts)
     if ranking_only:
-        return results
-    if award.max_per_block:
-        results.append(_per_block(award, block_year, unit, nomination, facts))
-    if award.cap_percent:
-        results.append(_authority_cap(award, block_year, unit, nomination, facts))
-    if award.prerequisite_id:
-        results.append(_prerequisite(award, block_year, unit, facts))
-    results += _attestations(award, nomination)
-    return results
+        return cited(results, rules)
+    if rules.requires_acclaim:
+        results.append(_acclaim(unit, facts))
+    if rules.max_per_block:
+        results.append(_per_block(award, rules, block_year, unit, nomination, facts))
+    if rules.cap_percent:
+        results.append(_authority_cap(award, rules, block_year, unit, nomination, facts))
+    if rules.prerequisite_id:
+        results.append(_prerequisite(rules, block_year, unit, facts))
+    one = _one_award(rules, block_year, unit, facts)
+    if one is not None:
+        results.append(one)
+    results += _history_rules(rules, block_year, unit, facts)
+    results += _attestations(rules, nomination)
+    return cited(results, rules)

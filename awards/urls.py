@@ -4,6 +4,7 @@ from awards.views import (
     decisions,
     dossiers,
     handover,
+    history,
     intake,
     public,
     sessions,
@@ -24,4 +25,5 @@ urlpatterns = (
     + archive.urlpatterns
     + public.urlpatterns
     + voting.urlpatterns
+    + history.urlpatterns
 )

@@ -46,8 +46,17 @@ Cán bộ, công chức, viên chức thi đua thực hiện văn hóa công s�
 Cả nước thi đua xây dựng xã hội học tập"""
 
 LEGAL_BASES = """Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022
-Nghị định số 152/2025/NĐ-CP quy định chi tiết thi hành Luật Thi đua, khen thưởng
+{decree}
 Chỉ thị số 34-CT/TW ngày 07 tháng 4 năm 2014 của Bộ Chính trị về tiếp tục đổi mới công tác thi đua, khen thưởng"""
+
+
+def legal_bases(day: datetime.date) -> str:
+    """The bases as of the day the covenant is adopted: the decree detailing the Law then in
+    force (Decree 98/2023/NĐ-CP until 30 June 2025, Decree 152/2025/NĐ-CP from 1 July 2025)."""
+    from awards.catalogue import decree_title_on
+
+    return LEGAL_BASES.format(decree=decree_title_on(day))
+
 
 REGISTRATIONS = [
     (
@@ -106,7 +115,7 @@ class DocumentSeeder(Seeder):
                     "body": COMMITMENTS,
                     "targets": TARGETS,
                     "movements": MOVEMENTS,
-                    "legal_bases": LEGAL_BASES,
+                    "legal_bases": legal_bases(adopted_on),
                     "theme": block_year.theme,
                 },
             ),

@@ -903,6 +903,12 @@ LEFT_ALONE: dict[str, str] = {
     "awards.services.decisions.discard_decision": COUNCIL_DECISION,
     "awards.services.decisions.issue_decision": COUNCIL_DECISION,
     "awards.services.decisions.publish_decision": COUNCIL_DECISION,
+    "awards.services.catalogue.set_cap_base": (
+        "the council's base for a year's 20 per cent, not a block year's object"
+    ),
+    "awards.services.catalogue.add_past_record": (
+        "a unit's history from the years before the app, not a block year's object"
+    ),
 }
 
 

@@ -14,7 +14,9 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from awards.models import BallotCandidate, Dossier, Nomination
+from awards import history
+from awards.catalogue import decree_title_on
+from awards.models import AwardType, BallotCandidate, Dossier, Nomination
 from blocks.models import Membership, UnitRole
 from covenants.models import Document
 from emulation.issued import issue_date, issue_document
@@ -68,6 +70,8 @@ def report_context(nomination: Nomination) -> dict[str, Any]:
         if approver is not None
         else None
     )
+    titles, commendations = past_awards(nomination)
+    head = block_year.memberships.filter(role=Membership.Role.HEAD).select_related("unit").first()
     return {
         "parent_body": block_year.block.name,
         "issuer_name": nomination.unit_name,
@@ -84,6 +88,16 @@ def report_context(nomination: Nomination) -> dict[str, Any]:
             )
             for heading, parts in REPORT_SECTIONS
         ],
+        "results": results_by_year(nomination),
+        "titles": titles,
+        "commendations": commendations,
+        # The proposing level confirms the report (the form's left signature): the block, through
+        # its head unit, which sends the dossier to the council.
+        "proposing_level": {
+            "position": "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG",
+            "body": f"Trưởng {block_year.block.name}",
+            "unit": head.unit.name if head is not None else "",
+        },
         "signature": {
             "capacity": "",
             "position": (role.title if role and role.title else "THỦ TRƯỞNG ĐƠN VỊ"),
@@ -92,6 +106,64 @@ def report_context(nomination: Nomination) -> dict[str, Any]:
         },
         "recipients": [],
     }
+
+
+# The kinds of award the form lists apart: emulation titles, and forms of commendation.
+TITLES = {"provincial-flag", "government-flag", "excellent-labour"}
+YEARS_REPORTED = 5
+
+
+RESULTS_VI = {
+    "excellent": "Hoàn thành xuất sắc nhiệm vụ",
+    "well": "Hoàn thành tốt nhiệm vụ",
+    "done": "Hoàn thành nhiệm vụ",
+    "not_done": "Không hoàn thành nhiệm vụ",
+}
+
+
+def _result_vi(entry: history.ResultEntry) -> str:
+    if entry.entered:
+        return RESULTS_VI.get(entry.result, entry.result)
+    return f"Xếp thứ {entry.rank} trong Khối, xếp loại “{entry.band or '—'}”"
+
+
+def results_by_year(nomination: Nomination) -> list[dict[str, Any]]:
+    """The form's table of results by year: this year's ranking in the block, and the results
+    of the years before it from the unit's history (`awards.history`)."""
+    year = nomination.block_year.year
+    found = history.of_unit(nomination.unit_id)
+    rows = []
+    for each in range(year - YEARS_REPORTED + 1, year + 1):
+        words = [_result_vi(r) for r in found.results if r.year == each]
+        rows.append({"year": each, "result": "; ".join(words) or "—"})
+    return rows
+
+
+def past_awards(nomination: Nomination) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The emulation titles and the forms of commendation the unit received in earlier years,
+    with the number, date and issuer of each decision."""
+    found = history.of_unit(nomination.unit_id)
+    codes = dict(AwardType.objects.values_list("pk", "code"))
+    titles: list[dict[str, Any]] = []
+    commendations: list[dict[str, Any]] = []
+    for entry in found.awards:
+        if entry.year >= nomination.block_year.year:
+            continue
+        decision = ", ".join(
+            part
+            for part in (
+                f"Quyết định số {entry.decision_number}" if entry.decision_number else "",
+                f"ngày {entry.decision_date:%d/%m/%Y}" if entry.decision_date else "",
+                entry.issuer,
+            )
+            if part
+        )
+        row = {"year": entry.year, "name": entry.name, "decision": decision or "—"}
+        is_title = codes.get(entry.award_id or 0) in TITLES or entry.name.startswith(
+            ("Cờ thi đua", "Tập thể lao động")
+        )
+        (titles if is_title else commendations).append(row)
+    return titles, commendations
 
 
 def issue_achievement_report(nomination: Nomination, *, by: User) -> IssuedDocument:
@@ -204,7 +276,9 @@ def letter_context(
     )
     published = Ranking.objects.filter(table__block_year=block_year).first()
     minutes = dossier.minutes
-    basis = [LAW, DECREE]
+    # The decree detailing the Law in force on the letter's date (Decree 98/2023 until 30 June
+    # 2025, Decree 152/2025 after: `awards.catalogue`).
+    basis = [LAW, decree_title_on(issue_date())]
     basis.append(
         f"{rules.title} của {block.name}" if rules else f"Quy chế hoạt động của {block.name}"
     )

@@ -1,6 +1,7 @@
 """The awards app's models, one module per concept, all under the `awards` app label:
 
 - `rules`: award types and the rules for proposing them;
+- `catalogue`: each authority's dated rule versions, the 20% base, records from before the app;
 - `ballots`: the block's secret ballots;
 - `nominations`: nominations, their achievement report and the council's appraisal;
 - `dossiers`: the block's dossier for the council, and its checklist;
@@ -19,6 +20,7 @@ from awards.models.ballots import (
     BallotReminder,
     ballot_title,
 )
+from awards.models.catalogue import CapBase, PastRecord, RuleVersion
 from awards.models.council import (
     AgendaItem,
     CouncilSession,
@@ -38,6 +40,7 @@ __all__ = [
     "BallotBox",
     "BallotCandidate",
     "BallotReminder",
+    "CapBase",
     "CouncilSession",
     "Decision",
     "Dossier",
@@ -47,7 +50,9 @@ __all__ = [
     "Nomination",
     "NominationFile",
     "NominationQuerySet",
+    "PastRecord",
     "RollEntry",
+    "RuleVersion",
     "SealedBallot",
     "Teller",
     "ballot_title",

@@ -542,7 +542,6 @@ def decide(
             result[item.pk] = (AgendaItem.Outcome.REJECTED, words)
     session_counts = {i.pk: counts.get(i.pk, (0, 0)) for i in items}
     taken = caps.approved_earlier(session.authority_id, session.year, session)
-    leading: int | None = None
 
     def cut(group: list[AgendaItem], room: int, rule: str) -> None:
         kept, tied = caps.within_room(group, room, session_counts)
@@ -579,13 +578,18 @@ def decide(
             by_award[item.nomination.award_type_id].append(item)
     for award_id, group in by_award.items():
         award = group[0].nomination.award_type
-        if leading is None:
-            leading = caps.leading_units(session.authority_id, session.year)
+        # The percentage of the authority's catalogue for the year (none for the Central
+        # Council's clusters, Law Art. 25(2)).
+        percent = caps.percent_of(session.authority_id, award, session.year)
+        if percent is None:
+            continue
+        base = caps.cap_base(session.authority_id, session.year)
+        leading = base.leading_units
         earlier = taken.by_award.get(award_id, 0)
         cut(
             group,
-            caps.cap_for(award, leading) - earlier,
-            caps.percent_words(award, leading, earlier),
+            caps.cap_for(percent, leading, base.rounding) - earlier,
+            caps.percent_words(award, leading, earlier, base.rounding, percent),
         )
     return result
 

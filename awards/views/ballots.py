@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from awards import catalogue
 from awards import eligibility as award_rules
 from awards.documents import ballot_minutes
 from awards.forms.ballots import (
@@ -670,12 +671,17 @@ def ballot_scan(request: AuthedRequest, pk: int) -> FileResponse:
 def eligibility(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     units = _member_units(block_year)
+    # The awards of the authority's catalogue for the year, each with the version judging it.
+    offered = dict(
+        (a.pk, v) for a, v in catalogue.offered(block_year.block.authority, block_year.year)
+    )
     form = EligibilityForm(request.GET or None, units=units)
+    form.fields["award"].queryset = form.fields["award"].queryset.filter(pk__in=offered)  # type: ignore[attr-defined]
     award = unit = None
     if form.is_bound:
         form.is_valid()  # a bad unit does not lose a good award, nor the other way round
         award, unit = form.cleaned_data.get("award"), form.cleaned_data.get("unit")
-    award = award or AwardType.objects.filter(is_active=True).first()
+    award = award or AwardType.objects.filter(is_active=True, pk__in=offered).first()
     if award is None:
         raise Http404
     nominations = {
@@ -686,28 +692,37 @@ def eligibility(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "award": award,
         "unit": unit,
+        "version": offered.get(award.pk),
         "ranking_published": services.published_ranking(block_year) is not None,
     }
     if unit is not None:
-        results = award_rules.check(award, block_year, unit, nomination=nominations.get(unit.pk))
+        results = award_rules.check(
+            award,
+            block_year,
+            unit,
+            nomination=nominations.get(unit.pk),
+            facts=award_rules.facts_of(block_year, offered),
+        )
         context["results"] = results
+        context["one_award"] = any(r.code == "one_award" for r in results)
         context["verdict"] = _verdict(results)
         context["nomination"] = nominations.get(unit.pk)
     else:
         matrix = []
-        codes: dict[str, str] = {}
-        facts = award_rules.facts_of(block_year)
+        codes: dict[str, award_rules.RuleResult] = {}
+        facts = award_rules.facts_of(block_year, offered)
         for member in units:
             results = award_rules.check(
                 award, block_year, member, nomination=nominations.get(member.pk), facts=facts
             )
             for result in results:
-                codes.setdefault(result.code, result.rule)
+                codes.setdefault(result.code, result)
             matrix.append({"unit": member, "results": results, "verdict": _verdict(results)})
         for row in matrix:
             by_code = {r.code: r for r in row["results"]}
             row["cells"] = [by_code.get(code) for code in codes]
-        context["columns"] = list(codes.items())
+        context["columns"] = [(code, r.rule, r) for code, r in codes.items()]
+        context["one_award"] = "one_award" in codes
         context["matrix"] = matrix
     return render(request, "awards/ballots/eligibility.html", context)
 

@@ -10,6 +10,7 @@ from tests.awards.matrix_dossiers import ARCHIVED as DOSSIERS_ARCHIVED
 from tests.awards.matrix_dossiers import ROWS as DOSSIER_ROWS
 from tests.awards.matrix_handover import ARCHIVED as HANDOVER_ARCHIVED
 from tests.awards.matrix_handover import ROWS as HANDOVER_ROWS
+from tests.awards.matrix_history import ROWS as HISTORY_ROWS
 from tests.awards.matrix_intake import ARCHIVED as INTAKE_ARCHIVED
 from tests.awards.matrix_intake import ROWS as INTAKE_ROWS
 from tests.awards.matrix_public import ROWS as PUBLIC_ROWS
@@ -26,6 +27,7 @@ AWARDS_ROWS = {
     **DECISION_ROWS,
     **STATISTICS_ROWS,
     **PUBLIC_ROWS,
+    **HISTORY_ROWS,
 }
 
 # The rows of a year's objects once the year is archived (the council's own pages are not a

@@ -400,6 +400,15 @@ def test_the_eligibility_matrix_and_one_units_rules(world: World, client: Client
         unit_name=world.units[0].name,
         attestations={"no_discipline": True, "no_inspection": True, "no_complaint": True},
     )
+    # The block's acclaim ballot acclaimed the leading unit: a flag needs it.
+    acclaim = Ballot.objects.create(
+        block_year=world.block_year,
+        kind=Ballot.Kind.ACCLAIM,
+        mode=Ballot.Mode.APPROVE,
+        status=Ballot.Status.CLOSED,
+        created_by=world.staff,
+    )
+    acclaim.candidates.create(unit=world.units[0], unit_name=world.units[0].name, elected=True)
     client.force_login(world.officer)
     matrix = client.get(url("eligibility", world.block_year.pk))
     verdicts = {row["unit"].pk: row["verdict"] for row in matrix.context["matrix"]}
@@ -419,6 +428,10 @@ def test_the_eligibility_matrix_and_one_units_rules(world: World, client: Client
     assert "Ranked within the first 3 places of the block." in page
     assert "Rank 4 with 95 points" in page
     assert "Nghị định số 152/2025/NĐ-CP" in page
+    # The version that judges 2026 and each rule's article: the rank is the province's own rule.
+    assert one.context["version"].decree == "152/2025"
+    assert 'id="rule-version"' in page and "01/07/2025" in page
+    assert 'data-citation="local"' in page and 'data-citation="unconfirmed"' in page
     for hostile in ("?unit=99999999999999999999999", "?unit=x", "?award=%00"):
         assert client.get(url("eligibility", world.block_year.pk) + hostile).status_code == 200
     kept = client.get(url("eligibility", world.block_year.pk) + "?award=pm-certificate&unit=x")

@@ -175,7 +175,8 @@ def test_the_nomination_page_explains_the_eligibility_rule_by_rule(
     page = text(signed_in(client, world.member).get(own.get_absolute_url()))
     assert "The unit is a member of the block in 2026." in page
     assert "Member of Khối thi đua các cơ quan Đảng tỉnh Quảng Trị." in page
-    assert "Basis: Quy chế hoạt động của Khối thi đua" in page
+    assert "Basis:" in page and "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 25–27" in page
+    assert "Decree 152/2025/NĐ-CP (01/07/2025" in page  # the version that judged it
     assert "Not yet attested." in page
     assert "4 agree, 0 disagree; 4 of 4 member units voted." in page
     assert "Waiting for the unit to write its achievement report" in page

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from awards import eligibility
+from awards import caps
 from awards.caps import cap_for
 from awards.eligibility import RuleResult, check, failures, passes
-from awards.models import AwardType, Ballot, Nomination
+from awards.models import AwardType, Ballot, BallotCandidate, Nomination
 from awards.services import ballots
 from blocks.models import BlockYear, Membership, Unit
 from scoring.models import CriteriaTable, Ranking, RankingRow
@@ -38,6 +38,19 @@ def rule(results: list[RuleResult], code: str) -> RuleResult:
     return found[0]
 
 
+def acclaim(world: World, unit: Unit, *, elected: bool | None = True) -> Ballot:
+    """The block's acclaim ballot, closed with the unit acclaimed or not (None: still open)."""
+    ballot = Ballot.objects.create(
+        block_year=world.block_year,
+        kind=Ballot.Kind.ACCLAIM,
+        mode=Ballot.Mode.APPROVE,
+        status=Ballot.Status.OPEN if elected is None else Ballot.Status.CLOSED,
+        created_by=world.staff,
+    )
+    BallotCandidate.objects.create(ballot=ballot, unit=unit, unit_name=unit.name, elected=elected)
+    return ballot
+
+
 def nominate(block_year: BlockYear, unit: Unit, code: str, **extra: object) -> Nomination:
     return Nomination.objects.create(
         block_year=block_year, award_type=award(code), unit=unit, unit_name=unit.name, **extra
@@ -50,7 +63,8 @@ def test_only_a_current_member_unit_qualifies(world: World) -> None:
     member = rule(check(flag, world.block_year, world.units[2]), "member")
     assert (member.passed, member.rule) == (True, "The unit is a member of the block in 2026.")
     assert member.data == "Member of Khối thi đua các cơ quan Đảng tỉnh Quảng Trị."
-    assert member.legal_basis == flag.legal_basis
+    assert member.legal_basis.startswith("Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 25–27")
+    assert member.version.startswith("Decree 152/2025/NĐ-CP (01/07/2025")
     Membership.objects.filter(unit=world.units[2]).update(left_on=datetime.date(2026, 9, 1))
     gone = rule(check(flag, world.block_year, world.units[2]), "member")
     assert (gone.passed, gone.data) == (
@@ -177,14 +191,16 @@ def _published_blocks(world: World, count: int) -> list[BlockYear]:
 def test_government_flags_are_at_most_a_fifth_of_the_leading_units(world: World) -> None:
     make_published_ranking(world)
     flag = award("government-flag")
-    others = _published_blocks(world, 11)  # 12 blocks with a leading unit: at most 2
-    assert eligibility.leading_units_of(world.block_year) == 12
+    known = caps.blocks_organised(world.authority, 2026)
+    others = _published_blocks(world, 12 - known)  # 12 blocks, each with a leading unit: 2
+    assert caps.leading_units_of(world.block_year) == 12
     nominate(others[0], others[0].memberships.get().unit, "government-flag")
     cap = rule(check(flag, world.block_year, world.units[0]), "cap")
     assert cap.passed is True
     assert cap.data == (
-        "Blocks with a leading unit this year: 12, so at most 2 proposals (rounded down);"
-        " already proposed for other units: 1."
+        "Leading units counted for 2026: 12 (the blocks this app knows; the council has not"
+        " entered the number yet), so at most 2 proposals (rounded down); already proposed for"
+        " other units: 1."
     )
     # Another province's proposals do not count against this one's cap.
     elsewhere = BlockYear.objects.get(block=world.other_block)
@@ -199,10 +215,10 @@ def test_government_flags_are_at_most_a_fifth_of_the_leading_units(world: World)
 
 def test_with_four_leading_units_no_government_flag_can_be_proposed(world: World) -> None:
     make_published_ranking(world)
-    _published_blocks(world, 3)
+    _published_blocks(world, 4 - caps.blocks_organised(world.authority, 2026))
     cap = rule(check(award("government-flag"), world.block_year, world.units[0]), "cap")
     assert cap.passed is False
-    assert "4, so at most 0 proposals" in cap.data
+    assert "2026: 4 (" in cap.data and "so at most 0 proposals" in cap.data
 
 
 def test_a_government_flag_needs_the_provincial_flag_proposal_too(world: World) -> None:
@@ -219,6 +235,7 @@ def test_attestations_wait_pass_or_fail_as_the_unit_gave_them(world: World) -> N
     make_published_ranking(world)
     flag = award("provincial-flag")
     nomination = nominate(world.block_year, world.units[0], "provincial-flag")
+    acclaim(world, world.units[0])
     waiting = check(flag, world.block_year, world.units[0], nomination=nomination)
     attested = [r for r in waiting if r.code.startswith("attest:")]
     assert [(r.code, r.passed, r.data) for r in attested] == [
@@ -226,7 +243,8 @@ def test_attestations_wait_pass_or_fail_as_the_unit_gave_them(world: World) -> N
         ("attest:no_inspection", None, "Not yet attested."),
         ("attest:no_complaint", None, "Not yet attested."),
     ]
-    assert all(r.legal_basis == "Nghị định số 152/2025/NĐ-CP" for r in attested)
+    assert all(r.legal_basis.startswith("Nghị định số 152/2025/NĐ-CP") for r in attested)
+    assert not any(r.confirmed for r in attested)  # the article could not be confirmed
     assert not passes(waiting) and failures(waiting) == []
     nomination.attestations = {"no_discipline": True, "no_inspection": False}
     given = check(flag, world.block_year, world.units[0], nomination=nomination)
@@ -254,9 +272,11 @@ def test_the_ballot_check_keeps_the_rules_that_decide_candidacy(world: World) ->
         "member",
         "leading",
         "band",
+        "acclaim",
         "per_block",
         "cap",
         "prerequisite",
+        "one_award",
         "attest:no_discipline",
         "attest:no_inspection",
         "attest:no_complaint",

@@ -10,7 +10,7 @@ import pytest
 
 from awards import caps
 from awards.models import AgendaItem, CouncilSession, Nomination
-from awards.services import sessions
+from awards.services import catalogue, sessions
 from tests import counting
 from tests.awards.matrix_sessions import nominate, opened, prepared, published_blocks
 from tests.factories import World, make_council_members
@@ -22,6 +22,10 @@ def flags(world: World, leading: int, proposed: int) -> list[Nomination]:
     """`leading` blocks with a published ranking; the leading units of the first `proposed`
     nominated for the Government flag and appraised."""
     years = published_blocks(world, leading)
+    # The council enters the base of the 20 per cent for the year (letter 5007/BNV-TĐKT).
+    catalogue.set_cap_base(
+        world.authority, years[0].year, leading_units=leading, rounding="floor", by=world.staff
+    )
     return [
         nominate(year, year.memberships.get().unit, "government-flag") for year in years[:proposed]
     ]
@@ -59,7 +63,7 @@ def test_five_leading_units_allow_one_government_flag_and_the_one_with_more_vote
     assert (winner.outcome, capped.outcome) == ("approved", "capped")
     assert capped.note_en == (
         "2 of 3 members voting agreed; more than 1/2 needed 2. Over the cap: Government Emulation"
-        " Flag: at most 20 per cent of 5 leading units = 1; 0 approved at earlier sessions."
+        " Flag: at most 20 per cent of 5 leading units = 1 (rounded down); 0 approved at earlier sessions."
         " Others had more votes."
     )
     capped.nomination.refresh_from_db()
@@ -93,7 +97,7 @@ def test_approvals_of_earlier_sessions_count_against_the_cap(world: World) -> No
     flag = next(line for line in lines if line.authority_wide)
     assert (flag.cap, flag.taken, flag.room, flag.proposed, flag.over) == (2, 1, 1, 2, True)
     assert flag.rule == (
-        "Government Emulation Flag: at most 20 per cent of 10 leading units = 2;"
+        "Government Emulation Flag: at most 20 per cent of 10 leading units = 2 (rounded down);"
         " 1 approved at earlier sessions."
     )
     vote(session, members, {0: 3, 1: 2})
@@ -165,3 +169,18 @@ def test_the_council_may_approve_fewer_provincial_flags_than_proposed(world: Wor
     session = opened(world, nominations=proposed, present=members)
     vote(session, members, {0: 3, 1: 1, 2: 3})
     assert sorted(o for _u, o in outcomes(session)) == ["approved", "approved", "rejected"]
+
+
+def test_the_central_councils_clusters_have_no_twenty_per_cent(world: World) -> None:
+    """Law Art. 25(2): the leader of each cluster the Central Council organises is proposed for
+    the Government flag; its catalogue has no percentage, so the session cuts none."""
+    from blocks.models import Authority
+
+    Authority.objects.filter(pk=world.authority.pk).update(level=Authority.Level.CENTRAL)
+    members = _members(world)
+    nominations = flags(world, leading=5, proposed=2)
+    session = opened(world, nominations=nominations, present=members)
+    vote(session, members, {0: 3, 1: 2})
+    assert sorted(i.outcome for i in session.items.all()) == ["approved", "approved"]
+    lines = caps.cap_lines(world.authority.pk, nominations[0].block_year.year, session)
+    assert lines and not any(line.authority_wide for line in lines)  # only the most per block

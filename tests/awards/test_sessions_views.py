@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from awards.models import CouncilSession, Nomination, RollEntry
 from awards.services import sessions
+from awards.services.catalogue import set_cap_base
 from tests import counting
 from tests.awards.matrix_sessions import appraised, nominate, opened, prepared, published_blocks
 from tests.factories import World, make_council_members, make_unit
@@ -121,11 +122,16 @@ def test_a_member_not_present_cannot_open_the_ballot_paper(world: World, client:
 
 def test_the_caps_show_on_the_session_page_before_voting(world: World, client: Client) -> None:
     years = published_blocks(world, 5)
+    # The council enters the base of the 20 per cent for the year (letter 5007/BNV-TĐKT).
+    set_cap_base(world.authority, years[0].year, leading_units=5, rounding="floor", by=world.staff)
     flags = [nominate(y, y.memberships.get().unit, "government-flag") for y in years[:2]]
     session = prepared(world, nominations=flags)
     client.force_login(world.staff)
     detail = page(client, "awards:session_detail", session.pk)
-    assert "Government Emulation Flag: at most 20 per cent of 5 leading units = 1;" in detail
+    assert (
+        "Government Emulation Flag: at most 20 per cent of 5 leading units = 1 (rounded down);"
+        in detail
+    )
     assert "More proposed than the cap allows" in detail
 
 

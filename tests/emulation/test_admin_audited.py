@@ -45,6 +45,7 @@ def test_every_model_in_the_admin_is_read_only_or_audited(world: World) -> None:
     assert audited == [
         "auth.Group",
         "awards.AwardType",
+        "awards.RuleVersion",  # the dated versions of each authority's award catalogue
         "axes.AccessAttempt",
         "axes.AccessFailureLog",
         "axes.AccessLog",
