@@ -46,6 +46,7 @@ from awards.models import (
     RollEntry,
     Teller,
 )
+from awards.services import closing
 from blocks.models import BlockYear
 from emulation.home import Section
 from emulation.http import AuthedRequest
@@ -532,9 +533,17 @@ def _to_archive(staff_of: Iterable[int]) -> Any:
 
 
 def _archive_task(block_year: BlockYear) -> dict[str, Any]:
+    """Archive the year, or, while something can still happen in it (a ballot, a nomination:
+    `services.closing.open_items`, read only for the years whose nominations are all decided),
+    see what keeps it open."""
+    text = (
+        _("Every nomination of %(block)s, %(year)d is decided, but the year is still open: see why")
+        if closing.open_items(block_year)
+        else _("Every nomination of %(block)s, %(year)d is decided: archive the year")
+    )
     return _task(
         "archive",
-        _("Every nomination of %(block)s, %(year)d is decided: archive the year") % _of(block_year),
+        text % _of(block_year),
         None,
         reverse("awards:year_archive", args=[block_year.pk]),
     )

@@ -743,7 +743,35 @@ def confirm_handover(w: World) -> Call:
     return lambda: handover.confirm_handover(pending, by=w.admin, handover_on=D(YEAR + 1, 1, 1))
 
 
+def waive_ballot(w: World) -> Call:
+    from awards.services import closing
+    from tests.factories import make_published_ranking
+
+    make_published_ranking(w)
+    return lambda: closing.waive_ballot(w.block_year, by=w.admin, kind="acclaim", reason="Lý do.")
+
+
+def record_no_proposals(w: World) -> Call:
+    from awards.services import closing
+    from tests.factories import make_published_ranking
+
+    make_published_ranking(w)
+    return lambda: closing.record_no_proposals(w.block_year, by=w.admin, reason="Lý do.")
+
+
+def close_returned_nomination(w: World) -> Call:
+    from awards.services import closing, dossiers
+    from tests.factories import make_sent_dossier
+
+    first, *_rest = make_sent_dossier(w)
+    dossiers.return_nomination(first, by=w.staff, reason="Thiếu minh chứng.")
+    return lambda: closing.close_returned_nomination(first, by=w.admin, reason="Lý do.")
+
+
 SERVICES: dict[str, Case] = {
+    "awards.services.closing.waive_ballot": waive_ballot,
+    "awards.services.closing.record_no_proposals": record_no_proposals,
+    "awards.services.closing.close_returned_nomination": close_returned_nomination,
     "blocks.services.update_block_year": update_block_year,
     "blocks.services.set_deadlines": set_deadlines,
     "blocks.services.add_member": add_member,

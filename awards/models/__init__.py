@@ -6,7 +6,8 @@
 - `dossiers`: the block's dossier for the council, and its checklist;
 - `council`: the council's sessions, agenda and secret votes;
 - `voting`: the voting core both share: ballot box, counting board, voter roll, sealed ballots;
-- `decisions`: award decisions and their awardees, and the hand-over to next year's head.
+- `decisions`: award decisions and their awardees, and the hand-over to next year's head;
+- `closing`: what a year records it will not do, so that it can be archived.
 
 Every model and QuerySet is re-exported here, so `from awards.models import Nomination` is the
 way to import a model wherever it lives; the questions and checklists beside them are imported
@@ -19,6 +20,7 @@ from awards.models.ballots import (
     BallotReminder,
     ballot_title,
 )
+from awards.models.closing import Waiver
 from awards.models.council import (
     AgendaItem,
     CouncilSession,
@@ -50,5 +52,6 @@ __all__ = [
     "RollEntry",
     "SealedBallot",
     "Teller",
+    "Waiver",
     "ballot_title",
 ]
