@@ -8,6 +8,7 @@ from awards.views import (
     public,
     sessions,
     statistics,
+    submissions,
     voting,
 )
 
@@ -20,6 +21,7 @@ urlpatterns = (
     + intake.urlpatterns
     + sessions.urlpatterns
     + decisions.urlpatterns
+    + submissions.urlpatterns
     + statistics.urlpatterns
     + archive.urlpatterns
     + public.urlpatterns

@@ -83,12 +83,17 @@ def bases(decision: Decision) -> list[str]:
 
 
 def _council_minutes(decision: Decision, awardees: Sequence[Awardee]) -> list[IssuedDocument]:
+    return _council_minutes_of([a.nomination_id for a in awardees], decision.authority_id)
+
+
+def _council_minutes_of(nominations: list[int], authority: int) -> list[IssuedDocument]:
+    """The minutes of the closed council sessions that voted on these nominations."""
     sessions = (
         CouncilSession.objects.filter(
-            authority=decision.authority_id,
+            authority=authority,
             status=CouncilSession.Status.CLOSED,
             minutes__isnull=False,
-            items__nomination__in=[a.nomination_id for a in awardees],
+            items__nomination__in=nominations,
         )
         .select_related("minutes")
         .distinct()
@@ -123,6 +128,10 @@ def decision_context(decision: Decision, awardees: Sequence[Awardee]) -> dict[st
         "year": decision.year,
         "basis": bases(decision),
         "minutes": minutes,
+        "submission": decision.submission,
+        "submission_words": official_date(decision.submission.signed_on)
+        if decision.submission
+        else "",
         "count": len(awardees),
         "awardees": awardees,
         "signed_words": official_date(decision.signed_on),

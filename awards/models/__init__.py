@@ -7,7 +7,8 @@
 - `council`: the council's sessions, agenda and secret votes;
 - `voting`: the voting core both share: ballot box, counting board, voter roll, sealed ballots;
 - `decisions`: award decisions and their awardees, and the hand-over to next year's head;
-- `closing`: what a year records it will not do, so that it can be archived.
+- `closing`: what a year records it will not do, so that it can be archived;
+- `submissions`: the Department of Home Affairs' submission to the Chairman.
 
 Every model and QuerySet is re-exported here, so `from awards.models import Nomination` is the
 way to import a model wherever it lives; the questions and checklists beside them are imported
@@ -29,6 +30,7 @@ from awards.models.decisions import Awardee, Decision, Handover
 from awards.models.dossiers import Dossier, DossierQuerySet
 from awards.models.nominations import Nomination, NominationFile, NominationQuerySet
 from awards.models.rules import ATTESTATIONS, AwardType, Fractions
+from awards.models.submissions import Submission
 from awards.models.voting import BallotBox, RollEntry, SealedBallot, Teller
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "NominationQuerySet",
     "RollEntry",
     "SealedBallot",
+    "Submission",
     "Teller",
     "Waiver",
     "ballot_title",

@@ -55,6 +55,14 @@ class Decision(models.Model):
     legal_bases = models.TextField(
         _("legal bases"), max_length=5000, help_text=_("One per line, as they open the decision.")
     )
+    submission = models.ForeignKey(
+        "awards.Submission",
+        verbose_name=_("submission of the Department of Home Affairs"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
     document = models.ForeignKey(
         IssuedDocument,
         verbose_name=_("issued document"),

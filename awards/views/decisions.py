@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from awards.forms.decisions import DecisionForm
-from awards.models import Awardee, AwardType, Decision, Nomination
+from awards.models import Awardee, AwardType, Decision, Nomination, Submission
 from awards.services import decisions as services
 from blocks.models import Authority
 from emulation.actions import act, confirm_page, form_page, require
@@ -69,6 +69,11 @@ def decision_list(request: AuthedRequest, authority: int, year: int) -> HttpResp
             awardee__isnull=True,
         )
         .select_related("award_type", "block_year__block")
+        .annotate(
+            submitted=Exists(
+                Submission.nominations.through.objects.filter(nomination=OuterRef("pk"))
+            )
+        )
         .order_by(
             "award_type__position", "award_type__code", "block_year__block__name", "unit_name"
         )
@@ -92,16 +97,29 @@ def decision_list(request: AuthedRequest, authority: int, year: int) -> HttpResp
             "groups": groups,
             "decisions": decisions,
             "can_draft": request.user.has_perm("awards.run_council", council),
+            "submissions": list(
+                Submission.objects.filter(authority=council, year=year)
+                .select_related("document")
+                .annotate(proposed=Count("nominations"))
+                .order_by("signed_on", "pk")
+            ),
+            "to_submit": sum(
+                1
+                for group in groups
+                for n in group["nominations"]
+                if n.award_type.level != AwardType.Level.GOVERNMENT and not n.submitted
+            ),
             "published": any(d.status == Decision.Status.PUBLISHED for d in decisions),
         },
     )
 
 
-def _signer_initial(award: AwardType) -> dict[str, Any]:
+def _signer_initial(award: AwardType, authority: Authority) -> dict[str, Any]:
+    today = timezone.localdate()
     return {
-        "signed_on": timezone.localdate(),
+        "signed_on": today,
         "signer_title": services.DEFAULT_SIGNER_TITLE,
-        "legal_bases": services.default_legal_bases(award),
+        "legal_bases": services.default_legal_bases(award, authority=authority, on=today),
     }
 
 
@@ -110,7 +128,7 @@ def decision_create(request: AuthedRequest, authority: int, year: int, award: in
     council = _authority(request, authority)
     require(request, "awards.run_council", council)
     award_type = get_object_or_404(AwardType, pk=award)
-    form = DecisionForm(post_data(request), initial=_signer_initial(award_type))
+    form = DecisionForm(post_data(request), initial=_signer_initial(award_type, council))
     decision = run_form(
         request,
         form,

@@ -102,6 +102,30 @@ def published_certificate(w: World) -> list[Any]:
     return [published(w).awardees.get().pk]
 
 
+def submitted(w: World) -> Any:
+    """The Department's submission listing unit 1's approved nomination, issued by the staff."""
+    from awards.services import submissions
+
+    approved_nominations(w)
+    return submissions.issue_submission(
+        w.authority,
+        YEAR,
+        by=w.staff,
+        number="45/TTr-SNV",
+        signed_on=SIGNED_ON - datetime.timedelta(days=3),
+        signer_name="Trần Văn Bình",
+    )
+
+
+def submission_pk(w: World) -> list[Any]:
+    return [submitted(w).pk]
+
+
+def approved_year(w: World) -> list[Any]:
+    approved_nominations(w)
+    return [w.authority.pk, YEAR]
+
+
 def council(ok: int = 200, act: set[str] | None = None) -> dict[str, int]:
     """Seen by the council (`act` get `ok`, the other council people 403); 404 for the rest."""
     act = COUNCIL if act is None else act
@@ -133,4 +157,12 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "awards:decision_discard": (draft_pk, council(act=MANAGE), council(302, act=MANAGE)),
     "awards:decision_pdf": (published_pk, DOWNLOAD, everyone(405)),
     "awards:certificate_pdf": (published_certificate, DOWNLOAD, everyone(405)),
+    # The Department of Home Affairs' submission: issued by the staff, seen by the council.
+    "awards:submission_create": (
+        approved_year,
+        council(act=MANAGE),
+        council(FORM_ERRORS, act=MANAGE),
+    ),
+    "awards:submission_detail": (submission_pk, council(), everyone(405)),
+    "awards:submission_pdf": (submission_pk, council(), everyone(405)),
 }
