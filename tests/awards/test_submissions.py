@@ -133,15 +133,27 @@ def test_the_decision_cites_the_submission_as_provinces_write_it(world: World) -
     assert "Xét đề nghị" not in text and "Quy chế hoạt động của Khối" not in text
 
 
-def test_the_preamble_follows_the_decree_in_force_on_the_decisions_date() -> None:
-    award = AwardType.objects.get(code="provincial-flag")
-    before = decisions.default_legal_bases(award, on=datetime.date(2025, 6, 30)).splitlines()
-    after = decisions.default_legal_bases(award, on=datetime.date(2025, 7, 1)).splitlines()
-    assert before[0].startswith("Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015")
-    assert before[2].startswith("Nghị định số 98/2023/NĐ-CP")
-    assert after[0].startswith("Luật Tổ chức chính quyền địa phương số 72/2025/QH15")
-    assert after[2].startswith("Nghị định số 152/2025/NĐ-CP")
-    assert len(after) == 3  # no regulation recorded, and never the block's own rules
+@pytest.mark.parametrize(
+    ("day", "local", "decree"),
+    [
+        (
+            datetime.date(2025, 6, 15),
+            "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6",
+            "98/2023",
+        ),
+        (datetime.date(2025, 6, 16), "Luật Tổ chức chính quyền địa phương số 72/2025", "98/2023"),
+        (datetime.date(2025, 6, 30), "Luật Tổ chức chính quyền địa phương số 72/2025", "98/2023"),
+        (datetime.date(2025, 7, 1), "Luật Tổ chức chính quyền địa phương số 72/2025", "152/2025"),
+    ],
+)
+def test_the_preamble_follows_the_laws_in_force_on_the_decisions_date(
+    day: datetime.date, local: str, decree: str
+) -> None:
+    lines = decisions.default_legal_bases(on=day).splitlines()
+    assert lines[0].startswith(local)
+    assert lines[1].startswith("Luật Thi đua, khen thưởng số 06/2022/QH15")
+    assert lines[2].startswith(f"Nghị định số {decree}/NĐ-CP")
+    assert len(lines) == 3  # no regulation recorded, and never the block's own rules
 
 
 # The pages ---------------------------------------------------------------------------------------
