@@ -856,6 +856,10 @@ FOLLOWS_A_DEADLINE = (
     "called only by the registry's services that change a deadline, which refuse first"
 )
 LEFT_ALONE: dict[str, str] = {
+    "awards.services.revocations.revoke_award": (
+        "a later decision of the authority, often years after the award (Law, Chapter VII)"
+    ),
+    "awards.services.submissions.issue_submission": "the council's own document, not a year's",
     "blocks.services.create_block": "a block, not a year",
     "blocks.services.update_block": "a block, not a year",
     "blocks.services.create_block_year": "opens another year",

@@ -26,7 +26,7 @@ from awards.models.council import (
     AgendaItem,
     CouncilSession,
 )
-from awards.models.decisions import Awardee, Decision, Handover
+from awards.models.decisions import Awardee, AwardeeQuerySet, Decision, Handover, Revocation
 from awards.models.dossiers import Dossier, DossierQuerySet
 from awards.models.nominations import Nomination, NominationFile, NominationQuerySet
 from awards.models.rules import ATTESTATIONS, AwardType, Fractions
@@ -38,6 +38,7 @@ __all__ = [
     "AgendaItem",
     "AwardType",
     "Awardee",
+    "AwardeeQuerySet",
     "Ballot",
     "BallotBox",
     "BallotCandidate",
@@ -51,6 +52,7 @@ __all__ = [
     "Nomination",
     "NominationFile",
     "NominationQuerySet",
+    "Revocation",
     "RollEntry",
     "SealedBallot",
     "Submission",

@@ -443,20 +443,34 @@ def published_results(authority: Authority, year: int) -> list[Decision]:
     return list(
         Decision.objects.filter(authority=authority, year=year, status=Decision.Status.PUBLISHED)
         .select_related("award_type", "document")
-        .prefetch_related(Prefetch("awardees", queryset=Awardee.objects.order_by("position", "pk")))
+        .prefetch_related(
+            Prefetch(
+                "awardees",
+                queryset=Awardee.objects.select_related("revocation__document").order_by(
+                    "position", "pk"
+                ),
+            )
+        )
         .order_by("award_type__position", "award_type__code", "signed_on", "pk")
     )
 
 
 def published_sha256(authority: Authority | None = None, year: int | None = None) -> str:
-    """A SHA-256 over the published decisions (an authority's of a year, or all): each one's id
-    and the SHA-256 of its issued document, which names its awardees (one query). Empty when one
+    """A SHA-256 over the published decisions (an authority's of a year, or all): each one's id,
+    the SHA-256 of its issued document, which names its awardees, and how many of its awards a
+    later decision revoked (one query). Empty when one
     has no document, as nothing then stands for what it says."""
     decisions = Decision.objects.filter(status=Decision.Status.PUBLISHED)
     if authority is not None and year is not None:
         decisions = decisions.filter(authority=authority, year=year)
-    found = list(decisions.order_by("pk").values_list("pk", "document__sha256"))
-    if not all(sha256 for _pk, sha256 in found):
+    # A revocation changes what the results show, not the decision's document: each decision's
+    # number of revoked awards is in the hash (a revocation is never undone).
+    found = list(
+        decisions.order_by("pk")
+        .annotate(revoked=Count("awardees__revocation"))
+        .values_list("pk", "document__sha256", "revoked")
+    )
+    if not all(sha256 for _pk, sha256, _revoked in found):
         return ""
     scope = [authority.pk if authority is not None else None, year]
     return hashlib.sha256(json.dumps([scope, found]).encode()).hexdigest()

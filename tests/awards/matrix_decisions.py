@@ -126,6 +126,27 @@ def approved_year(w: World) -> list[Any]:
     return [w.authority.pk, YEAR]
 
 
+def published_awardee(w: World) -> list[Any]:
+    return [published(w).awardees.get().pk]
+
+
+def revoked(w: World) -> list[Any]:
+    """Unit 1's award revoked by a later decision: its revocation."""
+    from awards.services import revocations
+
+    awardee = published(w).awardees.get()
+    revocation = revocations.revoke_award(
+        awardee,
+        by=w.staff,
+        number="310/QĐ-UBND",
+        signed_on=SIGNED_ON + datetime.timedelta(days=30),
+        signer_name="Hoàng Nam",
+        ground="fraud",
+        reason="Kê khai thành tích không đúng sự thật.",
+    )
+    return [revocation.pk]
+
+
 def council(ok: int = 200, act: set[str] | None = None) -> dict[str, int]:
     """Seen by the council (`act` get `ok`, the other council people 403); 404 for the rest."""
     act = COUNCIL if act is None else act
@@ -165,4 +186,12 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     ),
     "awards:submission_detail": (submission_pk, council(), everyone(405)),
     "awards:submission_pdf": (submission_pk, council(), everyone(405)),
+    # Revoking an award by a later decision: the staff; the revoking decision of a published
+    # award is for anyone signed in, as the results it changes are public.
+    "awards:awardee_revoke": (
+        published_awardee,
+        council(act=MANAGE),
+        council(FORM_ERRORS, act=MANAGE),
+    ),
+    "awards:revocation_pdf": (revoked, everyone(200), everyone(405)),
 }
