@@ -22,11 +22,13 @@ from awards.models import (
     AwardType,
     Ballot,
     BallotCandidate,
+    BaseSalary,
     CouncilSession,
     Decision,
     Dossier,
     Handover,
     Nomination,
+    PrizeRate,
 )
 from emulation.admin import Audited
 
@@ -210,3 +212,18 @@ class DecisionAdmin(ReadOnly):
     list_select_related = ["authority", "award_type"]
     search_fields = ["number"]
     inlines = [AwardeeInline]
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(Audited, admin.ModelAdmin):  # type: ignore[type-arg]
+    """The base salary is a dated setting: a new amount is a new row from its date."""
+
+    list_display = ["effective_from", "amount", "legal_basis"]
+
+
+@admin.register(PrizeRate)
+class PrizeRateAdmin(Audited, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Each award's prize, in base salaries, from a date, with the article that sets it."""
+
+    list_display = ["award_type", "coefficient", "effective_from", "legal_basis"]
+    list_filter = ["award_type"]

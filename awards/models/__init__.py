@@ -8,7 +8,8 @@
 - `voting`: the voting core both share: ballot box, counting board, voter roll, sealed ballots;
 - `decisions`: award decisions and their awardees, and the hand-over to next year's head;
 - `closing`: what a year records it will not do, so that it can be archived;
-- `submissions`: the Department of Home Affairs' submission to the Chairman.
+- `submissions`: the Department of Home Affairs' submission to the Chairman;
+- `money`: the base salary and each award's prize coefficient, dated.
 
 Every model and QuerySet is re-exported here, so `from awards.models import Nomination` is the
 way to import a model wherever it lives; the questions and checklists beside them are imported
@@ -28,6 +29,7 @@ from awards.models.council import (
 )
 from awards.models.decisions import Awardee, AwardeeQuerySet, Decision, Handover, Revocation
 from awards.models.dossiers import Dossier, DossierQuerySet
+from awards.models.money import BaseSalary, PrizeRate
 from awards.models.nominations import Nomination, NominationFile, NominationQuerySet
 from awards.models.rules import ATTESTATIONS, AwardType, Fractions
 from awards.models.submissions import Submission
@@ -43,6 +45,7 @@ __all__ = [
     "BallotBox",
     "BallotCandidate",
     "BallotReminder",
+    "BaseSalary",
     "CouncilSession",
     "Decision",
     "Dossier",
@@ -52,6 +55,7 @@ __all__ = [
     "Nomination",
     "NominationFile",
     "NominationQuerySet",
+    "PrizeRate",
     "Revocation",
     "RollEntry",
     "SealedBallot",
