@@ -901,6 +901,10 @@ LEFT_ALONE: dict[str, str] = {
     "awards.documents.session_minutes.issue_session_minutes": COUNCIL_SESSION,
     "awards.documents.decisions.issue_decision_document": COUNCIL_DECISION,
     "awards.documents.decisions.issue_certificate": COUNCIL_DECISION,
+    "awards.documents.submissions.issue_submission_document": COUNCIL_DECISION,
+    "awards.documents.revocations.issue_revocation_document": (
+        "rendered inside revoke_award, a later decision of the authority"
+    ),
     "awards.documents.letters.issue_proposal_letter": RENDERED_BY_A_SERVICE,
     "awards.documents.letters.issue_achievement_report": RENDERED_BY_A_SERVICE,
     "awards.services.decisions.draft_decision": COUNCIL_DECISION,
