@@ -47,7 +47,13 @@ def _authority(request: AuthedRequest, pk: int) -> Authority:
 def _decision(request: AuthedRequest, pk: int) -> Decision:
     decision = get_object_or_404(
         Decision.objects.select_related(
-            "authority", "award_type", "document", "created_by", "issued_by", "published_by"
+            "authority",
+            "award_type",
+            "document",
+            "created_by",
+            "issued_by",
+            "published_by",
+            "submission",
         ).annotate(revoked=Count("awardees__revocation")),
         pk=pk,
     )

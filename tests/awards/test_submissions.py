@@ -119,6 +119,10 @@ def test_the_decision_cites_the_submission_as_provinces_write_it(world: World) -
         legal_bases=bases,
     )
     assert decision.submission == submission
+    client = Client()
+    client.force_login(world.staff)
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert submission.get_absolute_url() in page  # the decision's page names what proposed it
     decision = decisions.issue_decision(decision, by=world.staff)
     assert decision.document is not None
     text = text_of(decision.document)
