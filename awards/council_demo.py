@@ -24,7 +24,7 @@ from awards.models import (
     Decision,
     Nomination,
 )
-from awards.services import decisions, intake, sessions
+from awards.services import decisions, intake, sessions, submissions
 from blocks.models import Authority, CouncilRole
 from emulation.demo import Seeder
 from emulation.models import IssuedDocument, User
@@ -125,6 +125,17 @@ class CouncilSeeder(Seeder):
 
     def decide(self, authority: Authority, year: int, staff: User, spring: int) -> None:
         signed_on = datetime.date(spring, 3, 25)
+        # The Department of Home Affairs' submission to the Chairman comes first.
+        if submissions.to_submit(authority, year).exists():
+            submissions.issue_submission(
+                authority,
+                year,
+                by=staff,
+                number="45/TTr-SNV",
+                signed_on=datetime.date(spring, 3, 22),
+                signer_name="Lê Văn Bình",
+            )
+            self.created += 1
         for code, number in NUMBERS.items():
             award = AwardType.objects.get(code=code)
             if not decisions.approved_for_decision(authority, year, award).exists():
@@ -138,7 +149,7 @@ class CouncilSeeder(Seeder):
                 signed_on=signed_on,
                 signer_name=SIGNER[0],
                 signer_title=SIGNER[1],
-                legal_bases=decisions.default_legal_bases(award),
+                legal_bases=decisions.default_legal_bases(award, authority=authority, on=signed_on),
             )
             decisions.issue_decision(decision, by=staff)
             decisions.publish_decision(decision, by=staff)

@@ -170,6 +170,8 @@ def test_the_staff_issue_the_submission_from_the_decisions_page(
     client.force_login(world.staff)
     decisions_page = reverse("awards:decision_list", args=[world.authority.pk, YEAR])
     create = reverse("awards:submission_create", args=[world.authority.pk, YEAR])
+    intake = client.get(reverse("awards:intake_list", args=[world.authority.pk, YEAR]))
+    assert f'href="{decisions_page}#submission"' in intake.content.decode()  # the council's nav
     html = client.get(decisions_page).content.decode()
     assert 'id="submission-next"' in html and f'href="{create}"' in html
     home = client.get(reverse("home")).content.decode()
