@@ -277,3 +277,17 @@ def test_the_secretariat_records_what_the_year_will_not_do_in_the_browser(
     assert 'value="ballot:acclaim"' not in client.get(url).content.decode()
     response = client.post(url, {"item": "ballot:acclaim", "reason": "Lần hai."})
     assert response.status_code == 200 and Waiver.objects.count() == 1  # no longer a choice
+
+
+def test_the_waivers_page_runs_a_fixed_number_of_queries(
+    world: World, client: Any, django_assert_num_queries: Any
+) -> None:
+    make_published_ranking(world)
+    make_closed_ballot(world)  # three nominations being prepared
+    client.force_login(world.secretariat)
+    url = reverse("awards:year_waivers", args=[world.block_year.pk])
+    client.get(url)  # warm the session and the person's roles
+    # The session, the user and their roles, the year, the six reads of `open_items` and the
+    # returned nominations (one query whatever their number).
+    with django_assert_num_queries(11):
+        assert client.get(url).status_code == 200
