@@ -157,3 +157,15 @@ def test_a_refused_revocation_keeps_the_form(world: World, client: Client) -> No
         },
     )
     assert response.status_code == 200 and not Revocation.objects.exists()
+
+
+def test_the_revoke_page_runs_a_fixed_number_of_queries(
+    world: World, client: Client, django_assert_num_queries: Any
+) -> None:
+    awardee = published(world).awardees.get()
+    client.force_login(world.staff)
+    url = reverse("awards:awardee_revoke", args=[awardee.pk])
+    client.get(url)  # warm the session and the person's roles
+    # The session, the user and their roles, the award with its decision and authority.
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
