@@ -23,6 +23,7 @@ from awards.models import (
     Ballot,
     BallotCandidate,
     CapBase,
+    BaseSalary,
     CouncilSession,
     Decision,
     Dossier,
@@ -30,6 +31,7 @@ from awards.models import (
     Nomination,
     PastRecord,
     RuleVersion,
+    PrizeRate,
 )
 from emulation.admin import Audited
 
@@ -234,3 +236,17 @@ class CapBaseAdmin(ReadOnly):
 class PastRecordAdmin(ReadOnly):
     list_display = ["unit", "year", "award_type", "title", "result", "decision_number"]
     list_select_related = ["unit", "award_type"]
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(Audited, admin.ModelAdmin):  # type: ignore[type-arg]
+    """The base salary is a dated setting: a new amount is a new row from its date."""
+
+    list_display = ["effective_from", "amount", "legal_basis"]
+
+
+@admin.register(PrizeRate)
+class PrizeRateAdmin(Audited, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Each award's prize, in base salaries, from a date, with the article that sets it."""
+
+    list_display = ["award_type", "coefficient", "effective_from", "legal_basis"]
+    list_filter = ["award_type"]

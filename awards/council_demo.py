@@ -24,7 +24,7 @@ from awards.models import (
     Decision,
     Nomination,
 )
-from awards.services import decisions, intake, sessions
+from awards.services import decisions, intake, sessions, submissions
 from blocks.models import Authority, CouncilRole
 from emulation.demo import Seeder
 from emulation.issued import issuing_as_of
@@ -127,6 +127,17 @@ class CouncilSeeder(Seeder):
 
     def decide(self, authority: Authority, year: int, staff: User, spring: int) -> None:
         signed_on = datetime.date(spring, 3, 25)
+        # The Department of Home Affairs' submission to the Chairman comes first.
+        if submissions.to_submit(authority, year).exists():
+            submissions.issue_submission(
+                authority,
+                year,
+                by=staff,
+                number="45/TTr-SNV",
+                signed_on=datetime.date(spring, 3, 22),
+                signer_name="Lê Văn Bình",
+            )
+            self.created += 1
         for code, number in NUMBERS.items():
             award = AwardType.objects.get(code=code)
             if not decisions.approved_for_decision(authority, year, award).exists():
@@ -140,7 +151,7 @@ class CouncilSeeder(Seeder):
                 signed_on=signed_on,
                 signer_name=SIGNER[0],
                 signer_title=SIGNER[1],
-                legal_bases=decisions.default_legal_bases(award),
+                legal_bases=decisions.default_legal_bases(award, authority=authority, on=signed_on),
             )
             with issuing_as_of(_aware(signed_on, 16)):
                 decisions.issue_decision(decision, by=staff)

@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.db.models import (
     Count,
     Exists,
@@ -44,6 +45,7 @@ from awards.models import (
     RollEntry,
     ballot_title,
 )
+from awards.services import closing
 from blocks.dashboard import StepState
 from blocks.models import BlockYear
 from emulation.models import User
@@ -359,8 +361,9 @@ def council_step(block_year: BlockYear, user: User, state: AwardsState) -> StepS
 
 
 def decision_step(block_year: BlockYear, user: User, state: AwardsState) -> StepState:
-    """Step 12: the award decisions are published; then the year is complete and can be
-    archived (read-only from then on)."""
+    """Step 12: the award decisions are published; the step is done, and the year can be
+    archived (read-only from then on), only when nothing can still happen in it
+    (`services.closing.open_items`): a ballot or a nomination still possible keeps it active."""
     authority = block_year.block.authority_id
     results: list[tuple[str | Promise, str]] = [
         (_("Results"), reverse("awards:results", args=[authority, block_year.year]))
@@ -393,6 +396,25 @@ def decision_step(block_year: BlockYear, user: User, state: AwardsState) -> Step
                 waiting,
             ) % {"n": waiting}
         return StepState("active", summary, actions=results)
+    # What the counts above cannot see (ballots under way or void, the ballots every year needs,
+    # nominations being prepared or returned, "no proposals" recorded) is read only now, at the
+    # end of the year: the step is done exactly when the year can be archived.
+    left = closing.open_items(block_year)
+    if left:
+        actions = results
+        if rules.has_perm("awards.run_ballots", user, block_year):
+            actions = [
+                (
+                    _("Record what the year will not do"),
+                    reverse("awards:year_waivers", args=[block_year.pk]),
+                ),
+                *results,
+            ]
+        return StepState(
+            "active",
+            " ".join([str(_("The year cannot be archived yet:")), *(i.text for i in left)]),
+            actions=actions,
+        )
     if no_nominations:
         summary = str(_("The block proposed nobody this year."))
     else:

@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from awards.models import (
     Awardee,
+    AwardType,
     Ballot,
     BallotBox,
     CouncilSession,
@@ -46,6 +47,7 @@ from awards.models import (
     RollEntry,
     Teller,
 )
+from awards.services import closing
 from blocks.models import BlockYear
 from emulation.home import Section
 from emulation.http import AuthedRequest
@@ -344,6 +346,17 @@ def _council_counts(staff_of: Iterable[int]) -> Any:
             awaiting=Count(
                 "pk", filter=Q(Q(status=Nomination.Status.APPROVED), ~Exists(in_decision))
             ),
+            # Approved, for an award the province decides, in no decision and no submission of
+            # the Department of Home Affairs: the submission is the next step.
+            to_submit=Count(
+                "pk",
+                filter=Q(
+                    status=Nomination.Status.APPROVED,
+                    awardee__isnull=True,
+                    submissions__isnull=True,
+                )
+                & ~Q(award_type__level=AwardType.Level.GOVERNMENT),
+            ),
         )
         .order_by("block_year__year", "block_year__block__authority__name")
     )
@@ -397,6 +410,22 @@ def _council_tasks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     % {**names, "n": row["to_schedule"]},
                     None,
                     reverse("awards:session_list", args=[authority, year]),
+                )
+            )
+        if row["to_submit"]:
+            tasks.append(
+                _task(
+                    "send",
+                    ngettext(
+                        "%(n)d approved nomination to put in the Department of Home Affairs'"
+                        " submission (%(authority)s, %(year)d)",
+                        "%(n)d approved nominations to put in the Department of Home Affairs'"
+                        " submission (%(authority)s, %(year)d)",
+                        row["to_submit"],
+                    )
+                    % {**names, "n": row["to_submit"]},
+                    None,
+                    reverse("awards:submission_create", args=[authority, year]),
                 )
             )
         if row["awaiting"]:
@@ -532,9 +561,17 @@ def _to_archive(staff_of: Iterable[int]) -> Any:
 
 
 def _archive_task(block_year: BlockYear) -> dict[str, Any]:
+    """Archive the year, or, while something can still happen in it (a ballot, a nomination:
+    `services.closing.open_items`, read only for the years whose nominations are all decided),
+    see what keeps it open."""
+    text = (
+        _("Every nomination of %(block)s, %(year)d is decided, but the year is still open: see why")
+        if closing.open_items(block_year)
+        else _("Every nomination of %(block)s, %(year)d is decided: archive the year")
+    )
     return _task(
         "archive",
-        _("Every nomination of %(block)s, %(year)d is decided: archive the year") % _of(block_year),
+        text % _of(block_year),
         None,
         reverse("awards:year_archive", args=[block_year.pk]),
     )

@@ -9,6 +9,7 @@ from awards.views import (
     public,
     sessions,
     statistics,
+    submissions,
     voting,
 )
 
@@ -21,6 +22,7 @@ urlpatterns = (
     + intake.urlpatterns
     + sessions.urlpatterns
     + decisions.urlpatterns
+    + submissions.urlpatterns
     + statistics.urlpatterns
     + archive.urlpatterns
     + public.urlpatterns

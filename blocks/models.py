@@ -48,6 +48,16 @@ class Authority(models.Model):
         blank=True,
         help_text=_("The last day, when the authority was merged into another (see its lineage)."),
     )
+    emulation_regulation = models.CharField(
+        _("the province's emulation regulation"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The decision that issued the province's regulation on emulation and commendation, as"
+            " award decisions cite it, such as “Quyết định số 15/2024/QĐ-UBND ngày … của Ủy ban"
+            " nhân dân tỉnh ban hành Quy chế thi đua, khen thưởng”."
+        ),
+    )
     require_two_factor = models.BooleanField(
         _("require two-factor sign-in"),
         default=False,

@@ -151,6 +151,8 @@ KIND_LABELS = {
     "report": _("Achievement report"),
     "moha_proposal": _("Proposal to the Ministry of Home Affairs"),
     "council_minutes": _("Minutes of the council session"),
+    "submission": _("Submission of the Department of Home Affairs"),
+    "revocation": _("Decision revoking an award"),
 }
 
 

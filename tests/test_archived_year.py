@@ -764,7 +764,35 @@ def confirm_handover(w: World) -> Call:
     return lambda: handover.confirm_handover(pending, by=w.admin, handover_on=D(YEAR + 1, 1, 1))
 
 
+def waive_ballot(w: World) -> Call:
+    from awards.services import closing
+    from tests.factories import make_published_ranking
+
+    make_published_ranking(w)
+    return lambda: closing.waive_ballot(w.block_year, by=w.admin, kind="acclaim", reason="Lý do.")
+
+
+def record_no_proposals(w: World) -> Call:
+    from awards.services import closing
+    from tests.factories import make_published_ranking
+
+    make_published_ranking(w)
+    return lambda: closing.record_no_proposals(w.block_year, by=w.admin, reason="Lý do.")
+
+
+def close_returned_nomination(w: World) -> Call:
+    from awards.services import closing, dossiers
+    from tests.factories import make_sent_dossier
+
+    first, *_rest = make_sent_dossier(w)
+    dossiers.return_nomination(first, by=w.staff, reason="Thiếu minh chứng.")
+    return lambda: closing.close_returned_nomination(first, by=w.admin, reason="Lý do.")
+
+
 SERVICES: dict[str, Case] = {
+    "awards.services.closing.waive_ballot": waive_ballot,
+    "awards.services.closing.record_no_proposals": record_no_proposals,
+    "awards.services.closing.close_returned_nomination": close_returned_nomination,
     "blocks.services.update_block_year": update_block_year,
     "blocks.services.set_deadlines": set_deadlines,
     "blocks.services.add_member": add_member,
@@ -851,6 +879,10 @@ FOLLOWS_A_DEADLINE = (
     "called only by the registry's services that change a deadline, which refuse first"
 )
 LEFT_ALONE: dict[str, str] = {
+    "awards.services.revocations.revoke_award": (
+        "a later decision of the authority, often years after the award (Law, Chapter VII)"
+    ),
+    "awards.services.submissions.issue_submission": "the council's own document, not a year's",
     "blocks.services.create_block": "a block, not a year",
     "blocks.services.update_block": "a block, not a year",
     "blocks.services.create_block_year": "opens another year",
@@ -896,6 +928,10 @@ LEFT_ALONE: dict[str, str] = {
     "awards.documents.session_minutes.issue_session_minutes": COUNCIL_SESSION,
     "awards.documents.decisions.issue_decision_document": COUNCIL_DECISION,
     "awards.documents.decisions.issue_certificate": COUNCIL_DECISION,
+    "awards.documents.submissions.issue_submission_document": COUNCIL_DECISION,
+    "awards.documents.revocations.issue_revocation_document": (
+        "rendered inside revoke_award, a later decision of the authority"
+    ),
     "awards.documents.letters.issue_proposal_letter": RENDERED_BY_A_SERVICE,
     "awards.documents.letters.issue_achievement_report": RENDERED_BY_A_SERVICE,
     "awards.services.decisions.draft_decision": COUNCIL_DECISION,

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from awards.documents import ballot_minutes
 from awards.models import AwardType, Ballot, CouncilSession, Decision, Nomination
-from awards.services import archive, ballots, decisions, dossiers, intake, sessions
+from awards.services import archive, ballots, closing, decisions, dossiers, intake, sessions
 from covenants import services as covenants
 from covenants.models import Document
 from emulation.models import User
@@ -175,7 +175,15 @@ def vote_all(year: Year) -> None:
 
 
 def close_ballot(year: Year) -> None:
+    """The nomination ballot closes; the block holds no other ballot this year, and its
+    secretariat records why, so that nothing is left open at the end of the year."""
     counting.close_ballot(year.ballot(), by=year.world.secretariat)
+    for item in closing.open_items(year.world.block_year):
+        if item.key.startswith("ballot:"):
+            kind = item.key.split(":")[1]
+            closing.waive_ballot(
+                year.world.block_year, by=year.world.secretariat, kind=kind, reason="Không tổ chức."
+            )
 
 
 def write_report(year: Year) -> None:

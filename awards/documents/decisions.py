@@ -9,12 +9,14 @@ certificate is a landscape page. Each is rendered once and stored as an issued d
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
 
 from awards.caps import leading_units
 from awards.models import Awardee, AwardType, CouncilSession, Decision
+from awards.models.money import prize_on
 from blocks.models import Authority
 from emulation.issued import issue_document
 from emulation.models import IssuedDocument, User
@@ -83,12 +85,17 @@ def bases(decision: Decision) -> list[str]:
 
 
 def _council_minutes(decision: Decision, awardees: Sequence[Awardee]) -> list[IssuedDocument]:
+    return _council_minutes_of([a.nomination_id for a in awardees], decision.authority_id)
+
+
+def _council_minutes_of(nominations: list[int], authority: int) -> list[IssuedDocument]:
+    """The minutes of the closed council sessions that voted on these nominations."""
     sessions = (
         CouncilSession.objects.filter(
-            authority=decision.authority_id,
+            authority=authority,
             status=CouncilSession.Status.CLOSED,
             minutes__isnull=False,
-            items__nomination__in=[a.nomination_id for a in awardees],
+            items__nomination__in=nominations,
         )
         .select_related("minutes")
         .distinct()
@@ -104,12 +111,32 @@ def _percent(part: int, whole: int) -> str:
     return text.replace(".", ",")
 
 
+def _dong(amount: int) -> str:
+    """2340000 -> "2.340.000" (Vietnamese thousands separator)."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def _decimal_words(value: Decimal) -> str:
+    """Decimal(\"1.50\") -> "1,5"."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
 def decision_context(decision: Decision, awardees: Sequence[Awardee]) -> dict[str, Any]:
     authority = decision.authority
     award = decision.award_type
     minutes = _council_minutes(decision, awardees)
     thing, _heading = award_object(award)
+    prize = prize_on(award, decision.signed_on)
     return {
+        "prize": {
+            "coefficient": _decimal_words(prize[0]),
+            "base": _dong(prize[1]),
+            "amount": _dong(prize[2]),
+            "total": _dong(prize[2] * len(awardees)),
+        }
+        if prize
+        else None,
         "issuer_name": issuing_body(authority),
         "number": decision.number,
         "place": authority.place,
@@ -123,6 +150,10 @@ def decision_context(decision: Decision, awardees: Sequence[Awardee]) -> dict[st
         "year": decision.year,
         "basis": bases(decision),
         "minutes": minutes,
+        "submission": decision.submission,
+        "submission_words": official_date(decision.submission.signed_on)
+        if decision.submission
+        else "",
         "count": len(awardees),
         "awardees": awardees,
         "signed_words": official_date(decision.signed_on),

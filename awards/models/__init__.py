@@ -7,7 +7,10 @@
 - `dossiers`: the block's dossier for the council, and its checklist;
 - `council`: the council's sessions, agenda and secret votes;
 - `voting`: the voting core both share: ballot box, counting board, voter roll, sealed ballots;
-- `decisions`: award decisions and their awardees, and the hand-over to next year's head.
+- `decisions`: award decisions and their awardees, and the hand-over to next year's head;
+- `closing`: what a year records it will not do, so that it can be archived;
+- `submissions`: the Department of Home Affairs' submission to the Chairman;
+- `money`: the base salary and each award's prize coefficient, dated.
 
 Every model and QuerySet is re-exported here, so `from awards.models import Nomination` is the
 way to import a model wherever it lives; the questions and checklists beside them are imported
@@ -21,14 +24,17 @@ from awards.models.ballots import (
     ballot_title,
 )
 from awards.models.catalogue import CapBase, PastRecord, RuleVersion
+from awards.models.closing import Waiver
 from awards.models.council import (
     AgendaItem,
     CouncilSession,
 )
-from awards.models.decisions import Awardee, Decision, Handover
+from awards.models.decisions import Awardee, AwardeeQuerySet, Decision, Handover, Revocation
 from awards.models.dossiers import Dossier, DossierQuerySet
+from awards.models.money import BaseSalary, PrizeRate
 from awards.models.nominations import Nomination, NominationFile, NominationQuerySet
 from awards.models.rules import ATTESTATIONS, AwardType, Fractions
+from awards.models.submissions import Submission
 from awards.models.voting import BallotBox, RollEntry, SealedBallot, Teller
 
 __all__ = [
@@ -36,11 +42,13 @@ __all__ = [
     "AgendaItem",
     "AwardType",
     "Awardee",
+    "AwardeeQuerySet",
     "Ballot",
     "BallotBox",
     "BallotCandidate",
     "BallotReminder",
     "CapBase",
+    "BaseSalary",
     "CouncilSession",
     "Decision",
     "Dossier",
@@ -51,9 +59,13 @@ __all__ = [
     "NominationFile",
     "NominationQuerySet",
     "PastRecord",
+    "PrizeRate",
+    "Revocation",
     "RollEntry",
     "RuleVersion",
     "SealedBallot",
+    "Submission",
     "Teller",
+    "Waiver",
     "ballot_title",
 ]

@@ -55,6 +55,14 @@ class Decision(models.Model):
     legal_bases = models.TextField(
         _("legal bases"), max_length=5000, help_text=_("One per line, as they open the decision.")
     )
+    submission = models.ForeignKey(
+        "awards.Submission",
+        verbose_name=_("submission of the Department of Home Affairs"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
     document = models.ForeignKey(
         IssuedDocument,
         verbose_name=_("issued document"),
@@ -109,9 +117,18 @@ class Decision(models.Model):
         return status in self.TRANSITIONS.get(self.status, set())
 
 
+class AwardeeQuerySet(models.QuerySet["Awardee"]):
+    def in_force(self) -> AwardeeQuerySet:
+        """The awards no later decision revoked."""
+        return self.filter(revocation__isnull=True)
+
+    def revoked(self) -> AwardeeQuerySet:
+        return self.filter(revocation__isnull=False)
+
+
 class Awardee(models.Model):
     """A unit the decision awards (or proposes), with the names as they stood, and its
-    certificate once issued."""
+    certificate once issued; a later decision may revoke the award (`Revocation`)."""
 
     decision = models.ForeignKey(
         Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="awardees"
@@ -130,6 +147,8 @@ class Awardee(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = AwardeeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("awardee")
@@ -180,3 +199,62 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_year} → {self.to_year}"
+
+
+class Revocation(models.Model):
+    """A later decision revoking one award (Law 06/2022/QH15, Chapter VII "Xử lý vi phạm": the
+    decision is cancelled, the award's object and money recovered), with its ground and reason,
+    issued as a PDF. An award is revoked once; the revocation itself is never undone here."""
+
+    class Ground(models.TextChoices):
+        FRAUD = "fraud", _("Achievements declared fraudulently")
+        FALSE_RECORDS = "false_records", _("False information or forged papers in the dossier")
+        UNLAWFUL_REVIEW = "unlawful_review", _("Appraised, reviewed or proposed against the law")
+        FOUND_UNFIT = (
+            "found_unfit",
+            _("A competent authority found the standard was not met during the period"),
+        )
+
+    awardee = models.OneToOneField(
+        Awardee, verbose_name=_("award"), on_delete=models.PROTECT, related_name="revocation"
+    )
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(
+        _("number and symbol"), max_length=40, help_text=_("Such as 310/QĐ-UBND.")
+    )
+    signed_on = models.DateField(_("dated"))
+    signer_name = models.CharField(_("signed by"), max_length=150)
+    signer_title = models.CharField(_("signer's title"), max_length=150)
+    ground = models.CharField(_("ground"), max_length=16, choices=Ground.choices)
+    reason = models.TextField(_("reason"))
+    document = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("issued document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revocation")
+        verbose_name_plural = _("revocations")
+        ordering = ["signed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "number"], name="revocation_number_unique_per_authority"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="revocation_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,8 +1,12 @@
 """Archiving a block year once its cycle is over: read-only from then on.
 
-A year can be archived by the council's staff when its dossier was sent and every nomination the
-council holds is decided — not approved, or approved and listed in a published decision — or,
-for a year that proposed nobody, when its ranking is published. From then on every acting
+A year can be archived by the council's staff only when nothing can still happen in it
+(`services.closing`): its ranking is published; every ballot it held is counted, or void and
+recorded as not held again; the ballots every year needs (acclaim the leading unit, settle a tie
+for first place, elect next year's head) were held or recorded as not held, with a reason; no
+nomination is left being prepared, or returned and not closed; the dossier was sent, or the year
+records that it proposes nobody; and every nomination the council holds is decided — not
+approved, or approved and listed in a published decision. From then on every acting
 permission on the year's objects is refused (`blocks.rules.is_archived_object`), and every
 service that writes to the year refuses too (`blocks.services.check_not_archived`), whoever acts.
 """
@@ -13,18 +17,17 @@ from dataclasses import dataclass
 
 import rules
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from awards.models import Awardee, Decision, Dossier, Nomination
+from awards.services import closing
 from blocks.models import BlockYear
 from emulation import audit
 from emulation.errors import DomainError
 from emulation.models import User
-from scoring.models import Ranking
 
 
 @dataclass(frozen=True)
@@ -36,41 +39,49 @@ class Check:
     detail: str = ""
 
 
-def _published_awardee() -> Exists:
-    return Exists(
-        Awardee.objects.filter(
-            nomination=OuterRef("pk"), decision__status=Decision.Status.PUBLISHED
-        )
-    )
+GROUPS: list[tuple[str, Promise]] = [
+    ("ranking", gettext_lazy("The year's ranking is published")),
+    (
+        "ballots",
+        gettext_lazy(
+            "Every ballot the year held is over: counted, or void and recorded as not held again"
+        ),
+    ),
+    (
+        "needed",
+        gettext_lazy(
+            "The ballots every year needs were held, or recorded as not held with a reason:"
+            " acclaiming the leading unit, settling a tie for first place, electing next year's"
+            " head"
+        ),
+    ),
+    (
+        "nominations",
+        gettext_lazy(
+            "No nomination is left being prepared, or returned without being closed: each is"
+            " sent, withdrawn, or closed with a reason"
+        ),
+    ),
+    (
+        "dossier",
+        gettext_lazy(
+            "The nomination dossier was sent to the council, or the year records that it"
+            " proposes nobody, with the reason"
+        ),
+    ),
+    (
+        "council",
+        gettext_lazy(
+            "Every nomination the council holds is decided: not approved, or approved and"
+            " listed in a published decision"
+        ),
+    ),
+]
 
 
 def archive_checks(block_year: BlockYear) -> list[Check]:
-    """What archiving requires, each condition with what was found (three queries)."""
-    counts = (
-        Nomination.objects.filter(block_year=block_year)
-        .annotate(published=_published_awardee())
-        .aggregate(
-            total=Count("pk"),
-            held=Count("pk", filter=Q(status__in=Nomination.WITH_COUNCIL)),
-            decided=Count(
-                "pk",
-                filter=Q(status=Nomination.Status.REJECTED)
-                | Q(
-                    status__in=[Nomination.Status.APPROVED, Nomination.Status.AWARDED],
-                    published=True,
-                ),
-            ),
-            waiting_decision=Count(
-                "pk",
-                filter=Q(
-                    status__in=[Nomination.Status.APPROVED, Nomination.Status.AWARDED],
-                    published=False,
-                ),
-            ),
-            returned=Count("pk", filter=Q(status=Nomination.Status.RETURNED)),
-            drafts=Count("pk", filter=Q(status=Nomination.Status.DRAFT)),
-        )
-    )
+    """What archiving requires, each condition with what was found: nothing can still happen in
+    the year (`services.closing.open_items`, six queries)."""
     checks = [
         Check(
             _("The year is not archived yet"),
@@ -81,55 +92,21 @@ def archive_checks(block_year: BlockYear) -> list[Check]:
             else "",
         )
     ]
-    if not counts["total"]:
-        published = Ranking.objects.filter(table__block_year=block_year).exists()
-        checks.append(
-            Check(
-                _("The ranking is published (the year proposed nobody for an award)"),
-                published,
-                "" if published else _("Publish the year's ranking first."),
-            )
-        )
-        return checks
-    sent = Dossier.objects.filter(block_year=block_year, status=Dossier.Status.SUBMITTED).exists()
-    checks.append(
-        Check(
-            _("The nomination dossier was sent to the council"),
-            sent,
-            "" if sent else _("The block has not sent its dossier yet."),
-        )
-    )
-    held, decided = counts["held"], counts["decided"]
-    detail = ngettext(
-        "%(decided)d of %(held)d nomination held by the council is decided.",
-        "%(decided)d of %(held)d nominations held by the council are decided.",
-        held,
-    ) % {"decided": decided, "held": held}
-    if counts["waiting_decision"]:
-        detail += " " + ngettext(
-            "%(n)d approved nomination is not yet in a published decision.",
-            "%(n)d approved nominations are not yet in a published decision.",
-            counts["waiting_decision"],
-        ) % {"n": counts["waiting_decision"]}
-    checks.append(
-        Check(
-            _(
-                "Every nomination the council holds is decided: not approved, or approved and"
-                " listed in a published decision"
-            ),
-            held > 0 and decided == held,
-            detail,
-        )
-    )
-    left = counts["returned"] + counts["drafts"]
+    state = closing.year_state(block_year)
+    items = closing.open_items(block_year, state)
+    for group, label in GROUPS:
+        found = [item.text for item in items if item.group == group]
+        checks.append(Check(str(label), not found, " ".join(found)))
+    left = state.counts["closed"]
     if left:
         checks.append(
             Check(
-                _("Nominations the council does not hold stay as they are"),
+                _("Returned nominations closed by the secretariat stay as they are"),
                 True,
                 ngettext(
-                    "%(n)d nomination was returned or never sent; it stays so in the archive.",
-                    "%(n)d nominations were returned or never sent; they stay so in the archive.",
+                    "%(n)d returned nomination will not be sent again; it stays so in the archive.",
+                    "%(n)d returned nominations will not be sent again; they stay so in the"
+                    " archive.",
                     left,
                 )
                 % {"n": left},
@@ -140,9 +117,8 @@ def archive_checks(block_year: BlockYear) -> list[Check]:
 
 @transaction.atomic
 def archive_year(block_year: BlockYear, *, by: User) -> BlockYear:
-    """Archive a block year: the council's staff, once its dossier was sent and every nomination
-    the council holds is decided (rejected, or approved and in a published decision), or once its
-    ranking is published when it proposed nobody. A year is archived once."""
+    """Archive a block year: the council's staff, once nothing can still happen in it (every
+    condition of `archive_checks` holds). A year is archived once."""
     block_year = (
         BlockYear.objects.select_for_update()
         .select_related("block__authority")

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.documents.letters import DECREE, LAW
-from awards.models import Awardee, AwardType, Decision, Nomination
+from awards.models import Awardee, AwardType, Decision, Nomination, Submission
 from blocks.models import Authority, Membership, UnitRole
 from emulation import audit, mail
 from emulation.errors import DomainError
@@ -46,16 +46,53 @@ def kind_for(award: AwardType) -> str:
     return Decision.Kind.DECISION
 
 
-def default_legal_bases(award: AwardType) -> str:
-    """The bases that open the decision, one per line: the Law on Emulation and Commendation
-    2022, Decree 152/2025/NĐ-CP, then what the award type's own legal basis adds."""
-    lines = [LAW, DECREE]
-    for part in (award.legal_basis or "").split(";"):
-        part = part.strip().rstrip(".")
-        if not part or part.startswith("Luật Thi đua") or "152/2025" in part:
-            continue
-        lines.append(part[0].upper() + part[1:])
+# The bases a province's award decision opens with (docs/decisions.md says what was checked):
+# the law on local government in force on the decision's date, the Law on Emulation and
+# Commendation, the decree in force on that date, and the province's own regulation.
+NEW_DECREE_FROM = datetime.date(2025, 7, 1)  # Decree 152/2025/NĐ-CP replaces Decree 98/2023/NĐ-CP
+NEW_LOCAL_GOVERNMENT_FROM = datetime.date(2025, 6, 16)  # Law 72/2025/QH15, in force when passed
+LOCAL_GOVERNMENT_2025 = (
+    "Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025"
+)
+LOCAL_GOVERNMENT_2015 = (
+    "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số"
+    " điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11"
+    " năm 2019"
+)
+DECREE_98 = (
+    "Nghị định số 98/2023/NĐ-CP của Chính phủ quy định chi tiết thi hành một số điều của"
+    " Luật Thi đua, khen thưởng"
+)
+
+
+def default_legal_bases(
+    award: AwardType | None = None,
+    *,
+    authority: Authority | None = None,
+    on: datetime.date | None = None,
+) -> str:
+    """The bases that open a province's award decision, one per line, as provinces write them:
+    the Law on the Organisation of Local Government (Law 72/2025/QH15 from 16 June 2025), the Law
+    on Emulation and Commendation 2022, the decree in force on the decision's date `on` (Decree
+    152/2025/NĐ-CP from 1 July 2025, Decree 98/2023/NĐ-CP before), then the province's emulation
+    regulation when the authority records it. Not the block's own rules: a block's operating
+    rules bind its members, not the Chairman. The proposal ("Theo đề nghị của Giám đốc Sở Nội vụ
+    tại Tờ trình số …") follows from the decision's submission."""
+    on = on or timezone.localdate()
+    local = LOCAL_GOVERNMENT_2025 if on >= NEW_LOCAL_GOVERNMENT_FROM else LOCAL_GOVERNMENT_2015
+    lines = [local, LAW, DECREE if on >= NEW_DECREE_FROM else DECREE_98]
+    if authority is not None and authority.emulation_regulation.strip():
+        lines.append(authority.emulation_regulation.strip().rstrip(";."))
     return "\n".join(lines)
+
+
+def submission_for(nominations: list[Nomination]) -> Submission | None:
+    """The latest Department's submission that lists any of these nominations."""
+    return (
+        Submission.objects.filter(nominations__in=[n.pk for n in nominations])
+        .order_by("-signed_on", "-pk")
+        .first()
+    )
 
 
 def approved_for_decision(
@@ -141,7 +178,7 @@ def draft_decision(
 ) -> Decision:
     """Draft the decision for one award and year, listing every nomination the council approved
     and no other decision lists (at least one), ordered by block then unit. The number is unique
-    within the authority."""
+    within the authority. It cites the Department's submission that listed them, if any."""
     number = _check_number(authority, number)
     _check_text(signer_name, legal_bases)
     # Lock the candidates first, then look again for the ones another decision took meanwhile:
@@ -176,6 +213,7 @@ def draft_decision(
         signer_name=signer_name.strip(),
         signer_title=(signer_title or "").strip(),
         legal_bases=_clean_bases(legal_bases),
+        submission=submission_for(nominations),
         created_by=by,
     )
     _save_number(decision)
@@ -200,7 +238,9 @@ def draft_decision(
         actor=by,
         obj=decision,
         after={
-            **audit.snapshot(decision, ["kind", "number", "signed_on", "award_type_id", "year"]),
+            **audit.snapshot(
+                decision, ["kind", "number", "signed_on", "award_type_id", "year", "submission_id"]
+            ),
             "nominations": [n.pk for n in nominations],
         },
     )
@@ -403,20 +443,34 @@ def published_results(authority: Authority, year: int) -> list[Decision]:
     return list(
         Decision.objects.filter(authority=authority, year=year, status=Decision.Status.PUBLISHED)
         .select_related("award_type", "document")
-        .prefetch_related(Prefetch("awardees", queryset=Awardee.objects.order_by("position", "pk")))
+        .prefetch_related(
+            Prefetch(
+                "awardees",
+                queryset=Awardee.objects.select_related("revocation__document").order_by(
+                    "position", "pk"
+                ),
+            )
+        )
         .order_by("award_type__position", "award_type__code", "signed_on", "pk")
     )
 
 
 def published_sha256(authority: Authority | None = None, year: int | None = None) -> str:
-    """A SHA-256 over the published decisions (an authority's of a year, or all): each one's id
-    and the SHA-256 of its issued document, which names its awardees (one query). Empty when one
+    """A SHA-256 over the published decisions (an authority's of a year, or all): each one's id,
+    the SHA-256 of its issued document, which names its awardees, and how many of its awards a
+    later decision revoked (one query). Empty when one
     has no document, as nothing then stands for what it says."""
     decisions = Decision.objects.filter(status=Decision.Status.PUBLISHED)
     if authority is not None and year is not None:
         decisions = decisions.filter(authority=authority, year=year)
-    found = list(decisions.order_by("pk").values_list("pk", "document__sha256"))
-    if not all(sha256 for _pk, sha256 in found):
+    # A revocation changes what the results show, not the decision's document: each decision's
+    # number of revoked awards is in the hash (a revocation is never undone).
+    found = list(
+        decisions.order_by("pk")
+        .annotate(revoked=Count("awardees__revocation"))
+        .values_list("pk", "document__sha256", "revoked")
+    )
+    if not all(sha256 for _pk, sha256, _revoked in found):
         return ""
     scope = [authority.pk if authority is not None else None, year]
     return hashlib.sha256(json.dumps([scope, found]).encode()).hexdigest()

@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -23,8 +23,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from awards.forms.decisions import DecisionForm
-from awards.models import Awardee, AwardType, Decision, Nomination
+from awards.forms.revocations import RevocationForm
+from awards.models import Awardee, AwardType, Decision, Nomination, Revocation, Submission
 from awards.services import decisions as services
+from awards.services import revocations
 from blocks.models import Authority
 from emulation.actions import act, confirm_page, form_page, require
 from emulation.forms import post_data, run_form
@@ -45,8 +47,14 @@ def _authority(request: AuthedRequest, pk: int) -> Authority:
 def _decision(request: AuthedRequest, pk: int) -> Decision:
     decision = get_object_or_404(
         Decision.objects.select_related(
-            "authority", "award_type", "document", "created_by", "issued_by", "published_by"
-        ),
+            "authority",
+            "award_type",
+            "document",
+            "created_by",
+            "issued_by",
+            "published_by",
+            "submission",
+        ).annotate(revoked=Count("awardees__revocation")),
         pk=pk,
     )
     if not request.user.has_perm("awards.see_council", decision.authority):
@@ -69,6 +77,11 @@ def decision_list(request: AuthedRequest, authority: int, year: int) -> HttpResp
             awardee__isnull=True,
         )
         .select_related("award_type", "block_year__block")
+        .annotate(
+            submitted=Exists(
+                Submission.nominations.through.objects.filter(nomination=OuterRef("pk"))
+            )
+        )
         .order_by(
             "award_type__position", "award_type__code", "block_year__block__name", "unit_name"
         )
@@ -92,16 +105,29 @@ def decision_list(request: AuthedRequest, authority: int, year: int) -> HttpResp
             "groups": groups,
             "decisions": decisions,
             "can_draft": request.user.has_perm("awards.run_council", council),
+            "submissions": list(
+                Submission.objects.filter(authority=council, year=year)
+                .select_related("document")
+                .annotate(proposed=Count("nominations"))
+                .order_by("signed_on", "pk")
+            ),
+            "to_submit": sum(
+                1
+                for group in groups
+                for n in group["nominations"]
+                if n.award_type.level != AwardType.Level.GOVERNMENT and not n.submitted
+            ),
             "published": any(d.status == Decision.Status.PUBLISHED for d in decisions),
         },
     )
 
 
-def _signer_initial(award: AwardType) -> dict[str, Any]:
+def _signer_initial(award: AwardType, authority: Authority) -> dict[str, Any]:
+    today = timezone.localdate()
     return {
-        "signed_on": timezone.localdate(),
+        "signed_on": today,
         "signer_title": services.DEFAULT_SIGNER_TITLE,
-        "legal_bases": services.default_legal_bases(award),
+        "legal_bases": services.default_legal_bases(award, authority=authority, on=today),
     }
 
 
@@ -110,7 +136,7 @@ def decision_create(request: AuthedRequest, authority: int, year: int, award: in
     council = _authority(request, authority)
     require(request, "awards.run_council", council)
     award_type = get_object_or_404(AwardType, pk=award)
-    form = DecisionForm(post_data(request), initial=_signer_initial(award_type))
+    form = DecisionForm(post_data(request), initial=_signer_initial(award_type, council))
     decision = run_form(
         request,
         form,
@@ -160,12 +186,17 @@ def _awardees(decision: Decision) -> list[Awardee]:
 
     def read() -> list[Awardee]:
         return list(
-            decision.awardees.select_related("certificate", "nomination").order_by("position", "pk")
+            decision.awardees.select_related(
+                "certificate", "nomination", "revocation__document"
+            ).order_by("position", "pk")
         )
 
     document = decision.document
     published = decision.status == Decision.Status.PUBLISHED
-    sha256 = document.sha256 if document and published else ""
+    # A revocation changes what the page shows, not the decision's document: it is in the key
+    # (a revocation is never undone, so their number says which ones there are).
+    revoked = getattr(decision, "revoked", 0)
+    sha256 = f"{document.sha256}:{revoked}" if document and published else ""
     # Certificates still being prepared are not kept: the list is read again until all are ready.
     return cached("awards.decision", sha256, read, of=decision.pk, keep=_all_ready)
 
@@ -209,6 +240,9 @@ def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "is_issued": decision.status == Decision.Status.ISSUED,
             "is_published": decision.status == Decision.Status.PUBLISHED,
             "is_proposal": decision.kind == Decision.Kind.PROPOSAL,
+            "can_revoke": can_manage
+            and decision.kind == Decision.Kind.DECISION
+            and decision.status != Decision.Status.DRAFT,
             "list_url": _list_url(decision),
         },
     )
@@ -365,6 +399,62 @@ def certificate_pdf(request: AuthedRequest, pk: int) -> FileResponse:
     return file_response(awardee.certificate, filename=f"bang-khen-{awardee.certificate.code}.pdf")
 
 
+@require_http_methods(FORM_METHODS)
+def awardee_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Revoke one award by a later decision (`services.revocations.revoke_award`)."""
+    awardee = get_object_or_404(
+        Awardee.objects.select_related("decision__authority", "decision__award_type"), pk=pk
+    )
+    decision = awardee.decision
+    if not request.user.has_perm("awards.see_council", decision.authority):
+        raise Http404
+    require(request, "awards.manage_decision", decision)
+    form = RevocationForm(
+        post_data(request),
+        initial={"signed_on": timezone.localdate(), "signer_title": services.DEFAULT_SIGNER_TITLE},
+    )
+    revocation = run_form(
+        request,
+        form,
+        lambda data: revocations.revoke_award(awardee, by=request.user, **data),
+        _("The award is revoked; the revoking decision is issued."),
+    )
+    if revocation is not None:
+        return redirect(decision)
+    return form_page(
+        request,
+        form,
+        title=_("Revoke the %(award)s of %(unit)s (decision %(number)s)")
+        % {"award": decision.award_type.name, "unit": awardee.unit_name, "number": decision.number},
+        intro=_(
+            "A later decision cancels the award, and the award's object and money are recovered"
+            " (Law on Emulation and Commendation, Chapter VII). The revoking decision is issued"
+            " as a PDF at once; the public results show the award as revoked. This cannot be"
+            " undone."
+        ),
+        submit_label=_("Issue the revoking decision"),
+        danger=True,
+        cancel_link=decision.get_absolute_url(),
+    )
+
+
+@require_safe
+def revocation_pdf(request: AuthedRequest, pk: int) -> FileResponse:
+    """The revoking decision: public, as the revoked award's decision is."""
+    revocation = get_object_or_404(
+        Revocation.objects.select_related("document", "awardee__decision"), pk=pk
+    )
+    if revocation.document is None:
+        raise Http404
+    if revocation.awardee.decision.status != Decision.Status.PUBLISHED and not (
+        request.user.has_perm("awards.see_council", revocation.authority)
+    ):
+        raise Http404
+    return file_response(
+        revocation.document, filename=f"quyet-dinh-huy-bo-{revocation.document.code}.pdf"
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("council/<id:authority>/<int:year>/decisions/", decision_list, name="decision_list"),
     path(
@@ -379,4 +469,6 @@ urlpatterns: list[URLPattern] = [
     path("council/decisions/<id:pk>/discard/", decision_discard, name="decision_discard"),
     path("council/decisions/<id:pk>/decision.pdf", decision_pdf, name="decision_pdf"),
     path("council/awardees/<id:pk>/certificate.pdf", certificate_pdf, name="certificate_pdf"),
+    path("council/awardees/<id:pk>/revoke/", awardee_revoke, name="awardee_revoke"),
+    path("council/revocations/<id:pk>/decision.pdf", revocation_pdf, name="revocation_pdf"),
 ]

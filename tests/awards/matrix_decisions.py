@@ -102,6 +102,51 @@ def published_certificate(w: World) -> list[Any]:
     return [published(w).awardees.get().pk]
 
 
+def submitted(w: World) -> Any:
+    """The Department's submission listing unit 1's approved nomination, issued by the staff."""
+    from awards.services import submissions
+
+    approved_nominations(w)
+    return submissions.issue_submission(
+        w.authority,
+        YEAR,
+        by=w.staff,
+        number="45/TTr-SNV",
+        signed_on=SIGNED_ON - datetime.timedelta(days=3),
+        signer_name="Trần Văn Bình",
+    )
+
+
+def submission_pk(w: World) -> list[Any]:
+    return [submitted(w).pk]
+
+
+def approved_year(w: World) -> list[Any]:
+    approved_nominations(w)
+    return [w.authority.pk, YEAR]
+
+
+def published_awardee(w: World) -> list[Any]:
+    return [published(w).awardees.get().pk]
+
+
+def revoked(w: World) -> list[Any]:
+    """Unit 1's award revoked by a later decision: its revocation."""
+    from awards.services import revocations
+
+    awardee = published(w).awardees.get()
+    revocation = revocations.revoke_award(
+        awardee,
+        by=w.staff,
+        number="310/QĐ-UBND",
+        signed_on=SIGNED_ON + datetime.timedelta(days=30),
+        signer_name="Hoàng Nam",
+        ground="fraud",
+        reason="Kê khai thành tích không đúng sự thật.",
+    )
+    return [revocation.pk]
+
+
 def council(ok: int = 200, act: set[str] | None = None) -> dict[str, int]:
     """Seen by the council (`act` get `ok`, the other council people 403); 404 for the rest."""
     act = COUNCIL if act is None else act
@@ -133,4 +178,20 @@ ROWS: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "awards:decision_discard": (draft_pk, council(act=MANAGE), council(302, act=MANAGE)),
     "awards:decision_pdf": (published_pk, DOWNLOAD, everyone(405)),
     "awards:certificate_pdf": (published_certificate, DOWNLOAD, everyone(405)),
+    # The Department of Home Affairs' submission: issued by the staff, seen by the council.
+    "awards:submission_create": (
+        approved_year,
+        council(act=MANAGE),
+        council(FORM_ERRORS, act=MANAGE),
+    ),
+    "awards:submission_detail": (submission_pk, council(), everyone(405)),
+    "awards:submission_pdf": (submission_pk, council(), everyone(405)),
+    # Revoking an award by a later decision: the staff; the revoking decision of a published
+    # award is for anyone signed in, as the results it changes are public.
+    "awards:awardee_revoke": (
+        published_awardee,
+        council(act=MANAGE),
+        council(FORM_ERRORS, act=MANAGE),
+    ),
+    "awards:revocation_pdf": (revoked, everyone(200), everyone(405)),
 }

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from awards.models import AwardType, Ballot, Nomination
 from awards.services.archive import archive_checks, archive_year
+from awards.services.closing import record_no_proposals, waive_ballot
 from blocks.models import BlockYear
 from blocks.rules import block_year_of, is_archived_object
 from blocks.services import check_not_archived
@@ -37,6 +38,13 @@ def fresh(world: World) -> BlockYear:
     return BlockYear.objects.select_related("block__authority").get(pk=world.block_year.pk)
 
 
+def needed_ballots_waived(world: World) -> None:
+    """The acclaim and next year's head recorded as not held (the ballots themselves are walked
+    through in test_archive_walk)."""
+    for kind in (Ballot.Kind.ACCLAIM, Ballot.Kind.HEAD):
+        waive_ballot(fresh(world), by=world.secretariat, kind=kind, reason="Không tổ chức.")
+
+
 def all_decided(world: World) -> list[Nomination]:
     """The sent dossier's three nominations: one awarded, one approved (both in a published
     decision), one not approved."""
@@ -45,6 +53,7 @@ def all_decided(world: World) -> list[Nomination]:
     at_council_status([second], N.APPROVED)
     at_council_status([third], N.REJECTED)
     decide(world, [first, second])
+    needed_ballots_waived(world)
     return [first, second, third]
 
 
@@ -86,6 +95,7 @@ def test_an_approved_nomination_needs_a_published_decision(world: World) -> None
     at_council_status([first, second], N.REJECTED)
     at_council_status([third], N.APPROVED)
     decision = decide(world, [third], status="issued")
+    needed_ballots_waived(world)
     with pytest.raises(DomainError) as refused:
         archive_year(fresh(world), by=world.staff)
     assert "1 approved nomination is not yet in a published decision." in refused.value.message
@@ -96,6 +106,7 @@ def test_an_approved_nomination_needs_a_published_decision(world: World) -> None
 
 
 def test_a_year_whose_dossier_was_not_sent_cannot_be_archived(world: World) -> None:
+    make_published_ranking(world)
     unit = world.units[2]
     Nomination.objects.create(
         block_year=world.block_year,
@@ -108,19 +119,28 @@ def test_a_year_whose_dossier_was_not_sent_cannot_be_archived(world: World) -> N
     assert "The block has not sent its dossier yet." in refused.value.message
 
 
-def test_a_year_that_proposed_nobody_is_archived_once_its_ranking_is_published(
-    world: World,
-) -> None:
+def nobody_proposed(world: World) -> None:
+    """The ranking published, the needed ballots waived and "no proposals" recorded."""
+    make_published_ranking(world)
+    needed_ballots_waived(world)
+    record_no_proposals(fresh(world), by=world.secretariat, reason="Không đơn vị đủ tiêu chuẩn.")
+
+
+def test_a_year_that_proposed_nobody_is_archived_once_it_records_so(world: World) -> None:
     with pytest.raises(DomainError) as refused:
         archive_year(fresh(world), by=world.staff)
     assert "Publish the year's ranking first." in refused.value.message
     make_published_ranking(world)
+    with pytest.raises(DomainError, match="has not recorded that it proposes nobody"):
+        archive_year(fresh(world), by=world.staff)
+    needed_ballots_waived(world)
+    record_no_proposals(fresh(world), by=world.secretariat, reason="Không đơn vị đủ tiêu chuẩn.")
     archive_year(fresh(world), by=world.staff)
     assert fresh(world).is_archived
 
 
 def test_a_year_is_archived_once(world: World) -> None:
-    make_published_ranking(world)
+    nobody_proposed(world)
     archive_year(fresh(world), by=world.staff)
     with pytest.raises(DomainError, match="already archived"):
         archive_year(fresh(world), by=world.staff)
@@ -315,6 +335,7 @@ def test_the_site_administrator_is_offered_nothing_to_do_on_an_archived_year(
 def test_the_confirmation_page_lists_what_archiving_requires(world: World, client: Any) -> None:
     first, second, third = make_sent_dossier(world)
     at_council_status([first, second], N.REJECTED)
+    needed_ballots_waived(world)
     client.force_login(world.staff)
     url = reverse("awards:year_archive", args=[world.block_year.pk])
     html = client.get(url).content.decode()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from awards.home import my_tasks
 from awards.models import AwardType, BallotBox, CouncilSession, Nomination, RollEntry
+from awards.services.closing import record_no_proposals, waive_ballot
 from blocks.dashboard import StepState, timeline
 from blocks.models import BlockYear
 from emulation.roles import roles_of
@@ -114,6 +115,11 @@ def test_the_year_is_complete_once_every_decision_is_published(world: World) -> 
     at_council_status([third], N.REJECTED)
     decide(world, [first, second])
     found = steps(world)[12]
+    assert found.status == "active"  # the acclaim and next year's head: neither held nor waived
+    assert "Acclaim the leading unit of 2026: not held." in str(found.summary)
+    for kind in ("acclaim", "head"):
+        waive_ballot(world.block_year, by=world.secretariat, kind=kind, reason="Không tổ chức.")
+    found = steps(world)[12]
     assert found.status == "done"
     assert str(found.summary) == (
         "Every nomination is decided: 2 of 3 awarded in published decisions."
@@ -125,11 +131,20 @@ def test_the_year_is_complete_once_every_decision_is_published(world: World) -> 
         assert "Archive the year" not in labels(steps(world, person)[12])
 
 
-def test_a_year_that_proposed_nobody_is_complete_once_its_ranking_is_published(
+def test_a_year_that_proposed_nobody_is_complete_once_it_records_so(
     world: World,
 ) -> None:
     assert steps(world)[12].status == "waiting"
     make_published_ranking(world)
+    found = steps(world)[12]
+    assert found.status == "active"  # the bug was "done" here, before any ballot
+    assert "has not recorded that it proposes nobody" in str(found.summary)
+    waivers = reverse("awards:year_waivers", args=[world.block_year.pk])
+    assert waivers in [b for _a, b in found.actions]
+    assert waivers not in [b for _a, b in steps(world, world.member)[12].actions]
+    for kind in ("acclaim", "head"):
+        waive_ballot(world.block_year, by=world.secretariat, kind=kind, reason="Không tổ chức.")
+    record_no_proposals(world.block_year, by=world.secretariat, reason="Không đơn vị đủ chuẩn.")
     found = steps(world)[12]
     assert found.status == "done"
     assert str(found.summary).startswith("The block proposed nobody this year.")

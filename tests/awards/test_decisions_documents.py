@@ -77,7 +77,7 @@ def test_the_decision_is_in_the_state_format_with_its_annex(
         "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ",
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15",
         "Căn cứ Nghị định số 152/2025/NĐ-CP",
-        "Xét đề nghị của Hội đồng Thi đua - Khen thưởng tỉnh Quảng Trị",
+        "Theo đề nghị của Giám đốc Sở Nội vụ",
         "QUYẾT ĐỊNH:",
         "Điều 1. Tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho 3 tập thể",
         "Điều 2.",

@@ -173,13 +173,16 @@ def test_a_government_award_is_drafted_as_the_proposal_to_the_ministry(world: Wo
     assert decision.kind == Decision.Kind.PROPOSAL
 
 
-def test_the_default_legal_bases_cite_the_law_the_decree_and_the_awards_own_basis() -> None:
-    text = decisions.default_legal_bases(_award("provincial-flag"))
+def test_the_default_legal_bases_are_the_provinces_not_the_blocks() -> None:
+    """As provinces write them: local government, the Law, the decree of the date; not the
+    block's own rules (the award type's legal basis names them)."""
+    text = decisions.default_legal_bases(_award("provincial-flag"), on=datetime.date(2026, 3, 5))
     lines = text.splitlines()
-    assert lines[0].startswith("Luật Thi đua, khen thưởng số 06/2022/QH15")
-    assert lines[1].startswith("Nghị định số 152/2025/NĐ-CP")
-    assert lines[2] == "Quy chế hoạt động của Khối thi đua"
-    assert len(lines) == 3  # the award's own mention of the law and decree is not repeated
+    assert lines[0].startswith("Luật Tổ chức chính quyền địa phương")
+    assert lines[1].startswith("Luật Thi đua, khen thưởng số 06/2022/QH15")
+    assert lines[2].startswith("Nghị định số 152/2025/NĐ-CP")
+    assert len(lines) == 3
+    assert "Quy chế hoạt động của Khối thi đua" not in text
 
 
 # Changing and discarding ------------------------------------------------------------------------
