@@ -22,16 +22,16 @@ from awards.models import (
     AwardType,
     Ballot,
     BallotCandidate,
-    CapBase,
     BaseSalary,
+    CapBase,
     CouncilSession,
     Decision,
     Dossier,
     Handover,
     Nomination,
     PastRecord,
-    RuleVersion,
     PrizeRate,
+    RuleVersion,
 )
 from emulation.admin import Audited
 
@@ -236,6 +236,7 @@ class CapBaseAdmin(ReadOnly):
 class PastRecordAdmin(ReadOnly):
     list_display = ["unit", "year", "award_type", "title", "result", "decision_number"]
     list_select_related = ["unit", "award_type"]
+
 
 @admin.register(BaseSalary)
 class BaseSalaryAdmin(Audited, admin.ModelAdmin):  # type: ignore[type-arg]
