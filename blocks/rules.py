@@ -133,3 +133,4 @@ rules.add_perm("blocks.manage_blockyear", (is_admin | manages_block_year) & ~is_
 rules.add_perm("blocks.manage_unit", is_admin | manages_unit)
 rules.add_perm("blocks.run_activities", (is_admin | runs_activities_of) & ~is_archived_object)
 rules.add_perm("blocks.set_deadlines", (is_admin | runs_activities_of) & ~is_archived_object)
+rules.add_perm("blocks.import_registry", is_admin | is_council_staff_of)
