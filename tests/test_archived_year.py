@@ -828,13 +828,13 @@ FOLLOWS_A_DEADLINE = (
     "called only by the registry's services that change a deadline, which refuse first"
 )
 LEFT_ALONE: dict[str, str] = {
-    "blocks.imports.services.stage_import": "keeps a file for its preview; changes no year",
-    "blocks.imports.services.confirm_import": (
+    "blocks.imports.staging.stage_import": "keeps a file for its preview; changes no year",
+    "blocks.imports.staging.confirm_import": (
         "an archived year is a problem of the preview, and the members it adds go through"
         " add_member and set_leadership, which refuse archived years"
     ),
-    "blocks.imports.services.discard_import": "forgets a staged file; changes no year",
-    "blocks.imports.services.plan_of": "reads a staged file for its preview; changes nothing",
+    "blocks.imports.staging.discard_import": "forgets a staged file; changes no year",
+    "blocks.imports.staging.plan_of": "reads a staged file for its preview; changes nothing",
     "blocks.imports.services.create_authority": "an authority, not a year",
     "blocks.imports.services.update_authority": "an authority, not a year",
     "blocks.imports.services.record_succession": "lineage of units, not a year",
@@ -901,7 +901,13 @@ def acting_services() -> set[str]:
     import awards.documents
     import awards.services
 
-    names = ["blocks.services", "blocks.imports.services", "covenants.services", "scoring.services"]
+    names = [
+        "blocks.services",
+        "blocks.imports.services",
+        "blocks.imports.staging",
+        "covenants.services",
+        "scoring.services",
+    ]
     for package in (awards.services, awards.documents):
         names += [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
     found = set()

@@ -48,10 +48,10 @@ def unit_role(w: World) -> list[Any]:
 
 
 def staged_import(w: World) -> list[Any]:
-    from blocks.imports import services
+    from blocks.imports import staging
 
     content = "Mã đơn vị,Tên đơn vị,Loại đơn vị\nX1,Đơn vị mới,Cơ quan Đảng\n".encode()
-    return [services.stage_import(w.authority, by=w.staff, name="x.csv", content=content).pk]
+    return [staging.stage_import(w.authority, by=w.staff, name="x.csv", content=content).pk]
 
 
 # An import, and an invitation link, are not found by anyone they are not for.

@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blocks.imports import blank, services
+from blocks.imports import blank, services, staging
 from blocks.imports.plan import CHANGED, CREATED, UNCHANGED
 from blocks.imports.read import MAX_FILE_BYTES, SHEET_BY_KIND, SHEETS
 from blocks.models import Authority, CouncilRole, StagedImport
@@ -131,7 +131,7 @@ def import_start(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", _("The file is too large; the limit is 5 MB."))
         else:
             try:
-                staged = services.stage_import(
+                staged = staging.stage_import(
                     authority,
                     by=request.user,
                     name=upload.name or "import.xlsx",
@@ -159,8 +159,8 @@ def import_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     unreadable = ""
     if staged.status == StagedImport.Status.STAGED:
         try:
-            plan = services.plan_of(staged, by=request.user)
-        except services.Unreadable as error:
+            plan = staging.plan_of(staged, by=request.user)
+        except staging.Unreadable as error:
             unreadable = error.message
     problems = ProblemTable(
         [
@@ -194,9 +194,7 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The file is not the one previewed. Upload it again."))
         return redirect("blocks:import_preview", staged.pk)
     try:
-        counts = services.confirm_import(
-            staged, by=request.user, sha256=form.cleaned_data["sha256"]
-        )
+        counts = staging.confirm_import(staged, by=request.user, sha256=form.cleaned_data["sha256"])
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("blocks:import_preview", staged.pk)
@@ -211,7 +209,7 @@ def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
 def import_discard(request: AuthedRequest, pk: int) -> HttpResponse:
     staged = _staged(request, pk)
     try:
-        services.discard_import(staged, by=request.user)
+        staging.discard_import(staged, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("blocks:import_preview", staged.pk)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from blocks.imports import services
+from blocks.imports import staging
 from blocks.models import (
     Block,
     BlockYear,
@@ -34,7 +34,7 @@ from tests.factories import World, registry_snapshot, rows
 
 
 def stage(world: World, content: bytes, name: str = "tinh.xlsx") -> StagedImport:
-    return services.stage_import(world.authority, by=world.staff, name=name, content=content)
+    return staging.stage_import(world.authority, by=world.staff, name=name, content=content)
 
 
 def test_the_preview_saves_nothing_but_the_staged_file(world: World) -> None:
@@ -50,7 +50,7 @@ def test_the_preview_saves_nothing_but_the_staged_file(world: World) -> None:
 def test_confirming_creates_the_province_and_audits_each_change(world: World) -> None:
     staged = stage(world, province())
     events = AuditEvent.objects.count()
-    counts = services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    counts = staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     assert counts == {"created": 18, "changed": 0, "unchanged": 0, "problems": 0}
     units = {u.code: u for u in Unit.objects.filter(authority=world.authority).exclude(code="")}
     assert len(units) == 5
@@ -80,11 +80,11 @@ def test_confirming_creates_the_province_and_audits_each_change(world: World) ->
 
 def test_importing_the_same_file_again_changes_nothing(world: World) -> None:
     first = stage(world, province())
-    services.confirm_import(first, by=world.staff, sha256=first.sha256)
+    staging.confirm_import(first, by=world.staff, sha256=first.sha256)
     before = registry_snapshot()
     events = AuditEvent.objects.count()
     again = stage(world, province())
-    counts = services.confirm_import(again, by=world.staff, sha256=again.sha256)
+    counts = staging.confirm_import(again, by=world.staff, sha256=again.sha256)
     assert counts == {"created": 0, "changed": 0, "unchanged": 18, "problems": 0}
     # Only the import itself is recorded: staged, then confirmed.
     assert registry_snapshot() == {**before, "AuditEvent": before["AuditEvent"] + 2}
@@ -94,13 +94,13 @@ def test_importing_the_same_file_again_changes_nothing(world: World) -> None:
 
 def test_a_changed_row_is_changed_and_counted(world: World) -> None:
     first = stage(world, province())
-    services.confirm_import(first, by=world.staff, sha256=first.sha256)
+    staging.confirm_import(first, by=world.staff, sha256=first.sha256)
     content = workbook(
         units=[{"code": "QT-U3", "name": "Đơn vị QT số 3 (mới)", "kind": "Cơ quan Đảng"}]
     )
     staged = stage(world, content)
     assert staged.summary["changed"] == 1
-    services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     assert Unit.objects.get(code="QT-U3").name == "Đơn vị QT số 3 (mới)"
     assert AuditEvent.objects.filter(action="blocks.unit.changed").count() == 1
 
@@ -109,7 +109,7 @@ def test_an_existing_unit_without_a_code_is_adopted_by_its_name(world: World) ->
     row = {"code": "VPTU", "name": world.units[0].name, "kind": "Cơ quan Đảng"}
     staged = stage(world, workbook(units=[row]))
     assert staged.summary["changed"] == 1
-    services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     world.units[0].refresh_from_db()
     assert world.units[0].code == "VPTU"
     assert Unit.objects.filter(authority=world.authority).count() == 4
@@ -117,10 +117,10 @@ def test_an_existing_unit_without_a_code_is_adopted_by_its_name(world: World) ->
 
 def test_a_second_confirm_does_not_import_twice(world: World) -> None:
     staged = stage(world, province())
-    services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     before = registry_snapshot()
     with translation.override("en"), pytest.raises(DomainError, match="already imported"):
-        services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+        staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     assert registry_snapshot() == before
 
 
@@ -129,9 +129,9 @@ def test_a_file_altered_after_its_preview_is_refused(world: World) -> None:
     StagedImport.objects.filter(pk=staged.pk).update(content=province(code="XX"))
     before = registry_snapshot()
     with translation.override("en"), pytest.raises(DomainError, match="not the one previewed"):
-        services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+        staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     with translation.override("en"), pytest.raises(DomainError, match="not the one previewed"):
-        services.confirm_import(staged, by=world.staff, sha256="0" * 64)
+        staging.confirm_import(staged, by=world.staff, sha256="0" * 64)
     assert registry_snapshot() == before
 
 
@@ -141,7 +141,7 @@ def test_a_file_with_problems_cannot_be_confirmed_and_saves_nothing(world: World
     assert staged.summary["problems"] == 1
     before = registry_snapshot()
     with translation.override("en"), pytest.raises(DomainError, match="1 problems"):
-        services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+        staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     assert registry_snapshot() == before
 
 
@@ -150,7 +150,7 @@ def test_a_failure_half_way_leaves_nothing_behind(world: World) -> None:
     # Between preview and confirm someone takes a username the file creates: the plan built
     # again at confirmation sees an existing account and leaves it alone; its role still fits.
     User.objects.create(username="qtuser2", full_name="Khác", email="other@example.vn")
-    counts = services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    counts = staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     assert counts["created"] == 17 and counts["unchanged"] == 1
 
 
@@ -160,7 +160,7 @@ def test_invited_people_get_a_one_time_link_to_set_their_password(
     staged = stage(world, province(people=1))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+        staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     assert [m.to for m in mail.outbox] == [["qtuser1@example.vn"]]
     body = str(mail.outbox[0].body)
     assert "qtuser1" in body
@@ -273,7 +273,7 @@ def test_a_csv_of_units_imports(world: World) -> None:
 
     content = csv_file("units", [{"code": "C1", "name": "Đơn vị CSV", "kind": "Cơ quan Đảng"}])
     staged = stage(world, content, name="don-vi.csv")
-    services.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     assert Unit.objects.get(code="C1").name == "Đơn vị CSV"
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from blocks.imports import services
+from blocks.imports import staging
 from blocks.imports.plan import Plan
 from blocks.imports.read import Unreadable, read_file
 from emulation.errors import DomainError
@@ -280,5 +280,5 @@ def test_an_unreadable_file_is_refused_with_a_reason_and_nothing_is_staged(
             read_file(name, build())
         assert words in refused.value.message
         with pytest.raises(DomainError):
-            services.stage_import(world.authority, by=world.staff, name=name, content=build())
+            staging.stage_import(world.authority, by=world.staff, name=name, content=build())
     assert not StagedImport.objects.exists()
