@@ -64,6 +64,13 @@ def add_member(w: World) -> Call:
     return lambda: services.add_member(w.block_year, newcomer, by=w.admin, joined_on=D(YEAR, 3, 1))
 
 
+def add_members(w: World) -> Call:
+    from blocks.imports import services
+
+    newcomer = make_unit(w.authority)
+    return lambda: services.add_members(w.block_year, [(newcomer, D(YEAR, 3, 1))], by=w.admin)
+
+
 def end_membership(w: World) -> Call:
     from blocks import services
 
@@ -747,6 +754,7 @@ SERVICES: dict[str, Case] = {
     "blocks.services.update_block_year": update_block_year,
     "blocks.services.set_deadlines": set_deadlines,
     "blocks.services.add_member": add_member,
+    "blocks.imports.services.add_members": add_members,
     "blocks.services.end_membership": end_membership,
     "blocks.services.set_leadership": set_leadership,
     "blocks.services.create_activity": create_activity,
@@ -838,8 +846,9 @@ LEFT_ALONE: dict[str, str] = {
     "blocks.imports.services.create_authority": "an authority, not a year",
     "blocks.imports.services.update_authority": "an authority, not a year",
     "blocks.imports.services.record_succession": "lineage of units, not a year",
-    "blocks.imports.services.invite_person": "an account, not a year",
-    "blocks.imports.services.grant_unit_role": "a role in a unit, not a year",
+    "blocks.imports.services.invite_people": "accounts, not a year",
+    "blocks.imports.services.create_units": "units, not a year",
+    "blocks.imports.services.grant_unit_roles": "roles in units, not a year",
     "blocks.services.create_block": "a block, not a year",
     "blocks.services.update_block": "a block, not a year",
     "blocks.services.create_block_year": "opens another year",

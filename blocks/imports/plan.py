@@ -94,6 +94,7 @@ class Plan:
         self.steps: list[Step] = []
         self.made: dict[tuple[str, Any], Any] = {}
         self.years_opened = 0
+        self.new_units: dict[int, list[tuple[Ref, Ref, Ref | None, dict[str, Any]]]] = {}
         self._authorities(parsed.of("authorities"))
         self._units(parsed.of("units"))
         self._blocks(parsed.of("blocks"))
@@ -517,19 +518,30 @@ class Plan:
         details: list[str] = []
         if unit is None:
             action = CREATED
+            # New units are created together, a level of the tree at a time (parents first).
+            if depth not in self.new_units:
+                self.new_units[depth] = []
+                batch = self.new_units[depth]
 
-            def create(plan: Plan) -> None:
-                from blocks import services
+                def create(plan: Plan) -> None:
+                    from blocks.imports import services
 
-                made = services.create_unit(
-                    by=plan.by,
-                    authority=plan.resolve(authority, Authority),
-                    parent=plan.resolve(parent, Unit) if parent else None,
-                    **fields,
-                )
-                plan.made[("Unit", own)] = made
+                    made = services.create_units(
+                        [
+                            {
+                                "authority": plan.resolve(authority, Authority),
+                                "parent": plan.resolve(parent, Unit) if parent else None,
+                                **fields,
+                            }
+                            for _own, authority, parent, fields in batch
+                        ],
+                        by=plan.by,
+                    )
+                    for (own, *_rest), unit in zip(batch, made, strict=True):
+                        plan.made[("Unit", own)] = unit
 
-            self._step((1, depth), create)
+                self._step((1, depth), create)
+            self.new_units[depth].append((own, authority, parent, fields))
         else:
             changes = {k: v for k, v in fields.items() if getattr(unit, k) != v}
             if parent is not None and (parent[0] == "new" or parent[1] != unit.parent_id):
@@ -692,6 +704,7 @@ class Plan:
         validator = UnicodeUsernameValidator()
         seen: dict[str, int] = {}
         seen_emails: dict[str, int] = {}
+        invites: list[dict[str, str]] = []
         for record in records:
             username = record.text("username")
             if not username:
@@ -756,11 +769,14 @@ class Plan:
                 "phone": record.text("phone")[:20],
             }
             self._row(record, username, full_name, CREATED, _("an invitation will be e-mailed"))
+            invites.append(values)
+        if invites:
 
-            def create(plan: Plan, values: dict[str, Any] = values, own: Ref = own) -> None:
+            def create(plan: Plan) -> None:
                 from blocks.imports import services
 
-                plan.made[("User", own)] = services.invite_person(by=plan.by, **values)
+                for person in services.invite_people(invites, by=plan.by):
+                    plan.made[("User", ("new", person.username.casefold()))] = person
 
             self._step((4, 0), create)
 
@@ -783,6 +799,7 @@ class Plan:
         }
         councils = set(CouncilRole.objects.filter(user__in=people).values_list("user", "authority"))
         seen: dict[Any, int] = {}
+        grants: list[tuple[Ref, Ref, str, str]] = []
         for record in records:
             username = record.text("username")
             person = self.people.get(username.casefold())
@@ -832,25 +849,7 @@ class Plan:
             current = existing.get((person, unit, role))
             if current is None:
                 self._row(record, key, role, CREATED)
-
-                def create(
-                    plan: Plan,
-                    person: Ref = person,
-                    unit: Ref = unit,
-                    role: str = role,
-                    title: str = title,
-                ) -> None:
-                    from blocks.imports import services
-
-                    services.grant_unit_role(
-                        plan.resolve(unit, Unit),
-                        plan.resolve(person, User),
-                        by=plan.by,
-                        role=role,
-                        title=title,
-                    )
-
-                self._step((5, 0), create)
+                grants.append((unit, person, role, title))
             elif title and current.title != title:
                 self._row(record, key, role, CHANGED, _describe({"title": title}))
 
@@ -864,6 +863,20 @@ class Plan:
                 self._step((5, 0), change)
             else:
                 self._row(record, key, role, UNCHANGED)
+        if grants:
+
+            def grant(plan: Plan) -> None:
+                from blocks.imports import services
+
+                services.grant_unit_roles(
+                    [
+                        (plan.resolve(unit, Unit), plan.resolve(person, User), role, title)
+                        for unit, person, role, title in grants
+                    ],
+                    by=plan.by,
+                )
+
+            self._step((5, 0), grant)
 
     # Members of each year ---------------------------------------------------------------------
 
@@ -1016,9 +1029,13 @@ class Plan:
                 )
             else:
                 opened = block_year
-            for unit, joined_on in additions:
-                services.add_member(
-                    opened, plan.resolve(unit, Unit), by=plan.by, joined_on=joined_on
+            if additions:
+                from blocks.imports import services as imports
+
+                imports.add_members(
+                    opened,
+                    [(plan.resolve(unit, Unit), joined_on) for unit, joined_on in additions],
+                    by=plan.by,
                 )
             if leadership_changes and head is not None:
                 services.set_leadership(

@@ -1,26 +1,56 @@
 """The audited changes an import makes where the registry has no service of its own:
-authorities, lineage known from the past, invited accounts, unit roles given in bulk. Staging
-and confirming a file are in `blocks.imports.staging`."""
+authorities, lineage known from the past, and what a province brings by the hundred (units,
+invited accounts, unit roles, members of a year). Staging and confirming a file are in
+`blocks.imports.staging`.
+
+What is created by the hundred is audited as one event per batch whose `after` lists every
+object created with its values and id (units per authority, accounts, roles, the members of one
+block year), each batch naming the import as its reason: the hash-chained log takes one event
+at a time under a lock, and an event per row made a province's import take most of its time
+budget there. Changes to existing records go through the registry's own services, one event
+each."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from blocks.models import Authority, CouncilRole, Succession, Unit, UnitRole
+from blocks.models import (
+    Authority,
+    BlockYear,
+    CouncilRole,
+    Membership,
+    Succession,
+    Unit,
+    UnitRole,
+)
+from blocks.services import UNIT_FIELDS, check_not_archived
 from emulation import audit, mail
 from emulation.errors import DomainError
 from emulation.models import User
+from emulation.text import search_key
 
 AUTHORITY_FIELDS = ["code", "name", "short_name", "level", "parent", "place"]
+IMPORTED = "Imported from a spreadsheet"
+
+
+def _listed(key: str, objects: Sequence[Any], fields: list[str]) -> dict[str, Any]:
+    """Many objects' values for one audit event: a row per object under `key`, its id first,
+    then `fields` in the order named under "columns" (the log keeps lists, not mappings)."""
+    return {
+        "columns": ["pk", *fields],
+        key: [[obj.pk, *audit.snapshot(obj, fields).values()] for obj in objects],
+    }
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -107,60 +137,159 @@ def record_succession(
 
 
 @transaction.atomic
-def invite_person(*, by: User, username: str, full_name: str, email: str, phone: str) -> User:
-    """Create an account without a password and e-mail the person a one-time link to set one
-    (after the transaction commits). No password travels in a spreadsheet."""
-    if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(_("That username is already taken."), field="username")
-    person = User(username=username, full_name=full_name, email=email, phone=phone)
-    person.set_unusable_password()
-    person.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
-    person.save()
+def invite_people(people: Sequence[Mapping[str, str]], *, by: User) -> list[User]:
+    """Create accounts without a password (`username`, `full_name`, `email`, `phone` each) and
+    e-mail each person a one-time link to set one, after the transaction commits: no password
+    travels in a spreadsheet. Refused when one of the usernames is taken."""
+    wanted = [p["username"] for p in people]
+    taken = list(
+        User.objects.annotate(lower=Lower("username"))
+        .filter(lower__in=[name.casefold() for name in wanted])
+        .values_list("username", flat=True)[:5]
+    )
+    if taken:
+        raise DomainError(
+            _("These usernames are already taken: %(names)s.") % {"names": ", ".join(taken)},
+            field="username",
+        )
+    accounts = []
+    for values in people:
+        person = User(**values)
+        person.set_unusable_password()
+        accounts.append(person)
+    User.objects.bulk_create(accounts)
     audit.record(
-        "accounts.user.invited",
+        "accounts.users.invited",
         actor=by,
-        obj=person,
-        after={"username": username, "full_name": full_name, "email": email},
+        after=_listed("users", accounts, ["username", "full_name", "email"]),
+        reason=IMPORTED,
     )
-    mail.send_templated_mail(
-        template="invitation",
-        recipients=[person],
-        context={
-            "path": invitation_path(person),
-            "username": username,
-            "invited_by": by.get_full_name(),
-        },
-    )
-    return person
+    inviter = by.get_full_name()
+    for person in accounts:
+        mail.send_templated_mail(
+            template="invitation",
+            recipients=[person],
+            context={
+                "path": invitation_path(person),
+                "username": person.username,
+                "invited_by": inviter,
+            },
+        )
+    return accounts
 
 
 @transaction.atomic
-def grant_unit_role(unit: Unit, person: User, *, by: User, role: str, title: str = "") -> UnitRole:
-    """Give a role from an import, with the rules of `blocks.services.assign_unit_role` (no one
-    gives a role to themselves; no one on the council of the unit's authority holds a role in
-    its units). Unlike it, the unit's leaders are not e-mailed about every role of a whole
-    province being set up: the import itself is audited and its rows listed."""
-    if person.pk == by.pk:
+def grant_unit_roles(grants: Sequence[tuple[Unit, User, str, str]], *, by: User) -> list[UnitRole]:
+    """Give roles from an import (unit, person, role, title each), with the rules of
+    `blocks.services.assign_unit_role`: no one gives a role to themselves; no one on the council
+    of a unit's authority holds a role in its units. Unlike it, the units' leaders are not
+    e-mailed about every role of a whole province being set up: the import itself is audited
+    and its rows listed. A role the person already has is left as it is."""
+    if any(person.pk == by.pk for _u, person, _r, _t in grants):
         raise DomainError(
             _("No one can give a role to themselves. Ask another person who manages roles.")
         )
-    if CouncilRole.objects.filter(user=person, authority=unit.authority_id).exists():
-        raise DomainError(
-            _(
-                "%(person)s serves %(authority)s as council staff or member and cannot also"
-                " hold a role in one of its units."
+    people = {person.pk for _u, person, _r, _t in grants}
+    councils = set(CouncilRole.objects.filter(user__in=people).values_list("user", "authority"))
+    for unit, person, _role, _title in grants:
+        if (person.pk, unit.authority_id) in councils:
+            raise DomainError(
+                _(
+                    "%(person)s serves %(authority)s as council staff or member and cannot also"
+                    " hold a role in one of its units."
+                )
+                % {"person": person, "authority": unit.authority}
             )
-            % {"person": person, "authority": unit.authority}
-        )
-    unit_role, created = UnitRole.objects.get_or_create(
-        unit=unit, user=person, role=role, defaults={"title": title}
-    )
-    if created:
+    existing = set(UnitRole.objects.filter(user__in=people).values_list("user", "unit", "role"))
+    made = [
+        UnitRole(unit=unit, user=person, role=role, title=title)
+        for unit, person, role, title in grants
+        if (person.pk, unit.pk, role) not in existing
+    ]
+    UnitRole.objects.bulk_create(made)
+    if made:
         audit.record(
-            "blocks.unitrole.assigned",
+            "blocks.unitroles.imported",
             actor=by,
-            obj=unit_role,
-            after={"user": person.pk, "unit": unit.pk, "role": role, "title": title},
-            reason=_("Imported from a spreadsheet"),
+            after=_listed("roles", made, ["user", "unit", "role", "title"]),
+            reason=IMPORTED,
         )
-    return unit_role
+    return made
+
+
+@transaction.atomic
+def create_units(rows: Sequence[Mapping[str, Any]], *, by: User) -> list[Unit]:
+    """Create many units at once (each row: authority, name, short_name, kind, code, and
+    optionally parent, active_from, active_to), with the rules of `blocks.services.create_unit`:
+    a name and a code once per authority, the end not before the start. Each is audited."""
+    units = [Unit(**row) for row in rows]
+    for unit in units:
+        if unit.active_from and unit.active_to and unit.active_to < unit.active_from:
+            raise DomainError(
+                _("%(unit)s: the end date cannot be before the start date.") % {"unit": unit.name}
+            )
+        unit.search_key = search_key(f"{unit.name} {unit.short_name}")
+    authorities = {unit.authority_id for unit in units}
+    clash = (
+        Unit.objects.filter(authority__in=authorities)
+        .filter(Q(name__in=[u.name for u in units]) | Q(code__in=[u.code for u in units if u.code]))
+        .values_list("name", flat=True)
+        .first()
+    )
+    if clash is not None:
+        raise DomainError(
+            _("This authority already has a unit with that name or code: %(unit)s.")
+            % {"unit": clash}
+        )
+    Unit.objects.bulk_create(units)
+    for authority_id in sorted(authorities):
+        created = [u for u in units if u.authority_id == authority_id]
+        audit.record(
+            "blocks.units.imported",
+            actor=by,
+            obj=created[0].authority,
+            after=_listed("units", created, [*UNIT_FIELDS, "code", "parent"]),
+            reason=IMPORTED,
+        )
+    return units
+
+
+@transaction.atomic
+def add_members(
+    block_year: BlockYear, members: Sequence[tuple[Unit, datetime.date]], *, by: User
+) -> list[Membership]:
+    """Add units to a block year, each from a date, with the rules of
+    `blocks.services.add_member`: the year not archived, the date within it, the unit of the
+    block's authority, active on that date, and not a member of the year already. Each
+    membership is audited."""
+    check_not_archived(block_year)
+    block_year = BlockYear.objects.select_for_update().select_related("block").get(pk=block_year.pk)
+    already = set(block_year.memberships.values_list("unit", flat=True))
+    for unit, joined_on in members:
+        if joined_on.year != block_year.year:
+            raise DomainError(_("The date must fall within %(year)s.") % {"year": block_year.year})
+        if unit.authority_id != block_year.block.authority_id:
+            raise DomainError(_("The unit belongs to another authority."))
+        if not unit.is_active_on(joined_on):
+            raise DomainError(_("%(unit)s is not active on that date.") % {"unit": unit})
+        if unit.pk in already:
+            raise DomainError(
+                _("%(unit)s is already a member of this block in %(year)s.")
+                % {"unit": unit, "year": block_year.year}
+            )
+        already.add(unit.pk)
+    last = block_year.memberships.order_by("-position").values_list("position", flat=True).first()
+    made = [
+        Membership(block_year=block_year, unit=unit, joined_on=joined_on, position=position)
+        for position, (unit, joined_on) in enumerate(members, start=(last or 0) + 1)
+    ]
+    Membership.objects.bulk_create(made)
+    if made:
+        audit.record(
+            "blocks.memberships.imported",
+            actor=by,
+            obj=block_year,
+            after=_listed("memberships", made, ["unit", "joined_on", "position"]),
+            reason=IMPORTED,
+        )
+    return made
