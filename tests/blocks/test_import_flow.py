@@ -291,3 +291,37 @@ def test_another_authoritys_staff_cannot_see_the_staged_import(
     staged = stage(world, province())
     client.force_login(world.outsider)
     assert client.get(reverse("blocks:import_preview", args=[staged.pk])).status_code == 404
+
+
+def test_the_example_of_the_guide_imports_as_it_says(world: World) -> None:
+    content = workbook(
+        units=[
+            {
+                "code": "QT-BTGDV",
+                "name": "Ban Tuyên giáo và Dân vận",
+                "kind": "Cơ quan Đảng",
+                "predecessors": "QT-BTG, QT-BDV",
+                "effective_date": "01/03/2025",
+            },
+            {"code": "QT-BTG", "name": "Ban Tuyên giáo Tỉnh ủy", "kind": "Cơ quan Đảng"},
+            {"code": "QT-BDV", "name": "Ban Dân vận Tỉnh ủy", "kind": "Cơ quan Đảng"},
+        ],
+        blocks=[{"code": "QT-KDANG", "name": "Khối thi đua các cơ quan Đảng tỉnh"}],
+        people=[
+            {"username": "tran.thi.b", "full_name": "Trần Thị B", "email": "b@quangtri.gov.vn"}
+        ],
+        roles=[{"username": "tran.thi.b", "unit": "QT-BTGDV", "role": "Lãnh đạo"}],
+        members=[{"block": "QT-KDANG", "year": 2026, "unit": "QT-BTGDV", "role": "Trưởng khối"}],
+    )
+    staged = stage(world, content)
+    # The world already has "Ban Tuyên giáo Tỉnh ủy" without a code: the row takes it over.
+    assert staged.summary == {"created": 6, "changed": 1, "unchanged": 0, "problems": 0}
+    staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    assert Unit.objects.get(code="QT-BTG") == world.units[2]
+    merged = Unit.objects.get(code="QT-BTGDV")
+    assert set(merged.predecessions.values_list("predecessor__code", flat=True)) == {
+        "QT-BTG",
+        "QT-BDV",
+    }
+    again = stage(world, content)
+    assert again.summary == {"created": 0, "changed": 0, "unchanged": 7, "problems": 0}
