@@ -846,12 +846,13 @@ class Plan:
                 continue
             title = record.text("title")[:150]
             key = f"{username} – {record.text('unit')}"
+            label = str(UnitRole.Role(role).label)
             current = existing.get((person, unit, role))
             if current is None:
-                self._row(record, key, role, CREATED)
+                self._row(record, key, label, CREATED)
                 grants.append((unit, person, role, title))
             elif title and current.title != title:
-                self._row(record, key, role, CHANGED, _describe({"title": title}))
+                self._row(record, key, label, CHANGED, _describe({"title": title}))
 
                 def change(plan: Plan, current: UnitRole = current, title: str = title) -> None:
                     from emulation import audit
@@ -862,7 +863,7 @@ class Plan:
 
                 self._step((5, 0), change)
             else:
-                self._row(record, key, role, UNCHANGED)
+                self._row(record, key, label, UNCHANGED)
         if grants:
 
             def grant(plan: Plan) -> None:
@@ -995,8 +996,9 @@ class Plan:
         for record, unit, role, joined_on in rows:
             membership = current.get(unit)
             key = f"{record.text('block')} {year} – {record.text('unit')}"
+            label = str(Membership.Role(role).label)
             if membership is None:
-                self._row(record, key, role, CREATED)
+                self._row(record, key, label, CREATED)
                 additions.append((unit, joined_on))
                 continue
             if membership.left_on is not None and role != Membership.Role.MEMBER:
@@ -1005,9 +1007,9 @@ class Plan:
                 )
                 continue
             if names_leadership and membership.role != role:
-                self._row(record, key, role, CHANGED, _describe({"role": role}))
+                self._row(record, key, label, CHANGED, _describe({"role": label}))
             else:
-                self._row(record, key, role, UNCHANGED)
+                self._row(record, key, label, UNCHANGED)
         leadership_changes = names_leadership and (
             any(current.get(u) is None for u in [head, *(d[1] for d in deputies)])
             or {u for u, m in current.items() if m.role == Membership.Role.HEAD} != {head}
