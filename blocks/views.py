@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from blocks import dashboard, services
+from blocks import dashboard, services, unit_years
 from blocks.filters import BlockFilter, UnitFilter
 from blocks.forms import (
     ActivityForm,
@@ -418,11 +418,17 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_manage = request.user.has_perm("blocks.manage_unit", unit)
+    # Each year's published rank, for the years the person may see.
+    results = unit_years.year_results(
+        unit, BlockYear.objects.for_user(request.user).filter(memberships__unit=unit)
+    )
     return render(
         request,
         "blocks/unit_detail.html",
         {
             "unit": unit,
+            "years": [(m, results.get(m.block_year_id)) for m in unit.memberships.all()],
+            "ranked": bool(results),
             "can_manage": can_manage,
             "roles": unit.roles.all() if can_manage or _is_own_unit(request, unit) else [],
         },

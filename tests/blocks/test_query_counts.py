@@ -17,7 +17,8 @@ PAGES: dict[str, tuple[str, Callable[[World], list[Any]], int]] = {
     "blocks:block_detail": ("staff", lambda w: [w.block.pk], 7),
     "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 11),
     "blocks:unit_list": ("staff", lambda w: [], 6),
-    "blocks:unit_detail": ("staff", lambda w: [w.units[0].pk], 9),
+    # One more than before: each year's published rank (scoring's, one query for every year).
+    "blocks:unit_detail": ("staff", lambda w: [w.units[0].pk], 10),
     "blocks:activity_detail": ("secretariat", lambda w: [w.activity.pk], 6),
 }
 
