@@ -180,9 +180,12 @@ class Plan:
         levels = _choices(Authority.Level.choices, {"tỉnh": "provincial", "tw": "central"})
         seen: dict[str, int] = {}
         good: list[tuple[Record, Authority | None, dict[str, Any]]] = []
+        names: dict[str, int] = {}
         for record in records:
             code = record.text("code")
             if not code or self._duplicate(record, "code", code, seen, _("The code")):
+                continue
+            if self._duplicate(record, "name", record.text("name"), names, _("The name")):
                 continue
             existing = by_code.get(code)
             if (
@@ -844,7 +847,7 @@ class Plan:
                     ),
                 )
                 continue
-            title = record.text("title")[:150]
+            title = record.text("title")
             key = f"{username} – {record.text('unit')}"
             label = str(UnitRole.Role(role).label)
             current = existing.get((person, unit, role))

@@ -55,6 +55,7 @@ class Column:
     field: str
     header: str  # as written in the template (Vietnamese)
     required: bool = False
+    max_length: int | None = None  # the model field's, so that a long cell is a problem, not 500
 
 
 @dataclass(frozen=True)
@@ -77,21 +78,21 @@ SHEETS: tuple[Sheet, ...] = (
         "authorities",
         "Cơ quan",
         (
-            Column("code", "Mã cơ quan", True),
-            Column("name", "Tên cơ quan", True),
-            Column("short_name", "Tên viết tắt", True),
+            Column("code", "Mã cơ quan", True, 40),
+            Column("name", "Tên cơ quan", True, 200),
+            Column("short_name", "Tên viết tắt", True, 80),
             Column("level", "Cấp", True),
             Column("parent", "Mã cơ quan cấp trên"),
-            Column("place", "Địa danh", True),
+            Column("place", "Địa danh", True, 80),
         ),
     ),
     Sheet(
         "units",
         "Đơn vị",
         (
-            Column("code", "Mã đơn vị", True),
-            Column("name", "Tên đơn vị", True),
-            Column("short_name", "Tên viết tắt"),
+            Column("code", "Mã đơn vị", True, 40),
+            Column("name", "Tên đơn vị", True, 200),
+            Column("short_name", "Tên viết tắt", max_length=80),
             Column("kind", "Loại đơn vị", True),
             Column("authority", "Mã cơ quan"),
             Column("parent", "Mã đơn vị cấp trên"),
@@ -106,9 +107,9 @@ SHEETS: tuple[Sheet, ...] = (
         "blocks",
         "Khối",
         (
-            Column("code", "Mã khối", True),
-            Column("name", "Tên khối", True),
-            Column("short_name", "Tên viết tắt"),
+            Column("code", "Mã khối", True, 40),
+            Column("name", "Tên khối", True, 200),
+            Column("short_name", "Tên viết tắt", max_length=80),
             Column("kind", "Loại khối"),
             Column("authority", "Mã cơ quan"),
             Column("description", "Mô tả"),
@@ -118,20 +119,20 @@ SHEETS: tuple[Sheet, ...] = (
         "people",
         "Người dùng",
         (
-            Column("username", "Tên đăng nhập", True),
-            Column("full_name", "Họ và tên", True),
-            Column("email", "Email", True),
-            Column("phone", "Điện thoại"),
+            Column("username", "Tên đăng nhập", True, 150),
+            Column("full_name", "Họ và tên", True, 150),
+            Column("email", "Email", True, 254),
+            Column("phone", "Điện thoại", max_length=20),
         ),
     ),
     Sheet(
         "roles",
         "Vai trò",
         (
-            Column("username", "Tên đăng nhập", True),
+            Column("username", "Tên đăng nhập", True, 150),
             Column("unit", "Mã đơn vị", True),
             Column("role", "Vai trò", True),
-            Column("title", "Chức vụ"),
+            Column("title", "Chức vụ", max_length=150),
         ),
     ),
     Sheet(
@@ -383,9 +384,20 @@ def _read_sheet(sheet: Sheet, rows: Iterator[tuple[int, list[Any]]], parsed: Par
         }
         records.append(Record(sheet, number, values))
         for column in sheet.columns:
-            if column.required and _text(values.get(column.field)) == "":
+            text = _text(values.get(column.field))
+            if column.required and text == "":
                 parsed.problems.append(
                     Problem(sheet.title, number, column.header, _("The cell is empty."))
+                )
+            elif column.max_length is not None and len(text) > column.max_length:
+                parsed.problems.append(
+                    Problem(
+                        sheet.title,
+                        number,
+                        column.header,
+                        _("The text is longer than %(count)d characters.")
+                        % {"count": column.max_length},
+                    )
                 )
 
 

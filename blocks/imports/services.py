@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -79,7 +80,10 @@ def invitation_path(person: User) -> str:
 def create_authority(*, by: User, **values: Any) -> Authority:
     """Create an authority under another (a province's council under the central one)."""
     authority = Authority(**values)
-    authority.full_clean(validate_constraints=False)
+    try:
+        authority.full_clean(validate_constraints=False)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
     authority.save()
     audit.record(
         "blocks.authority.created",

@@ -325,3 +325,34 @@ def test_the_example_of_the_guide_imports_as_it_says(world: World) -> None:
     }
     again = stage(world, content)
     assert again.summary == {"created": 0, "changed": 0, "unchanged": 7, "problems": 0}
+
+
+def test_authorities_under_ones_own_are_created_with_their_units(world: World) -> None:
+    from blocks.models import Authority
+
+    own = {
+        "code": "QT",
+        "name": world.authority.name,
+        "short_name": world.authority.short_name,
+        "level": "Cấp tỉnh",
+        "place": "Quảng Trị",
+    }
+    child = {
+        "code": "QT-X1",
+        "name": "Hội đồng TĐKT xã Cửa Việt",
+        "short_name": "HĐ Cửa Việt",
+        "level": "Cấp tỉnh",
+        "parent": "QT",
+        "place": "Cửa Việt",
+    }
+    unit = {"code": "CV-1", "name": "UBND xã Cửa Việt", "kind": "Xã, phường", "authority": "QT-X1"}
+    staged = stage(world, workbook(authorities=[own, child], units=[unit]))
+    # Its own authority takes the code (matched by its name), the one under it is new.
+    assert staged.summary == {"created": 2, "changed": 1, "unchanged": 0, "problems": 0}
+    staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    created = Authority.objects.get(code="QT-X1")
+    assert created.parent == world.authority
+    assert Unit.objects.get(code="CV-1").authority == created
+    world.authority.refresh_from_db()
+    assert world.authority.code == "QT"
+    assert AuditEvent.objects.filter(action="blocks.authority.created").count() == 1

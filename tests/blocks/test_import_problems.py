@@ -34,6 +34,11 @@ CASES: list[tuple[str, dict[str, list[dict[str, Any]]], tuple[str, int | None, s
         ("Đơn vị", 3, "Mã đơn vị", "is already on line 2"),
     ),
     (
+        "name too long",
+        {"units": [{**UNIT, "name": "Đ" * 201}]},
+        ("Đơn vị", 2, "Tên đơn vị", "longer than 200 characters"),
+    ),
+    (
         "unknown parent",
         {"units": [{**UNIT, "parent": "NOPE"}]},
         ("Đơn vị", 2, "Mã đơn vị cấp trên", "No unit has the code “NOPE”"),
