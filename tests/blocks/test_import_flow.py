@@ -356,3 +356,10 @@ def test_authorities_under_ones_own_are_created_with_their_units(world: World) -
     world.authority.refresh_from_db()
     assert world.authority.code == "QT"
     assert AuditEvent.objects.filter(action="blocks.authority.created").count() == 1
+
+
+def test_council_staff_find_the_import_in_the_navigation(world: World, client: Client) -> None:
+    client.force_login(world.staff)
+    assert 'id="nav-import"' in client.get(reverse("blocks:unit_list")).content.decode()
+    client.force_login(world.member)
+    assert 'id="nav-import"' not in client.get(reverse("blocks:unit_list")).content.decode()
