@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils import translation
@@ -300,7 +300,7 @@ class Plan:
         if not changes:
             self._row(record, values["code"], existing.name, UNCHANGED)
             return
-        self._row(record, values["code"], existing.name, CHANGED, _describe(changes))
+        self._row(record, values["code"], existing.name, CHANGED, _describe(changes, Authority))
 
         def change(plan: Plan) -> None:
             from blocks.imports import services
@@ -551,7 +551,7 @@ class Plan:
                 changes["parent"] = parent
             action = CHANGED if changes else UNCHANGED
             if changes:
-                details.append(_describe(changes))
+                details.append(_describe(changes, Unit))
 
                 def change(plan: Plan) -> None:
                     from blocks import services
@@ -683,7 +683,7 @@ class Plan:
         if not changes:
             self._row(record, values["code"], values["name"], UNCHANGED)
             return
-        self._row(record, values["code"], values["name"], CHANGED, _describe(changes))
+        self._row(record, values["code"], values["name"], CHANGED, _describe(changes, Block))
 
         def change(plan: Plan) -> None:
             from blocks import services
@@ -855,7 +855,7 @@ class Plan:
                 self._row(record, key, label, CREATED)
                 grants.append((unit, person, role, title))
             elif title and current.title != title:
-                self._row(record, key, label, CHANGED, _describe({"title": title}))
+                self._row(record, key, label, CHANGED, _describe({"title": title}, UnitRole))
 
                 def change(plan: Plan, current: UnitRole = current, title: str = title) -> None:
                     from emulation import audit
@@ -1010,7 +1010,7 @@ class Plan:
                 )
                 continue
             if names_leadership and membership.role != role:
-                self._row(record, key, label, CHANGED, _describe({"role": label}))
+                self._row(record, key, label, CHANGED, _describe({"role": label}, Membership))
             else:
                 self._row(record, key, label, UNCHANGED)
         leadership_changes = names_leadership and (
@@ -1078,14 +1078,21 @@ def _labels(choices: Iterable[tuple[str, Any]]) -> str:
         return ", ".join(f"“{label}”" for _v, label in choices)
 
 
-def _describe(changes: dict[str, Any]) -> str:
+def _describe(changes: dict[str, Any], model: type[Any]) -> str:
+    """What a row changes, in words: each field's name as the model calls it, and its new
+    value."""
     shown = []
     for name, value in changes.items():
         if isinstance(value, tuple):
             value = value[1]
         if isinstance(value, datetime.date):
             value = value.strftime("%d/%m/%Y")
-        shown.append(f"{name.removesuffix('_id')}: {value}")
+        field_name = name.removesuffix("_id")
+        try:
+            label = str(model._meta.get_field(field_name).verbose_name)
+        except FieldDoesNotExist:
+            label = field_name
+        shown.append(f"{label}: {value}")
     return "; ".join(shown)
 
 
