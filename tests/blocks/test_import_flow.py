@@ -153,7 +153,7 @@ def test_a_file_with_problems_cannot_be_confirmed_and_saves_nothing(world: World
     assert registry_snapshot() == before
 
 
-def test_a_failure_half_way_leaves_nothing_behind(world: World) -> None:
+def test_an_account_made_between_preview_and_confirm_is_left_as_it_is(world: World) -> None:
     staged = stage(world, province())
     # Between preview and confirm someone takes a username the file creates: the plan built
     # again at confirmation sees an existing account and leaves it alone; its role still fits.
@@ -363,3 +363,26 @@ def test_council_staff_find_the_import_in_the_navigation(world: World, client: C
     assert 'id="nav-import"' in client.get(reverse("blocks:unit_list")).content.decode()
     client.force_login(world.member)
     assert 'id="nav-import"' not in client.get(reverse("blocks:unit_list")).content.decode()
+
+
+def test_a_year_archived_between_preview_and_confirm_stops_the_whole_import(
+    world: World,
+) -> None:
+    from tests.factories import archive
+
+    world.block.code = "K"
+    world.block.save()
+    content = workbook(
+        units=[{"code": "NEW", "name": "Đơn vị mới", "kind": "Cơ quan Đảng"}],
+        members=[{"block": "K", "year": 2026, "unit": "VPTU"}],
+    )
+    world.units[0].code = "VPTU"
+    world.units[0].save()
+    staged = stage(world, content)
+    assert staged.summary["problems"] == 0
+    archive(world)
+    before = registry_snapshot()
+    with translation.override("en"), pytest.raises(DomainError, match="problems"):
+        staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
+    assert registry_snapshot() == before
+    assert not Unit.objects.filter(code="NEW").exists()
