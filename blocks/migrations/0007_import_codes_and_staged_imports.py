@@ -7,71 +7,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('blocks', '0006_unit_role_granted_at'),
+        ("blocks", "0006_unit_role_granted_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StagedImport',
+            name="StagedImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('file_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content', models.BinaryField(verbose_name='content')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('status', models.CharField(choices=[('staged', 'Awaiting confirmation'), ('confirmed', 'Imported'), ('discarded', 'Discarded')], default='staged', max_length=12, verbose_name='status')),
-                ('summary', models.JSONField(default=dict, verbose_name='summary')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content", models.BinaryField(verbose_name="content")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("staged", "Awaiting confirmation"),
+                            ("confirmed", "Imported"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="staged",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("summary", models.JSONField(default=dict, verbose_name="summary")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
+                ),
             ],
             options={
-                'verbose_name': 'staged import',
-                'verbose_name_plural': 'staged imports',
-                'ordering': ['-uploaded_at', '-pk'],
+                "verbose_name": "staged import",
+                "verbose_name_plural": "staged imports",
+                "ordering": ["-uploaded_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='authority',
-            name='code',
-            field=models.CharField(blank=True, max_length=40, verbose_name='code'),
+            model_name="authority",
+            name="code",
+            field=models.CharField(blank=True, max_length=40, verbose_name="code"),
         ),
         migrations.AddField(
-            model_name='block',
-            name='code',
-            field=models.CharField(blank=True, max_length=40, verbose_name='code'),
+            model_name="block",
+            name="code",
+            field=models.CharField(blank=True, max_length=40, verbose_name="code"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='code',
-            field=models.CharField(blank=True, max_length=40, verbose_name='code'),
+            model_name="unit",
+            name="code",
+            field=models.CharField(blank=True, max_length=40, verbose_name="code"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='blocks.unit', verbose_name='parent unit'),
+            model_name="unit",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="blocks.unit",
+                verbose_name="parent unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='authority',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('code',), name='authority_code_unique'),
+            model_name="authority",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code", ""), _negated=True),
+                fields=("code",),
+                name="authority_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='block',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('authority', 'code'), name='block_code_unique'),
+            model_name="block",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code", ""), _negated=True),
+                fields=("authority", "code"),
+                name="block_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('authority', 'code'), name='unit_code_unique'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code", ""), _negated=True),
+                fields=("authority", "code"),
+                name="unit_code_unique",
+            ),
         ),
         migrations.AddField(
-            model_name='stagedimport',
-            name='authority',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staged_imports', to='blocks.authority', verbose_name='authority'),
+            model_name="stagedimport",
+            name="authority",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="staged_imports",
+                to="blocks.authority",
+                verbose_name="authority",
+            ),
         ),
         migrations.AddField(
-            model_name='stagedimport',
-            name='uploaded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
+            model_name="stagedimport",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="uploaded by",
+            ),
         ),
     ]
