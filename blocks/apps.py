@@ -29,6 +29,7 @@ class BlocksConfig(AppConfig):
 
     def ready(self) -> None:
         from blocks import benchmark, demo, home
+        from blocks.imports import bench as import_bench
         from blocks.roles import read_roles
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
@@ -40,5 +41,6 @@ class BlocksConfig(AppConfig):
         demo_data.register(demo.RegistrySeeder)
         benchmarks.register_data(benchmark.RegistryData)
         benchmarks.register_pages(*benchmark.PAGES)
+        benchmarks.register_case(import_bench.CASE)
         register_requirement(requires_two_factor)
         register_loader(read_roles)

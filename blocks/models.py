@@ -30,6 +30,8 @@ class Authority(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=80)
+    # The code a spreadsheet import matches on (blank for authorities never imported).
+    code = models.CharField(_("code"), max_length=40, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -71,6 +73,11 @@ class Authority(models.Model):
         verbose_name = _("authority")
         verbose_name_plural = _("authorities")
         ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="authority_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -162,6 +169,17 @@ class Unit(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=80)
+    # The unit's code within its authority, which a spreadsheet import matches on.
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    # The unit it belongs to (a centre under its department), when it has one.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active until"), null=True, blank=True)
@@ -177,6 +195,9 @@ class Unit(models.Model):
         indexes = [models.Index(fields=["name"], name="unit_by_name")]
         constraints = [
             models.UniqueConstraint(fields=["authority", "name"], name="unit_name_unique"),
+            models.UniqueConstraint(
+                fields=["authority", "code"], condition=~Q(code=""), name="unit_code_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(active_to__isnull=True)
                 | Q(active_from__isnull=True)
@@ -294,6 +315,8 @@ class Block(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    # The block's code within its authority, which a spreadsheet import matches on.
+    code = models.CharField(_("code"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BLOCK)
     description = models.TextField(_("description"), blank=True)
     search_key = models.CharField(max_length=300, editable=False, db_index=True)
@@ -306,7 +329,10 @@ class Block(models.Model):
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="block_by_name")]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "name"], name="block_name_unique")
+            models.UniqueConstraint(fields=["authority", "name"], name="block_name_unique"),
+            models.UniqueConstraint(
+                fields=["authority", "code"], condition=~Q(code=""), name="block_code_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -637,3 +663,50 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.activity}"
+
+
+class StagedImport(models.Model):
+    """A spreadsheet uploaded for import, kept between its preview and its confirmation.
+
+    The file is kept as uploaded with its SHA-256; confirming checks both again, so what is saved
+    is exactly what was previewed. A staged import is confirmed (or discarded) once."""
+
+    class Status(models.TextChoices):
+        STAGED = "staged", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("authority"),
+        on_delete=models.CASCADE,
+        related_name="staged_imports",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.STAGED
+    )
+    # What the preview counted ({"created": n, "changed": n, "unchanged": n, "problems": n}),
+    # then what the confirmed import did.
+    summary = models.JSONField(_("summary"), default=dict)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staged import")
+        verbose_name_plural = _("staged imports")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("blocks:import_preview", args=[self.pk])

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from blocks import views
+from blocks.imports import views as imports
 
 app_name = "blocks"
 
@@ -34,5 +35,18 @@ urlpatterns = [
         "activities/<id:pk>/contributions/",
         views.contribution_record,
         name="contribution_record",
+    ),
+    path("imports/", imports.import_start, name="import_start"),
+    path("imports/<id:pk>/", imports.import_preview, name="import_preview"),
+    path("imports/<id:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("imports/<id:pk>/discard/", imports.import_discard, name="import_discard"),
+    path("imports/template.xlsx", imports.import_template_xlsx, name="import_template_xlsx"),
+    path(
+        "imports/template/<str:kind>.csv", imports.import_template_csv, name="import_template_csv"
+    ),
+    path(
+        "accounts/invitation/<str:uidb64>/<str:token>/",
+        imports.invitation_accept,
+        name="invitation_accept",
     ),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from blocks import dashboard, services
+from blocks import dashboard, services, unit_years
 from blocks.filters import BlockFilter, UnitFilter
 from blocks.forms import (
     ActivityForm,
@@ -415,18 +415,24 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_manage = request.user.has_perm("blocks.manage_unit", unit)
-    # Its years and those of the units it continues (merged or split into it), newest first.
+    # Its years and those of the units it continues (merged or split into it), newest first,
+    # with each year's published rank, for the years the person may see.
+    lineage = Unit.objects.lineage_of(unit)
     memberships = (
-        Membership.objects.filter(unit__in=Unit.objects.lineage_of(unit))
+        Membership.objects.filter(unit__in=lineage)
         .select_related("block_year__block", "unit")
         .order_by("-block_year__year", "unit__name")
+    )
+    results = unit_years.year_results(
+        lineage, BlockYear.objects.for_user(request.user).filter(memberships__unit__in=lineage)
     )
     return render(
         request,
         "blocks/unit_detail.html",
         {
             "unit": unit,
-            "memberships": memberships,
+            "years": [(m, results.get(m.block_year_id)) for m in memberships],
+            "ranked": bool(results),
             "can_manage": can_manage,
             "roles": unit.roles.all() if can_manage or _is_own_unit(request, unit) else [],
         },

@@ -10,11 +10,12 @@ class ScoringConfig(AppConfig):
     def ready(self) -> None:
         from blocks.dashboard import register_steps
         from blocks.services import follow_deadline
+        from blocks.unit_years import register_year_results
         from emulation import benchmark as benchmarks
         from emulation import demo as demo_data
         from emulation import records as checks
         from emulation.home import register_section
-        from scoring import benchmark, dashboard, demo, home, records, services
+        from scoring import benchmark, dashboard, demo, home, records, services, unit_years
 
         register_steps(dashboard.steps)
         register_section(home.my_tasks)
@@ -24,3 +25,4 @@ class ScoringConfig(AppConfig):
         benchmarks.register_pages(*benchmark.PAGES)
         benchmarks.register_storms(*benchmark.STORMS)
         checks.register(records.final_scores, records.rankings)
+        register_year_results(unit_years.published_ranks)

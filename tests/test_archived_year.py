@@ -64,6 +64,13 @@ def add_member(w: World) -> Call:
     return lambda: services.add_member(w.block_year, newcomer, by=w.admin, joined_on=D(YEAR, 3, 1))
 
 
+def add_members(w: World) -> Call:
+    from blocks.imports import services
+
+    newcomer = make_unit(w.authority)
+    return lambda: services.add_members(w.block_year, [(newcomer, D(YEAR, 3, 1))], by=w.admin)
+
+
 def end_membership(w: World) -> Call:
     from blocks import services
 
@@ -796,6 +803,7 @@ SERVICES: dict[str, Case] = {
     "blocks.services.update_block_year": update_block_year,
     "blocks.services.set_deadlines": set_deadlines,
     "blocks.services.add_member": add_member,
+    "blocks.imports.services.add_members": add_members,
     "blocks.services.end_membership": end_membership,
     "blocks.services.set_leadership": set_leadership,
     "blocks.services.create_activity": create_activity,
@@ -883,6 +891,19 @@ LEFT_ALONE: dict[str, str] = {
         "a later decision of the authority, often years after the award (Law, Chapter VII)"
     ),
     "awards.services.submissions.issue_submission": "the council's own document, not a year's",
+    "blocks.imports.staging.stage_import": "keeps a file for its preview; changes no year",
+    "blocks.imports.staging.confirm_import": (
+        "an archived year is a problem of the preview, and the members it adds go through"
+        " add_member and set_leadership, which refuse archived years"
+    ),
+    "blocks.imports.staging.discard_import": "forgets a staged file; changes no year",
+    "blocks.imports.staging.plan_of": "reads a staged file for its preview; changes nothing",
+    "blocks.imports.services.create_authority": "an authority, not a year",
+    "blocks.imports.services.update_authority": "an authority, not a year",
+    "blocks.imports.services.record_succession": "lineage of units, not a year",
+    "blocks.imports.services.invite_people": "accounts, not a year",
+    "blocks.imports.services.create_units": "units, not a year",
+    "blocks.imports.services.grant_unit_roles": "roles in units, not a year",
     "blocks.services.create_block": "a block, not a year",
     "blocks.services.update_block": "a block, not a year",
     "blocks.services.create_block_year": "opens another year",
@@ -958,7 +979,13 @@ def acting_services() -> set[str]:
     import awards.documents
     import awards.services
 
-    names = ["blocks.services", "covenants.services", "scoring.services"]
+    names = [
+        "blocks.services",
+        "blocks.imports.services",
+        "blocks.imports.staging",
+        "covenants.services",
+        "scoring.services",
+    ]
     for package in (awards.services, awards.documents):
         names += [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
     found = set()

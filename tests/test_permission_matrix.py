@@ -47,6 +47,18 @@ def unit_role(w: World) -> list[Any]:
     return [w.leader.unit_roles.get().pk]
 
 
+def staged_import(w: World) -> list[Any]:
+    from blocks.imports import staging
+
+    content = "Mã đơn vị,Tên đơn vị,Loại đơn vị\nX1,Đơn vị mới,Cơ quan Đảng\n".encode()
+    return [staging.stage_import(w.authority, by=w.staff, name="x.csv", content=content).pk]
+
+
+# An import, and an invitation link, are not found by anyone they are not for.
+IMPORTERS_ONLY_404 = only(MANAGE, 200, 404)
+NOT_FOUND = {role: 404 for role in ROLES}
+
+
 # The year's documents -----------------------------------------------------------------------
 
 
@@ -278,6 +290,14 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "blocks:activity_detail": (activity, scoped(SEE), everyone(405)),
     "blocks:activity_edit": (activity, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "blocks:contribution_record": (activity, scoped(RUN), scoped(RUN, FORM_ERRORS)),
+    "blocks:import_start": (no_args, allowed(MANAGE), allowed(MANAGE, FORM_ERRORS)),
+    "blocks:import_preview": (staged_import, IMPORTERS_ONLY_404, everyone(405)),
+    "blocks:import_confirm": (staged_import, everyone(405), only(MANAGE, 302, 404)),
+    "blocks:import_discard": (staged_import, everyone(405), only(MANAGE, 302, 404)),
+    "blocks:import_template_xlsx": (no_args, allowed(MANAGE), everyone(405)),
+    "blocks:import_template_csv": (lambda w: ["units"], allowed(MANAGE), everyone(405)),
+    # A forged link: nobody, signed in or not, finds anything behind it.
+    "blocks:invitation_accept": (lambda w: ["MQ", "forged-token"], NOT_FOUND, NOT_FOUND),
     "covenants:document_list": (year, scoped(SEE), everyone(405)),
     "covenants:document_create": (year, scoped(RUN), scoped(RUN, FORM_ERRORS)),
     "covenants:documents_copy": (year, scoped(RUN), scoped(RUN, 302)),
@@ -444,6 +464,13 @@ ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
 # What is not a year's: the accounts, the registry of blocks and units (and opening a new year),
 # public pages, and the council's own sessions, decisions and statistics.
 NOT_OF_A_YEAR = {
+    "blocks:import_start",
+    "blocks:import_preview",
+    "blocks:import_confirm",
+    "blocks:import_discard",
+    "blocks:import_template_xlsx",
+    "blocks:import_template_csv",
+    "blocks:invitation_accept",
     "home",
     "login",
     "logout",

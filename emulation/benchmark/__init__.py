@@ -10,7 +10,8 @@ demo seeder (emulation.demo), so the kernel never imports the apps above it:
   its pages and storms use;
 - `register_pages`: `pages.Page`s, each as the person who would open it;
 - `register_storms`: `scenarios.Storm`s;
-- `register_pdf`: a `pdf.Pdf`, a document issued again and timed.
+- `register_pdf`: a `pdf.Pdf`, a document issued again and timed;
+- `register_case`: a `cases.Case`, one piece of work done once at full size and timed.
 
 The modules:
 
@@ -20,11 +21,13 @@ The modules:
 - `pages`: the baseline page; queries and time per page, measured in-process.
 - `scenarios`: what the storms share: posts over HTTP or in-process, and counting.
 - `pdf`: issued PDFs timed.
+- `cases`: timed cases (the spreadsheet import of a province).
 - `report`: the readable tables, the JSON and the targets.
 """
 
 from __future__ import annotations
 
+from emulation.benchmark.cases import CASES, Case
 from emulation.benchmark.data import STEPS, DataStep
 from emulation.benchmark.pages import PAGES, Page
 from emulation.benchmark.pdf import PDFS, Pdf
@@ -51,3 +54,8 @@ def register_storms(*storms: Storm) -> None:
 def register_pdf(pdf: Pdf) -> None:
     if pdf.name not in {known.name for known in PDFS}:
         PDFS.append(pdf)
+
+
+def register_case(case: Case) -> None:
+    if case.name not in {known.name for known in CASES}:
+        CASES.append(case)

@@ -17,8 +17,9 @@ PAGES: dict[str, tuple[str, Callable[[World], list[Any]], int]] = {
     "blocks:block_detail": ("staff", lambda w: [w.block.pk], 7),
     "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 11),
     "blocks:unit_list": ("staff", lambda w: [], 6),
-    # One more for the lineage: the years of the units it continues are shown with its own.
-    "blocks:unit_detail": ("staff", lambda w: [w.units[0].pk], 10),
+    # Two more than before: the lineage (the years of the units it continues are shown with its
+    # own) and each year's published rank (scoring's, one query for every year).
+    "blocks:unit_detail": ("staff", lambda w: [w.units[0].pk], 11),
     "blocks:activity_detail": ("secretariat", lambda w: [w.activity.pk], 6),
 }
 

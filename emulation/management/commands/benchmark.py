@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from emulation.benchmark import documents, report
+from emulation.benchmark import cases, documents, report
 from emulation.benchmark.data import (
     PUBLIC_SCALES,
     SCALES,
@@ -120,6 +120,11 @@ class Command(BaseCommand):
             help="db_worker processes rendering the decision's certificates (default: cores)",
         )
         parser.add_argument(
+            "--cases-only",
+            action="store_true",
+            help="only the timed cases (the spreadsheet import of a province); no generated data",
+        )
+        parser.add_argument(
             "--fail-on-miss", action="store_true", help="exit with an error when a target is missed"
         )
 
@@ -136,15 +141,23 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown storm: {', '.join(sorted(unknown))}.")
         other = json.loads(Path(options["compare"]).read_text()) if options["compare"] else None
-        try:
-            result = self.run(name, options)
-        except BenchmarkError as error:
-            raise CommandError(str(error)) from error
-        result["targets"]["misses"] = report.misses(result, other)
+        if options["cases_only"]:
+            timed = cases.time_cases(name)
+            result = {"scale": name, "cases": timed, "targets": {"misses": cases.misses(timed)}}
+        else:
+            try:
+                result = self.run(name, options)
+            except BenchmarkError as error:
+                raise CommandError(str(error)) from error
+            result["targets"]["misses"] = report.misses(result, other) + cases.misses(
+                result["cases"]
+            )
         if options["json"]:
             Path(options["json"]).write_text(json.dumps(result, indent=2, ensure_ascii=False))
         self.stdout.write("")
-        self.stdout.write(report.render(result))
+        if not options["cases_only"]:
+            self.stdout.write(report.render(result))
+        self.stdout.write(cases.render(result["cases"]))
         if options["fail_on_miss"] and result["targets"]["misses"]:
             raise CommandError("Targets missed.")
 
@@ -178,6 +191,8 @@ class Command(BaseCommand):
                 PAGES, cast, sessions, rounds=rounds, requests=options["in_process_requests"]
             )
             pdfs = {pdf.name: time_pdf(pdf, cast, options["pdf_repeats"]) for pdf in PDFS}
+            self.stdout.write("Timed cases (the spreadsheet import of a province)...")
+            timed = cases.time_cases(name)
             if options["no_http"]:
                 timings: dict[str, dict[str, Any]] = {}
                 scenarios = self.storms(cast, InProcessTransport(), options)
@@ -234,6 +249,7 @@ class Command(BaseCommand):
             },
             "scenarios": scenarios,
             "decision_documents": decision,
+            "cases": timed,
             "targets": {
                 "in_process_ratio": report.PAGE_RATIO,
                 "published_in_process_ratio": report.PUBLISHED_RATIO,
