@@ -33,7 +33,7 @@ DEMO_SIGNING := DOCUMENT_SIGNING_P12=var/demo-pki/signer.p12 DOCUMENT_SIGNING_P1
 run: $(VENV)/.synced var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py demo_certificate
-	DEBUG=1 SITE_URL=$(SITE_URL) $(DEMO_SIGNING) $(BIN)/python manage.py seed_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(DEMO_SIGNING) TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/python manage.py seed_demo
 	DEBUG=1 SITE_URL=$(SITE_URL) $(DEMO_SIGNING) ALLOWED_HOSTS=$(firstword $(subst :, ,$(HOST))),localhost,127.0.0.1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/python manage.py runserver $(HOST)
 
 test: $(VENV)/.synced var

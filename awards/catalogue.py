@@ -26,19 +26,14 @@ from typing import Any
 
 from awards.models import AwardType, RuleVersion
 from blocks.models import Authority
+from emulation import law
 
 D98, D152 = RuleVersion.Decree.D98, RuleVersion.Decree.D152
-PERIODS: dict[str, tuple[datetime.date, datetime.date | None]] = {
-    D98: (datetime.date(2024, 1, 1), datetime.date(2025, 6, 30)),
-    D152: (datetime.date(2025, 7, 1), None),
-}
-DECREE_TITLES: dict[str, str] = {
-    D98: "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết"
-    " thi hành một số điều của Luật Thi đua, khen thưởng",
-    D152: "Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều của"
-    " Luật Thi đua, khen thưởng",
-}
-LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+# The periods and titles are the kernel's (`emulation.law`), which every app's documents cite.
+assert (D98.value, D152.value) == (law.D98, law.D152)
+PERIODS = law.PERIODS
+DECREE_TITLES = law.DECREE_TITLES
+LAW = law.LAW
 LETTER = "Công văn số 5007/BNV-TĐKT của Bộ Nội vụ"
 LOCAL = "Quy chế thi đua, khen thưởng của tỉnh (quy định của địa phương, không phải của Luật)"
 
@@ -50,11 +45,10 @@ def reference_date(year: int) -> datetime.date:
 
 def decree_on(day: datetime.date) -> str:
     """The decree detailing the Law in force on a day (Decree 98/2023 until 30 June 2025)."""
-    return D152 if day >= PERIODS[D152][0] else D98
+    return RuleVersion.Decree(law.decree_on(day))
 
 
-def decree_title_on(day: datetime.date) -> str:
-    return DECREE_TITLES[decree_on(day)]
+decree_title_on = law.decree_title_on
 
 
 def cite(article: str, *, confirmed: bool = False, local: bool = False) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from blocks.models import BlockYear, Membership, UnitRole
 from covenants.models import Document, DocumentVersion, Registration, Signature
+from emulation import law
 from emulation.demo import Seeder, covenant_signed
 from emulation.models import User
 
@@ -53,9 +54,7 @@ Chỉ thị số 34-CT/TW ngày 07 tháng 4 năm 2014 của Bộ Chính trị v�
 def legal_bases(day: datetime.date) -> str:
     """The bases as of the day the covenant is adopted: the decree detailing the Law then in
     force (Decree 98/2023/NĐ-CP until 30 June 2025, Decree 152/2025/NĐ-CP from 1 July 2025)."""
-    from awards.catalogue import decree_title_on
-
-    return LEGAL_BASES.format(decree=decree_title_on(day))
+    return LEGAL_BASES.format(decree=law.decree_title_on(day))
 
 
 REGISTRATIONS = [

@@ -12,7 +12,8 @@ class RegistrationReviewTable(tables.Table):
     """The registrations of an authority's blocks for a year, for the council to review; the
     first column chooses rows for approving or returning in one go."""
 
-    item = tables.CheckBoxColumn(accessor="pk", orderable=False)
+    # The row template draws each row's box (only those awaiting the council can be ticked).
+    item = tables.Column(accessor="pk", verbose_name=_("Choose"), orderable=False)
     block = tables.Column(verbose_name=_("Block"), accessor="block_year__block__name")
     unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name")
     aims = tables.Column(verbose_name=_("Titles and awards aimed for"), orderable=False)

@@ -16,7 +16,7 @@ head row, `AuditHead`, is locked by every audited write until its transaction en
    as a PDF/A file, has it signed (`emulation.signing.sign_issued`), stores it and records its
    SHA-256 in a `documents.rendered` event. One document is rendered at once after the commit;
    several (a decision's certificates) are rendered by background workers (django-tasks,
-   `emulation.tasks.render_issued_document`).
+   `render_issued_document`).
 
 Until then the document is "being prepared": its download and verification pages say so.
 """
@@ -38,6 +38,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
+from django_tasks import task
 
 from emulation import audit
 from emulation.errors import DomainError
@@ -236,9 +237,20 @@ def issue_document(
     return document
 
 
+@task()
+def render_issued_document(document_id: int) -> None:
+    """Make the PDF of an issued document after its issue was committed, in a background worker
+    (`manage.py db_worker`; in-process in tests)."""
+    render_issued(document_id)
+
+
 class AfterIssue:
     """What `issue_document` leaves for after the commit: render the document at once, or have
     a background worker render it."""
+
+    # Work that makes documents after a commit (the tests run it when the code's own outermost
+    # transaction ends: tests/conftest.py).
+    makes_documents = True
 
     def __init__(self, document: IssuedDocument, *, background: bool) -> None:
         self.document = document
@@ -246,8 +258,6 @@ class AfterIssue:
 
     def __call__(self) -> None:
         if self.background:
-            from emulation.tasks import render_issued_document
-
             result = render_issued_document.enqueue(self.document.pk)
             if result.is_finished:  # a backend that runs tasks at once (the tests')
                 self.document.refresh_from_db()

@@ -244,7 +244,9 @@ def _sign(
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=stamper)
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     key = (id(signer), id(stamper))
-    output = pdf_signer.sign_pdf(writer, bytes_reserved=_reserved.get(key))
+    output = timestamps.off_the_event_loop(
+        lambda: pdf_signer.sign_pdf(writer, bytes_reserved=_reserved.get(key))
+    )
     signed = bytes(output.getbuffer())
     if key not in _reserved:
         _reserved[key] = _reserve_like(signed)
@@ -369,10 +371,13 @@ def read_signatures(
     reports = []
     for signature in embedded:
         try:
-            status = validate_pdf_signature(
-                signature,
-                signer_validation_context=signer_context,
-                ts_validation_context=stamp_context,
+            status = timestamps.off_the_event_loop(
+                functools.partial(
+                    validate_pdf_signature,
+                    signature,
+                    signer_validation_context=signer_context,
+                    ts_validation_context=stamp_context,
+                )
             )
             reports.append(_report(signature, status, issued_size))
         except Exception as error:  # as above: a malformed signature is reported, not a 500

@@ -47,11 +47,3 @@ def send_mail_to_user(*, template: str, user_id: int, context: dict[str, Any]) -
 def _render(name: str, values: dict[str, Any], *, autoescape: bool = False) -> str:
     # Plain text is not HTML: "Ban Tổ chức & Văn phòng" must not arrive as "&amp;".
     return Engine.get_default().get_template(name).render(Context(values, autoescape=autoescape))
-
-
-@task()
-def render_issued_document(document_id: int) -> None:
-    """Make the PDF of an issued document after its issue was committed (`emulation.issued`)."""
-    from emulation.issued import render_issued
-
-    render_issued(document_id)

@@ -22,9 +22,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import cms, pem, tsp, x509
 from django.conf import settings
@@ -74,10 +77,25 @@ def timestamper(url: str | None = None) -> HTTPTimeStamper:
     )
 
 
+T = TypeVar("T")
+
+
+def off_the_event_loop(call: Callable[[], T]) -> T:
+    """`call()`, which runs pyHanko's coroutines with `asyncio.run`: here when this thread runs
+    no event loop (a request, a command, a worker), else in a thread of its own (an ASGI
+    server's or a test browser's loop would refuse a second one in the same thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def request_token(stamper: TimeStamper, imprint: bytes) -> cms.ContentInfo:
     """A token over `imprint` from the authority, or `TimestampUnavailable` saying why not."""
     try:
-        return asyncio.run(stamper.async_timestamp(imprint, DIGEST))
+        return off_the_event_loop(lambda: asyncio.run(stamper.async_timestamp(imprint, DIGEST)))
     except TimestampRequestError as error:
         cause = error.__cause__ or error
         raise TimestampUnavailable(
@@ -242,8 +260,10 @@ def token_problem(stamp: AuditTimestamp, roots: list[x509.Certificate] | None = 
         expected = head_imprint(stamp.seq, stamp.chain_hash)
         context = ValidationContext(trust_roots=list(roots or []), moment=info.gen_time)
         status = TimestampSignatureStatus(
-            **asyncio.run(
-                validate_tst_signed_data(token["content"], context, lambda _algorithm: expected)
+            **off_the_event_loop(
+                lambda: asyncio.run(
+                    validate_tst_signed_data(token["content"], context, lambda _algorithm: expected)
+                )
             )
         )
     except (ValueError, TypeError, KeyError, TimestampUnavailable, SignatureValidationError) as e:

@@ -95,15 +95,19 @@ def rolled_back() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
+def _makes_documents(work: Any) -> bool:
+    """Work left for after a commit that issues or renders documents (`makes_documents`)."""
+    return bool(getattr(work, "makes_documents", False))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _documents_rendered_after_the_codes_commit() -> Iterator[None]:
     """Issued documents are rendered after the transaction that issued them commits
-    (`emulation.issued.AfterIssue`, through `transaction.on_commit`). A test wrapped in a
+    (`emulation.issued.AfterIssue`, and a decision's certificates, through
+    `transaction.on_commit`). A test wrapped in a
     transaction (the `db` fixture) never commits, so that work is run when the code's own
     outermost block ends without error, which is when it would have committed; the other
     on-commit work (mail) is left to `django_capture_on_commit_callbacks` as before."""
-    from emulation.issued import AfterIssue
-
     original_exit = transaction.Atomic.__exit__
 
     def exit_then_render(self: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
@@ -115,9 +119,9 @@ def _documents_rendered_after_the_codes_commit() -> Iterator[None]:
             getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
         ):
             return
-        while ours := [e for e in connection.run_on_commit if isinstance(e[1], AfterIssue)]:
+        while ours := [e for e in connection.run_on_commit if _makes_documents(e[1])]:
             connection.run_on_commit = [
-                e for e in connection.run_on_commit if not isinstance(e[1], AfterIssue)
+                e for e in connection.run_on_commit if not _makes_documents(e[1])
             ]
             for _savepoints, work, _robust in ours:
                 work()

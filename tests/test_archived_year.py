@@ -912,6 +912,11 @@ LEFT_ALONE: dict[str, str] = {
     "blocks.services.rename_unit": "archived years keep the former name by its dates",
     "blocks.services.merge_units": "leaves the members of archived years as they were",
     "blocks.services.split_unit": "leaves the members of archived years as they were",
+    "awards.services.decisions.issue_certificates_of": (
+        "runs after a decision is issued, which refuses an archived year first"
+    ),
+    "awards.documents.ballot_minutes.default_signers": "reads who signs; changes nothing",
+    "awards.documents.session_minutes.default_signers": "reads who signs; changes nothing",
     "blocks.services.merge_authorities": (
         "moves units and blocks, whose archived years keep their members, records and documents"
     ),

@@ -260,7 +260,7 @@ def certificate_context(decision: Decision, awardee: Awardee) -> dict[str, Any]:
     }
 
 
-def issue_certificate(decision: Decision, awardee: Awardee, *, by: User) -> IssuedDocument:
+def issue_certificate(decision: Decision, awardee: Awardee, *, by: User | None) -> IssuedDocument:
     """Render and store one awardee's certificate (a landscape page)."""
     with translation.override("vi"):
         _thing, heading = award_object(decision.award_type)

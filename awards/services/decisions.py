@@ -22,6 +22,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from awards.documents.letters import DECREE, LAW
 from awards.models import Awardee, AwardType, Decision, Nomination, Submission
@@ -357,9 +358,10 @@ def issue_decision(decision: Decision, *, by: User) -> Decision:
     decision.save(update_fields=["document", "status", "issued_at", "issued_by"])
     awarded: list[int] = []
     if decision.kind == Decision.Kind.DECISION:
-        for awardee in awardees:
-            awardee.certificate = documents.issue_certificate(decision, awardee, by=by)
-        Awardee.objects.bulk_update(awardees, ["certificate"])
+        # One certificate per awardee, issued after this commits, each in a transaction of its
+        # own (`issue_certificates_of`): a decision for hundreds of units answers at once and
+        # holds the audit log's head for one certificate at a time.
+        transaction.on_commit(CertificatesAfterIssue(decision.pk, by.pk))
         moved = list(nominations.values())
         for nomination in moved:
             assert nomination.can_move_to(Nomination.Status.AWARDED)
@@ -374,11 +376,60 @@ def issue_decision(decision: Decision, *, by: User) -> Decision:
         after={
             "status": Decision.Status.ISSUED,
             "document": decision.document.code,
-            "certificates": [a.certificate.code for a in awardees if a.certificate],
             "awarded": awarded,
         },
     )
     return decision
+
+
+class CertificatesAfterIssue:
+    """What `issue_decision` leaves for after the commit: have a worker issue the certificates."""
+
+    makes_documents = True  # as `emulation.issued.AfterIssue` (tests/conftest.py)
+
+    def __init__(self, decision_id: int, user_id: int | None) -> None:
+        self.decision_id, self.user_id = decision_id, user_id
+
+    def __call__(self) -> None:
+        issue_certificates.enqueue(decision_id=self.decision_id, user_id=self.user_id)
+
+
+@task()
+def issue_certificates(*, decision_id: int, user_id: int | None) -> None:
+    """The background task issuing an issued decision's certificates (`manage.py db_worker`;
+    in-process in tests)."""
+    by = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    issue_certificates_of(decision_id, by=by)
+
+
+def issue_certificates_of(decision_id: int, *, by: User | None) -> list[Awardee]:
+    """The certificates of an issued decision: one per awardee that has none yet, each issued in
+    its own transaction, the awardee's row locked, so that a task run twice (or two workers)
+    never issues two for the same unit. Returns the awardees given one."""
+    from awards.documents import decisions as documents
+
+    decision = Decision.objects.select_related("authority").get(pk=decision_id)
+    if decision.kind != Decision.Kind.DECISION or decision.status == Decision.Status.DRAFT:
+        return []
+    done = []
+    for awardee_id in (
+        Awardee.objects.filter(decision=decision, certificate=None)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            awardee = (
+                Awardee.objects.select_for_update()
+                .filter(pk=awardee_id, certificate=None)
+                .select_related("nomination")
+                .first()
+            )
+            if awardee is None:
+                continue
+            awardee.certificate = documents.issue_certificate(decision, awardee, by=by)
+            awardee.save(update_fields=["certificate"])
+            done.append(awardee)
+    return done
 
 
 def _recipients(decision: Decision) -> QuerySet[User]:

@@ -214,7 +214,9 @@ def approve_report(nomination: Nomination, *, by: User) -> IssuedDocument:
         actor=by,
         obj=nomination,
         before={"approved": False},
-        after={"approved": True, "document": document.code, "sha256": document.sha256},
+        # The file's SHA-256 is recorded by the document's own event once it is rendered, after
+        # this commits (`emulation.issued`).
+        after={"approved": True, "document": document.code},
     )
     return document
 
@@ -492,7 +494,6 @@ def issue_proposal_letter(
         after={
             "letter": document.code,
             "number": number,
-            "sha256": document.sha256,
             "nominees": [f"{n.unit_name} – {n.award_type.code}" for n in nominations],
         },
     )

@@ -197,11 +197,25 @@ def _awardees(decision: Decision) -> list[Awardee]:
     # (a revocation is never undone, so their number says which ones there are).
     revoked = getattr(decision, "revoked", 0)
     sha256 = f"{document.sha256}:{revoked}" if document and published else ""
-    # Certificates still being prepared are not kept: the list is read again until all are ready.
-    return cached("awards.decision", sha256, read, of=decision.pk, keep=_all_ready)
+    # Certificates still being issued or prepared are not kept: the list is read again until all
+    # are ready.
+    return cached(
+        "awards.decision",
+        sha256,
+        read,
+        of=decision.pk,
+        keep=lambda awardees: _all_ready(decision, awardees),
+    )
 
 
-def _all_ready(awardees: list[Awardee]) -> bool:
+def _certified(decision: Decision) -> bool:
+    """Whether the decision has (or is having) a certificate issued for each awardee."""
+    return decision.kind == Decision.Kind.DECISION and decision.status != Decision.Status.DRAFT
+
+
+def _all_ready(decision: Decision, awardees: list[Awardee]) -> bool:
+    if _certified(decision) and any(a.certificate is None for a in awardees):
+        return False  # issued after the decision, in the background
     return all(a.certificate is None or a.certificate.is_ready for a in awardees)
 
 
@@ -214,7 +228,9 @@ def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         [decision.document] if decision.document else []
     )
     progress = {
-        "total": len(documents),
+        # Every certificate counts from the decision's issue, before it exists: they are issued
+        # one by one in the background.
+        "total": (len(awardees) if _certified(decision) else 0) + (1 if decision.document else 0),
         "ready": sum(1 for d in documents if d.is_ready),
         "url": request.path,
     }

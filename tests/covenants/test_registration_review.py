@@ -143,7 +143,7 @@ def test_the_secretariat_copies_from_the_list_and_the_unit_starts_from_last_year
 ) -> None:
     last_year(world)
     url = f"/years/{world.block_year.pk}/registrations/"
-    assert "Copy last year" in as_user("secretariat").get(url).content.decode()
+    assert "bi-files" in as_user("secretariat").get(url).content.decode()  # the copy button
     assert as_user("secretariat").post(url).status_code == 302
     assert Registration.objects.filter(block_year=world.block_year, status=S.DRAFT).count() == 3
     form = as_user("leader").get(f"{url}{world.units[2].pk}/").context["form"]

@@ -45,6 +45,8 @@ def test_every_model_in_the_admin_is_read_only_or_audited(world: World) -> None:
     assert audited == [
         "auth.Group",
         "awards.AwardType",
+        "awards.BaseSalary",  # dated: a new amount is a new row from its date
+        "awards.PrizeRate",  # each award's prize in base salaries, dated, with its article
         "awards.RuleVersion",  # the dated versions of each authority's award catalogue
         "axes.AccessAttempt",
         "axes.AccessFailureLog",

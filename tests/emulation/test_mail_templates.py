@@ -38,6 +38,8 @@ VALUES: dict[str, Any] = {
     "documents": 14,
     "elected": ["Sở Tư pháp", "Sở Nội vụ"],
     "held_on": "20/12/2026",
+    "invited_by": "Nguyễn Thị Kim Oanh",
+    "username": "lanhdao.snv",
     "issuer_name": "Ban Tổ chức & Văn phòng",
     "leading": "Sở Tư pháp",
     "members": 9,
