@@ -63,6 +63,10 @@ class UnitRenameForm(Form):
     reason = forms.CharField(**REASON_FIELD)  # type: ignore[arg-type]
 
 
+def _with_authority(unit: Unit) -> str:
+    return f"{unit.name} ({unit.authority.short_name})"
+
+
 class UnitMergeForm(Form):
     others = ModelMultipleChoiceField(
         label=_("Units merged with this one"),
@@ -102,6 +106,10 @@ class UnitMergeForm(Form):
         )
         self.fields["others"].queryset = candidates  # type: ignore[attr-defined]
         self.fields["into"].queryset = candidates  # type: ignore[attr-defined]
+        if len({a.pk for a in authorities}) > 1:
+            # Units of several authorities are offered: each says whose it is.
+            for name in ("others", "into"):
+                self.fields[name].label_from_instance = _with_authority  # type: ignore[attr-defined]
         self.fields["authority"].queryset = authorities.filter(active_to__isnull=True)  # type: ignore[attr-defined]
         self.fields["authority"].initial = unit.authority_id
 
