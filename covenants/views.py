@@ -864,6 +864,7 @@ def council_registrations(request: AuthedRequest, authority: int, year: int) -> 
     # which SQLite cannot search inside).
     shown = [r for r in rows if aim in r.aims and (not status or r.status == status)]
     table = RegistrationReviewTable(shown)
+    table.can_review = can_review  # boxes to tick only for those who review
     RequestConfig(request, paginate=False).configure(table)
     return render(
         request,

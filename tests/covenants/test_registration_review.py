@@ -15,6 +15,8 @@ from emulation.models import AuditEvent
 from tests.factories import YEAR, World, make_block_year
 
 S = Registration.Status
+# The council page: the session and the person, the authority, the registrations, and the page.
+PINNED = 5
 
 
 @pytest.fixture(autouse=True)
@@ -148,3 +150,21 @@ def test_the_secretariat_copies_from_the_list_and_the_unit_starts_from_last_year
     assert Registration.objects.filter(block_year=world.block_year, status=S.DRAFT).count() == 3
     form = as_user("leader").get(f"{url}{world.units[2].pk}/").context["form"]
     assert form.initial["targets"] == "Mục tiêu 2 năm trước"
+
+
+def test_the_council_page_runs_a_fixed_number_of_queries(
+    client: Any, world: World, count_queries: Any
+) -> None:
+    services.register_targets(
+        world.block_year, world.units[2], by=world.leader, targets="A", aims=["excellent"]
+    )
+    client.force_login(world.staff)
+    url = f"/council/{world.authority.pk}/{YEAR}/registrations/"
+    client.get(url)
+    small = count_queries(lambda: client.get(url))
+    services.register_targets(
+        world.block_year, world.units[3], by=world.leader2, targets="B", aims=["excellent"]
+    )
+    last_year(world)
+    large = count_queries(lambda: client.get(url))
+    assert small == large == PINNED, (small, large)

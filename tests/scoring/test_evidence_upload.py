@@ -152,7 +152,7 @@ def test_the_upload_answer_updates_the_sheets_missing_line(world: World, client:
     page = client.get(reverse("scoring:sheet_detail", args=[sheet.pk])).content.decode()
     assert re.search(r"(?<!I)I\.1 needs evidence", page)
     body = upload(client, score, [pdf("a.pdf")], htmx=True).content.decode()
-    assert '<div id="missing" class="mt-1 text-danger" data-hx-swap-oob="true"' in body
+    assert '<div id="missing" class="mt-1 text-danger-emphasis" data-hx-swap-oob="true"' in body
     assert re.search(r"(?<!I)I\.1 needs evidence", body) is None
     assert "II.1 needs evidence." in body  # still missing elsewhere
 
@@ -171,7 +171,7 @@ def test_saving_the_last_missing_row_empties_the_missing_line(world: World, clie
         {"self_points": "5", "explanation": ""},
         HTTP_HX_REQUEST="true",
     ).content.decode()
-    assert '<div id="missing" class="mt-1 text-danger" data-hx-swap-oob="true"' in body
+    assert '<div id="missing" class="mt-1 text-danger-emphasis" data-hx-swap-oob="true"' in body
     assert "Not yet complete" not in body
     body = client.post(
         reverse("scoring:score_save", args=[score.pk]),
