@@ -12,13 +12,16 @@ from django.utils import timezone
 
 from blocks.models import (
     Authority,
+    AuthoritySuccession,
     Block,
     BlockYear,
     Contribution,
     CouncilRole,
     JointActivity,
     Membership,
+    Succession,
     Unit,
+    UnitName,
     UnitRole,
 )
 from emulation.demo import Seeder, current_deadlines
@@ -87,14 +90,20 @@ NT_PARTY_UNITS = [
     ("Báo Ninh Thuận", "BNT"),
     ("Trường Chính trị tỉnh Ninh Thuận", "TCT NT"),
 ]
+# The North-Central provinces as they are now (docs/demo.md gives the sources): Quảng Bình
+# merged into Quảng Trị on 1 July 2025, and Thừa Thiên Huế became the city of Huế on 1 January
+# 2025. Ninh Thuận merged into Khánh Hòa on 1 July 2025.
 PROVINCES = [
     ("Tỉnh Thanh Hóa", "Thanh Hóa"),
     ("Tỉnh Nghệ An", "Nghệ An"),
     ("Tỉnh Hà Tĩnh", "Hà Tĩnh"),
-    ("Tỉnh Quảng Bình", "Quảng Bình"),
     ("Tỉnh Quảng Trị", "Quảng Trị"),
-    ("Tỉnh Thừa Thiên Huế", "Thừa Thiên Huế"),
+    ("Thành phố Huế", "Huế"),
 ]
+QUANG_BINH = ("Tỉnh Quảng Bình", "Quảng Bình")
+HUE_BEFORE = ("Tỉnh Thừa Thiên Huế", "Thừa Thiên Huế")
+PROVINCES_MERGED = datetime.date(2025, 7, 1)
+HUE_RENAMED = datetime.date(2025, 1, 1)
 COUNCIL_MEMBERS = [
     ("Lê Văn Quang", "Phó Chủ tịch UBND tỉnh, Chủ tịch Hội đồng"),
     ("Nguyễn Thị Thủy", "Giám đốc Sở Nội vụ, Phó Chủ tịch Hội đồng"),
@@ -205,6 +214,29 @@ class RegistrySeeder(Seeder):
             },
             name="Hội đồng Thi đua - Khen thưởng tỉnh Ninh Thuận",
         )
+        khanh_hoa = self.get(
+            Authority,
+            {
+                "short_name": "HĐTĐKT Khánh Hòa",
+                "level": Authority.Level.PROVINCIAL,
+                "parent": central,
+                "place": "Khánh Hòa",
+            },
+            name="Hội đồng Thi đua - Khen thưởng tỉnh Khánh Hòa",
+        )
+        quang_binh = self.get(
+            Authority,
+            {
+                "short_name": "HĐTĐKT Quảng Bình",
+                "level": Authority.Level.PROVINCIAL,
+                "parent": central,
+                "place": "Quảng Bình",
+            },
+            name="Hội đồng Thi đua - Khen thưởng tỉnh Quảng Bình",
+        )
+        # The 2025 reorganisation: two provinces merged into others on 1 July 2025.
+        self.merged(quang_binh, into=quang_tri)
+        self.merged(ninh_thuan, into=khanh_hoa)
 
         # Quảng Trị, Party agencies block: unit 1 heads this year with unit 2 as deputy.
         qt_party = self.units(quang_tri, QT_PARTY_UNITS, Unit.Kind.PARTY_AGENCY)
@@ -258,29 +290,88 @@ class RegistrySeeder(Seeder):
             title="Giải cầu lông Khối thi đua",
         )
 
-        # Ninh Thuận, Party agencies block: the Propaganda Board took the head's flag.
+        # Ninh Thuận, Party agencies block: its years until the province merged into Khánh Hòa
+        # (its block and history went on under Khánh Hòa, which the demo does not seed further).
         nt_party = self.units(ninh_thuan, NT_PARTY_UNITS, Unit.Kind.PARTY_AGENCY)
         nt_block = self.get(
             Block,
             {"short_name": "Khối Đảng Ninh Thuận", "kind": Block.Kind.BLOCK},
-            authority=ninh_thuan,
+            authority=khanh_hoa,
             name="Khối thi đua các cơ quan Đảng tỉnh Ninh Thuận",
         )
-        self.year(nt_block, last_year, nt_party, head=0, deputies=[2])
-        self.year(nt_block, this_year, nt_party, head=2, deputies=[1])
+        last_day = PROVINCES_MERGED - datetime.timedelta(days=1)
+        for unit in nt_party:
+            self.ceased(unit, last_day)
+        if last_year <= last_day.year:
+            nt_year = self.year(nt_block, last_year, nt_party, head=0, deputies=[2])
+            if last_year == last_day.year:
+                nt_year.memberships.filter(left_on=None).update(
+                    left_on=last_day, note="Tỉnh Ninh Thuận hợp nhất vào tỉnh Khánh Hòa"
+                )
 
-        # The North-Central provinces cluster under the central council.
+        # The North-Central provinces cluster under the central council, as it is now, with
+        # Quảng Bình (merged into Quảng Trị) and Thừa Thiên Huế (now the city of Huế) before.
         provinces = self.units(central, PROVINCES, Unit.Kind.PROVINCE)
+        quang_binh_unit = self.units(central, [QUANG_BINH], Unit.Kind.PROVINCE)[0]
+        self.ceased(quang_binh_unit, last_day, successor=provinces[3], on=PROVINCES_MERGED)
+        self.get(
+            UnitName,
+            {"name": HUE_BEFORE[0], "short_name": HUE_BEFORE[1]},
+            unit=provinces[4],
+            valid_until=HUE_RENAMED - datetime.timedelta(days=1),
+        )
         cluster = self.get(
             Block,
             {"short_name": "Cụm Bắc Trung Bộ", "kind": Block.Kind.CLUSTER},
             authority=central,
             name="Cụm thi đua các tỉnh Bắc Trung Bộ",
         )
-        self.year(cluster, last_year, provinces, head=4, deputies=[5])
-        self.year(cluster, this_year, provinces, head=5, deputies=[2])
+        if last_year == last_day.year:
+            # Quảng Bình took part until it merged into Quảng Trị.
+            before = [*provinces[:3], quang_binh_unit, *provinces[3:]]
+            cluster_year = self.year(cluster, last_year, before, head=4, deputies=[5])
+            cluster_year.memberships.filter(unit=quang_binh_unit, left_on=None).update(
+                left_on=last_day, note="Hợp nhất vào tỉnh Quảng Trị từ 01/07/2025"
+            )
+        else:
+            self.year(cluster, last_year, provinces, head=3, deputies=[4])
+        self.year(cluster, this_year, provinces, head=4, deputies=[2])
 
         self.accounts(quang_tri, qt_party)
+
+    def merged(self, authority: Authority, *, into: Authority) -> None:
+        """The authority ceased the day before the provinces merged, continued by `into`."""
+        self.get(
+            AuthoritySuccession,
+            {
+                "successor": into,
+                "effective_date": PROVINCES_MERGED,
+                "note": "Nghị quyết số 202/2025/QH15 của Quốc hội về sắp xếp đơn vị hành chính cấp tỉnh",
+            },
+            predecessor=authority,
+        )
+        if authority.active_to is None:
+            authority.active_to = PROVINCES_MERGED - datetime.timedelta(days=1)
+            authority.save(update_fields=["active_to"])
+
+    def ceased(
+        self,
+        unit: Unit,
+        last_day: datetime.date,
+        *,
+        successor: Unit | None = None,
+        on: datetime.date | None = None,
+    ) -> None:
+        if unit.active_to is None:
+            unit.active_to = last_day
+            unit.save(update_fields=["active_to"])
+        if successor is not None and on is not None:
+            self.get(
+                Succession,
+                {"kind": Succession.Kind.MERGE, "effective_date": on},
+                predecessor=unit,
+                successor=successor,
+            )
 
     def accounts(self, quang_tri: Authority, units: list[Unit]) -> None:
         admin = self.person("admin", "Quản trị hệ thống", is_staff=True, is_superuser=True)

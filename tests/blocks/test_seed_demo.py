@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from blocks.models import (
+    AuthoritySuccession,
     Block,
     BlockYear,
     Contribution,
@@ -22,6 +24,7 @@ from emulation.models import AuditEvent, User
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 QT_PARTY = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
+NINH_THUAN = "Khối thi đua các cơ quan Đảng tỉnh Ninh Thuận"
 
 
 def test_seeding_twice_changes_nothing() -> None:
@@ -62,11 +65,40 @@ def test_the_quang_tri_party_block_has_its_nine_units_in_order_with_this_years_h
 
 def test_every_block_has_last_year_and_this_year_with_a_head() -> None:
     this_year = timezone.localdate().year
-    for block in Block.objects.all():
+    for block in Block.objects.exclude(name=NINH_THUAN):
         years = sorted(block.years.values_list("year", flat=True))
         assert years == [this_year - 1, this_year], block
         for block_year in block.years.all():
             assert block_year.memberships.filter(role="head").count() == 1
+    # Ninh Thuận's block ended with the province (merged into Khánh Hòa on 1 July 2025).
+    ninh_thuan = Block.objects.get(name=NINH_THUAN)
+    assert ninh_thuan.authority.name.endswith("Khánh Hòa")
+    assert all(year <= 2025 for year in ninh_thuan.years.values_list("year", flat=True))
+
+
+def test_the_demo_lives_in_the_provinces_as_they_are_since_1_july_2025() -> None:
+    merged = {
+        a.predecessor.place: (a.successor.place, a.effective_date, a.predecessor.active_to)
+        for a in AuthoritySuccession.objects.select_related("predecessor", "successor")
+    }
+    assert merged == {
+        "Quảng Bình": ("Quảng Trị", datetime.date(2025, 7, 1), datetime.date(2025, 6, 30)),
+        "Ninh Thuận": ("Khánh Hòa", datetime.date(2025, 7, 1), datetime.date(2025, 6, 30)),
+    }
+    cluster = Block.objects.get(kind=Block.Kind.CLUSTER)
+    this_year = cluster.years.get(year=timezone.localdate().year)
+    assert sorted(this_year.memberships.values_list("unit__short_name", flat=True)) == [
+        "Huế",
+        "Hà Tĩnh",
+        "Nghệ An",
+        "Quảng Trị",
+        "Thanh Hóa",
+    ]
+    hue = Unit.objects.get(name="Thành phố Huế")
+    assert hue.name_on(datetime.date(2024, 12, 31)) == "Tỉnh Thừa Thiên Huế"
+    quang_binh = Unit.objects.get(name="Tỉnh Quảng Bình")
+    assert quang_binh.active_to == datetime.date(2025, 6, 30)
+    assert quang_binh.successions.get().successor.name == "Tỉnh Quảng Trị"
 
 
 def test_the_book_drive_adds_up_to_641_books_and_33_8_million() -> None:
@@ -82,7 +114,7 @@ def test_the_north_central_cluster_is_under_the_central_council() -> None:
         cluster.years.get(year=timezone.localdate().year)
         .memberships.get(role="head")
         .unit.short_name
-        == "Thừa Thiên Huế"
+        == "Huế"
     )
 
 
@@ -116,7 +148,7 @@ def test_each_demo_role_sees_what_it_may(client: Any) -> None:
     assert visible_blocks("hoidong1") == quang_tri
     assert visible_blocks("lanhdao5") == {QT_PARTY}
     assert visible_blocks("canbo9") == {QT_PARTY}
-    assert len(visible_blocks("admin")) == 4
+    assert len(visible_blocks("admin")) == 4  # Ninh Thuận's block included, under Khánh Hòa
     office = User.objects.get(username="canbo1")
     year = BlockYear.objects.get(block__name=QT_PARTY, year=timezone.localdate().year)
     assert office.has_perm("blocks.run_activities", year)
