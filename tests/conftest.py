@@ -54,14 +54,17 @@ def _test_settings(settings: Any, tmp_path: Path, request: pytest.FixtureRequest
 
 
 def ensure_default_award_types() -> None:
-    """The award types a migration seeds are data every test of the database may rely on; a
+    """The award types and the base salary the migrations seed are data every test of the
+    database may rely on; a
     transactional test empties the tables after it, so they are put back where missing."""
-    from awards.models import AwardType
+    from django.apps import apps
+
+    from awards.models import AwardType, BaseSalary
 
     if not AwardType.objects.exists():
-        from django.apps import apps
-
         importlib.import_module("awards.migrations.0002_default_award_types").create(apps, None)
+    if not BaseSalary.objects.exists():
+        importlib.import_module("awards.migrations.0014_base_salary_2024").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +79,7 @@ def _default_award_types(request: pytest.FixtureRequest) -> None:
     names = set(request.fixturenames)
     if "transactional_db" in names:
         request.getfixturevalue("transactional_db")
-    elif "db" in names:
+    elif "db" in names or request.node.get_closest_marker("django_db") is not None:
         request.getfixturevalue("db")
     else:
         return

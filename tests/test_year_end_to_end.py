@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from awards.documents import ballot_minutes, session_minutes
 from awards.models import AgendaItem, AwardType, Ballot, Decision, Nomination
-from awards.services import archive, ballots, decisions, dossiers, intake, sessions
+from awards.services import archive, ballots, closing, decisions, dossiers, intake, sessions
 from covenants import services as covenants
 from covenants.models import Document
 from emulation import audit
@@ -39,9 +39,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def vote_for_all(ballot: Ballot, leaders: list[Any]) -> None:
+def vote_for_all(ballot: Ballot, leaders: list[Any], *, but: Any = None) -> None:
     counting.open_ballot(ballot, by=ballot_secretary(ballot))
-    agree = {c.pk: True for c in ballot.candidates.all()}
+    agree = {c.pk: c.unit_id != getattr(but, "pk", None) for c in ballot.candidates.all()}
     for leader in leaders:
         ballots.cast_vote(ballot, by=leader, choices=agree)
 
@@ -87,7 +87,9 @@ def test_a_year_runs_from_the_covenant_to_the_published_decision(transactional_d
             kind=Ballot.Kind.NOMINATION,
             award=AwardType.objects.get(code=code),
         )
-        vote_for_all(ballot, leaders)
+        # One achievement, one award: the leading unit, proposed for the flag, is not proposed for
+        # the certificate too.
+        vote_for_all(ballot, leaders, but=world.units[0] if code != "provincial-flag" else None)
         counting.close_ballot(ballot, by=world.secretariat)
     nominations = list(Nomination.objects.filter(block_year=world.block_year))
     assert {n.award_type.code for n in nominations} == {"provincial-flag", "chairman-certificate"}
@@ -177,7 +179,16 @@ def test_a_year_runs_from_the_covenant_to_the_published_decision(transactional_d
         assert decision.document is not None
         assert anonymous.get(reverse("verify", args=[decision.document.code])).status_code == 200
 
-    # 9. The year is archived: read-only from then on; the audit chain holds.
+    # 9. The year is archived once nothing can still happen in it (next year's head was chosen
+    # outside this walk: recorded, with the reason), read-only from then on; the chain holds.
+    for kind in (Ballot.Kind.HEAD, Ballot.Kind.DEPUTY):
+        if f"ballot:{kind}" in {item.key for item in closing.open_items(world.block_year)}:
+            closing.waive_ballot(
+                world.block_year,
+                by=world.secretariat,
+                kind=kind,
+                reason="Khối bầu trưởng, phó khối năm sau tại hội nghị tổng kết",
+            )
     archive.archive_year(world.block_year, by=world.staff)
     world.block_year.refresh_from_db()
     assert world.block_year.is_archived
