@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from awards.models import Ballot, RollEntry, SealedBallot
 from awards.services import ballots
 from emulation.audit import verify_chain
 from emulation.errors import DomainError
 from tests import counting
+from tests.concurrency import at_once
 from tests.factories import make_ballot, make_leaders, make_world
 
 pytestmark = pytest.mark.skipif(
@@ -25,28 +24,6 @@ pytestmark = pytest.mark.skipif(
 # ballots (acclaiming the leading unit) need none.
 
 
-def _at_once(count: int, action: Any) -> list[object]:
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            with translation.override("en"):  # a thread starts in the default language
-                results[index] = action(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_simultaneous_clicks_of_one_leader_cast_exactly_one_ballot(
     transactional_db: None, settings: Any, tmp_path: Any
 ) -> None:
@@ -54,7 +31,7 @@ def test_simultaneous_clicks_of_one_leader_cast_exactly_one_ballot(
     world = make_world()
     ballot = make_ballot(world, kind=Ballot.Kind.ACCLAIM)
     agree = {c.pk: True for c in ballot.candidates.all()}
-    results = _at_once(5, lambda _i: ballots.cast_vote(ballot, by=world.leader, choices=agree))
+    results = at_once(5, lambda _i: ballots.cast_vote(ballot, by=world.leader, choices=agree))
     receipts = [r for r in results if isinstance(r, str)]
     refusals = [r for r in results if isinstance(r, DomainError)]
     assert (len(receipts), len(refusals)) == (1, 4), results
@@ -74,7 +51,7 @@ def test_every_unit_voting_at_once_is_counted(
     ballot = make_ballot(world, kind=Ballot.Kind.ACCLAIM)
     leaders = make_leaders(world)
     agree = {c.pk: True for c in ballot.candidates.all()}
-    results = _at_once(
+    results = at_once(
         len(leaders), lambda i: ballots.cast_vote(ballot, by=leaders[i], choices=agree)
     )
     assert all(isinstance(r, str) for r in results), results
@@ -101,7 +78,7 @@ def test_closing_while_units_vote_loses_no_ballot(
             return counting.close_ballot(ballot, by=world.secretariat)
         return ballots.cast_vote(ballot, by=leaders[i], choices=agree)
 
-    results = _at_once(len(leaders) + 1, act)
+    results = at_once(len(leaders) + 1, act)
     counted = [r for r in results if isinstance(r, str)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(counted) + len(refused) == len(leaders), results

@@ -4,12 +4,10 @@ checks across transactions are real only there)."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from awards.models import Awardee, AwardType, Decision, Nomination
 from awards.services import decisions
@@ -17,33 +15,12 @@ from blocks.models import CouncilRole
 from emulation.audit import verify_chain
 from emulation.errors import DomainError
 from tests.awards.matrix_decisions import SIGNED_ON
+from tests.concurrency import at_once
 from tests.factories import YEAR, make_award_type, make_user, make_world
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are real only on PostgreSQL"
 )
-
-
-def _at_once(count: int, action: Any) -> list[object]:
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                results[index] = action(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _award(code: str) -> AwardType:
@@ -87,7 +64,7 @@ def test_two_staff_drafting_two_awards_under_one_number_make_one_decision(
     transactional_db: None, settings: Any, tmp_path: Any
 ) -> None:
     world, staff, awards = _set_up(settings, tmp_path, ["decision-a", "decision-b"])
-    results = _at_once(2, lambda i: _draft(world, awards[i], staff[i], "125/QĐ-UBND"))
+    results = at_once(2, lambda i: _draft(world, awards[i], staff[i], "125/QĐ-UBND"))
     made = [r for r in results if isinstance(r, Decision)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert (len(made), len(refused)) == (1, 1), results
@@ -100,7 +77,7 @@ def test_two_staff_drafting_the_same_award_list_each_nomination_once(
     transactional_db: None, settings: Any, tmp_path: Any
 ) -> None:
     world, staff, awards = _set_up(settings, tmp_path, ["decision-a"])
-    results = _at_once(2, lambda i: _draft(world, awards[0], staff[i], f"{125 + i}/QĐ-UBND"))
+    results = at_once(2, lambda i: _draft(world, awards[0], staff[i], f"{125 + i}/QĐ-UBND"))
     made = [r for r in results if isinstance(r, Decision)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert (len(made), len(refused)) == (1, 1), results

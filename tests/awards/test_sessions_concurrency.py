@@ -3,45 +3,22 @@ one vote (PostgreSQL: row locks are real only there)."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from awards.models import RollEntry, SealedBallot
 from awards.services import sessions
 from emulation.audit import verify_chain
 from emulation.errors import DomainError
 from tests import counting
+from tests.concurrency import at_once
 from tests.factories import World, make_council_members, make_world
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are real only on PostgreSQL"
 )
-
-
-def _at_once(count: int, action: Any) -> list[object]:
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                results[index] = action(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _open_session(world: World, members: list[Any]) -> Any:
@@ -81,7 +58,7 @@ def test_every_member_voting_at_once_is_counted_once(
     members = [world.member, *make_council_members(world, 5)]
     session = _open_session(world, members)
     agree = {item.pk: True for item in session.items.all()}
-    results = _at_once(
+    results = at_once(
         len(members),
         lambda i: sessions.cast_council_vote(session, by=members[i], choices=agree),
     )
@@ -104,7 +81,7 @@ def test_a_double_click_records_one_vote(
     world = make_world()
     session = _open_session(world, [world.member])
     agree = {item.pk: True for item in session.items.all()}
-    results = _at_once(
+    results = at_once(
         4, lambda _i: sessions.cast_council_vote(session, by=world.member, choices=agree)
     )
     receipts = [r for r in results if isinstance(r, str)]

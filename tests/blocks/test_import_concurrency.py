@@ -4,12 +4,8 @@ there)."""
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from blocks.imports import staging
 from blocks.models import CouncilRole, Membership, StagedImport, Unit
@@ -17,33 +13,12 @@ from emulation.audit import verify_chain
 from emulation.errors import DomainError
 from emulation.models import User
 from tests.blocks.import_files import province
+from tests.concurrency import at_once
 from tests.factories import make_user, make_world
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are real only on PostgreSQL"
 )
-
-
-def _at_once(count: int, action: Any) -> list[object]:
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                results[index] = action(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,7 +27,7 @@ def test_two_confirms_of_one_staged_file_import_it_once() -> None:
     staged = staging.stage_import(
         world.authority, by=world.staff, name="tinh.xlsx", content=province()
     )
-    results = _at_once(
+    results = at_once(
         2, lambda i: staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     )
     refused = [r for r in results if isinstance(r, DomainError)]
@@ -75,7 +50,7 @@ def test_the_same_file_staged_twice_and_confirmed_at_once_creates_once() -> None
         staging.stage_import(world.authority, by=person, name="tinh.xlsx", content=province())
         for person in people
     ]
-    results = _at_once(
+    results = at_once(
         2,
         lambda i: staging.confirm_import(staged[i], by=people[i], sha256=staged[i].sha256),
     )

@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from covenants import services
 from covenants.models import Signature
 from emulation.audit import verify_chain
 from emulation.errors import DomainError
+from tests.concurrency import at_once
 from tests.factories import make_covenant, make_leaders, make_world
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are real only on PostgreSQL"
 )
-
-
-def _at_once(count: int, action: Any) -> list[object]:
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = action(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_simultaneous_clicks_give_exactly_one_signature(
@@ -46,11 +25,12 @@ def test_simultaneous_clicks_give_exactly_one_signature(
     settings.MEDIA_ROOT = tmp_path
     world = make_world()
     document = make_covenant(world, status="signing")
-    results = _at_once(
+    results = at_once(
         4,
         lambda _i: services.sign_covenant(
             document, world.units[2], by=world.leader, password="demo12345"
         ),
+        language=None,
     )
     signatures = [r for r in results if isinstance(r, Signature)]
     refusals = [r for r in results if isinstance(r, DomainError)]
@@ -67,11 +47,12 @@ def test_every_unit_signing_at_once_brings_the_covenant_into_force_once(
     world = make_world()
     document = make_covenant(world, status="signing")
     leaders = make_leaders(world)
-    results = _at_once(
+    results = at_once(
         len(leaders),
         lambda i: services.sign_covenant(
             document, world.units[i], by=leaders[i], password="demo12345"
         ),
+        language=None,
     )
     assert all(isinstance(r, Signature) for r in results), results
     document.refresh_from_db()

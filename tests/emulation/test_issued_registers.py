@@ -4,16 +4,16 @@ no blank and no double, or checks the number its own document system gave."""
 from __future__ import annotations
 
 import datetime
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from emulation.errors import DomainError
 from emulation.issued import DuplicateNumber, issue_document
 from emulation.models import AuditEvent, DocumentRegister, IssuedDocument, User
+from tests.concurrency import at_once
 from tests.emulation.test_issued import pdf_text, stored_bytes
 from tests.factories import make_user
 
@@ -87,27 +87,6 @@ def test_a_blank_typed_number_is_refused() -> None:
     assert not IssuedDocument.objects.exists()
 
 
-def _at_once(count: int, action: Any) -> list[object]:
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = action(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are real only on PostgreSQL"
 )
@@ -118,8 +97,8 @@ postgres_only = pytest.mark.skipif(
 def test_two_documents_issued_at_once_get_two_numbers_with_no_gap() -> None:
     clerk = make_user("clerk", full_name="Cán bộ Văn phòng")
     # The register's first number (its row created) and the next ones, each by two at once.
-    results = _at_once(2, lambda _i: issue(clerk, symbol="BB-KTĐ"))
-    results += _at_once(2, lambda _i: issue(clerk, symbol="BB-KTĐ"))
+    results = at_once(2, lambda _i: issue(clerk, symbol="BB-KTĐ"), language=None)
+    results += at_once(2, lambda _i: issue(clerk, symbol="BB-KTĐ"), language=None)
     assert all(isinstance(r, IssuedDocument) for r in results), results
     numbers = sorted(IssuedDocument.objects.values_list("number", flat=True))
     assert numbers == ["1/BB-KTĐ", "2/BB-KTĐ", "3/BB-KTĐ", "4/BB-KTĐ"]
@@ -130,7 +109,9 @@ def test_two_documents_issued_at_once_get_two_numbers_with_no_gap() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_same_typed_number_at_once_is_issued_once() -> None:
     clerk = make_user("clerk", full_name="Cán bộ Văn phòng")
-    results = _at_once(2, lambda _i: issue(clerk, number="07/TTr-KTĐ", kind="proposal"))
+    results = at_once(
+        2, lambda _i: issue(clerk, number="07/TTr-KTĐ", kind="proposal"), language=None
+    )
     issued = [r for r in results if isinstance(r, IssuedDocument)]
     refused = [r for r in results if isinstance(r, DuplicateNumber)]
     assert (len(issued), len(refused)) == (1, 1), results
