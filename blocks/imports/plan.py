@@ -326,6 +326,37 @@ class Plan:
             )
         return ref
 
+    def _match_coded(
+        self,
+        record: Record,
+        by_code: dict[tuple[Ref, str], Any],
+        by_name: dict[tuple[Ref, str], Any],
+        seen: dict[str, int],
+        names: dict[tuple[Ref, str], int],
+        taken: str,
+    ) -> tuple[str, Ref, str, Any] | None:
+        """A unit's or a block's row matched to what exists: by its code within its authority,
+        else by its name when the named one has no code yet (it is given this one). None, with
+        the problem noted, for a code or name given twice, an unknown authority, or a name taken
+        by another code (`taken`, with %(code)s)."""
+        code = record.text("code")
+        if not code or self._duplicate(record, "code", code, seen, _("The code")):
+            return None
+        authority = self._authority_ref(record)
+        if authority is None:
+            return None
+        name = record.text("name")
+        if self._duplicate(record, "name", (authority, name), names, _("The name")):
+            return None
+        found = by_code.get((authority, code))
+        if found is None:
+            named = by_name.get((authority, name))
+            if named is not None and named.code:
+                self._problem(record, "name", taken % {"code": named.code})
+                return None
+            found = named
+        return code, authority, name, found
+
     # Units ------------------------------------------------------------------------------
 
     def _units(self, records: list[Record]) -> None:
@@ -355,27 +386,17 @@ class Plan:
         names: dict[tuple[Ref, str], int] = {}
         good: list[tuple[Record, Unit | None, Ref, dict[str, Any]]] = []
         for record in records:
-            code = record.text("code")
-            if not code or self._duplicate(record, "code", code, seen, _("The code")):
+            matched = self._match_coded(
+                record,
+                by_code,
+                by_name,
+                seen,
+                names,
+                _("A unit with this name already exists, with the code “%(code)s”."),
+            )
+            if matched is None:
                 continue
-            authority = self._authority_ref(record)
-            if authority is None:
-                continue
-            name = record.text("name")
-            if self._duplicate(record, "name", (authority, name), names, _("The name")):
-                continue
-            unit = by_code.get((authority, code))
-            if unit is None:
-                named = by_name.get((authority, name))
-                if named is not None and named.code:
-                    self._problem(
-                        record,
-                        "name",
-                        _("A unit with this name already exists, with the code “%(code)s”.")
-                        % {"code": named.code},
-                    )
-                    continue
-                unit = named
+            code, authority, name, unit = matched
             values: dict[str, Any] = {
                 "code": code,
                 "name": name,
@@ -622,27 +643,17 @@ class Plan:
         seen: dict[str, int] = {}
         names: dict[tuple[Ref, str], int] = {}
         for record in records:
-            code = record.text("code")
-            if not code or self._duplicate(record, "code", code, seen, _("The code")):
+            matched = self._match_coded(
+                record,
+                by_code,
+                by_name,
+                seen,
+                names,
+                _("A block with this name already exists, with the code “%(code)s”."),
+            )
+            if matched is None:
                 continue
-            authority = self._authority_ref(record)
-            if authority is None:
-                continue
-            name = record.text("name")
-            if self._duplicate(record, "name", (authority, name), names, _("The name")):
-                continue
-            block = by_code.get((authority, code))
-            if block is None:
-                named = by_name.get((authority, name))
-                if named is not None and named.code:
-                    self._problem(
-                        record,
-                        "name",
-                        _("A block with this name already exists, with the code “%(code)s”.")
-                        % {"code": named.code},
-                    )
-                    continue
-                block = named
+            code, authority, name, block = matched
             values: dict[str, Any] = {
                 "code": code,
                 "name": name,
