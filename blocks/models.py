@@ -232,6 +232,71 @@ class Unit(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def serving(self) -> PersonQuerySet:
+        """The people still working at their unit."""
+        return self.filter(left_on__isnull=True)
+
+
+class Person(models.Model):
+    """Someone who works at a unit, as the unit's record (not an account): whom the unit may
+    propose for an award to an individual. The name and title are kept as they stand; a
+    nomination copies them when it is made."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="people"
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    title = models.CharField(_("position title"), max_length=200)
+    # The person's code within the authority, which a spreadsheet import matches on.
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    serving_since = models.PositiveSmallIntegerField(
+        _("working at the unit since (year)"), null=True, blank=True
+    )
+    left_on = models.DateField(_("left the unit on"), null=True, blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    search_key = models.CharField(max_length=300, editable=False, db_index=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["unit", "full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "code"], condition=~Q(code=""), name="person_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900),
+                name="person_birth_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A derived column, not logic: it keeps accent-free search on every database.
+        self.search_key = search_key(f"{self.full_name} {self.title}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
 class UnitName(models.Model):
     """A name a unit used until a day; written by `rename_unit`."""
 

@@ -4,6 +4,7 @@
 - `catalogue`: each authority's dated rule versions, the 20% base, records from before the app;
 - `ballots`: the block's secret ballots;
 - `nominations`: nominations, their achievement report and the council's appraisal;
+- `proposals`: a unit's proposal of one of its people for an award to an individual;
 - `dossiers`: the block's dossier for the council, and its checklist;
 - `council`: the council's sessions, agenda and secret votes;
 - `voting`: the voting core both share: ballot box, counting board, voter roll, sealed ballots;
@@ -33,6 +34,7 @@ from awards.models.decisions import Awardee, AwardeeQuerySet, Decision, Handover
 from awards.models.dossiers import Dossier, DossierQuerySet
 from awards.models.money import BaseSalary, PrizeRate
 from awards.models.nominations import Nomination, NominationFile, NominationQuerySet
+from awards.models.proposals import PersonProposal, PersonProposalQuerySet
 from awards.models.rules import ATTESTATIONS, AwardType, Fractions
 from awards.models.submissions import Submission
 from awards.models.voting import BallotBox, RollEntry, SealedBallot, Teller
@@ -59,6 +61,8 @@ __all__ = [
     "NominationFile",
     "NominationQuerySet",
     "PastRecord",
+    "PersonProposal",
+    "PersonProposalQuerySet",
     "PrizeRate",
     "Revocation",
     "RollEntry",

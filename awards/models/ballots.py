@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models.rules import AwardType, Fractions
 from awards.models.voting import BallotBox, HeldInABox
-from blocks.models import BlockYear, Unit
+from blocks.models import BlockYear, Person, Unit
 
 
 class Ballot(Fractions, HeldInABox):
@@ -205,6 +205,18 @@ class BallotCandidate(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="candidacies"
     )
     unit_name = models.CharField(_("unit"), max_length=200)
+    # On a ballot for an award to individuals: the person their unit proposed (`unit` is then
+    # the person's unit), with the name and title as proposed.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+    )
+    person_name = models.CharField(_("full name"), max_length=150, blank=True)
+    person_title = models.CharField(_("position title"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     total = models.DecimalField(_("total"), max_digits=7, decimal_places=2, null=True, blank=True)
@@ -221,10 +233,26 @@ class BallotCandidate(models.Model):
         verbose_name_plural = _("candidates")
         ordering = ["ballot", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["ballot", "unit"], name="candidate_once_per_ballot")
+            models.UniqueConstraint(
+                fields=["ballot", "unit"],
+                condition=Q(person__isnull=True),
+                name="candidate_once_per_ballot",
+            ),
+            models.UniqueConstraint(
+                fields=["ballot", "person"],
+                condition=Q(person__isnull=False),
+                name="person_candidate_once_per_ballot",
+            ),
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Who stands: the person (with their unit) or the unit."""
+        if self.person_id:
+            return f"{self.person_name} ({self.person_title}, {self.unit_name})"
         return self.unit_name
 
     @property

@@ -138,6 +138,9 @@ class Awardee(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     unit_name = models.CharField(_("unit"), max_length=200)
+    # For an award to an individual: the name and title as the decision prints them.
+    person_name = models.CharField(_("full name"), max_length=150, blank=True)
+    person_title = models.CharField(_("position title"), max_length=200, blank=True)
     block_name = models.CharField(_("block"), max_length=200)
     certificate = models.ForeignKey(
         IssuedDocument,
@@ -156,6 +159,13 @@ class Awardee(models.Model):
         ordering = ["decision", "position", "pk"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Who is awarded: the person with their title and unit, or the unit."""
+        if self.person_name:
+            return f"{self.person_name}, {self.person_title}, {self.unit_name}"
         return self.unit_name
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models.ballots import Ballot
 from awards.models.rules import AwardType
-from blocks.models import Authority, BlockYear, CouncilRole, Unit
+from blocks.models import Authority, BlockYear, CouncilRole, Person, Unit
 from emulation.models import IssuedDocument, User
 from emulation.roles import roles_of
 
@@ -201,6 +201,18 @@ class Nomination(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="nominations"
     )
     unit_name = models.CharField(_("unit"), max_length=200)
+    # For an award to an individual: the person, and their name and title as they stood when
+    # the block proposed them (`unit` is then the person's unit).
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    person_name = models.CharField(_("full name"), max_length=150, blank=True)
+    person_title = models.CharField(_("position title"), max_length=200, blank=True)
     ballot = models.ForeignKey(
         Ballot,
         verbose_name=_("ballot"),
@@ -314,7 +326,18 @@ class Nomination(models.Model):
         ordering = ["block_year", "award_type__position", "unit_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["block_year", "award_type", "unit"], name="nomination_once_per_award"
+                fields=["block_year", "award_type", "unit"],
+                condition=Q(person__isnull=True),
+                name="nomination_once_per_award",
+            ),
+            models.UniqueConstraint(
+                fields=["block_year", "award_type", "person"],
+                condition=Q(person__isnull=False),
+                name="nomination_of_a_person_once_per_award",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) | ~Q(person_name=""),
+                name="nomination_of_a_person_names_them",
             ),
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""),

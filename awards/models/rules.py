@@ -96,11 +96,19 @@ class AwardType(Fractions):
         LEADING = "leading", _("The block's leading unit only")
         RANKED = "ranked", _("Units ranked within the first places")
         MEMBERS = "members", _("Any member unit")
+        PROPOSED = "proposed", _("People their units propose")
+
+    class Subject(models.TextChoices):
+        COLLECTIVE = "collective", _("A collective (a unit)")
+        INDIVIDUAL = "individual", _("An individual")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    subject = models.CharField(
+        _("awarded to"), max_length=10, choices=Subject.choices, default=Subject.COLLECTIVE
+    )
     decided_by = models.CharField(_("decided by"), max_length=200)
     candidates = models.CharField(
         _("who may be a candidate"), max_length=8, choices=Candidates.choices
@@ -188,6 +196,10 @@ class AwardType(Fractions):
     @property
     def name(self) -> str:
         return self.localized(self.name_vi, self.name_en)
+
+    @property
+    def for_individuals(self) -> bool:
+        return self.subject == self.Subject.INDIVIDUAL
 
     @staticmethod
     def localized(name_vi: str, name_en: str) -> str:
