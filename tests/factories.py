@@ -17,6 +17,7 @@ from blocks.models import (
     CouncilRole,
     JointActivity,
     Membership,
+    Person,
     Unit,
     UnitRole,
 )
@@ -57,6 +58,16 @@ def make_unit(authority: Authority, name: str = "", **extra: object) -> Unit:
     return Unit.objects.create(
         authority=authority, name=name or f"Đơn vị số {n}", **{**defaults, **extra}
     )
+
+
+def make_person(unit: Unit, full_name: str = "", **extra: object) -> Person:
+    """Someone working at the unit, as the unit's record (no account)."""
+    defaults: dict[str, object] = {
+        "full_name": full_name or f"Nguyễn Văn {next(_seq)}",
+        "title": "Chuyên viên",
+        "serving_since": 2015,
+    }
+    return Person.objects.create(unit=unit, **{**defaults, **extra})
 
 
 def make_block(authority: Authority, name: str = "", **extra: object) -> Block:
