@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone, translation
 
 from blocks.models import Membership
 from covenants.models import Document, DocumentVersion, Registration, Signature
-from emulation.issued import issue_document
+from emulation.issued import Prepared, prepare_document
 from emulation.models import IssuedDocument, User
 
 
@@ -57,6 +58,13 @@ def covenant_context(document: Document, version: DocumentVersion) -> dict[str, 
 
 def issue_covenant(document: Document, version: DocumentVersion, *, by: User) -> IssuedDocument:
     """Render and store the covenant in force, once, with its signatories in the metadata."""
+    with transaction.atomic():
+        return prepare_covenant(document, version, by=by).issue()
+
+
+def prepare_covenant(document: Document, version: DocumentVersion, *, by: User) -> Prepared:
+    """The covenant in force numbered and rendered, to be issued later in the same transaction
+    (`Prepared.issue`): the signing that completes it renders it before recording anything."""
     context = covenant_context(document, version)
     signatories = [
         {
@@ -70,24 +78,14 @@ def issue_covenant(document: Document, version: DocumentVersion, *, by: User) ->
         if s is not None
     ]
     with translation.override("vi"):  # an official document is in Vietnamese for every reader
-        return _issue(document, version, context, signatories, by)
-
-
-def _issue(
-    document: Document,
-    version: DocumentVersion,
-    context: dict[str, object],
-    signatories: list[dict[str, str]],
-    by: User,
-) -> IssuedDocument:
-    return issue_document(
-        kind="covenant",
-        title=f"{document.title} (v{version.number})",
-        issuer_name=document.block_year.block.name,
-        template_name="covenants/covenant_pdf.html",
-        context=context,
-        symbol="GUTĐ",
-        by=by,
-        subject=version,
-        metadata={"signatories": signatories, "version_sha256": version.sha256},
-    )
+        return prepare_document(
+            kind="covenant",
+            title=f"{document.title} (v{version.number})",
+            issuer_name=document.block_year.block.name,
+            template_name="covenants/covenant_pdf.html",
+            context=context,
+            symbol="GUTĐ",
+            by=by,
+            subject=version,
+            metadata={"signatories": signatories, "version_sha256": version.sha256},
+        )

@@ -32,6 +32,7 @@ from covenants.models import (
 from emulation import audit, lockout, mail, otp
 from emulation.bulk import each_or_none
 from emulation.errors import DomainError
+from emulation.issued import Prepared
 from emulation.models import User
 from emulation.uploads import validate_upload
 
@@ -637,6 +638,7 @@ def _sign(
         ip=ip,
         user_agent=user_agent[:400],
     )
+    in_force = _prepare_in_force(document, version, by=by)
     audit.record(
         "covenants.covenant.signed",
         actor=by,
@@ -649,7 +651,7 @@ def _sign(
         },
         ip=ip,
     )
-    _maybe_in_force(document, version, by=by)
+    _put_in_force(document, version, in_force, by=by)
     return signature
 
 
@@ -709,6 +711,7 @@ def record_paper_signature(
         scan=scan,
         scan_sha256=checked.sha256,
     )
+    in_force = _prepare_in_force(document, version, by=by)
     audit.record(
         "covenants.covenant.signed_on_paper",
         actor=by,
@@ -720,7 +723,7 @@ def record_paper_signature(
             "version": version.number,
         },
     )
-    _maybe_in_force(document, version, by=by)
+    _put_in_force(document, version, in_force, by=by)
     return signature
 
 
@@ -738,15 +741,26 @@ def signing_progress(
     ]
 
 
-def _maybe_in_force(document: Document, version: DocumentVersion, *, by: User) -> None:
-    """When every current member unit has signed, the covenant is in force and issued as a PDF."""
+def _prepare_in_force(document: Document, version: DocumentVersion, *, by: User) -> Prepared | None:
+    """When every current member unit has now signed: the covenant in force, numbered and
+    rendered before the signing transaction records anything, so that the audit head (locked by
+    the first record until the commit) is not held while the template renders."""
     progress = signing_progress(document, version)
     if not progress or any(signature is None for _membership, signature in progress):
+        return None
+    from covenants.pdf import prepare_covenant
+
+    return prepare_covenant(document, version, by=by)
+
+
+def _put_in_force(
+    document: Document, version: DocumentVersion, prepared: Prepared | None, *, by: User
+) -> None:
+    """The covenant prepared by `_prepare_in_force` is in force and issued as a PDF."""
+    if prepared is None:
         return
     _move(document, Document.Status.IN_FORCE, by=by, in_force_version=version)
-    from covenants.pdf import issue_covenant
-
-    issued = issue_covenant(document, version, by=by)
+    issued = prepared.issue()
     people = _people(document.block_year, [UnitRole.Role.LEADER, UnitRole.Role.OFFICER])
     mail.send_templated_mail(
         template="covenant_in_force",

@@ -10,8 +10,8 @@ head row, `AuditHead`, is locked by every audited write until its transaction en
 
 1. `issue_document`, inside the caller's transaction: the number is drawn from (or checked
    against) the register, the document's HTML is rendered from the template with the audit
-   chain's head at that moment printed on it, and the row is saved as "pending" with its
-   `documents.issued` event;
+   chain's head at that moment printed on it (read without the head's lock, so no write waits
+   on the template), and the row is saved as "pending" with its `documents.issued` event;
 2. after that transaction commits (`transaction.on_commit`), `render_issued` lays the HTML out
    as a PDF/A file, has it signed (`emulation.signing.sign_issued`), stores it and records its
    SHA-256 in a `documents.rendered` event. One document is rendered at once after the commit;
@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.files.base import ContentFile, File
@@ -161,7 +162,84 @@ def issue_document(
     `metadata` is kept with the record and shown on the verification page (its "signatories", a
     list of {"unit", "signer", "signed_at", "method", "hash"}, as a table). `subject` is the object
     the document was issued for.
+
+    A caller that records audit events of its own in the same transaction prepares the document
+    first (`prepare_document`) and issues it after them (`Prepared.issue`): the rendering then
+    happens before the transaction takes the audit head's lock, which it holds until the commit.
     """
+    with transaction.atomic():
+        return prepare_document(
+            kind=kind,
+            title=title,
+            issuer_name=issuer_name,
+            template_name=template_name,
+            context=context,
+            by=by,
+            subject=subject,
+            metadata=metadata,
+            number=number,
+            symbol=symbol,
+            year=year,
+            background=background,
+        ).issue()
+
+
+@dataclass
+class Prepared:
+    """A document numbered and rendered, not yet saved nor recorded (`prepare_document`)."""
+
+    document: IssuedDocument
+    by: User | None
+    background: bool
+
+    def issue(self) -> IssuedDocument:
+        """Save the document, pending, and record its issue; its PDF is made after the commit."""
+        document = self.document
+        try:
+            with transaction.atomic():
+                document.save(force_insert=True)
+        except IntegrityError as error:
+            if document.number and _number_taken(document):
+                raise _duplicate(document) from error
+            raise
+        audit.record(
+            ISSUED,
+            actor=self.by,
+            obj=document,
+            after={
+                "code": document.code,
+                "kind": document.kind,
+                "number": document.number,
+                "register_year": document.register_year,
+                "chain_seq": document.chain_seq,
+                "chain_hash": document.chain_hash,
+            },
+        )
+        transaction.on_commit(AfterIssue(document, background=self.background))
+        return document
+
+
+def prepare_document(
+    *,
+    kind: str,
+    title: str,
+    issuer_name: str,
+    template_name: str,
+    context: Mapping[str, Any],
+    by: User | None,
+    subject: models.Model | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    number: str = "",
+    symbol: str = "",
+    year: int | None = None,
+    background: bool = False,
+) -> Prepared:
+    """The first half of `issue_document`, inside the caller's transaction: the number drawn
+    from (or checked against) the register, and the HTML rendered with the chain's head as last
+    recorded, read without taking the head's lock (any recorded head is an anchor of the chain:
+    the one this transaction left, or the last committed one)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A document is prepared inside the transaction that issues it.")
     code = _unused_code()
     url = verify_url(code)
     issued_at = issue_moment()
@@ -181,60 +259,37 @@ def issue_document(
         metadata=dict(metadata or {}),
         state=PENDING,
     )
-    with transaction.atomic():
-        if symbol or number:
-            document.register_year = register_year
-            document.number = (
-                _next_number(issuer_name, kind, register_year, symbol)
-                if symbol
-                else _free_number(issuer_name, kind, register_year, number.strip())
-            )
-        # The head as the issue event finds it (the lock is the one `audit.record` takes next).
-        head = AuditHead.objects.select_for_update().filter(id=1).first()
-        document.chain_seq = head.last_seq if head is not None else 0
-        document.chain_hash = head.last_hash if head is not None else ""
-        document.source_html = render_html(
-            template_name,
-            {
-                "title": title,
-                "issuer_name": issuer_name,
-                **context,
-                **({"number": document.number} if document.number else {}),
-                "verification": {
-                    "code": document.display_code,
-                    "url": url,
-                    # Drawn by the renderer, out of the caller's transaction (see render_issued).
-                    "qr": QR_PLACEHOLDER,
-                    "chain": {
-                        "seq": document.chain_seq,
-                        "hash": document.chain_hash,
-                        "short": document.chain_hash[:CHAIN_SHORT],
-                    },
+    if symbol or number:
+        document.register_year = register_year
+        document.number = (
+            _next_number(issuer_name, kind, register_year, symbol)
+            if symbol
+            else _free_number(issuer_name, kind, register_year, number.strip())
+        )
+    head = AuditHead.objects.filter(id=1).first()
+    document.chain_seq = head.last_seq if head is not None else 0
+    document.chain_hash = head.last_hash if head is not None else ""
+    document.source_html = render_html(
+        template_name,
+        {
+            "title": title,
+            "issuer_name": issuer_name,
+            **context,
+            **({"number": document.number} if document.number else {}),
+            "verification": {
+                "code": document.display_code,
+                "url": url,
+                # Drawn by the renderer, out of the caller's transaction (see render_issued).
+                "qr": QR_PLACEHOLDER,
+                "chain": {
+                    "seq": document.chain_seq,
+                    "hash": document.chain_hash,
+                    "short": document.chain_hash[:CHAIN_SHORT],
                 },
             },
-        )
-        try:
-            with transaction.atomic():
-                document.save(force_insert=True)
-        except IntegrityError as error:
-            if document.number and _number_taken(document):
-                raise _duplicate(document) from error
-            raise
-        audit.record(
-            ISSUED,
-            actor=by,
-            obj=document,
-            after={
-                "code": code,
-                "kind": kind,
-                "number": document.number,
-                "register_year": document.register_year,
-                "chain_seq": document.chain_seq,
-                "chain_hash": document.chain_hash,
-            },
-        )
-        transaction.on_commit(AfterIssue(document, background=background))
-    return document
+        },
+    )
+    return Prepared(document, by, background)
 
 
 @task()

@@ -256,3 +256,36 @@ def test_nothing_is_mailed_when_the_change_is_rolled_back(world: World, mailoutb
     assert mailoutbox == []
     document.refresh_from_db()
     assert document.status == "adopted"
+
+
+def test_the_last_signature_renders_the_covenant_before_it_records_anything(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signing that completes the covenant renders it before its first audit event, which
+    locks the audit head until the commit: no other audited write waits on the template."""
+    from emulation import issued as issued_module
+
+    document = make_covenant(world, status="signing")
+    leaders = make_leaders(world)
+    for index, leader in enumerate(leaders[:-1]):
+        sign(document, world, index, leader)
+    before = AuditEvent.objects.count()
+    seen: list[int] = []
+    real = issued_module.render_html
+
+    def watched(template_name: str, context: Any) -> str:
+        seen.append(AuditEvent.objects.count())
+        return real(template_name, context)
+
+    monkeypatch.setattr(issued_module, "render_html", watched)
+    sign(document, world, 3, leaders[-1])
+    assert seen == [before]
+    actions = list(
+        AuditEvent.objects.filter(seq__gt=before).order_by("seq").values_list("action", flat=True)
+    )
+    assert actions[:3] == [
+        "covenants.covenant.signed",
+        "covenants.document.in_force",
+        "documents.issued",
+    ]
+    assert IssuedDocument.objects.get(kind="covenant").number == "1/GUTĐ"

@@ -197,3 +197,37 @@ def test_the_qr_code_drawn_after_the_commit_is_on_the_page() -> None:
     assert box is not None, "no QR code in the corner"
     left, top, right, bottom = box
     assert (right - left) / mm > 10 and (bottom - top) / mm > 10  # a code about 13 mm wide
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_html_is_rendered_before_the_head_is_locked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The template renders with the head read, not locked: an audited write elsewhere goes on
+    meanwhile; the head printed is the last one recorded."""
+    clerk = make_user("clerk", full_name="Cán bộ Văn phòng")
+    audit.record("test.write", actor=clerk)
+    locked: list[bool] = []
+    real = issued.render_html
+
+    def watched(template_name: str, context: Any) -> str:
+        locked.append(head_locked())
+        return real(template_name, context)
+
+    monkeypatch.setattr(issued, "render_html", watched)
+    last = AuditEvent.objects.order_by("-seq").first()
+    assert last is not None
+    document = issue(clerk)
+    assert locked == [False]
+    assert (document.chain_seq, document.chain_hash) == (last.seq, last.hash)
+    assert audit.verify_chain() is None
+
+
+def test_a_document_is_prepared_only_inside_its_transaction() -> None:
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        issued.prepare_document(
+            kind="minutes",
+            title="Biên bản",
+            issuer_name="Khối",
+            template_name="pdf/official_text.html",
+            context={"paragraphs": []},
+            by=None,
+        )
