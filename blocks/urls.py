@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("imports/", imports.import_start, name="import_start"),
     path("imports/<id:pk>/", imports.import_preview, name="import_preview"),
+    path("imports/invitations/", imports.invitations_waiting, name="invitations_waiting"),
     path("imports/<id:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<id:pk>/discard/", imports.import_discard, name="import_discard"),
     path("imports/template.xlsx", imports.import_template_xlsx, name="import_template_xlsx"),

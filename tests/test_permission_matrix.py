@@ -295,6 +295,8 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "blocks:import_confirm": (staged_import, everyone(405), only(MANAGE, 302, 404)),
     "blocks:import_discard": (staged_import, everyone(405), only(MANAGE, 302, 404)),
     "blocks:import_template_xlsx": (no_args, allowed(MANAGE), everyone(405)),
+    # An empty POST chose no one: nothing is sent, the page says so.
+    "blocks:invitations_waiting": (no_args, allowed(MANAGE), allowed(MANAGE, 302)),
     "blocks:import_template_csv": (lambda w: ["units"], allowed(MANAGE), everyone(405)),
     # A forged link: nobody, signed in or not, finds anything behind it.
     "blocks:invitation_accept": (lambda w: ["MQ", "forged-token"], NOT_FOUND, NOT_FOUND),
@@ -470,6 +472,7 @@ NOT_OF_A_YEAR = {
     "blocks:import_discard",
     "blocks:import_template_xlsx",
     "blocks:import_template_csv",
+    "blocks:invitations_waiting",
     "blocks:invitation_accept",
     "home",
     "login",

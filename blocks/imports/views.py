@@ -11,28 +11,31 @@ from typing import Any
 
 import django_tables2 as tables
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blocks.imports import blank, services, staging
+from blocks.imports import blank, invitations, services, staging
 from blocks.imports.plan import CHANGED, CREATED, UNCHANGED
 from blocks.imports.read import MAX_FILE_BYTES, SHEET_BY_KIND, SHEETS
-from blocks.models import Authority, CouncilRole, StagedImport
+from blocks.models import Authority, CouncilRole, StagedImport, UnitRole
 from emulation import audit
 from emulation.actions import require
+from emulation.bulk import act_in_one_go, posted_ids
 from emulation.errors import DomainError
 from emulation.forms import Form, post_data
 from emulation.http import AuthedRequest
@@ -241,6 +244,89 @@ def import_template_csv(request: AuthedRequest, kind: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="mau-{kind}.csv"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Invitations not yet taken up ----------------------------------------------------------------
+
+
+class InvitationTable(tables.Table):
+    item = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "input": {"name": "item", "class": "form-check-input"},
+            "th__input": {"class": "form-check-input", "aria-label": gettext_lazy("All")},
+        },
+    )
+    full_name = tables.Column(verbose_name=gettext_lazy("Full name"))
+    username = tables.Column(verbose_name=gettext_lazy("Username"))
+    email = tables.Column(verbose_name=gettext_lazy("E-mail"), default="—")
+    roles = tables.Column(
+        verbose_name=gettext_lazy("Units and roles"), accessor="pk", orderable=False
+    )
+    date_joined = tables.DateColumn(verbose_name=gettext_lazy("Invited on"), format="d/m/Y")
+
+    class Meta:
+        attrs = {"class": "table table-sm align-middle", "id": "invitations"}
+        prefix = "i-"
+        order_by = "full_name"
+        empty_text = gettext_lazy("Everyone invited has set a password.")
+
+    def render_roles(self, record: User) -> str:
+        held = [f"{r.get_role_display()} – {r.unit.short_name}" for r in record.unit_roles.all()]
+        held += [
+            f"{r.get_role_display()} – {r.authority.short_name}" for r in record.council_roles.all()
+        ]
+        return "; ".join(held) or "—"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitations_waiting(request: AuthedRequest) -> HttpResponse:
+    """The people of an authority who have not set their password yet, with the link sent again
+    to those chosen (all or none, through `invitations.resend_invitations`)."""
+    authorities = _authorities(request)
+    if not authorities.exists():
+        raise PermissionDenied
+    chosen = request.GET.get("authority", "")
+    authority = (
+        authorities.filter(pk=int(chosen)).first()
+        if chosen.isdigit() and len(chosen) < 10
+        else None
+    ) or authorities.order_by("name").first()
+    assert authority is not None
+    require(request, "blocks.import_registry", authority)
+    people = invitations.waiting(authority)
+    if request.method == "POST":
+        picked = list(people.filter(pk__in=posted_ids(request, "item")))
+        act_in_one_go(
+            request,
+            lambda: invitations.resend_invitations(authority, picked, by=request.user),
+            lambda n: (
+                ngettext(
+                    "The link was sent again to %(n)d person.",
+                    "The link was sent again to %(n)d people.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+        return redirect(f"{reverse('blocks:invitations_waiting')}?authority={authority.pk}")
+    table = InvitationTable(
+        people.prefetch_related(
+            Prefetch("unit_roles", queryset=UnitRole.objects.select_related("unit")),
+            Prefetch("council_roles", queryset=CouncilRole.objects.select_related("authority")),
+        )
+    )
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    return render(
+        request,
+        "blocks/imports/invitations.html",
+        {
+            "table": table,
+            "authority": authority,
+            "authorities": authorities.order_by("name") if authorities.count() > 1 else [],
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
+    )
 
 
 # The invited person sets a password ------------------------------------------------------------
