@@ -89,7 +89,7 @@ def minutes_context(
         nomination = item.nomination
         rows.append(
             {
-                "unit": nomination.unit_name,
+                "unit": nomination.name,
                 "block": nomination.block_year.block.name,
                 # The minutes name the block a flag's nominee leads (DOMAIN §5).
                 "leads": nomination.award_type.candidates == AwardType.Candidates.LEADING,

@@ -72,6 +72,13 @@ def issue_submission_document(
             "signed_on": submission.signed_on.isoformat(),
             "year": submission.year,
             "signer": submission.signer_name,
-            "nominations": [{"unit": n.unit_name, "award": n.award_type.code} for n in nominations],
+            "nominations": [
+                {
+                    "unit": n.unit_name,
+                    **({"person": n.person_name} if n.person_id else {}),
+                    "award": n.award_type.code,
+                }
+                for n in nominations
+            ],
         },
     )

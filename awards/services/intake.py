@@ -134,7 +134,7 @@ def receive_nomination(nomination: Nomination, *, by: User) -> Nomination:
         context={
             "block_name": block_year.block.name,
             "year": block_year.year,
-            "unit": nomination.unit_name,
+            "unit": nomination.name,
             "award": nomination.award_type.name_vi,
             "path": nomination.get_absolute_url(),
         },
