@@ -192,6 +192,7 @@ def moha_context(decision: Decision, awardees: Sequence[Awardee]) -> dict[str, A
         "minutes": _council_minutes(decision, awardees),
         "count": count,
         "awardees": awardees,
+        "individuals": award.for_individuals,
         "leads": award.candidates == AwardType.Candidates.LEADING,
         "cap_percent": award.cap_percent,
         "leading": leading,

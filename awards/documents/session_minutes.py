@@ -133,6 +133,7 @@ def minutes_context(
         "quorum_reached": bool(session.quorum_reached),
         "method": METHOD_VI[CouncilSession.Method(session.method)],
         "rows": rows,
+        "people": any(item.nomination.person_id for item in items),
         "awards": list(awards.values()),
         "caps": caps,
         "sha256": session.results_sha256,

@@ -43,7 +43,8 @@ def submission_context(submission: Submission, nominations: Sequence[Nomination]
         "authority": authority,
         "year": submission.year,
         "groups": groups,
-        "count": len(nominations),
+        "count": sum(1 for n in nominations if n.person_id is None),
+        "people": sum(1 for n in nominations if n.person_id is not None),
         "minutes": _council_minutes_of([n.pk for n in nominations], authority.pk),
         "signature": {
             "capacity": "",

@@ -6,6 +6,8 @@ count persons; an award's most per block does."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from awards import caps
-from awards.documents import ballot_minutes
-from awards.models import AgendaItem, AwardType, Dossier, Nomination
-from awards.services import decisions, dossiers, intake, sessions
+from awards.documents import ballot_minutes, session_minutes
+from awards.models import AgendaItem, AwardType, Dossier, Nomination, PrizeRate
+from awards.services import decisions, dossiers, intake, sessions, submissions
 from blocks.models import Person
 from emulation.errors import DomainError
 from tests import counting
@@ -184,6 +186,21 @@ def test_a_person_goes_from_the_blocks_proposal_to_a_published_certificate(
     item.refresh_from_db()
     assert item.outcome == AgendaItem.Outcome.APPROVED
     assert sessions.results_of(session)[0]["unit"] == f"{NAME}, {TITLE}, {world.units[0].name}"
+    minutes = text_of(session_minutes.issue_session_minutes(session, by=world.staff))
+    assert "Tập thể, cá nhân" in minutes and squeezed(NAME) in squeezed(minutes)
+
+    # The Department's submission to the Chairman lists the person.
+    submission = submissions.issue_submission(
+        world.authority,
+        YEAR,
+        by=world.staff,
+        number="45/TTr-SNV",
+        signed_on=SIGNED_ON - datetime.timedelta(days=3),
+        signer_name="Trần Văn Bình",
+    )
+    assert submission.document is not None
+    submitted = text_of(submission.document)
+    assert "1 cá nhân" in submitted and squeezed(NAME) in squeezed(submitted)
 
     # The decision: the annex's individuals, with their titles; one certificate for the person.
     decision = decisions.draft_decision(
@@ -322,3 +339,44 @@ def test_the_councils_list_reads_as_many_queries_with_persons(
     # The same pin as the list of units alone.
     with django_assert_max_num_queries(LIST_PINS["staff"]):
         assert client.get(url).status_code == 200
+
+
+# Prize money -------------------------------------------------------------------------------------
+
+
+def test_a_persons_prize_is_at_the_rate_of_the_award_to_individuals(world: World) -> None:
+    """Rates are per award: the individual award's coefficient prices each person."""
+    award = individual_award()
+    PrizeRate.objects.create(
+        award_type=award,
+        coefficient=Decimal("1.0"),
+        effective_from=datetime.date(2024, 1, 1),
+        legal_basis="(entered by the council)",
+    )
+    PrizeRate.objects.create(
+        award_type=AwardType.objects.get(code="chairman-certificate"),
+        coefficient=Decimal("1.5"),
+        effective_from=datetime.date(2024, 1, 1),
+        legal_basis="(entered by the council)",
+    )
+    for i in (0, 1):
+        make_person_nomination(world, award, make_person(world.units[i]), status="approved")
+    decision = decisions.draft_decision(
+        world.authority,
+        YEAR,
+        award,
+        by=world.staff,
+        number="125/QĐ-UBND",
+        signed_on=SIGNED_ON,
+        signer_name="Hoàng Nam",
+        signer_title="CHỦ TỊCH",
+        legal_bases=decisions.default_legal_bases(award),
+    )
+    decision = decisions.issue_decision(decision, by=world.staff)
+    assert decision.document is not None
+    text = text_of(decision.document)
+    assert "Mỗi cá nhân có tên tại Điều 1" in text
+    assert "bằng 1 lần mức lương cơ sở (2.340.000 đồng), là 2.340.000 đồng" in text
+    assert "tổng số tiền thưởng là 4.680.000 đồng" in text
+    annex = squeezed(text[text.index("DANH SÁCH") :])
+    assert annex.count("2.340.000") == 2 and "4.680.000" in annex
