@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from awards import caps
+from awards import caps, history
 from awards.documents import ballot_minutes, session_minutes
 from awards.models import AgendaItem, AwardType, Dossier, Nomination, PrizeRate
 from awards.services import decisions, dossiers, intake, sessions, submissions
@@ -380,3 +380,21 @@ def test_a_persons_prize_is_at_the_rate_of_the_award_to_individuals(world: World
     assert "tổng số tiền thưởng là 4.680.000 đồng" in text
     annex = squeezed(text[text.index("DANH SÁCH") :])
     assert annex.count("2.340.000") == 2 and "4.680.000" in annex
+
+
+def test_a_persons_award_is_not_in_their_units_history(world: World) -> None:
+    award = individual_award()
+    make_person_nomination(world, award, person_of(world), status="approved")
+    decision = decisions.draft_decision(
+        world.authority,
+        YEAR,
+        award,
+        by=world.staff,
+        number="125/QĐ-UBND",
+        signed_on=SIGNED_ON,
+        signer_name="Hoàng Nam",
+        signer_title="CHỦ TỊCH",
+        legal_bases=decisions.default_legal_bases(award),
+    )
+    decisions.issue_decision(decision, by=world.staff)
+    assert history.of_unit(world.units[0]).awards == []
