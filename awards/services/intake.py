@@ -341,7 +341,7 @@ def ballot_result(nomination: Nomination) -> BallotCandidate | None:
     if nomination.ballot_id is None:
         return None
     candidate = BallotCandidate.objects.filter(
-        ballot=nomination.ballot_id, unit=nomination.unit_id
+        ballot=nomination.ballot_id, unit=nomination.unit_id, person=nomination.person_id
     ).first()
     if candidate is not None and nomination.ballot is not None:
         candidate.ballot = nomination.ballot

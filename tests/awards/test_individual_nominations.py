@@ -15,8 +15,15 @@ from django.test import Client
 from django.urls import reverse
 
 from awards import caps, history
-from awards.documents import ballot_minutes, session_minutes
-from awards.models import AgendaItem, AwardType, Dossier, Nomination, PrizeRate
+from awards.documents import ballot_minutes, letters, session_minutes
+from awards.models import (
+    AgendaItem,
+    AwardType,
+    BallotCandidate,
+    Dossier,
+    Nomination,
+    PrizeRate,
+)
 from awards.services import decisions, dossiers, intake, sessions, submissions
 from blocks.models import Person
 from emulation.errors import DomainError
@@ -398,3 +405,29 @@ def test_a_persons_award_is_not_in_their_units_history(world: World) -> None:
     )
     decisions.issue_decision(decision, by=world.staff)
     assert history.of_unit(world.units[0]).awards == []
+
+
+def test_a_persons_votes_are_their_own_line_of_the_ballot_not_their_units(
+    world: World,
+) -> None:
+    """Where a ballot holds both the unit and one of its people, the person's nomination reads
+    the person's line (the letter's votes and the council's view of it)."""
+    [unit_nomination, *_] = make_nominations(world)
+    ballot = unit_nomination.ballot
+    person = make_person(unit_nomination.unit, NAME, title=TITLE)
+    BallotCandidate.objects.create(
+        ballot=ballot,
+        unit=person.unit,
+        unit_name=person.unit.name,
+        person=person,
+        person_name=NAME,
+        person_title=TITLE,
+        approvals=1,
+    )
+    nomination = make_person_nomination(
+        world, individual_award(), person, status="submitted", ballot=ballot
+    )
+    found = intake.ballot_result(nomination)
+    assert found is not None and found.person_id == person.pk and found.approvals == 1
+    [group] = [g for g in letters.nominee_rows([unit_nomination, nomination]) if g["individual"]]
+    assert group["rows"][0]["votes"].startswith("1/")
