@@ -12,6 +12,10 @@ The eligibility check (`awards.eligibility`) holds each proposal against them; a
 approved, to the items that reached their share: when more pass than there is room, those with
 most votes are approved, and those tied at the cut-off are all left out. `cap_lines` shows the
 caps that bear on an agenda, on the session's page and in its minutes.
+
+The percentage, a share of the leading units, counts collectives only: a person nominated (for an
+award to individuals) never takes room under it. The most per block counts every nomination of
+the award, so an award to individuals with a most per block caps the persons of each block.
 """
 
 from __future__ import annotations
@@ -124,8 +128,11 @@ def approved_earlier(
             found = found.exclude(pk__in=later)
     by_award: dict[int, int] = defaultdict(int)
     by_block: dict[tuple[int, int], int] = {}
-    for row in found.values("award_type_id", "block_year__block_id").annotate(n=Count("pk")):
-        by_award[row["award_type_id"]] += row["n"]
+    rows = found.values("award_type_id", "block_year__block_id").annotate(
+        n=Count("pk"), collectives=Count("pk", filter=Q(person__isnull=True))
+    )
+    for row in rows:
+        by_award[row["award_type_id"]] += row["collectives"]
         by_block[(row["award_type_id"], row["block_year__block_id"])] = row["n"]
     return Taken(dict(by_award), by_block)
 
@@ -203,6 +210,11 @@ def cap_lines(
             .annotate(
                 proposed=Count("pk"),
                 passed=Count("pk", filter=Q(outcome=AgendaItem.Outcome.APPROVED)),
+                collectives=Count("pk", filter=Q(nomination__person__isnull=True)),
+                collectives_passed=Count(
+                    "pk",
+                    filter=Q(nomination__person__isnull=True, outcome=AgendaItem.Outcome.APPROVED),
+                ),
             )
         )
         grouped = [
@@ -212,6 +224,8 @@ def cap_lines(
                 r["nomination__block_year__block__name"],
                 r["proposed"],
                 r["passed"],
+                r["collectives"],
+                r["collectives_passed"],
             )
             for r in rows
         ]
@@ -224,7 +238,7 @@ def cap_lines(
                 status__in=(Nomination.Status.APPRAISED, Nomination.Status.SCHEDULED),
             )
             .values("award_type_id", "block_year__block_id", "block_year__block__name")
-            .annotate(proposed=Count("pk"))
+            .annotate(proposed=Count("pk"), collectives=Count("pk", filter=Q(person__isnull=True)))
         )
         grouped = [
             (
@@ -232,6 +246,8 @@ def cap_lines(
                 r["block_year__block_id"],
                 r["block_year__block__name"],
                 r["proposed"],
+                0,
+                r["collectives"],
                 0,
             )
             for r in nominations
@@ -256,7 +272,7 @@ def cap_lines(
     for award in sorted(awards.values(), key=lambda a: (a.position, a.code)):
         mine = [g for g in grouped if g[0] == award.pk]
         percent = percent_of(authority, award, year) if award.cap_percent is not None else None
-        if percent is not None:
+        if percent is not None and any(g[5] for g in mine):
             earlier = taken.by_award.get(award.pk, 0)
             lines.append(
                 CapLine(
@@ -266,13 +282,15 @@ def cap_lines(
                     cap=cap_for(percent, leading, base.rounding),
                     leading=leading,
                     taken=earlier,
-                    proposed=sum(g[3] for g in mine),
-                    approved=sum(g[4] for g in mine) if closed else None,
+                    proposed=sum(g[5] for g in mine),
+                    approved=sum(g[6] for g in mine) if closed else None,
                     rule=percent_words(award, leading, earlier, base.rounding, percent),
                 )
             )
         if award.max_per_block is not None:
-            for _a, block_id, block_name, proposed, approved in sorted(mine, key=lambda g: g[2]):
+            for _a, block_id, block_name, proposed, approved, *_c in sorted(
+                mine, key=lambda g: g[2]
+            ):
                 earlier = taken.by_block.get((award.pk, block_id), 0)
                 lines.append(
                     CapLine(

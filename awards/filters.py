@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, Nomination
@@ -16,11 +16,14 @@ from emulation.text import nfc, search_key
 
 
 class UnitSearchFilter(django_filters.CharFilter):
-    """Case- and accent-insensitive search on the unit's stored search key."""
+    """Case- and accent-insensitive search on the stored search key of the unit or of the
+    nominated person."""
 
     def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
         key = search_key(nfc(value or ""))
-        return qs.filter(unit__search_key__contains=key) if key else qs
+        if not key:
+            return qs
+        return qs.filter(Q(unit__search_key__contains=key) | Q(person__search_key__contains=key))
 
 
 class IntakeFilter(django_filters.FilterSet):

@@ -86,6 +86,8 @@ def of_units(unit_ids: Iterable[int]) -> dict[int, UnitHistory]:
     histories = {pk: UnitHistory() for pk in ids}
     awardees = Awardee.objects.filter(
         nomination__unit_id__in=ids,
+        # A person's award is theirs, not their unit's.
+        nomination__person__isnull=True,
         decision__kind=Decision.Kind.DECISION,
         decision__status__in=(Decision.Status.ISSUED, Decision.Status.PUBLISHED),
     ).select_related("decision__award_type", "decision__authority", "nomination")

@@ -13,7 +13,7 @@ from awards.models import Nomination
 class IntakeTable(tables.Table):
     """The nominations of an authority's blocks in a year, as the council holds them."""
 
-    unit_name = tables.Column(verbose_name=_("Unit"))
+    unit_name = tables.Column(verbose_name=_("Unit"), order_by=("unit_name", "person_name"))
     block = tables.Column(
         verbose_name=_("Block"),
         accessor="block_year__block__name",

@@ -633,3 +633,29 @@ def make_council_members(world: World, count: int) -> list[User]:
         )
         members.append(user)
     return members
+
+
+def make_person_nomination(
+    world: World,
+    award: Any,
+    person: Person,
+    *,
+    status: str = "draft",
+    ballot: Any = None,
+) -> Any:
+    """A nomination of a person of a member unit for an award to individuals, written directly
+    (as a ballot on the award would make it): the unit is the person's, the name and title as
+    they stand."""
+    from awards.models import Nomination
+
+    return Nomination.objects.create(
+        block_year=world.block_year,
+        award_type=award,
+        unit=person.unit,
+        unit_name=person.unit.name,
+        person=person,
+        person_name=person.full_name,
+        person_title=person.title,
+        ballot=ballot,
+        status=status,
+    )

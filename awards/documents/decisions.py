@@ -156,6 +156,9 @@ def decision_context(decision: Decision, awardees: Sequence[Awardee]) -> dict[st
         else "",
         "count": len(awardees),
         "awardees": awardees,
+        # The annex lists collectives and individuals in sections of their own.
+        "collectives": [a for a in awardees if not a.person_name],
+        "individuals": [a for a in awardees if a.person_name],
         "signed_words": official_date(decision.signed_on),
         "chairman_words": f"Chủ tịch {body_words(authority)}",
         "signature": signature(decision),
@@ -189,6 +192,7 @@ def moha_context(decision: Decision, awardees: Sequence[Awardee]) -> dict[str, A
         "minutes": _council_minutes(decision, awardees),
         "count": count,
         "awardees": awardees,
+        "individuals": award.for_individuals,
         "leads": award.candidates == AwardType.Candidates.LEADING,
         "cap_percent": award.cap_percent,
         "leading": leading,
@@ -237,9 +241,18 @@ def issue_decision_document(
                 "award": award.code,
                 "year": decision.year,
                 "signer": decision.signer_name,
-                "awardees": [{"unit": a.unit_name, "block": a.block_name} for a in awardees],
+                "awardees": [_awardee_metadata(a) for a in awardees],
             },
         )
+
+
+def _awardee_metadata(awardee: Awardee) -> dict[str, str]:
+    """Who an awardee is, as an issued document's metadata records it: the unit and block, and
+    the person's name and title for an award to an individual."""
+    found = {"unit": awardee.unit_name, "block": awardee.block_name}
+    if awardee.person_name:
+        found.update(person=awardee.person_name, title=awardee.person_title)
+    return found
 
 
 def certificate_context(decision: Decision, awardee: Awardee) -> dict[str, Any]:
@@ -251,6 +264,8 @@ def certificate_context(decision: Decision, awardee: Awardee) -> dict[str, Any]:
         "heading": heading,
         "award": decision.award_type,
         "unit_name": awardee.unit_name,
+        "person_name": awardee.person_name,
+        "person_title": awardee.person_title,
         "block_name": awardee.block_name,
         "year": decision.year,
         "number": decision.number,
@@ -266,9 +281,7 @@ def issue_certificate(decision: Decision, awardee: Awardee, *, by: User | None) 
         _thing, heading = award_object(decision.award_type)
         return issue_document(
             kind=CERTIFICATE,
-            title=(
-                f"{heading.capitalize()} tặng {awardee.unit_name} (Quyết định số {decision.number})"
-            ),
+            title=(f"{heading.capitalize()} tặng {awardee.name} (Quyết định số {decision.number})"),
             issuer_name=issuing_body(decision.authority),
             template_name="awards/certificate_pdf.html",
             context=certificate_context(decision, awardee),
@@ -279,7 +292,6 @@ def issue_certificate(decision: Decision, awardee: Awardee, *, by: User | None) 
                 "decision": decision.number,
                 "signed_on": decision.signed_on.isoformat(),
                 "award": decision.award_type.code,
-                "unit": awardee.unit_name,
-                "block": awardee.block_name,
+                **_awardee_metadata(awardee),
             },
         )

@@ -48,6 +48,22 @@ REPORT_SECTIONS = [
     ("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", [("", "report_awards")]),
 ]
 
+# The sections of the decree's form of an achievement report for an individual (Decree 98/2023,
+# Appendix I, form 02), over the same five fields.
+INDIVIDUAL_REPORT_SECTIONS = [
+    ("I. SƠ LƯỢC LÝ LỊCH", [("", "report_overview")]),
+    (
+        "II. THÀNH TÍCH ĐẠT ĐƯỢC",
+        [
+            ("1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận", "report_results"),
+            ("2. Thành tích đạt được của cá nhân", "report_measures"),
+            ("3. Các giải pháp, sáng kiến, đề tài đã áp dụng", "report_movements"),
+        ],
+    ),
+    ("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", [("", "report_awards")]),
+]
+GENDERS_VI = {"female": "Nữ", "male": "Nam"}
+
 
 def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -70,6 +86,8 @@ def report_context(nomination: Nomination) -> dict[str, Any]:
         if approver is not None
         else None
     )
+    if nomination.person_id:
+        return individual_report_context(nomination, role)
     titles, commendations = past_awards(nomination)
     head = block_year.memberships.filter(role=Membership.Role.HEAD).select_related("unit").first()
     return {
@@ -103,6 +121,59 @@ def report_context(nomination: Nomination) -> dict[str, Any]:
             "position": (role.title if role and role.title else "THỦ TRƯỞNG ĐƠN VỊ"),
             "note": "(Đã phê duyệt trên hệ thống)",
             "name": approver.get_full_name() if approver is not None else "",
+        },
+        "recipients": [],
+    }
+
+
+def individual_report_context(nomination: Nomination, role: UnitRole | None) -> dict[str, Any]:
+    """The report in the decree's form for an individual: the person's particulars, the five
+    sections under that form's headings; the leader of the person's unit confirms it (the
+    form's left signature) and the person is the one reporting (its right)."""
+    block_year = nomination.block_year
+    approver = nomination.report_approved_by
+    person = nomination.person
+    particulars = [
+        ("Họ và tên", nomination.person_name),
+        ("Năm sinh", str(person.birth_year) if person and person.birth_year else ""),
+        ("Giới tính", GENDERS_VI.get(person.gender, "") if person else ""),
+        ("Đơn vị công tác", nomination.unit_name),
+        ("Chức vụ", nomination.person_title),
+        (
+            "Công tác tại đơn vị từ năm",
+            str(person.serving_since) if person and person.serving_since else "",
+        ),
+    ]
+    return {
+        "individual": True,
+        "parent_body": block_year.block.name,
+        "issuer_name": nomination.unit_name,
+        "place": block_year.block.authority.place,
+        "date": issue_date(),
+        "title": f"BÁO CÁO THÀNH TÍCH ĐỀ NGHỊ TẶNG {nomination.award_type.name_vi.upper()}",
+        "summary": f"Năm {block_year.year}",
+        "nomination": nomination,
+        "year": block_year.year,
+        "particulars": [(label, value) for label, value in particulars if value],
+        "sections": [
+            (
+                heading,
+                [(sub, _paragraphs(getattr(nomination, name))) for sub, name in parts],
+            )
+            for heading, parts in INDIVIDUAL_REPORT_SECTIONS
+        ],
+        "proposing_level": {
+            "position": "THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN, ĐỀ NGHỊ",
+            "body": role.title if role and role.title else "",
+            "unit": nomination.unit_name,
+            "note": "(Đã phê duyệt trên hệ thống)",
+            "name": approver.get_full_name() if approver is not None else "",
+        },
+        "signature": {
+            "capacity": "",
+            "position": "NGƯỜI BÁO CÁO THÀNH TÍCH",
+            "note": "",
+            "name": nomination.person_name,
         },
         "recipients": [],
     }
@@ -174,7 +245,7 @@ def issue_achievement_report(nomination: Nomination, *, by: User) -> IssuedDocum
             kind=REPORT,
             title=(
                 f"Báo cáo thành tích năm {nomination.block_year.year} của"
-                f" {nomination.unit_name} ({nomination.award_type.name_vi})"
+                f" {nomination.name} ({nomination.award_type.name_vi})"
             ),
             issuer_name=nomination.unit_name,
             template_name="awards/achievement_report_pdf.html",
@@ -184,6 +255,11 @@ def issue_achievement_report(nomination: Nomination, *, by: User) -> IssuedDocum
             metadata={
                 "nomination": nomination.pk,
                 "unit": nomination.unit_name,
+                **(
+                    {"person": nomination.person_name, "title": nomination.person_title}
+                    if nomination.person_id
+                    else {}
+                ),
                 "award": nomination.award_type.code,
                 "version_sha256": sections_sha256(nomination),
             },
@@ -193,10 +269,10 @@ def issue_achievement_report(nomination: Nomination, *, by: User) -> IssuedDocum
 # The proposal letter --------------------------------------------------------------------------
 
 
-def _votes(nominations: list[Nomination]) -> dict[tuple[int, int], BallotCandidate]:
+def _votes(nominations: list[Nomination]) -> dict[tuple[int, int, int], BallotCandidate]:
     ballots = {n.ballot_id for n in nominations if n.ballot_id}
     candidates = BallotCandidate.objects.filter(ballot__in=ballots).select_related("ballot")
-    return {(c.ballot_id, c.unit_id): c for c in candidates}
+    return {(c.ballot_id, c.unit_id, c.person_id or 0): c for c in candidates}
 
 
 def _number(value: Any) -> str:
@@ -208,19 +284,26 @@ def _number(value: Any) -> str:
 
 
 def nominee_rows(nominations: list[Nomination]) -> list[dict[str, Any]]:
-    """The nominees grouped by award, each with its place in the ranking and its votes."""
+    """The nominees grouped by award, each with its place in the ranking and its votes; the
+    groups of collectives come first, then those of individuals (`individual`), whose rows give
+    the person's name, title and unit and their votes (a person has no place in the ranking)."""
     votes = _votes(nominations)
     block_years = {n.block_year_id for n in nominations}
     ranking = {
         row.unit_id: row
         for row in RankingRow.objects.filter(ranking__table__block_year__in=block_years)
     }
-    groups: list[dict[str, Any]] = []
+    groups: dict[tuple[bool, int], dict[str, Any]] = {}
     for nomination in nominations:
-        if not groups or groups[-1]["award"].pk != nomination.award_type_id:
-            groups.append({"award": nomination.award_type, "rows": []})
-        candidate = votes.get((nomination.ballot_id or 0, nomination.unit_id))
-        row = ranking.get(nomination.unit_id)
+        individual = nomination.person_id is not None
+        group = groups.setdefault(
+            (individual, nomination.award_type_id),
+            {"award": nomination.award_type, "individual": individual, "rows": []},
+        )
+        candidate = votes.get(
+            (nomination.ballot_id or 0, nomination.unit_id, nomination.person_id or 0)
+        )
+        row = None if individual else ranking.get(nomination.unit_id)
         rank = candidate.rank if candidate and candidate.rank else (row.rank if row else None)
         total = (
             candidate.total
@@ -229,9 +312,11 @@ def nominee_rows(nominations: list[Nomination]) -> list[dict[str, Any]]:
         )
         band = candidate.band if candidate and candidate.band else (row.band if row else "")
         cast = candidate.ballot.cast if candidate else None
-        groups[-1]["rows"].append(
+        group["rows"].append(
             {
                 "unit": nomination.unit_name,
+                "person": nomination.person_name,
+                "title": nomination.person_title,
                 "rank": rank or "",
                 "total": _number(total),
                 "band": band,
@@ -240,9 +325,10 @@ def nominee_rows(nominations: list[Nomination]) -> list[dict[str, Any]]:
                 else "",
             }
         )
-    for group in groups:
-        group["rows"].sort(key=lambda row: (row["rank"] or 999, row["unit"]))
-    return groups
+    ordered = sorted(groups.values(), key=lambda g: g["individual"])  # stable: award order kept
+    for group in ordered:
+        group["rows"].sort(key=lambda row: (row["rank"] or 999, row["unit"], row["person"]))
+    return ordered
 
 
 def _head(dossier: Dossier) -> Membership | None:
@@ -276,6 +362,7 @@ def letter_context(
     )
     published = Ranking.objects.filter(table__block_year=block_year).first()
     minutes = dossier.minutes
+    groups = nominee_rows(nominations)
     # The decree detailing the Law in force on the letter's date (Decree 98/2023 until 30 June
     # 2025, Decree 152/2025 after: `awards.catalogue`).
     basis = [LAW, decree_title_on(issue_date())]
@@ -302,8 +389,11 @@ def letter_context(
         "block_name": block.name,
         "year": block_year.year,
         "basis": basis,
-        "groups": nominee_rows(nominations),
-        "count": len(nominations),
+        "groups": groups,
+        "collective_groups": [g for g in groups if not g["individual"]],
+        "individual_groups": [g for g in groups if g["individual"]],
+        "count": sum(1 for n in nominations if n.person_id is None),
+        "people": sum(1 for n in nominations if n.person_id is not None),
         "minutes": minutes,
         "signature": {
             "capacity": f"TM. {block.name}",
@@ -354,7 +444,16 @@ def issue_proposal_letter(
                 "number": number,
                 "nominations": key,
                 "nominees": [
-                    {"unit": n.unit_name, "award": n.award_type.name_vi} for n in nominations
+                    {
+                        "unit": n.unit_name,
+                        **(
+                            {"person": n.person_name, "title": n.person_title}
+                            if n.person_id
+                            else {}
+                        ),
+                        "award": n.award_type.name_vi,
+                    }
+                    for n in nominations
                 ],
                 "minutes_code": dossier.minutes.code if dossier.minutes else "",
             },

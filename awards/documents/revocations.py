@@ -42,7 +42,7 @@ def revocation_context(revocation: Revocation) -> dict[str, Any]:
         "date": revocation.signed_on,
         "title": "QUYẾT ĐỊNH",
         "summary": f"Về việc hủy bỏ quyết định tặng {decision.award_type.name_vi}"
-        f" đối với {awardee.unit_name}",
+        f" đối với {awardee.name}",
         "chairman": chairman(authority),
         "decision": decision,
         "decision_words": official_date(decision.signed_on),
@@ -63,7 +63,7 @@ def issue_revocation_document(revocation: Revocation, *, by: User) -> IssuedDocu
     return issue_document(
         kind=REVOCATION,
         title=f"Quyết định số {revocation.number} về việc hủy bỏ khen thưởng"
-        f" ({decision.number}, {awardee.unit_name})",
+        f" ({decision.number}, {awardee.name})",
         issuer_name=issuing_body(decision.authority),
         template_name="awards/revocation_pdf.html",
         context=revocation_context(revocation),
@@ -73,7 +73,7 @@ def issue_revocation_document(revocation: Revocation, *, by: User) -> IssuedDocu
             "number": revocation.number,
             "signed_on": revocation.signed_on.isoformat(),
             "revokes": decision.number,
-            "unit": awardee.unit_name,
+            "unit": awardee.name,
             "ground": revocation.ground,
             "signer": revocation.signer_name,
         },

@@ -89,7 +89,7 @@ def minutes_context(
         nomination = item.nomination
         rows.append(
             {
-                "unit": nomination.unit_name,
+                "unit": nomination.name,
                 "block": nomination.block_year.block.name,
                 # The minutes name the block a flag's nominee leads (DOMAIN §5).
                 "leads": nomination.award_type.candidates == AwardType.Candidates.LEADING,
@@ -133,6 +133,7 @@ def minutes_context(
         "quorum_reached": bool(session.quorum_reached),
         "method": METHOD_VI[CouncilSession.Method(session.method)],
         "rows": rows,
+        "people": any(item.nomination.person_id for item in items),
         "awards": list(awards.values()),
         "caps": caps,
         "sha256": session.results_sha256,

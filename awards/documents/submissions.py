@@ -43,7 +43,8 @@ def submission_context(submission: Submission, nominations: Sequence[Nomination]
         "authority": authority,
         "year": submission.year,
         "groups": groups,
-        "count": len(nominations),
+        "count": sum(1 for n in nominations if n.person_id is None),
+        "people": sum(1 for n in nominations if n.person_id is not None),
         "minutes": _council_minutes_of([n.pk for n in nominations], authority.pk),
         "signature": {
             "capacity": "",
@@ -72,6 +73,13 @@ def issue_submission_document(
             "signed_on": submission.signed_on.isoformat(),
             "year": submission.year,
             "signer": submission.signer_name,
-            "nominations": [{"unit": n.unit_name, "award": n.award_type.code} for n in nominations],
+            "nominations": [
+                {
+                    "unit": n.unit_name,
+                    **({"person": n.person_name} if n.person_id else {}),
+                    "award": n.award_type.code,
+                }
+                for n in nominations
+            ],
         },
     )

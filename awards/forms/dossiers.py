@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import ATTESTATIONS, Nomination
+from awards.models.nominations import section_label
 from emulation.forms import Form, ModelForm
 
 # What the decree's form of an achievement report for a collective asks in each section.
@@ -35,16 +36,48 @@ REPORT_HELP = {
     ),
 }
 
+# What the decree's form of an achievement report for an individual asks in each section.
+INDIVIDUAL_REPORT_HELP = {
+    "report_overview": _(
+        "The person's date of birth, home town, place of residence, Party, government and mass"
+        " organisation positions, professional qualifications, academic titles and degrees."
+    ),
+    "report_results": _(
+        "The powers and tasks the person was assigned or took on during the year (the post, the"
+        " field of work, the people they lead)."
+    ),
+    "report_measures": _(
+        "What the person achieved in those tasks during the year, with figures against the"
+        " targets, and the results of the unit or part they lead."
+    ),
+    "report_movements": _(
+        "The solutions, initiatives, studies and new working methods the person applied, where"
+        " they were recognised, and their effect; their part in the emulation movements."
+    ),
+    "report_awards": _(
+        "Emulation titles and forms of commendation the person received in earlier years: the"
+        " title, the year, and the number and date of the decision."
+    ),
+}
+
 
 class ReportForm(ModelForm):
     """The five sections of the achievement report; a draft may leave some empty (the leader
-    approves it only when every section is written)."""
+    approves it only when every section is written). A person's nomination is written in the
+    decree's form for an individual: the same five fields, under that form's headings."""
 
     class Meta:
         model = Nomination
         fields = list(Nomination.REPORT_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in Nomination.REPORT_FIELDS}
         help_texts = REPORT_HELP
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.person_id:
+            for name in Nomination.REPORT_FIELDS:
+                self.fields[name].label = section_label(name, individual=True)
+                self.fields[name].help_text = INDIVIDUAL_REPORT_HELP[name]
 
 
 YES_NO = [("yes", _("Yes, the unit attests this")), ("no", _("No, the unit cannot attest this"))]

@@ -138,7 +138,7 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
                         False,
                         nomination.return_reason,
                         nomination.get_absolute_url(),
-                        f"{nomination.unit_name} – {nomination.award_type.name}",
+                        f"{nomination.name} – {nomination.award_type.name}",
                     )
                 )
         items.append(_letter_item(dossier, nominations, here))
@@ -215,7 +215,7 @@ def nomination_checklist(nomination: Nomination) -> list[ChecklistItem]:
     """The parts one nomination needs in the dossier: the approved report, the attestations,
     and an eligibility check that passes."""
     link = nomination.get_absolute_url()
-    group = f"{nomination.unit_name} – {nomination.award_type.name}"
+    group = f"{nomination.name} – {nomination.award_type.name}"
     missing = missing_sections(nomination)
     if nomination.report_is_approved:
         report_detail = ""

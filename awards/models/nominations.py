@@ -56,7 +56,7 @@ class NominationQuerySet(models.QuerySet["Nomination"]):
             self.filter(block_year=block_year)
             .select_related("award_type")
             .annotate(file_count=Count("files"))
-            .order_by("award_type__position", "award_type__code", "unit_name", "pk")
+            .order_by("award_type__position", "award_type__code", "unit_name", "person_name", "pk")
         )
 
     def for_intake(self, authority: Authority, year: int) -> NominationQuerySet:
@@ -73,6 +73,9 @@ class NominationQuerySet(models.QuerySet["Nomination"]):
             .select_related("block_year__block", "award_type")
             .only(
                 "unit_name",
+                "person",
+                "person_name",
+                "person_title",
                 "status",
                 "submitted_at",
                 "block_year__year",
@@ -85,7 +88,9 @@ class NominationQuerySet(models.QuerySet["Nomination"]):
             )
             .annotate(sent_on=TruncDate("submitted_at"))
             .annotate(sent_late=Case(When(late, then=Value(True)), default=Value(False)))
-            .order_by("block_year__block__name", "award_type__position", "unit_name", "pk")
+            .order_by(
+                "block_year__block__name", "award_type__position", "unit_name", "person_name", "pk"
+            )
         )
 
     def council_seats(self, user: User, today: datetime.date | None = None) -> list[CouncilSeat]:
@@ -346,10 +351,21 @@ class Nomination(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_name} – {self.award_type}"
+        return f"{self.name} – {self.award_type}"
 
     def get_absolute_url(self) -> str:
         return reverse("awards:nomination_detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        """Who is nominated: the person with their title and unit, or the unit."""
+        if self.person_id:
+            return f"{self.person_name}, {self.person_title}, {self.unit_name}"
+        return self.unit_name
+
+    @property
+    def of_a_person(self) -> bool:
+        return self.person_id is not None
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
@@ -397,20 +413,41 @@ def passes(stored: list[dict[str, Any]]) -> bool:
     return bool(stored) and all(rule.get("passed") is True for rule in stored)
 
 
-def section_label(name: str) -> str:
-    """The heading of a section of the report, as the model names it."""
+# The same five sections in the decree's form of an achievement report for an individual
+# (Decree 98/2023, Appendix I, form 02): the model's labels name those of a collective.
+INDIVIDUAL_SECTIONS: dict[str, Any] = {
+    "report_overview": _(
+        "I. Brief personal history (date of birth, home town, residence, qualifications)"
+    ),
+    "report_results": _("II.1. Powers and tasks assigned"),
+    "report_measures": _("II.2. Achievements: results of the tasks assigned"),
+    "report_movements": _("II.3. Solutions, initiatives and studies applied"),
+    "report_awards": _("III. Emulation titles and awards received before"),
+}
+
+
+def section_label(name: str, *, individual: bool = False) -> str:
+    """The heading of a section of the report, in the form for a collective (as the model names
+    it) or for an individual."""
+    if individual:
+        return str(INDIVIDUAL_SECTIONS[name])
     model_field = Nomination._meta.get_field(name)
     assert isinstance(model_field, models.Field)
     return str(model_field.verbose_name)
 
 
+def report_sections(nomination: Nomination) -> list[tuple[str, str]]:
+    """The report's sections, each with its heading in the nominee's form and its text."""
+    individual = nomination.of_a_person
+    return [
+        (section_label(name, individual=individual), getattr(nomination, name))
+        for name in Nomination.REPORT_FIELDS
+    ]
+
+
 def missing_sections(nomination: Nomination) -> list[str]:
     """The labels of the report's sections still empty."""
-    return [
-        section_label(name)
-        for name in Nomination.REPORT_FIELDS
-        if not str(getattr(nomination, name) or "").strip()
-    ]
+    return [label for label, text in report_sections(nomination) if not str(text or "").strip()]
 
 
 def missing_attestations(nomination: Nomination) -> list[str]:

@@ -228,7 +228,7 @@ def waivable(block_year: BlockYear) -> list[OpenItem]:
         OpenItem(
             "nominations",
             _("%(unit)s, proposed for the %(award)s: returned, and may be sent again.")
-            % {"unit": n.unit_name, "award": n.award_type.name},
+            % {"unit": n.name, "award": n.award_type.name},
             f"returned:{n.pk}",
         )
         for n in returned

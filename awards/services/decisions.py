@@ -110,7 +110,7 @@ def approved_for_decision(
             awardee__isnull=True,
         )
         .select_related("block_year__block", "unit")
-        .order_by("block_year__block__name", "unit_name", "pk")
+        .order_by("block_year__block__name", "unit_name", "person_name", "pk")
     )
 
 
@@ -226,6 +226,8 @@ def draft_decision(
                     nomination=nomination,
                     position=position,
                     unit_name=nomination.unit_name,
+                    person_name=nomination.person_name,
+                    person_title=nomination.person_title,
                     block_name=nomination.block_year.block.name,
                 )
                 for position, nomination in enumerate(nominations, start=1)
@@ -342,7 +344,7 @@ def issue_decision(decision: Decision, *, by: User) -> Decision:
         )
     }
     unapproved = [
-        a.unit_name
+        a.name
         for a in awardees
         if nominations[a.nomination_id].status != Nomination.Status.APPROVED
     ]
@@ -477,9 +479,7 @@ def publish_decision(decision: Decision, *, by: User) -> Decision:
             "award": decision.award_type.name_vi,
             "year": decision.year,
             "authority": decision.authority.name,
-            "units": list(
-                decision.awardees.order_by("position", "pk").values_list("unit_name", flat=True)
-            ),
+            "units": [a.name for a in decision.awardees.order_by("position", "pk")],
             "path": reverse("awards:results", args=[decision.authority_id, decision.year]),
         },
     )

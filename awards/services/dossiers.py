@@ -395,6 +395,7 @@ def withdraw_nomination(nomination: Nomination, *, by: User, reason: str) -> Blo
         obj=nomination,
         before={
             "unit": nomination.unit_name,
+            **({"person": nomination.person_name} if nomination.person_id else {}),
             "award": nomination.award_type.code,
             "ballot": nomination.ballot_id,
             "report_document": nomination.report_document.code
@@ -494,7 +495,7 @@ def issue_proposal_letter(
         after={
             "letter": document.code,
             "number": number,
-            "nominees": [f"{n.unit_name} – {n.award_type.code}" for n in nominations],
+            "nominees": [f"{n.name} – {n.award_type.code}" for n in nominations],
         },
     )
     return document
@@ -532,11 +533,13 @@ def _issued_entry(part: str, document: IssuedDocument, **extra: Any) -> dict[str
 
 
 def _nomination_entries(nomination: Nomination) -> list[dict[str, Any]]:
-    common = {
+    common: dict[str, Any] = {
         "nomination": nomination.pk,
         "unit": nomination.unit_name,
         "award": nomination.award_type.code,
     }
+    if nomination.person_id:
+        common.update(person=nomination.person_name, title=nomination.person_title)
     entries = []
     if nomination.report_document is not None:
         entries.append(_issued_entry("achievement_report", nomination.report_document, **common))
@@ -614,7 +617,7 @@ def submit_dossier(block_year: BlockYear, *, by: User) -> Dossier:
         Nomination.objects.select_for_update(of=("self",))
         .filter(block_year=block_year)
         .select_related("award_type", "unit", "report_document", "block_year__block__authority")
-        .order_by("award_type__position", "award_type__code", "unit_name", "pk")
+        .order_by("award_type__position", "award_type__code", "unit_name", "person_name", "pk")
     )
     for nomination in nominations:
         _refresh(nomination)
@@ -680,7 +683,7 @@ def submit_dossier(block_year: BlockYear, *, by: User) -> Dossier:
         context={
             "block_name": block_year.block.name,
             "year": block_year.year,
-            "nominees": [f"{n.unit_name} – {n.award_type.name_vi}" for n in nominations],
+            "nominees": [f"{n.name} – {n.award_type.name_vi}" for n in nominations],
             "documents": len(documents),
             "sha256": dossier.manifest_sha256,
             "resubmitted": "",
@@ -818,7 +821,7 @@ def resubmit_nomination(nomination: Nomination, *, by: User) -> Nomination:
         context={
             "block_name": block_year.block.name,
             "year": block_year.year,
-            "nominees": [f"{nomination.unit_name} – {nomination.award_type.name_vi}"],
+            "nominees": [f"{nomination.name} – {nomination.award_type.name_vi}"],
             "documents": len(manifest["documents"]),
             "sha256": dossier.manifest_sha256,
             "resubmitted": nomination.unit_name,

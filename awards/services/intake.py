@@ -134,7 +134,7 @@ def receive_nomination(nomination: Nomination, *, by: User) -> Nomination:
         context={
             "block_name": block_year.block.name,
             "year": block_year.year,
-            "unit": nomination.unit_name,
+            "unit": nomination.name,
             "award": nomination.award_type.name_vi,
             "path": nomination.get_absolute_url(),
         },
@@ -341,7 +341,7 @@ def ballot_result(nomination: Nomination) -> BallotCandidate | None:
     if nomination.ballot_id is None:
         return None
     candidate = BallotCandidate.objects.filter(
-        ballot=nomination.ballot_id, unit=nomination.unit_id
+        ballot=nomination.ballot_id, unit=nomination.unit_id, person=nomination.person_id
     ).first()
     if candidate is not None and nomination.ballot is not None:
         candidate.ballot = nomination.ballot

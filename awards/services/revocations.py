@@ -114,7 +114,7 @@ def revoke_award(
         "awards.award.revoked",
         actor=by,
         obj=decision,
-        before={"awardee": awardee.pk, "unit": awardee.unit_name, "revoked": False},
+        before={"awardee": awardee.pk, "unit": awardee.name, "revoked": False},
         after={
             "awardee": awardee.pk,
             "revoked": True,

@@ -249,6 +249,7 @@ def _renumber(session: CouncilSession) -> None:
             i.nomination.award_type.code,
             i.nomination.block_year.block.name,
             i.nomination.unit_name,
+            i.nomination.person_name,
             i.pk,
         )
     )
@@ -280,7 +281,7 @@ def add_to_agenda(
     for block_year_id in sorted({n.block_year_id for n in found}):
         check_not_archived(block_year_id)
     foreign = [
-        n.unit_name
+        n.name
         for n in found
         if n.block_year.block.authority_id != session.authority_id
         or n.block_year.year != session.year
@@ -295,7 +296,7 @@ def add_to_agenda(
             },
             field="nominations",
         )
-    unready = [n.unit_name for n in found if n.status != Nomination.Status.APPRAISED]
+    unready = [n.name for n in found if n.status != Nomination.Status.APPRAISED]
     if unready:
         raise DomainError(
             _("Only appraised nominations go on an agenda: %(units)s.")
@@ -318,7 +319,7 @@ def add_to_agenda(
         "awards.councilsession.agenda_added",
         actor=by,
         obj=session,
-        after={"nominations": [[n.pk, n.unit_name, n.award_type.code] for n in found]},
+        after={"nominations": [[n.pk, n.name, n.award_type.code] for n in found]},
     )
     return list(AgendaItem.objects.filter(pk__in=[i.pk for i in items]).order_by("position"))
 
@@ -342,7 +343,7 @@ def remove_from_agenda(item: AgendaItem, *, by: User) -> None:
         "awards.councilsession.agenda_removed",
         actor=by,
         obj=session,
-        before={"nomination": [nomination.pk, nomination.unit_name]},
+        before={"nomination": [nomination.pk, nomination.name]},
     )
 
 
@@ -574,6 +575,8 @@ def decide(
         if (
             result[item.pk][0] == AgendaItem.Outcome.APPROVED
             and item.nomination.award_type.cap_percent is not None
+            # The percentage is of the leading units: it bears on collectives only.
+            and item.nomination.person_id is None
         ):
             by_award[item.nomination.award_type_id].append(item)
     for award_id, group in by_award.items():
@@ -607,7 +610,7 @@ def results_of(
         {
             "item": item.pk,
             "nomination": item.nomination_id,
-            "unit": item.nomination.unit_name,
+            "unit": item.nomination.name,
             "block": item.nomination.block_year.block.name,
             "award": item.nomination.award_type.code,
             "for": item.approvals,
@@ -713,7 +716,7 @@ def _finish(
         },
     )
     approved = [
-        f"{i.nomination.unit_name} – {i.nomination.award_type.name_vi}"
+        f"{i.nomination.name} – {i.nomination.award_type.name_vi}"
         for i in items
         if i.outcome == AgendaItem.Outcome.APPROVED
     ]

@@ -145,11 +145,12 @@ def decision_create(request: AuthedRequest, authority: int, year: int, award: in
     )
     if decision is not None:
         return redirect(decision)
-    waiting = list(
-        services.approved_for_decision(council, year, award_type).values_list(
-            "unit_name", flat=True
-        )
-    )
+    waiting = [
+        n.name
+        for n in services.approved_for_decision(council, year, award_type)
+        .select_related(None)
+        .only("unit_name", "person", "person_name", "person_title")
+    ]
     proposal = services.kind_for(award_type) == Decision.Kind.PROPOSAL
     if waiting:
         intro = ngettext(
@@ -441,7 +442,7 @@ def awardee_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         title=_("Revoke the %(award)s of %(unit)s (decision %(number)s)")
-        % {"award": decision.award_type.name, "unit": awardee.unit_name, "number": decision.number},
+        % {"award": decision.award_type.name, "unit": awardee.name, "number": decision.number},
         intro=_(
             "A later decision cancels the award, and the award's object and money are recovered"
             " (Law on Emulation and Commendation, Chapter VII). The revoking decision is issued"

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from awards.forms.dossiers import AttestForm, FileForm, ProposalLetterForm, ReasonForm, ReportForm
 from awards.models import ATTESTATIONS, BallotCandidate, Dossier, Nomination, NominationFile
 from awards.models.dossiers import nomination_checklist
-from awards.models.nominations import missing_sections, passes, section_label
+from awards.models.nominations import missing_sections, passes, report_sections
 from awards.services import dossiers as services
 from blocks.models import BlockYear, Membership, UnitRole
 from emulation.actions import act as _act
@@ -270,7 +270,7 @@ def _ballot_result(nomination: Nomination) -> BallotCandidate | None:
     if nomination.ballot_id is None:
         return None
     candidate = BallotCandidate.objects.filter(
-        ballot=nomination.ballot_id, unit=nomination.unit_id
+        ballot=nomination.ballot_id, unit=nomination.unit_id, person=nomination.person_id
     ).first()
     if candidate is not None and nomination.ballot is not None:
         candidate.ballot = nomination.ballot  # already loaded with its year and award
@@ -359,10 +359,7 @@ def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "rules": _rules(nomination),
             "passes": passes(nomination.eligibility or []),
             "checklist": nomination_checklist(nomination),
-            "sections": [
-                (section_label(name), getattr(nomination, name))
-                for name in Nomination.REPORT_FIELDS
-            ],
+            "sections": report_sections(nomination),
             "missing": missing_sections(nomination),
             "attestations": [
                 (ATTESTATIONS.get(code, code), given.get(code))
@@ -400,6 +397,12 @@ def nomination_report(request: AuthedRequest, pk: int) -> HttpResponse:
         "Write each section as the decree's form for a collective asks. You can save a draft and"
         " come back; the unit's leader approves the report when every section is written."
     )
+    if nomination.of_a_person:
+        intro = _(
+            "Write each section as the decree's form for an individual asks. You can save a draft"
+            " and come back; the leader of the person's unit approves the report when every"
+            " section is written."
+        )
     if nomination.report_is_approved:
         intro = f"{intro} " + _(
             "The report is approved: saving a change withdraws the approval, and the leader must"
@@ -408,7 +411,7 @@ def nomination_report(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=_("Achievement report of %(unit)s") % {"unit": nomination.unit_name},
+        title=_("Achievement report of %(unit)s") % {"unit": nomination.name},
         intro=intro,
         cancel_link=nomination.get_absolute_url(),
         submit_label=_("Save the report"),
@@ -435,7 +438,7 @@ def nomination_report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
         message = f"{message} " + _("Still empty: %(sections)s.") % {"sections": "; ".join(missing)}
     return _confirm(
         request,
-        title=_("Approve the achievement report of %(unit)s?") % {"unit": nomination.unit_name},
+        title=_("Approve the achievement report of %(unit)s?") % {"unit": nomination.name},
         message=message,
         confirm_label=_("Approve the report"),
         cancel_link=nomination.get_absolute_url(),
@@ -478,7 +481,7 @@ def nomination_attest(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=_("Attestations of %(unit)s") % {"unit": nomination.unit_name},
+        title=_("Attestations of %(unit)s") % {"unit": nomination.name},
         intro=_(
             "As the unit's leader, say for each statement whether the unit can attest it. An"
             " award obtained by a false declaration is revoked. A unit that cannot attest one of"
@@ -502,7 +505,7 @@ def nomination_eligibility(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect(nomination)
     return _confirm(
         request,
-        title=_("Check the eligibility of %(unit)s again?") % {"unit": nomination.unit_name},
+        title=_("Check the eligibility of %(unit)s again?") % {"unit": nomination.name},
         message=_(
             "Every rule of the award is checked again on today's data: the ranking, the other"
             " nominations and the unit's attestations."
@@ -533,7 +536,7 @@ def nomination_file_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=_("Attach a document to the nomination of %(unit)s") % {"unit": nomination.unit_name},
+        title=_("Attach a document to the nomination of %(unit)s") % {"unit": nomination.name},
         intro=_(
             "Documents that support the nomination, such as earlier award decisions. Each file is"
             " checked by its content and kept with its SHA-256."
@@ -566,7 +569,7 @@ def nomination_file_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         title=_("Remove %(name)s?") % {"name": attached.name},
         message=_("The document is removed from the nomination of %(unit)s.")
-        % {"unit": nomination.unit_name},
+        % {"unit": nomination.name},
         confirm_label=_("Remove"),
         cancel_link=nomination.get_absolute_url(),
         danger=True,
@@ -592,7 +595,7 @@ def nomination_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         title=_("Withdraw the nomination of %(unit)s for the %(award)s?")
-        % {"unit": nomination.unit_name, "award": nomination.award_type.name},
+        % {"unit": nomination.name, "award": nomination.award_type.name},
         intro=_(
             "The nomination leaves the dossier with its report and documents; the reason is kept"
             " in the audit log. The proposal letter must then be issued again."
@@ -621,7 +624,7 @@ def nomination_return(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=_("Return the nomination of %(unit)s") % {"unit": nomination.unit_name},
+        title=_("Return the nomination of %(unit)s") % {"unit": nomination.name},
         intro=_(
             "Say what is wrong or missing; the unit fixes it and the secretariat sends the"
             " nomination again."
@@ -645,7 +648,7 @@ def nomination_resubmit(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect(nomination)
     return _confirm(
         request,
-        title=_("Send the nomination of %(unit)s again?") % {"unit": nomination.unit_name},
+        title=_("Send the nomination of %(unit)s again?") % {"unit": nomination.name},
         message=_(
             "The council returned it for this reason: “%(reason)s”. Its current report and"
             " documents replace those in the dossier's manifest, and the audit log records what"

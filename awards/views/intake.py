@@ -287,7 +287,7 @@ def intake_receive(request: AuthedRequest, pk: int) -> HttpResponse:
     return _confirm(
         request,
         title=_("Receive the nomination of %(unit)s for the %(award)s?")
-        % {"unit": nomination.unit_name, "award": nomination.award_type.name},
+        % {"unit": nomination.name, "award": nomination.award_type.name},
         message=_(
             "The council takes the nomination in: the block and the unit are told, and the"
             " dossier can be appraised. If a part falls short, return it with the reason instead."

@@ -210,7 +210,7 @@ def _chart(session: CouncilSession, items: list[AgendaItem]) -> dict[str, Any]:
         agree, disagree = item.approvals or 0, item.disapprovals or 0
         agree_width = round(agree / top * plot_width, 1)
         disagree_width = round(disagree / top * plot_width, 1)
-        name = item.nomination.unit_name
+        name = item.nomination.name
         label = name if len(name) <= 44 else name[:43] + "…"
         needed_x = pad + round(item.votes_needed(session.cast or 0) / top * plot_width, 1)
         bars.append(
@@ -328,7 +328,7 @@ def session_agenda(request: AuthedRequest, pk: int) -> HttpResponse:
         _act(
             request,
             lambda: services.remove_from_agenda(item, by=request.user),
-            _("%(unit)s was taken off the agenda.") % {"unit": item.nomination.unit_name},
+            _("%(unit)s was taken off the agenda.") % {"unit": item.nomination.name},
         )
         return redirect("awards:session_agenda", session.pk)
     done = run_form(

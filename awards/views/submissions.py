@@ -63,7 +63,7 @@ def submission_create(request: AuthedRequest, authority: int, year: int) -> Http
         )
         % {
             "count": len(waiting),
-            "units": "; ".join(f"{n.unit_name} ({n.award_type.name})" for n in waiting),
+            "units": "; ".join(f"{n.name} ({n.award_type.name})" for n in waiting),
         }
         if waiting
         else _("No nomination approved by the council is waiting for the Department's submission.")
