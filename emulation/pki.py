@@ -115,19 +115,43 @@ def issue(
     valid_to: dt.datetime,
     time_stamping: bool = False,
 ) -> Identity:
-    """A leaf certificate signed by `ca`: a time-stamping authority's (extended key usage
-    timeStamping, critical, as RFC 3161 asks), or else a document signer's (digital signature and
-    non-repudiation)."""
+    """A leaf certificate signed by `ca`, with its key: a time-stamping authority's (extended
+    key usage timeStamping, critical, as RFC 3161 asks), or else a document signer's (digital
+    signature and non-repudiation)."""
+    certificate = certify(
+        ca,
+        common_name,
+        organisation=organisation,
+        public_key=key.public_key(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        time_stamping=time_stamping,
+    )
+    return Identity(certificate, key)
+
+
+def certify(
+    ca: Identity,
+    common_name: str,
+    *,
+    organisation: str,
+    public_key: rsa.RSAPublicKey,
+    valid_from: dt.datetime,
+    valid_to: dt.datetime,
+    time_stamping: bool = False,
+) -> x509.Certificate:
+    """The certificate of `issue` for a public key alone: a key kept on a token or an HSM, whose
+    private half never leaves it."""
     builder = (
         x509.CertificateBuilder()
         .subject_name(name(common_name, organisation))
         .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(valid_from)
         .not_valid_after(valid_to)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
             critical=False,
@@ -151,7 +175,7 @@ def issue(
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
         )
-    return Identity(builder.sign(ca.key, hashes.SHA256()), key)
+    return builder.sign(ca.key, hashes.SHA256())
 
 
 def p12_bytes(identity: Identity, ca: Identity, password: bytes | None) -> bytes:

@@ -284,17 +284,6 @@ def _has_python_pkcs11() -> bool:
 
 
 @pytest.mark.skipif(_has_python_pkcs11(), reason="python-pkcs11 is installed here")
-def test_a_token_configured_without_python_pkcs11_stops_issuing_with_a_clear_message(
-    clerk: User, settings: Any
-) -> None:
-    settings.DOCUMENT_SIGNERS = {
-        BODY: {"pkcs11": {"lib": "/usr/lib/softhsm/libsofthsm2.so", "token": "ubnd", "pin": "1"}}
-    }
-    document = issue_minutes(clerk)
-    with pytest.raises(signing.SigningNotConfigured, match="python-pkcs11"):
-        signing.sign_issued(stored(document), document)
-
-
 # Signed copies uploaded back --------------------------------------------------------------------
 
 
