@@ -268,11 +268,20 @@ def certificate_context(decision: Decision, awardee: Awardee) -> dict[str, Any]:
         "person_title": awardee.person_title,
         "block_name": awardee.block_name,
         "year": decision.year,
-        "number": decision.number,
+        "decision_number": decision.number,
         "signed_on": decision.signed_on,
         "place": authority.place,
         "signature": signature(decision),
     }
+
+
+# The symbol of a certificate's number in the issuing body's register of commendations ("12/BK"):
+# one register per body and year for every certificate it issues, whatever its kind.
+CERTIFICATE_SYMBOLS = {"BẰNG KHEN": "BK", "CỜ THI ĐUA": "CTĐ"}
+
+
+def certificate_symbol(heading: str) -> str:
+    return CERTIFICATE_SYMBOLS.get(heading, "GCN")
 
 
 def issue_certificate(decision: Decision, awardee: Awardee, *, by: User | None) -> IssuedDocument:
@@ -285,6 +294,8 @@ def issue_certificate(decision: Decision, awardee: Awardee, *, by: User | None) 
             issuer_name=issuing_body(decision.authority),
             template_name="awards/certificate_pdf.html",
             context=certificate_context(decision, awardee),
+            symbol=certificate_symbol(heading),
+            year=decision.signed_on.year,
             background=True,  # one per awardee: rendered by the workers, after the commit
             by=by,
             subject=awardee,

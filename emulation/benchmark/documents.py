@@ -51,7 +51,7 @@ def _certificate_context(index: int) -> dict[str, Any]:
         "unit_name": f"Đơn vị thứ {index + 1}",
         "block_name": "Khối thi đua benchmark",
         "year": 2026,
-        "number": "999/QĐ-UBND",
+        "decision_number": "999/QĐ-UBND",
         "signed_on": datetime.date(2027, 1, 15),
         "place": "Benchmark",
         "signature": {"capacity": "KT. CHỦ TỊCH", "position": "PHÓ CHỦ TỊCH", "name": "Hoàng Nam"},

@@ -110,7 +110,7 @@ def test_each_certificate_names_its_unit_and_the_decision_on_one_landscape_page(
         "BẰNG KHEN",
         awardee.unit_name,
         f"Đã có thành tích xuất sắc trong phong trào thi đua năm {YEAR}",
-        "125/QĐ-UBND",
+        "Quyết định số: 125/QĐ-UBND",
         f"Quảng Trị, ngày 05 tháng 3 năm {YEAR + 1}",
         "Hoàng Nam",
         awardee.certificate.display_code,
@@ -120,12 +120,26 @@ def test_each_certificate_names_its_unit_and_the_decision_on_one_landscape_page(
     assert width > height
 
 
+def test_the_certificates_take_consecutive_numbers_in_the_bodys_register(
+    awarded: Decision,
+) -> None:
+    """One register of commendations per issuing body and year: the certificates of a decision
+    are numbered in it one after another, each number printed on its certificate."""
+    certificates = [a.certificate for a in awarded.awardees.select_related("certificate")]
+    numbers = [c.number for c in certificates if c is not None]
+    assert numbers == [f"{n}/BK" for n in range(1, len(awarded.awardees.all()) + 1)]
+    for certificate in certificates:
+        assert certificate is not None and certificate.register_year == YEAR + 1
+        assert f"Số vào sổ khen thưởng: {certificate.number}" in text_of(certificate)
+
+
 def test_the_provincial_flag_certificate_says_flag(world: World) -> None:
     decision = issued(world, award_code="provincial-flag")
     certificate = decision.awardees.get().certificate
     assert certificate is not None
     text = text_of(certificate)
     assert "CỜ THI ĐUA" in text and "BẰNG KHEN" not in text
+    assert certificate.number == "1/CTĐ" and "Số vào sổ khen thưởng: 1/CTĐ" in text
 
 
 def test_the_proposal_to_the_ministry_names_the_block_each_unit_leads_and_the_cap(

@@ -105,7 +105,8 @@ def test_the_certificate_stays_10_mm_inside_its_landscape_sheet() -> None:
             "unit_name": "Ban Tuyên giáo và Dân vận Tỉnh ủy",
             "block_name": "Khối thi đua các cơ quan Đảng tỉnh",
             "year": 2026,
-            "number": "125/QĐ-UBND",
+            "decision_number": "125/QĐ-UBND",
+            "number": "1234/BK",
             "signed_on": datetime.date(2027, 1, 15),
             "place": "Quảng Trị",
             "signature": {
