@@ -287,7 +287,7 @@ def two_factor_disable(request: AuthedRequest) -> HttpResponse:
 # Unlocking locked-out accounts -----------------------------------------------------------------
 
 
-def _lockouts() -> list[dict[str, Any]]:
+def lockouts() -> list[dict[str, Any]]:
     """Current lockouts, counted as the lockout counts them (emulation.lockout): accounts with
     enough failures within the cool-off, from whatever addresses, then addresses with enough
     failures at accounts that are not locked themselves (guesses at many accounts)."""
@@ -379,4 +379,4 @@ def locked_accounts(request: AuthedRequest) -> HttpResponse:
         else:
             messages.info(request, _("That account was not locked (any more)."))
         return redirect("locked_accounts")
-    return render(request, "emulation/accounts_locked.html", {"lockouts": _lockouts()})
+    return render(request, "emulation/accounts_locked.html", {"lockouts": lockouts()})

@@ -210,8 +210,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 class IssuedDocumentAdmin(admin.ModelAdmin):
     """Issued documents are stored once, as generated: read-only here too."""
 
-    list_display = ["code", "kind", "title", "issuer_name", "issued_at", "issued_by"]
-    list_filter = ["kind"]
+    list_display = ["code", "kind", "title", "issuer_name", "issued_at", "issued_by", "state"]
+    list_filter = ["state", "kind"]
     search_fields = ["code", "title", "issuer_name", "sha256"]
     list_select_related = ["issued_by"]
     # The stored path, not a link: media files are never served from the web root.

@@ -18,3 +18,8 @@ class EmulationConfig(AppConfig):
         from emulation.otp import register_requirement, site_administrator_requires_two_factor
 
         register_requirement(site_administrator_requires_two_factor)
+
+        from emulation.home import register_section
+        from emulation.operations import site_state
+
+        register_section(site_state)
