@@ -151,6 +151,12 @@ def test_the_party_agencies_are_reorganised_from_1_july_2025(client: Any) -> Non
             assert signatures[merged.pk].unit_name == "Ban Dân vận Tỉnh ủy"
             assert signatures[board.pk].unit_name == "Ban Tuyên giáo Tỉnh ủy"
             assert signatures[board.pk].signer_title == "Trưởng Ban Tuyên giáo Tỉnh ủy"
+            # The covenant's signatures show it apart, as a unit that has left the year.
+            client.force_login(User.objects.get(username="bantdkt"))
+            covenant = signatures[merged.pk].version.document
+            page = client.get(reverse("covenants:signing_progress", args=[covenant.pk]))
+            assert 'data-signed="8"' in page.content.decode()
+            assert "Ban Dân vận Tỉnh ủy" in page.content.decode()
         elif year.year > on.year:
             assert not year.memberships.filter(unit=merged).exists()
     # The board's page shows its lineage: its former name and the board merged into it.
