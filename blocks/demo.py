@@ -471,8 +471,8 @@ def party_units(units: list[Unit], year: int) -> list[Unit]:
 def reorganise_party_agencies(seeder: Seeder) -> None:
     """Record Quảng Trị's Party agencies as they are from 1 July 2025 (see `REORGANISED`), through
     the registry's services and as the council's staff: the renames (each leader's title follows),
-    then the merger, which ends the Mass Mobilisation Board's memberships open that day (last
-    year's) and with it its people's roles. Does nothing once recorded.
+    then the merger, which ends the Mass Mobilisation Board's memberships open that day (2025's)
+    and with it its people's roles. Does nothing once recorded.
 
     The covenant demo calls it once the covenants of the years up to 2025 are signed and before
     those of the years after, so each signature keeps the names and titles of its day."""
@@ -492,9 +492,8 @@ def reorganise_party_agencies(seeder: Seeder) -> None:
             effective_date=PARTY_REORGANISED,
             reason=reason,
         )
-        for role in UnitRole.objects.filter(unit=unit, role=UnitRole.Role.LEADER).select_related(
-            "user"
-        ):
+        leaders = UnitRole.objects.filter(unit=unit, role=UnitRole.Role.LEADER)
+        for role in list(leaders.select_related("user")):
             # A role's title is given with the role: the leader is named again under the new one.
             services.remove_unit_role(role, by=staff, reason=reason)
             services.assign_unit_role(
@@ -511,6 +510,6 @@ def reorganise_party_agencies(seeder: Seeder) -> None:
         [merged], into=board, by=staff, effective_date=PARTY_REORGANISED, reason=MERGER_REASON
     )
     # The leader's role first: no one is then left in the unit to be told of the officer's.
-    for role in UnitRole.objects.filter(unit=merged).order_by("role"):
+    for role in list(UnitRole.objects.filter(unit=merged).order_by("role")):
         services.remove_unit_role(role, by=staff, reason=MERGER_REASON)
     seeder.created += 1
