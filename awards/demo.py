@@ -1,7 +1,7 @@
 """Demo ballots, nominations, dossier and hand-over of the Quảng Trị Party agencies block.
 
 Last year (ranking published by the scoring demo on 20 December): at the year-end summary
-conference on 26 December the nine member units voted online, and every ballot closed with its
+conference on 26 December the eight member units voted online, and every ballot closed with its
 results: the Office of the Provincial Party Committee acclaimed as the leading unit and proposed
 for the provincial flag; the Organisation and Propaganda Boards (second and fourth in the ranking,
 both "excellent"; the Internal Affairs Board, third, is not) proposed for the Chairman's
@@ -49,7 +49,7 @@ from scoring.models import Ranking
 BLOCK = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
 OFFICE = "Văn phòng Tỉnh ủy"
 ORGANISATION = "Ban Tổ chức Tỉnh ủy"
-PROPAGANDA = "Ban Tuyên giáo Tỉnh ủy"
+PROPAGANDA = "Ban Tuyên giáo và Dân vận Tỉnh ủy"  # its name since 1 July 2025 (blocks/demo.py)
 LETTER_NUMBER = "05/TTr-KTĐ"
 
 # The achievement reports, in the sections of the decree's form (short, as a demo).
@@ -82,8 +82,9 @@ REPORTS: dict[str, dict[str, str]] = {
         "report_awards": "Năm trước: Tập thể lao động xuất sắc.",
     },
     PROPAGANDA: {
-        "report_overview": "Ban Tuyên giáo Tỉnh ủy tham mưu về công tác tư tưởng, lý luận, báo"
-        " chí, khoa giáo; có 4 phòng và 24 cán bộ, công chức; năm trước là đơn vị Trưởng khối.",
+        "report_overview": "Ban Tuyên giáo và Dân vận Tỉnh ủy tham mưu về công tác tư tưởng, lý"
+        " luận, báo chí, khoa giáo và công tác dân vận; hợp nhất Ban Tuyên giáo và Ban Dân vận Tỉnh"
+        " ủy từ ngày 01/07/2025; có 6 phòng và 38 cán bộ, công chức; năm trước là đơn vị Trưởng khối.",
         "report_results": "Tham mưu tuyên truyền các ngày lễ lớn và sự kiện quan trọng của đất"
         " nước, của tỉnh; định hướng thông tin kịp thời trên báo chí và mạng xã hội; tổ chức"
         " thành công Hội thi báo cáo viên giỏi cấp tỉnh.",

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from blocks import services
 from blocks.models import (
     Authority,
     AuthoritySuccession,
@@ -52,6 +53,38 @@ LEADERS = [
     ("Bùi Văn Toàn", "Tổng Biên tập Báo Quảng Trị"),
     ("Ngô Thị Mai", "Hiệu trưởng Trường Chính trị Lê Duẩn"),
 ]
+# The Party agencies as the merged province of Quảng Trị has them from 1 July 2025 (docs/demo.md
+# gives the sources): the Mass Mobilisation Board merged into the Propaganda Board, renamed the
+# Propaganda and Mass Mobilisation Board, and the Party Committee of the provincial agencies and
+# enterprises renamed the Party Committee of the provincial Party agencies. The boards' own merger
+# came earlier in 2025 on a day not confirmed; the demo records both changes on 1 July 2025.
+PARTY_REORGANISED = datetime.date(2025, 7, 1)
+QUANG_TRI_COUNCIL = "Hội đồng Thi đua - Khen thưởng tỉnh Quảng Trị"
+PROPAGANDA = "Ban Tuyên giáo Tỉnh ủy"
+MASS_MOBILISATION = "Ban Dân vận Tỉnh ủy"
+PARTY_COMMITTEE = "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh"
+REORGANISED: dict[str, tuple[str, str, str, str]] = {
+    # former name: (new name, new short name, the leader's new title, reason)
+    PROPAGANDA: (
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        "BTGDVTU",
+        "Trưởng Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        "Hợp nhất Ban Tuyên giáo Tỉnh ủy và Ban Dân vận Tỉnh ủy thành Ban Tuyên giáo và Dân vận"
+        " Tỉnh ủy; Tỉnh ủy Quảng Trị công bố các cơ quan chuyên trách tham mưu, giúp việc ngày"
+        " 01/07/2025 (tienphong.vn, 01/07/2025).",
+    ),
+    PARTY_COMMITTEE: (
+        "Đảng ủy các cơ quan Đảng tỉnh",
+        "ĐUCCQĐ",
+        "Bí thư Đảng ủy các cơ quan Đảng tỉnh",
+        "Đảng bộ các cơ quan Đảng tỉnh Quảng Trị thành lập ngày 01/07/2025 trên cơ sở hợp nhất"
+        " Đảng bộ các cơ quan Đảng tỉnh Quảng Bình và Quảng Trị (tienphong.vn, 01/07/2025).",
+    ),
+}
+MERGER_REASON = (
+    "Ban Dân vận Tỉnh ủy hợp nhất vào Ban Tuyên giáo Tỉnh ủy, nay là Ban Tuyên giáo và Dân vận"
+    " Tỉnh ủy, từ 01/07/2025 (tienphong.vn, 01/07/2025)."
+)
 OFFICERS = [
     "Nguyễn Thị Hoa",
     "Trần Văn Long",
@@ -135,8 +168,10 @@ class RegistrySeeder(Seeder):
         return user
 
     def units(self, authority: Authority, rows: list[tuple[str, str]], kind: str) -> list[Unit]:
+        # A unit renamed since (by the reorganisation below) is found by its former name.
         return [
-            self.get(Unit, {"short_name": short, "kind": kind}, authority=authority, name=name)
+            renamed(authority, name)
+            or self.get(Unit, {"short_name": short, "kind": kind}, authority=authority, name=name)
             for name, short in rows
         ]
 
@@ -202,7 +237,7 @@ class RegistrySeeder(Seeder):
                 "parent": central,
                 "place": "Quảng Trị",
             },
-            name="Hội đồng Thi đua - Khen thưởng tỉnh Quảng Trị",
+            name=QUANG_TRI_COUNCIL,
         )
         ninh_thuan = self.get(
             Authority,
@@ -238,7 +273,9 @@ class RegistrySeeder(Seeder):
         self.merged(quang_binh, into=quang_tri)
         self.merged(ninh_thuan, into=khanh_hoa)
 
-        # Quảng Trị, Party agencies block: unit 1 heads this year with unit 2 as deputy.
+        # Quảng Trị, Party agencies block: unit 1 heads this year with unit 2 as deputy. The Mass
+        # Mobilisation Board is a member until it merged into the Propaganda Board on 1 July 2025
+        # (recorded by `reorganise_party_agencies`, after last year's covenant was signed).
         qt_party = self.units(quang_tri, QT_PARTY_UNITS, Unit.Kind.PARTY_AGENCY)
         block = self.get(
             Block,
@@ -250,8 +287,12 @@ class RegistrySeeder(Seeder):
             authority=quang_tri,
             name="Khối thi đua các cơ quan Đảng tỉnh Quảng Trị",
         )
-        self.year(block, last_year, qt_party, head=2, deputies=[0], theme=THEME)
-        self.year(block, this_year, qt_party, head=0, deputies=[1], theme=THEME)
+        self.year(
+            block, last_year, party_units(qt_party, last_year), head=2, deputies=[0], theme=THEME
+        )
+        self.year(
+            block, this_year, party_units(qt_party, this_year), head=0, deputies=[1], theme=THEME
+        )
 
         # Quảng Trị, the Department's centres and boards, with the book drive of last year.
         centres = self.units(quang_tri, QT_CENTRE_UNITS, Unit.Kind.PUBLIC_SERVICE)
@@ -397,8 +438,10 @@ class RegistrySeeder(Seeder):
             zip(units, LEADERS, OFFICERS, strict=True), start=1
         ):
             leader = self.person(f"lanhdao{number}", leader_name)
-            self.get(UnitRole, {"title": title}, user=leader, unit=unit, role=UnitRole.Role.LEADER)
             officer = self.person(f"canbo{number}", officer_name)
+            if unit.active_to is not None:
+                continue  # its people's roles ended with it (the Mass Mobilisation Board)
+            self.get(UnitRole, {"title": title}, user=leader, unit=unit, role=UnitRole.Role.LEADER)
             self.get(
                 UnitRole,
                 {"title": "Cán bộ phụ trách thi đua"},
@@ -406,3 +449,67 @@ class RegistrySeeder(Seeder):
                 unit=unit,
                 role=UnitRole.Role.OFFICER,
             )
+
+
+def renamed(authority: Authority, former_name: str) -> Unit | None:
+    """The unit of `authority` that was called `former_name` before a rename, if any."""
+    return Unit.objects.filter(authority=authority, former_names__name=former_name).first()
+
+
+def party_units(units: list[Unit], year: int) -> list[Unit]:
+    """The Quảng Trị Party agencies block's units from the start of `year`: all nine until the
+    reorganisation's year, then without the Mass Mobilisation Board (merged into another)."""
+    if year <= PARTY_REORGANISED.year:
+        return units
+    return [
+        u
+        for u, (name, _short) in zip(units, QT_PARTY_UNITS, strict=True)
+        if name != MASS_MOBILISATION
+    ]
+
+
+def reorganise_party_agencies(seeder: Seeder) -> None:
+    """Record Quảng Trị's Party agencies as they are from 1 July 2025 (see `REORGANISED`), through
+    the registry's services and as the council's staff: the renames (each leader's title follows),
+    then the merger, which ends the Mass Mobilisation Board's memberships open that day (2025's)
+    and with it its people's roles. Does nothing once recorded.
+
+    The covenant demo calls it once the covenants of the years up to 2025 are signed and before
+    those of the years after, so each signature keeps the names and titles of its day."""
+    staff = User.objects.filter(username="bantdkt").first()
+    authority = Authority.objects.filter(name=QUANG_TRI_COUNCIL).first()
+    if staff is None or authority is None:
+        return
+    for former, (name, short_name, title, reason) in REORGANISED.items():
+        unit = Unit.objects.filter(authority=authority, name=former).first()
+        if unit is None:
+            continue  # renamed before (or never seeded)
+        services.rename_unit(
+            unit,
+            by=staff,
+            name=name,
+            short_name=short_name,
+            effective_date=PARTY_REORGANISED,
+            reason=reason,
+        )
+        leaders = UnitRole.objects.filter(unit=unit, role=UnitRole.Role.LEADER)
+        for role in list(leaders.select_related("user")):
+            # A role's title is given with the role: the leader is named again under the new one.
+            services.remove_unit_role(role, by=staff, reason=reason)
+            services.assign_unit_role(
+                unit, role.user, by=staff, role=UnitRole.Role.LEADER, title=title
+            )
+        seeder.created += 1
+    board = Unit.objects.filter(authority=authority, name=REORGANISED[PROPAGANDA][0]).first()
+    merged = Unit.objects.filter(
+        authority=authority, name=MASS_MOBILISATION, active_to__isnull=True
+    ).first()
+    if board is None or merged is None:
+        return
+    services.merge_units(
+        [merged], into=board, by=staff, effective_date=PARTY_REORGANISED, reason=MERGER_REASON
+    )
+    # The leader's role first: no one is then left in the unit to be told of the officer's.
+    for role in list(UnitRole.objects.filter(unit=merged).order_by("role")):
+        services.remove_unit_role(role, by=staff, reason=MERGER_REASON)
+    seeder.created += 1

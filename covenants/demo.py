@@ -1,6 +1,9 @@
 """Demo documents of the Quảng Trị Party agencies block: last year's adopted and its covenant signed
 by all nine units (on 20 March) with the PDF issued; this year's adopted, and its covenant signed
-the same way once 20 March is past, or else open for signing until the year's deadline."""
+the same way by its eight units once 20 March is past, or else open for signing until the year's
+deadline. Between the two the registry records the reorganisation of 1 July 2025 (the Mass
+Mobilisation Board merged into the Propaganda Board, renamed), so that each year's signatures
+carry the names and titles of their day."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import datetime
 
 from django.utils import timezone
 
-from blocks.models import BlockYear, Membership, UnitRole
+from blocks.demo import PARTY_REORGANISED, QT_PARTY_UNITS, reorganise_party_agencies
+from blocks.models import BlockYear, Membership, Unit, UnitRole
 from covenants.models import Document, DocumentVersion, Registration, Signature
 from emulation import law
 from emulation.demo import Seeder, covenant_signed
@@ -57,29 +61,41 @@ def legal_bases(day: datetime.date) -> str:
     return LEGAL_BASES.format(decree=law.decree_title_on(day))
 
 
-REGISTRATIONS = [
-    (
-        "Hoàn thành xuất sắc nhiệm vụ\nTham mưu 100% văn bản đúng hạn",
-        ["excellent", "provincial_flag"],
-    ),
-    (
-        "Hoàn thành xuất sắc nhiệm vụ\nThẩm định 100% hồ sơ nhân sự đúng quy trình",
-        ["excellent", "chairman_certificate"],
-    ),
-    (
-        "Hoàn thành xuất sắc nhiệm vụ\nTổ chức tốt công tác tuyên truyền các ngày lễ lớn",
-        ["excellent", "labour_collective"],
-    ),
-    ("Hoàn thành tốt nhiệm vụ trở lên", ["labour_collective"]),
-    ("Hoàn thành tốt nhiệm vụ trở lên", ["labour_collective"]),
-    ("Hoàn thành xuất sắc nhiệm vụ", ["excellent", "chairman_certificate"]),
-    ("Hoàn thành tốt nhiệm vụ trở lên", ["labour_collective"]),
-    (
-        "Hoàn thành xuất sắc nhiệm vụ\nPhát hành báo đúng kỳ, không có sai sót",
-        ["excellent", "chairman_certificate"],
-    ),
-    ("Hoàn thành tốt nhiệm vụ trở lên\nĐào tạo đạt 100% kế hoạch", ["labour_collective"]),
-]
+# Each unit's registration, in the order of the units' names before the reorganisation.
+REGISTRATIONS = dict(
+    zip(
+        [name for name, _short in QT_PARTY_UNITS],
+        [
+            (
+                "Hoàn thành xuất sắc nhiệm vụ\nTham mưu 100% văn bản đúng hạn",
+                ["excellent", "provincial_flag"],
+            ),
+            (
+                "Hoàn thành xuất sắc nhiệm vụ\nThẩm định 100% hồ sơ nhân sự đúng quy trình",
+                ["excellent", "chairman_certificate"],
+            ),
+            (
+                "Hoàn thành xuất sắc nhiệm vụ\nTổ chức tốt công tác tuyên truyền các ngày lễ lớn",
+                ["excellent", "labour_collective"],
+            ),
+            ("Hoàn thành tốt nhiệm vụ trở lên", ["labour_collective"]),
+            ("Hoàn thành tốt nhiệm vụ trở lên", ["labour_collective"]),
+            ("Hoàn thành xuất sắc nhiệm vụ", ["excellent", "chairman_certificate"]),
+            ("Hoàn thành tốt nhiệm vụ trở lên", ["labour_collective"]),
+            (
+                "Hoàn thành xuất sắc nhiệm vụ\nPhát hành báo đúng kỳ, không có sai sót",
+                ["excellent", "chairman_certificate"],
+            ),
+            ("Hoàn thành tốt nhiệm vụ trở lên\nĐào tạo đạt 100% kế hoạch", ["labour_collective"]),
+        ],
+        strict=True,
+    )
+)
+
+
+def registration_of(unit: Unit) -> tuple[str, list[str]] | None:
+    """The unit's registration, found by its name before the reorganisation."""
+    return REGISTRATIONS.get(unit.name_on(PARTY_REORGANISED - datetime.timedelta(days=1)))
 
 
 class DocumentSeeder(Seeder):
@@ -87,11 +103,14 @@ class DocumentSeeder(Seeder):
         this_year = timezone.localdate().year
         for block_year in BlockYear.objects.filter(
             block__name=BLOCK, year__in=[this_year - 1, this_year]
-        ):
+        ).order_by("year"):
+            if block_year.year > PARTY_REORGANISED.year:
+                reorganise_party_agencies(self)
             if block_year.documents.exists():
                 continue
             # Signed at the March conference: last year's, and this year's once it is past.
             self.year(block_year, past=covenant_signed(block_year.year, timezone.localdate()))
+        reorganise_party_agencies(self)  # after last year's covenant when it is 2025's
 
     def year(self, block_year: BlockYear, *, past: bool) -> None:
         members = list(block_year.memberships.select_related("unit").order_by("position"))
@@ -139,7 +158,11 @@ class DocumentSeeder(Seeder):
             version.sha256 = version.compute_sha256()
             version.save()
             self.created += 1
-        for membership, (targets, aims) in zip(members, REGISTRATIONS, strict=False):
+        for membership in members:
+            registration = registration_of(membership.unit)
+            if registration is None:
+                continue
+            targets, aims = registration
             self.get(
                 Registration,
                 {"targets": targets, "aims": aims, "registered_by": author},

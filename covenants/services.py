@@ -731,14 +731,28 @@ def signing_progress(
     document: Document, version: DocumentVersion | None = None
 ) -> list[tuple[Membership, Signature | None]]:
     """Each current member with its signature on the version (or None)."""
+    return signing_record(document, version)[0]
+
+
+def signing_record(
+    document: Document, version: DocumentVersion | None = None
+) -> tuple[list[tuple[Membership, Signature | None]], list[tuple[Membership, Signature]]]:
+    """Each current member with its signature on the version (or None), as `signing_progress`;
+    and apart, each unit that signed it and has left the year since (merged into another, say)
+    with its signature, which stays with the year's covenant."""
     version = version or latest_version(document)
     signatures = (
         {s.unit_id: s for s in Signature.objects.filter(version=version)} if version else {}
     )
-    return [
-        (m, signatures.get(m.unit_id))
-        for m in current_members(document.block_year).order_by("position")
-    ]
+    current: list[tuple[Membership, Signature | None]] = []
+    departed: list[tuple[Membership, Signature]] = []
+    for membership in document.block_year.memberships.select_related("unit").order_by("position"):
+        signature = signatures.get(membership.unit_id)
+        if membership.left_on is None:
+            current.append((membership, signature))
+        elif signature is not None:
+            departed.append((membership, signature))
+    return current, departed
 
 
 def _prepare_in_force(document: Document, version: DocumentVersion, *, by: User) -> Prepared | None:

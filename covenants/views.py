@@ -288,6 +288,9 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     )
     latest = versions[-1] if versions else None
+    progress, departed = (
+        services.signing_record(document) if document.is_covenant and latest else ([], [])
+    )
     user = request.user
     can_run = user.has_perm("covenants.run_document", document)
     own_units = _own_units(request, document.block_year)
@@ -304,9 +307,8 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_sign": document.status == Document.Status.SIGNING
             and rules.has_perm("covenants.sign", request.user, document),
             "issued": _issued_for(document),
-            "progress": services.signing_progress(document)
-            if document.is_covenant and latest
-            else [],
+            "progress": progress,
+            "departed": departed,
         },
     )
 
@@ -688,7 +690,7 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         if document.status == Document.Status.IN_FORCE
         else services.latest_version(document)
     )
-    progress = services.signing_progress(document, version)
+    progress, departed = services.signing_record(document, version)
     signed = sum(1 for _m, signature in progress if signature is not None)
     unsigned = len(progress) - signed
     context = {
@@ -696,6 +698,7 @@ def signing_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         "block_year": document.block_year,
         "version": version,
         "progress": progress,
+        "departed": departed,
         "signed": signed,
         "total": len(progress),
         "unsigned": unsigned,

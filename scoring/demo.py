@@ -1,10 +1,12 @@
 """Demo scoring of the Quảng Trị Party agencies block.
 
-Last year: the sample criteria table adopted, all nine units' sheets submitted, reviewed (the
-Inspection Commission's I.1 cut from 20 to 18, with its reason), accepted and final, and the
-ranking published: the Office of the Provincial Party Committee leads; the Propaganda and Mass
-Mobilisation Boards tie on 93.5 and section I settles it; the Internal Affairs Board reaches 94.5
-but a criterion below the floor keeps it out of "excellent".
+Last year: the sample criteria table adopted, the sheets of the eight units that were members at
+its end (the Mass Mobilisation Board merged into the Propaganda Board on 1 July) submitted,
+reviewed (the Inspection Commission's I.1 cut from 20 to 18, with its reason), accepted and final,
+and the ranking published: the Office of the Provincial Party Committee leads; the Propaganda and
+Mass Mobilisation Board and the Party Committee of the provincial Party agencies tie on 93.5 and
+section I settles it; the Internal Affairs Board reaches 94.5 but a criterion below the floor
+keeps it out of "excellent".
 This year: the same table adopted; from November, once the covenant is in force, self-assessment
 open until the year's deadline.
 
@@ -36,7 +38,8 @@ from scoring.models import CriteriaTable, Evidence, Score, ScoreSheet
 BLOCK = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
 SAMPLE = Path(__file__).resolve().parent / "data" / "criteria-party-agencies-sample.csv"
 
-# Per unit, in the block's order: points lost on standard rows, bonus and deduction points.
+# Per unit at the year's end, in the block's order: points lost on standard rows, bonus and
+# deduction points.
 SCORES: list[tuple[dict[str, str], dict[str, str], dict[str, str]]] = [
     # Văn phòng Tỉnh ủy: 96 + 8 bonus = 104, leading.
     (
@@ -50,32 +53,18 @@ SCORES: list[tuple[dict[str, str], dict[str, str], dict[str, str]]] = [
         {"IV.1": "2"},
         {},
     ),
-    # Ban Tuyên giáo: 94.5 − 1 = 93.5, section I 47.5 (wins the tie).
+    # Ban Tuyên giáo và Dân vận: 94.5 − 1 = 93.5, section I 47.5 (wins the tie).
     (
         {"I.2": "1", "I.3": "1.5", "II.1": "1", "II.2": "0.5", "III.2.b": "1", "III.4": "0.5"},
         {},
         {"V.1": "1"},
     ),
-    # Ban Dân vận: 94.5 − 1 = 93.5, section I 46.
-    ({"I.1": "3", "I.4": "1", "II.3": "0.5", "III.1": "0.5", "III.3": "0.5"}, {}, {"V.1": "1"}),
     # Ban Nội chính: 94.5, but II.2 at 80% keeps it below "excellent".
     ({"I.1": "2", "I.2": "1", "II.2": "1", "III.1": "1", "III.4": "0.5"}, {}, {}),
     # Ủy ban Kiểm tra: 94 − 1 = 93 after review (I.1 cut from 20 to 18).
     ({"I.3": "1", "II.1": "1", "III.2.a": "1", "III.3": "0.5", "III.4": "0.5"}, {}, {"V.1": "1"}),
-    # Đảng ủy Khối: 89.5.
-    (
-        {
-            "I.1": "3",
-            "I.2": "1.5",
-            "I.3": "1.5",
-            "II.1": "1.5",
-            "III.1": "1.5",
-            "III.2.b": "1",
-            "III.3": "0.5",
-        },
-        {},
-        {},
-    ),
+    # Đảng ủy các cơ quan Đảng tỉnh: 94.5 − 1 = 93.5, section I 46 (loses the tie).
+    ({"I.1": "3", "I.4": "1", "II.3": "0.5", "III.1": "0.5", "III.3": "0.5"}, {}, {"V.1": "1"}),
     # Báo Quảng Trị: 90 + 2 − 2 = 90, I.2 at 80%.
     (
         {
@@ -107,7 +96,7 @@ SCORES: list[tuple[dict[str, str], dict[str, str], dict[str, str]]] = [
     ),
 ]
 REVIEWED = (
-    5,
+    "UBKTTU",  # the Inspection Commission, by its short name
     "I.1",
     Decimal(18),
     "Còn 01 chỉ tiêu chưa hoàn thành theo báo cáo tổng kết (trừ 2 điểm theo hướng dẫn).",
@@ -179,7 +168,12 @@ class ScoringSeeder(Seeder):
         table.opened_at, table.opened_by = _aware(datetime.date(year, 11, 1)), author
         table.deadline = datetime.date(year, 11, 30)
         table.save(update_fields=["opened_at", "opened_by", "deadline"])
-        members = list(block_year.memberships.select_related("unit").order_by("position"))
+        # The members at the year's end: each has a sheet, as `open_self_assessment` gives them.
+        members = list(
+            block_year.memberships.filter(left_on__isnull=True)
+            .select_related("unit")
+            .order_by("position")
+        )
         leaves = list(table.criteria.filter(is_leaf=True).order_by("position"))
         needs = services.evidence_needed(list(table.criteria.all()))
         leaders = {
@@ -261,8 +255,8 @@ class ScoringSeeder(Seeder):
         evidence.save()
 
     def review_change(self, table: CriteriaTable, reviewer: User) -> None:
-        position, code, points, reason = REVIEWED
-        sheet = table.sheets.order_by("position")[position]
+        unit, code, points, reason = REVIEWED
+        sheet = table.sheets.get(unit__short_name=unit)
         score = sheet.scores.get(criterion__code=code)
         before = audit.snapshot(score, ["reviewed_points", "review_reason"])
         score.reviewed_points, score.review_reason = points, reason

@@ -70,25 +70,25 @@ def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
     closed = Ballot.objects.filter(block_year=year(-1))
     assert closed.count() == 5
     assert set(closed.values_list("status", "cast", "members", "quorum_reached")) == {
-        (Ballot.Status.CLOSED, 9, 9, True)
+        (Ballot.Status.CLOSED, 8, 8, True)  # the Mass Mobilisation Board merged on 1 July
     }
     assert elected(K.ACCLAIM) == ["Văn phòng Tỉnh ủy"]
     assert elected(K.NOMINATION, "provincial-flag") == ["Văn phòng Tỉnh ủy"]
     assert elected(K.NOMINATION, "chairman-certificate") == [
         "Ban Tổ chức Tỉnh ủy",
-        "Ban Tuyên giáo Tỉnh ủy",
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy",
     ]
     assert elected(K.HEAD) == ["Văn phòng Tỉnh ủy"]
     assert elected(K.DEPUTY) == ["Ban Tổ chức Tỉnh ủy"]
     for ballot in closed:
-        assert_counted_by_its_board(ballot.box, 9)
-        assert RollEntry.objects.filter(box=ballot.box, unit__isnull=False).count() == 9
+        assert_counted_by_its_board(ballot.box, 8)
+        assert RollEntry.objects.filter(box=ballot.box, unit__isnull=False).count() == 8
         for candidate in ballot.candidates.all():
             assert candidate.approvals is not None and candidate.disapprovals is not None
-            assert candidate.approvals + candidate.disapprovals <= 9
+            assert candidate.approvals + candidate.disapprovals <= 8
         results = ballots.results_of(ballot)
         canonical = json.dumps(
-            {"ballot": ballot.pk, "members": 9, "cast": 9, "results": results},
+            {"ballot": ballot.pk, "members": 8, "cast": 8, "results": results},
             ensure_ascii=False,
             sort_keys=True,
         )
@@ -99,7 +99,7 @@ def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
 def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadline() -> None:
     nominations = Nomination.objects.filter(block_year=year(-1))
     assert sorted(nominations.values_list("unit_name", "award_type__code")) == [
-        ("Ban Tuyên giáo Tỉnh ủy", "chairman-certificate"),
+        ("Ban Tuyên giáo và Dân vận Tỉnh ủy", "chairman-certificate"),
         ("Ban Tổ chức Tỉnh ủy", "chairman-certificate"),
         ("Văn phòng Tỉnh ủy", "provincial-flag"),
     ]

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from blocks.models import (
@@ -16,9 +17,11 @@ from blocks.models import (
     CouncilRole,
     JointActivity,
     Membership,
+    Succession,
     Unit,
     UnitRole,
 )
+from covenants.models import Signature
 from emulation.models import AuditEvent, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -42,20 +45,20 @@ def test_seeding_twice_changes_nothing() -> None:
     call_command("verify_audit", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_the_quang_tri_party_block_has_its_nine_units_in_order_with_this_years_head() -> None:
+def test_the_quang_tri_party_block_has_its_eight_units_in_order_with_this_years_head() -> None:
     year = BlockYear.objects.get(block__name=QT_PARTY, year=timezone.localdate().year)
     names = list(year.memberships.order_by("position").values_list("unit__name", flat=True))
     assert names == [
         "Văn phòng Tỉnh ủy",
         "Ban Tổ chức Tỉnh ủy",
-        "Ban Tuyên giáo Tỉnh ủy",
-        "Ban Dân vận Tỉnh ủy",
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy",
         "Ban Nội chính Tỉnh ủy",
         "Ủy ban Kiểm tra Tỉnh ủy",
-        "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh",
+        "Đảng ủy các cơ quan Đảng tỉnh",
         "Báo Quảng Trị",
         "Trường Chính trị Lê Duẩn",
     ]
+    assert not year.memberships.exclude(joined_on=year.first_day).exists()
     assert year.memberships.get(role="head").unit.name == "Văn phòng Tỉnh ủy"
     assert list(year.memberships.filter(role="deputy").values_list("unit__name", flat=True)) == [
         "Ban Tổ chức Tỉnh ủy"
@@ -99,6 +102,71 @@ def test_the_demo_lives_in_the_provinces_as_they_are_since_1_july_2025() -> None
     quang_binh = Unit.objects.get(name="Tỉnh Quảng Bình")
     assert quang_binh.active_to == datetime.date(2025, 6, 30)
     assert quang_binh.successions.get().successor.name == "Tỉnh Quảng Trị"
+
+
+def test_the_party_agencies_are_reorganised_from_1_july_2025(client: Any) -> None:
+    """The Mass Mobilisation Board merged into the Propaganda Board, renamed, and the Party
+    Committee of the provincial agencies and enterprises renamed, both from 1 July 2025: after
+    2025's covenant was signed by the nine, before its year-end by the eight."""
+    before, on = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
+    board = Unit.objects.get(name="Ban Tuyên giáo và Dân vận Tỉnh ủy", short_name="BTGDVTU")
+    committee = Unit.objects.get(name="Đảng ủy các cơ quan Đảng tỉnh")
+    merged = Unit.objects.get(name="Ban Dân vận Tỉnh ủy")
+    assert (board.name_on(before), board.name_on(on)) == ("Ban Tuyên giáo Tỉnh ủy", board.name)
+    assert committee.name_on(before) == "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh"
+    assert committee.name_on(on) == committee.name
+    assert merged.active_to == before
+    succession = Succession.objects.get(predecessor=merged)
+    assert (succession.successor, succession.kind, succession.effective_date) == (
+        board,
+        Succession.Kind.MERGE,
+        on,
+    )
+    assert succession.note
+    # The people: the leaders under their new titles; the merged board's roles ended with it.
+    assert UnitRole.objects.get(unit=board, role="leader").title == (
+        "Trưởng Ban Tuyên giáo và Dân vận Tỉnh ủy"
+    )
+    assert UnitRole.objects.get(unit=committee, role="leader").title == (
+        "Bí thư Đảng ủy các cơ quan Đảng tỉnh"
+    )
+    assert not UnitRole.objects.filter(unit=merged).exists()
+    assert AuditEvent.objects.filter(action="blocks.unit.merged", reason=succession.note).exists()
+    for year in BlockYear.objects.filter(block__name=QT_PARTY):
+        current = year.memberships.filter(left_on__isnull=True)
+        assert current.count() == (8 if year.year >= on.year else 9)
+        assert not current.filter(unit=merged).exists() or year.year < on.year
+        if year.year == on.year:
+            # Its membership ended the day before, marked by the merger; its signature stays.
+            left = year.memberships.get(unit=merged)
+            assert left.left_on == before and "BTGDVTU" in left.note
+            signatures = {
+                s.unit_id: s
+                for s in Signature.objects.filter(
+                    version__document__block_year=year, version__document__kind="covenant"
+                )
+            }
+            assert len(signatures) == 9
+            assert signatures[merged.pk].signed_at.date() == datetime.date(2025, 3, 20)
+            assert signatures[merged.pk].unit_name == "Ban Dân vận Tỉnh ủy"
+            assert signatures[board.pk].unit_name == "Ban Tuyên giáo Tỉnh ủy"
+            assert signatures[board.pk].signer_title == "Trưởng Ban Tuyên giáo Tỉnh ủy"
+            # The covenant's signatures show it apart, as a unit that has left the year.
+            client.force_login(User.objects.get(username="bantdkt"))
+            covenant = signatures[merged.pk].version.document
+            page = client.get(reverse("covenants:signing_progress", args=[covenant.pk]))
+            assert 'data-signed="8"' in page.content.decode()
+            assert "Ban Dân vận Tỉnh ủy" in page.content.decode()
+        elif year.year > on.year:
+            assert not year.memberships.filter(unit=merged).exists()
+    # The board's page shows its lineage: its former name and the board merged into it.
+    client.force_login(User.objects.get(username="bantdkt"))
+    page = client.get(reverse("blocks:unit_detail", args=[board.pk]))
+    assert page.status_code == 200
+    lineage = page.content.decode()
+    assert merged.get_absolute_url() in lineage and "Ban Tuyên giáo Tỉnh ủy" in lineage
+    page = client.get(reverse("blocks:unit_detail", args=[merged.pk]))
+    assert board.get_absolute_url() in page.content.decode()
 
 
 def test_the_book_drive_adds_up_to_641_books_and_33_8_million() -> None:

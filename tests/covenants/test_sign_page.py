@@ -67,3 +67,31 @@ def test_the_dashboard_offers_signing_only_until_the_leaders_unit_has_signed(
     services.sign_covenant(document, world.units[2], by=world.leader, password="demo12345")
     assert sign not in actions()
     assert reverse("covenants:signing_progress", args=[document.pk]) in actions()
+
+
+def test_a_unit_that_signed_and_left_the_year_keeps_its_signature_shown_apart(
+    world: World, client: Any
+) -> None:
+    """A unit merged into another after signing: its signature stays with the year's covenant,
+    under the name it signed with, shown apart from the current members' and not counted."""
+    import datetime
+
+    from blocks import services as registry
+
+    document = make_covenant(world, status="signing")
+    services.sign_covenant(document, world.units[2], by=world.leader, password="demo12345")
+    day = datetime.date(world.block_year.year, 7, 1)
+    registry.merge_units(
+        [world.units[2]], into=world.units[3], by=world.staff, effective_date=day, reason="Sáp nhập"
+    )
+    current, departed = services.signing_record(document)
+    assert [m.unit for m, _s in current] == [world.units[0], world.units[1], world.units[3]]
+    assert [(m.unit, s.unit_name) for m, s in departed] == [
+        (world.units[2], "Ban Tuyên giáo Tỉnh ủy")
+    ]
+    client.force_login(world.secretariat)
+    for name in ("covenants:signing_progress", "covenants:document_detail"):
+        page = client.get(reverse(name, args=[document.pk])).content.decode()
+        assert "Ban Tuyên giáo Tỉnh ủy" in page and "30/06/" in page, name
+    page = client.get(reverse("covenants:signing_progress", args=[document.pk])).content.decode()
+    assert 'data-signed="0"' in page

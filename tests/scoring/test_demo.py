@@ -32,11 +32,13 @@ def test_last_years_ranking_is_published_with_the_office_leading() -> None:
         ranking.rows.order_by("rank", "unit_name").values_list("rank", "unit_name", "total", "tie")
     )
     assert rows[0] == (1, "Văn phòng Tỉnh ủy", Decimal(104), "")
-    assert len(rows) == 9 and services.ranking_matches(ranking)
-    # The Propaganda and Mass Mobilisation Boards tie on 93.5; section I settles it.
+    # The eight members at the year's end: the Mass Mobilisation Board merged on 1 July.
+    assert len(rows) == 8 and services.ranking_matches(ranking)
+    # The Propaganda and Mass Mobilisation Board and the Party Committee of the provincial Party
+    # agencies tie on 93.5; section I settles it.
     assert rows[3:5] == [
-        (4, "Ban Tuyên giáo Tỉnh ủy", Decimal("93.5"), "broken"),
-        (5, "Ban Dân vận Tỉnh ủy", Decimal("93.5"), "broken"),
+        (4, "Ban Tuyên giáo và Dân vận Tỉnh ủy", Decimal("93.5"), "broken"),
+        (5, "Đảng ủy các cơ quan Đảng tỉnh", Decimal("93.5"), "broken"),
     ]
     assert set(table.sheets.values_list("status", flat=True)) == {ScoreSheet.Status.FINAL}
 
@@ -45,6 +47,7 @@ def test_last_year_has_a_reviewed_change_with_its_reason_in_the_audit_log() -> N
     table = table_of(timezone.localdate().year - 1)
     changed = Score.objects.get(sheet__table=table, reviewed_points__isnull=False)
     assert (changed.self_points, changed.reviewed_points) == (Decimal(20), Decimal(18))
+    assert changed.sheet.unit_name == "Ủy ban Kiểm tra Tỉnh ủy"
     assert changed.review_reason
     event = AuditEvent.objects.get(action="scoring.score.reviewed")
     assert event.reason == changed.review_reason
