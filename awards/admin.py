@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import (
     ATTESTATIONS,
+    INDIVIDUAL_ATTESTATIONS,
     AgendaItem,
     Awardee,
     AwardType,
@@ -79,9 +80,12 @@ class AwardTypeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_attestations(self) -> list[str]:
         codes = self.cleaned_data.get("attestations") or []
-        if not isinstance(codes, list) or any(code not in ATTESTATIONS for code in codes):
+        if not isinstance(codes, list) or any(
+            code not in {**ATTESTATIONS, **INDIVIDUAL_ATTESTATIONS} for code in codes
+        ):
             raise forms.ValidationError(
-                _("Give a list of these codes: %(codes)s.") % {"codes": ", ".join(ATTESTATIONS)}
+                _("Give a list of these codes: %(codes)s.")
+                % {"codes": ", ".join({**ATTESTATIONS, **INDIVIDUAL_ATTESTATIONS})}
             )
         return codes
 
