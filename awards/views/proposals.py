@@ -8,6 +8,7 @@ service refuses anyone else, and after the block's ballot on the award is prepar
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from awards.models import AwardType, Ballot, PersonProposal
 from awards.services import proposals as services
 from awards.tables import ProposalTable
 from blocks.models import BlockYear, Person, Unit
-from emulation.actions import form_page, require
+from emulation.actions import form_page, require, require_for_unit
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
 from emulation.roles import roles_of
@@ -91,6 +92,8 @@ def proposal_list(request: AuthedRequest, pk: int) -> HttpResponse:
 def proposal_create(request: AuthedRequest, pk: int) -> HttpResponse:
     block_year = _block_year(request, pk)
     own = roles_of(request.user).member_units_of(block_year.pk)
+    if not own or block_year.archived_at is not None:
+        raise PermissionDenied  # a member unit's own people propose, while the year is open
     people = (
         Person.objects.serving()
         .filter(unit__in=list(own))
@@ -134,7 +137,7 @@ def proposal_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
         ).select_related("block_year", "award_type", "unit"),
         pk=pk,
     )
-    require(request, "awards.withdraw_proposal", proposal)
+    require_for_unit(request, "awards.withdraw_proposal", proposal)
     form = WithdrawForm(post_data(request))
     done = run_form(
         request,
