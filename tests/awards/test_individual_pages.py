@@ -119,3 +119,16 @@ def test_a_units_pages_of_people_do_not_grow(
         make_person(world.units[2])
     large = measure(client, address, count_queries)
     assert (small, large) == (PAGE_PINS[name], PAGE_PINS[name]), (small, large)
+
+
+def test_the_home_page_asks_a_unit_to_propose_its_people_until_it_has(
+    world: World, client: Client
+) -> None:
+    from tests.factories import make_published_ranking
+
+    make_published_ranking(world)
+    client.force_login(world.officer)
+    address = reverse("awards:proposal_list", args=[world.block_year.pk])
+    assert address in client.get(reverse("home")).content.decode()
+    propose_some(world, 1)
+    assert address not in client.get(reverse("home")).content.decode()
