@@ -930,6 +930,7 @@ LEFT_ALONE: dict[str, str] = {
     "blocks.imports.services.invite_people": "accounts, not a year",
     "blocks.imports.services.create_units": "units, not a year",
     "blocks.imports.services.grant_unit_roles": "roles in units, not a year",
+    "blocks.imports.services.create_unit_people": "units' records of people, not a year",
     "blocks.services.create_block": "a block, not a year",
     "blocks.services.update_block": "a block, not a year",
     "blocks.services.create_block_year": "opens another year",
