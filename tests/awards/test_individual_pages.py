@@ -132,3 +132,39 @@ def test_the_home_page_asks_a_unit_to_propose_its_people_until_it_has(
     assert address in client.get(reverse("home")).content.decode()
     propose_some(world, 1)
     assert address not in client.get(reverse("home")).content.decode()
+
+
+def test_the_eligibility_page_judges_each_person_proposed(world: World, client: Client) -> None:
+    propose_some(world, 1)
+    client.force_login(world.secretariat)
+    page = client.get(
+        reverse("awards:eligibility", args=[world.block_year.pk]), {"award": CODE}
+    ).content.decode()
+    names = [p.person_name for p in PersonProposal.objects.all()]
+    assert all(name in page for name in names)
+    assert "data-rule" not in page  # one table of people, not a unit's details
+
+
+def test_the_secretariat_prepares_the_ballot_on_people_from_the_form(
+    world: World, client: Client
+) -> None:
+    from awards.models import Ballot
+    from tests.factories import make_leaders, make_published_ranking
+
+    propose_some(world, 1)
+    make_published_ranking(world)
+    make_leaders(world)
+    client.force_login(world.secretariat)
+    address = reverse("awards:ballot_create", args=[world.block_year.pk])
+    form = client.get(address, {"kind": "nomination", "award": CODE}).content.decode()
+    assert 'id="proposed-people"' in form
+    response = client.post(
+        address, {"kind": "nomination", "award": CODE, "method": "online", "closes_on": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ballot = Ballot.objects.get(award_type__code=CODE)
+    assert {c.person_id for c in ballot.candidates.all()} == set(
+        PersonProposal.objects.values_list("person", flat=True)
+    )
+    page = client.get(ballot.get_absolute_url()).content.decode()
+    assert all(p.person_name in page for p in PersonProposal.objects.all())
