@@ -31,6 +31,7 @@ from awards.models import (
     Handover,
     Nomination,
     PastRecord,
+    PersonProposal,
     PrizeRate,
     RuleVersion,
 )
@@ -173,6 +174,14 @@ class NominationAdmin(ReadOnly):
     list_filter = ["status", "award_type"]
     list_select_related = ["block_year__block", "award_type"]
     search_fields = ["unit_name", "block_year__block__name"]
+
+
+@admin.register(PersonProposal)
+class PersonProposalAdmin(ReadOnly):
+    list_display = ["person_name", "unit", "award_type", "block_year", "withdrawn_at"]
+    list_filter = ["award_type"]
+    list_select_related = ["unit", "award_type", "block_year__block"]
+    search_fields = ["person_name", "unit__name"]
 
 
 @admin.register(Dossier)

@@ -168,3 +168,11 @@ def test_the_secretariat_prepares_the_ballot_on_people_from_the_form(
     )
     page = client.get(ballot.get_absolute_url()).content.decode()
     assert all(p.person_name in page for p in PersonProposal.objects.all())
+
+
+def test_the_admin_shows_people_and_proposals_read_only(world: World, client: Client) -> None:
+    propose_some(world, 1)
+    client.force_login(world.admin)
+    for name in ("admin:blocks_person_changelist", "admin:awards_personproposal_changelist"):
+        assert client.get(reverse(name)).status_code == 200
+    assert client.get(reverse("admin:blocks_person_add")).status_code == 403
