@@ -176,3 +176,25 @@ def test_the_admin_shows_people_and_proposals_read_only(world: World, client: Cl
     for name in ("admin:blocks_person_changelist", "admin:awards_personproposal_changelist"):
         assert client.get(reverse(name)).status_code == 200
     assert client.get(reverse("admin:blocks_person_add")).status_code == 403
+
+
+def test_a_leader_votes_on_each_person_by_name(world: World, client: Client) -> None:
+    from awards.models import Ballot
+    from awards.services import ballots
+    from tests import counting
+    from tests.factories import make_leaders, make_published_ranking
+
+    propose_some(world, 1)
+    make_published_ranking(world)
+    make_leaders(world)
+    ballot = ballots.create_ballot(
+        world.block_year,
+        by=world.secretariat,
+        kind=Ballot.Kind.NOMINATION,
+        award=AwardType.objects.get(code=CODE),
+    )
+    counting.open_ballot(ballot, by=world.secretariat)
+    client.force_login(world.leader)
+    page = client.get(reverse("awards:ballot_vote", args=[ballot.pk])).content.decode()
+    for candidate in ballot.candidates.all():
+        assert candidate.person_name in page and candidate.person_title in page
