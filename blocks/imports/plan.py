@@ -910,6 +910,8 @@ class Plan:
     def _personnel(self, records: list[Record]) -> None:
         """People of units, matched by their unit and code: a new code is a new record, a known
         one is changed where the file differs (an empty optional cell changes nothing)."""
+        if not records:
+            return
         existing = {
             (("id", p.unit_id), p.code): p
             for p in Person.objects.filter(unit__authority__in=self.scope_ids).exclude(code="")
