@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import (
     ATTESTATIONS,
+    INDIVIDUAL_ATTESTATIONS,
     AgendaItem,
     Awardee,
     AwardType,
@@ -30,6 +31,7 @@ from awards.models import (
     Handover,
     Nomination,
     PastRecord,
+    PersonProposal,
     PrizeRate,
     RuleVersion,
 )
@@ -79,9 +81,12 @@ class AwardTypeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_attestations(self) -> list[str]:
         codes = self.cleaned_data.get("attestations") or []
-        if not isinstance(codes, list) or any(code not in ATTESTATIONS for code in codes):
+        if not isinstance(codes, list) or any(
+            code not in {**ATTESTATIONS, **INDIVIDUAL_ATTESTATIONS} for code in codes
+        ):
             raise forms.ValidationError(
-                _("Give a list of these codes: %(codes)s.") % {"codes": ", ".join(ATTESTATIONS)}
+                _("Give a list of these codes: %(codes)s.")
+                % {"codes": ", ".join({**ATTESTATIONS, **INDIVIDUAL_ATTESTATIONS})}
             )
         return codes
 
@@ -169,6 +174,14 @@ class NominationAdmin(ReadOnly):
     list_filter = ["status", "award_type"]
     list_select_related = ["block_year__block", "award_type"]
     search_fields = ["unit_name", "block_year__block__name"]
+
+
+@admin.register(PersonProposal)
+class PersonProposalAdmin(ReadOnly):
+    list_display = ["person_name", "unit", "award_type", "block_year", "withdrawn_at"]
+    list_filter = ["award_type"]
+    list_select_related = ["unit", "award_type", "block_year__block"]
+    search_fields = ["person_name", "unit__name"]
 
 
 @admin.register(Dossier)

@@ -35,6 +35,8 @@ PERIODS = law.PERIODS
 DECREE_TITLES = law.DECREE_TITLES
 LAW = law.LAW
 LETTER = "Công văn số 5007/BNV-TĐKT của Bộ Nội vụ"
+# The Chairman's certificate of merit for an individual (Law 06/2022/QH15 Art. 74).
+INDIVIDUAL_CERTIFICATE = "chairman-certificate-individual"
 LOCAL = "Quy chế thi đua, khen thưởng của tỉnh (quy định của địa phương, không phải của Luật)"
 
 
@@ -85,6 +87,19 @@ def citations_for(code: str, decree: str, central: bool) -> dict[str, dict[str, 
         },
         "chairman-certificate": {"years_well": cite(f"{LAW}, Điều 74")},
         "excellent-labour": {"band": cite(f"{LAW}, Điều 27")},
+        INDIVIDUAL_CERTIFICATE: {
+            "proposed": cite(LOCAL, local=True),
+            "serving": cite(LOCAL, local=True),
+            # Confirmed against the Ministry of Home Affairs' published answer quoting point d.
+            "years_well": cite(
+                f"{LAW}, Điều 74 khoản 1 điểm d (02 năm liên tục trở lên hoàn thành xuất sắc"
+                " nhiệm vụ, có 02 sáng kiến được công nhận trong thời gian đó)",
+                confirmed=True,
+            ),
+            "attest": cite(
+                f"{d} (không xét khen thưởng cá nhân đang bị kỷ luật, thanh tra, khiếu nại)"
+            ),
+        },
     }
     return {**common, **own.get(code, {})}
 
@@ -132,6 +147,9 @@ def fields_for(
         refs["excludes"] = "chairman-certificate"
     elif code == "chairman-certificate":
         refs["excludes"] = "provincial-flag,government-flag"
+    elif code == INDIVIDUAL_CERTIFICATE:
+        # Art. 74(1)(d): two consecutive years or more completing tasks excellently.
+        values["years_well"] = 2
     elif code == "pm-certificate":
         values["years_well"] = 5
         # "A lower award is not a prerequisite for a higher one" under Decree 152/2025

@@ -3,9 +3,10 @@
 The Party agencies block's dossier reached the council on 5 March (awards demo). The Emulation
 Board received the three nominations on 6 March and appraised them on 10 March; the council met on
 20 March with four of its five members present and voted online (the Office for the provincial
-flag, the Organisation and Propaganda Boards for the Chairman's certificate of merit, all
-approved); the Chairman's decisions 345/QĐ-UBND (provincial flag) and 346/QĐ-UBND (certificates)
-were signed on 25 March, issued with their certificates and published on 26 March, so last year's
+flag, the Organisation and Propaganda Boards for the Chairman's certificate of merit, and a
+member of the Propaganda Board for the certificate for individuals, all approved); the Chairman's
+decisions 345/QĐ-UBND (provincial flag), 346/QĐ-UBND (certificates) and 347/QĐ-UBND (certificate
+for an individual) were signed on 25 March, issued with their certificates and published on 26 March, so last year's
 public results page shows them.
 
 Everything goes through the services; the timestamps they write are then moved back to those days.
@@ -32,7 +33,11 @@ from emulation.models import IssuedDocument, User
 
 AUTHORITY = "Hội đồng Thi đua - Khen thưởng tỉnh Quảng Trị"
 SIGNER = ("Lê Văn Quang", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")
-NUMBERS = {"provincial-flag": "345/QĐ-UBND", "chairman-certificate": "346/QĐ-UBND"}
+NUMBERS = {
+    "provincial-flag": "345/QĐ-UBND",
+    "chairman-certificate": "346/QĐ-UBND",
+    "chairman-certificate-individual": "347/QĐ-UBND",
+}
 NOTES = "Hồ sơ đầy đủ thành phần, đúng thể thức; thành tích phù hợp tiêu chuẩn khen thưởng."
 
 

@@ -5,7 +5,9 @@ conference on 26 December the eight member units voted online, and every ballot 
 results: the Office of the Provincial Party Committee acclaimed as the leading unit and proposed
 for the provincial flag; the Organisation and Propaganda Boards (second and fourth in the ranking,
 both "excellent"; the Internal Affairs Board, third, is not) proposed for the Chairman's
-certificate of merit; the Office elected head for this year and the Organisation Board deputy,
+certificate of merit, and of two people their units proposed for the Chairman's certificate for
+individuals (one of the Propaganda Board, one of the provincial newspaper) the first, whom all eight
+units approved (the second had three); the Office elected head for this year and the Organisation Board deputy,
 which the council confirmed (hand-over on 1 January). Each nominee's achievement report is
 written, approved and attested, the minutes and proposal letter are issued and the dossier was
 sent to the council before its deadline of 15 March.
@@ -36,10 +38,19 @@ from awards.models import (
     Dossier,
     Handover,
     Nomination,
+    PersonProposal,
     RollEntry,
 )
-from awards.services import after_ballot, ballots, catalogue, dossiers, handover, voting
-from blocks.models import BlockYear, CouncilRole, Membership, Unit, UnitRole
+from awards.services import (
+    after_ballot,
+    ballots,
+    catalogue,
+    dossiers,
+    handover,
+    proposals,
+    voting,
+)
+from blocks.models import BlockYear, CouncilRole, Membership, Person, Unit, UnitRole
 from emulation import audit
 from emulation.demo import Seeder
 from emulation.issued import issuing_as_of
@@ -50,6 +61,25 @@ BLOCK = "Khối thi đua các cơ quan Đảng tỉnh Quảng Trị"
 OFFICE = "Văn phòng Tỉnh ủy"
 ORGANISATION = "Ban Tổ chức Tỉnh ủy"
 PROPAGANDA = "Ban Tuyên giáo và Dân vận Tỉnh ủy"  # its name since 1 July 2025 (blocks/demo.py)
+PRESS = "Báo Quảng Trị"
+INDIVIDUAL = "chairman-certificate-individual"
+# The people two units proposed for the Chairman's certificate for individuals, by their code on
+# the unit's records (blocks.demo), with what the unit said of them; and how many of the eight
+# units agreed in the ballot (five are needed: more than half).
+PROPOSED: dict[str, tuple[str, str, int]] = {
+    PROPAGANDA: (
+        "BTG-01",
+        "Chủ trì tham mưu tuyên truyền kỷ niệm các ngày lễ lớn của tỉnh; hai sáng kiến được Hội"
+        " đồng sáng kiến cơ sở công nhận; hoàn thành xuất sắc nhiệm vụ hai năm liền.",
+        8,
+    ),
+    PRESS: (
+        "BQT-01",
+        "Chỉ đạo loạt bài về sắp xếp đơn vị hành chính đạt giải Báo chí tỉnh; hoàn thành xuất"
+        " sắc nhiệm vụ năm nay.",
+        3,
+    ),
+}
 LETTER_NUMBER = "05/TTr-KTĐ"
 
 # The achievement reports, in the sections of the decree's form (short, as a demo).
@@ -94,6 +124,21 @@ REPORTS: dict[str, dict[str, str]] = {
         " Khối; Đảng bộ, đoàn thể cơ quan hoàn thành tốt nhiệm vụ.",
         "report_awards": "Năm trước: Tập thể lao động xuất sắc; Cờ thi đua của Ủy ban nhân dân"
         " tỉnh năm 2023.",
+    },
+}
+
+
+# The achievement report of the person the block proposed (sections as the unit's, short).
+PERSON_REPORTS: dict[str, dict[str, str]] = {
+    "Nguyễn Thị Minh Thư": {
+        "report_overview": "Trưởng phòng Tuyên truyền, Ban Tuyên giáo Tỉnh ủy; công tác tại Ban"
+        " từ năm 2008; trình độ thạc sĩ Báo chí.",
+        "report_results": "Chủ trì tham mưu kế hoạch tuyên truyền các ngày lễ lớn và các sự kiện"
+        " chính trị của tỉnh; phòng hoàn thành 100% nhiệm vụ đúng tiến độ.",
+        "report_measures": "Sáng kiến “Bản tin định hướng tuyên truyền điện tử hằng tuần” và"
+        " “Mạng lưới cộng tác viên dư luận xã hội trên nền tảng số”, được công nhận cấp cơ sở.",
+        "report_movements": "Tích cực tham gia phong trào thi đua của Khối và của cơ quan.",
+        "report_awards": "Hoàn thành xuất sắc nhiệm vụ hai năm liền; Chiến sĩ thi đua cơ sở.",
     },
 }
 
@@ -154,6 +199,7 @@ class AwardsSeeder(Seeder):
         voters = [(m.unit, leaders[m.unit_id]) for m in members]
         day = datetime.date(last_year, 12, 26)
         self.history(block_year, staff, units)
+        self.proposals(block_year, leaders, units, day)
         self.ballots(block_year, secretary, voters, units, day)
         self.handover(block_year, staff)
         self.dossier(block_year, secretary, leaders)
@@ -186,6 +232,33 @@ class AwardsSeeder(Seeder):
                 )
                 self.created += 1
 
+    # People proposed ----------------------------------------------------------------------------
+
+    def proposals(
+        self,
+        block_year: BlockYear,
+        leaders: dict[int, User],
+        units: dict[str, Unit],
+        day: datetime.date,
+    ) -> None:
+        """Two units proposed one of their people each for the Chairman's certificate for
+        individuals, a week before the ballots (through the service, then dated)."""
+        award = AwardType.objects.filter(code=INDIVIDUAL).first()
+        if award is None:
+            return
+        for unit_name, (code, summary, _votes) in PROPOSED.items():
+            unit = units.get(unit_name)
+            person = Person.objects.filter(unit=unit, code=code).first() if unit else None
+            if unit is None or person is None:
+                continue
+            proposal = proposals.propose_person(
+                block_year, award, person, by=leaders[unit.pk], summary=summary
+            )
+            PersonProposal.objects.filter(pk=proposal.pk).update(
+                proposed_at=_aware(day - datetime.timedelta(days=7), 9)
+            )
+            self.created += 1
+
     # Ballots ------------------------------------------------------------------------------------
 
     def ballots(
@@ -209,10 +282,27 @@ class AwardsSeeder(Seeder):
                 [organisation, propaganda],
                 {organisation: n, propaganda: n - 2},
             ),
+            # The people their units proposed stand (the candidates are not chosen).
+            (
+                Ballot.Kind.NOMINATION,
+                awards.get(INDIVIDUAL),
+                None,
+                {units[name]: votes for name, (_c, _s, votes) in PROPOSED.items() if name in units},
+            ),
             (Ballot.Kind.HEAD, None, None, {office: n - 2, organisation: 2}),
             (Ballot.Kind.DEPUTY, None, None, {organisation: n - 1, propaganda: 1}),
         ]
         for hour, (kind, award, candidates, votes) in enumerate(plan, start=8):
+            if kind == Ballot.Kind.NOMINATION and award is None:
+                continue  # no award to individuals in the catalogue
+            if (
+                award is not None
+                and award.for_individuals
+                and not PersonProposal.objects.standing()
+                .filter(block_year=block_year, award_type=award)
+                .exists()
+            ):
+                continue
             ballot = ballots.create_ballot(
                 block_year, by=secretary, kind=kind, award=award, units=candidates
             )
@@ -339,7 +429,12 @@ class AwardsSeeder(Seeder):
                 unit_roles__unit=nomination.unit, unit_roles__role=UnitRole.Role.OFFICER
             ).first()
             leader = leaders[nomination.unit_id]
-            dossiers.save_report(nomination, by=writer or leader, **REPORTS[nomination.unit.name])
+            report = (
+                PERSON_REPORTS.get(nomination.person_name, {})
+                if nomination.person_id
+                else REPORTS[nomination.unit.name]
+            )
+            dossiers.save_report(nomination, by=writer or leader, **report)
             dossiers.attest(
                 nomination,
                 by=leader,

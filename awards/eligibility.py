@@ -31,9 +31,11 @@ from awards.models import (
     Ballot,
     BallotCandidate,
     Nomination,
+    PersonProposal,
     RuleVersion,
+    attestation_text,
 )
-from blocks.models import BlockYear, Unit
+from blocks.models import BlockYear, Person, Unit
 from scoring.models import Band, RankingRow
 from scoring.templatetags.scoring import points
 
@@ -463,6 +465,133 @@ def _attestations(rules: RuleVersion, nomination: Nomination | None) -> list[Rul
     return results
 
 
+# People: an award to an individual ---------------------------------------------------------------
+
+# The attestation that stands for the years of excellent work, which the app cannot read itself.
+YEARS_ATTESTED = "tasks_excellent_years"
+
+
+def _proposed(
+    award: AwardType, block_year: BlockYear, person: Person | None, facts: YearFacts
+) -> RuleResult:
+    units = (
+        set(
+            PersonProposal.objects.standing()
+            .filter(block_year=block_year, award_type=award, person=person)
+            .values_list("unit", flat=True)
+        )
+        if person is not None
+        else set()
+    )
+    by_member = bool(units & facts.members)
+    return RuleResult(
+        "proposed",
+        by_member,
+        _("The person is proposed by their unit, a member of the block in %(year)d.")
+        % {"year": block_year.year},
+        _("Proposed by a member unit of %(block)s.") % {"block": block_year.block.name}
+        if by_member
+        else (
+            _("The person's unit is no longer a member of the block.")
+            if units
+            else _("No standing proposal of the person for this award.")
+        ),
+        "",
+    )
+
+
+def _serving(person: Person | None) -> RuleResult:
+    serving = person is not None and person.left_on is None
+    if person is None:
+        data = _("No person is named.")
+    elif serving:
+        data = _("Working at %(unit)s.") % {"unit": person.unit.name}
+    else:
+        data = _("Left the unit on %(day)s.") % {"day": person.left_on.strftime("%d/%m/%Y")}  # type: ignore[union-attr]
+    return RuleResult(
+        "serving", serving, _("The person still works at the unit that proposes them."), data, ""
+    )
+
+
+def _person_per_block(
+    award: AwardType,
+    rules: RuleVersion,
+    block_year: BlockYear,
+    nomination: Nomination | None,
+    facts: YearFacts,
+) -> RuleResult:
+    taken = sum(1 for _a, y, _u in facts.others(award, nomination) if y == block_year.pk)
+    limit = rules.max_per_block or 0
+    return RuleResult(
+        "per_block",
+        taken < limit,
+        _("At most %(n)d people per block.") % {"n": limit},
+        _("Other people of the block already proposed: %(taken)d.") % {"taken": taken},
+        "",
+    )
+
+
+def _answer(value: bool | None) -> str:
+    if value:
+        return _("Attested by the unit.")
+    return _("Not yet attested.") if value is None else _("The unit could not attest it.")
+
+
+def _person_years(
+    rules: RuleVersion, block_year: BlockYear, given: Mapping[str, Any]
+) -> RuleResult:
+    """The years of excellent work are the unit's reviews of the person, which the app does not
+    hold: the unit attests them."""
+    value = given.get(YEARS_ATTESTED)
+    return RuleResult(
+        "years_well",
+        None if value is None else bool(value),
+        _(
+            "Completed tasks excellently in each of at least %(n)d consecutive years up to"
+            " %(year)d, with the initiatives the award requires, as the unit attests."
+        )
+        % {"n": rules.years_well, "year": block_year.year},
+        _answer(value),
+        "",
+    )
+
+
+def _person_rules(
+    award: AwardType,
+    rules: RuleVersion,
+    block_year: BlockYear,
+    person: Person | None,
+    nomination: Nomination | None,
+    facts: YearFacts,
+    ranking_only: bool,
+) -> list[RuleResult]:
+    """The rules of an award to an individual: proposed by a member unit, still at the unit;
+    then the block's share, the years of excellent work and the attestations, given by the unit
+    for the person."""
+    results = [_proposed(award, block_year, person, facts), _serving(person)]
+    if ranking_only:
+        return results
+    if rules.max_per_block:
+        results.append(_person_per_block(award, rules, block_year, nomination, facts))
+    given = (nomination.attestations if nomination is not None else {}) or {}
+    if rules.years_well:
+        results.append(_person_years(rules, block_year, given))
+    for code in rules.attestations:
+        if code == YEARS_ATTESTED:
+            continue
+        value = given.get(code)
+        results.append(
+            RuleResult(
+                f"attest:{code}",
+                None if value is None else bool(value),
+                attestation_text(code, individual=True),
+                _answer(value),
+                "",
+            )
+        )
+    return results
+
+
 def _not_offered(award: AwardType, block_year: BlockYear) -> RuleResult:
     return RuleResult(
         "offered",
@@ -505,15 +634,24 @@ def check(
     nomination: Nomination | None = None,
     ranking_only: bool = False,
     facts: YearFacts | None = None,
+    person: Person | None = None,
 ) -> list[RuleResult]:
     """Every rule of the award for this unit in this year, under the version of the authority's
     catalogue that judges the year (`awards.catalogue.version_for`). `ranking_only` keeps the
     rules that decide who may be a candidate on a ballot (membership, ranking, classification).
-    Give `facts` (from `facts_of`) when checking several units of the same year."""
+    Give `facts` (from `facts_of`) when checking several units of the same year. For an award to
+    an individual the rules judge the `person` (or the nomination's) the unit proposes."""
     facts = facts if facts is not None else facts_of(block_year)
     rules = facts.version(award)
     if rules is None:
         return [_not_offered(award, block_year)]
+    if award.for_individuals:
+        if person is None and nomination is not None:
+            person = nomination.person
+        return cited(
+            _person_rules(award, rules, block_year, person, nomination, facts, ranking_only),
+            rules,
+        )
     row = facts.rows.get(unit.pk)
     results = [_member(block_year, unit, "", facts)]
     results += _ranking_rules(rules, unit, row, facts)

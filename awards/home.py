@@ -1,13 +1,13 @@
 """What each person must do now about ballots, nominations, the dossier, the hand-over and the
 council's work.
 
-At most seven queries whatever the data size, each only for those it concerns: the ballots (to
+At most eight queries whatever the data size, each only for those it concerns: the ballots (to
 vote in, to run, or an election whose hand-over awaits the council), the years whose ballots the
 secretariat has yet to prepare, the nominations (to write, approve or attest, to gather into the
-dossier, or returned), the council staff's counts per authority and year (to receive, to
-appraise, to put on a session's agenda, approved awaiting a decision), the council staff's
-sessions and decisions in progress (one query for both), the years they may archive, and the
-council sessions open for a member's vote.
+dossier, or returned), the years in which a unit may propose its people, the council staff's
+counts per authority and year (to receive, to appraise, to put on a session's agenda, approved
+awaiting a decision), the council staff's sessions and decisions in progress (one query for
+both), the years they may archive, and the council sessions open for a member's vote.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from awards.models import (
     Dossier,
     Handover,
     Nomination,
+    PersonProposal,
     RollEntry,
     Teller,
 )
@@ -72,6 +73,8 @@ def my_tasks(request: AuthedRequest) -> Section | None:
         tasks.extend(_preparation_tasks(_ballots_to_prepare(roles.secretariat_years)))
     if roles.units or roles.secretariat_years:
         tasks.extend(_nomination_tasks(list(_nominations_for(roles)), roles))
+    if roles.member_units:
+        tasks.extend(_proposal_tasks(_years_to_propose_in(roles)))
     if roles.staff_of:
         tasks.extend(_council_tasks(list(_council_counts(roles.staff_of))))
         tasks.extend(_council_work_tasks(list(_council_work(roles.staff_of))))
@@ -144,6 +147,51 @@ def _preparation_tasks(years: Iterable[BlockYear]) -> list[dict[str, Any]]:
             % _of(block_year),
             block_year.ballot_deadline,
             reverse("awards:ballot_list", args=[block_year.pk]),
+        )
+        for block_year in years
+    ]
+
+
+def _years_to_propose_in(roles: Roles) -> Any:
+    """The open years whose ranking is published, in which one of the person's units is a
+    member, has proposed no one yet, and the ballot on the awards to individuals is not prepared:
+    the time to propose its people."""
+    years = {year for year, units in roles.member_units.items() if units}
+    return (
+        BlockYear.objects.filter(pk__in=years, archived_at__isnull=True)
+        .filter(Exists(Ranking.objects.filter(table__block_year=OuterRef("pk"))))
+        .exclude(
+            Exists(
+                Ballot.objects.filter(
+                    block_year=OuterRef("pk"),
+                    kind=Ballot.Kind.NOMINATION,
+                    award_type__subject=AwardType.Subject.INDIVIDUAL,
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                PersonProposal.objects.filter(
+                    block_year=OuterRef("pk"), unit__in=roles.units, withdrawn_at__isnull=True
+                )
+            )
+        )
+        .select_related("block")
+        .order_by("year", "pk")
+    )
+
+
+def _proposal_tasks(years: Iterable[BlockYear]) -> list[dict[str, Any]]:
+    return [
+        _task(
+            "person-plus",
+            _(
+                "Propose people of your unit for awards to individuals (%(block)s, %(year)d),"
+                " before the block's ballot on them"
+            )
+            % _of(block_year),
+            block_year.ballot_deadline,
+            reverse("awards:proposal_list", args=[block_year.pk]),
         )
         for block_year in years
     ]
@@ -242,7 +290,8 @@ def _nomination_tasks(nominations: list[Nomination], roles: Roles) -> list[dict[
     tasks: list[dict[str, Any]] = []
     dossiers: dict[int, list[Any]] = {}
     for n in nominations:
-        names = {"unit": n.unit_name, "award": n.award_type.name}
+        who = f"{n.person_name} ({n.unit_name})" if n.person_name else n.unit_name
+        names = {"unit": who, "award": n.award_type.name}
         runs = roles.runs_year(n.block_year_id)
         leads = roles.leads(n.unit_id)
         writes = n.unit_id in roles.officer_units

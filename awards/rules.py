@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import rules
 
-from awards.models import Ballot, CouncilSession, Decision, Nomination
+from awards.models import Ballot, CouncilSession, Decision, Nomination, PersonProposal
 from blocks.models import Authority, BlockYear
-from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year
+from blocks.rules import is_archived_object, is_secretariat_of, manages_block_year, works_in_unit
 from emulation.models import User
 from emulation.roles import roles_of
 
@@ -31,6 +31,11 @@ def votes_in(user: User, ballot: Ballot) -> bool:
 @rules.predicate
 def writes_report(user: User, nomination: Nomination) -> bool:
     return roles_of(user).works_in(nomination.unit_id)
+
+
+@rules.predicate
+def proposed_by_own_unit(user: User, proposal: PersonProposal) -> bool:
+    return roles_of(user).works_in(proposal.unit_id)
 
 
 @rules.predicate
@@ -111,3 +116,8 @@ rules.add_perm("awards.run_session", is_admin | runs_session)
 rules.add_perm("awards.vote_in_session", votes_in_session)
 rules.add_perm("awards.manage_decision", is_admin | manages_decision)
 rules.add_perm("awards.archive_year", (is_admin | council_staff_for) & ~is_archived_object)
+# A unit's leader or officer proposes its own people for an award to an individual (the year's
+# archive is checked by the service, which knows the year); the secretariat sees them all.
+rules.add_perm("awards.propose_people", works_in_unit)
+rules.add_perm("awards.withdraw_proposal", proposed_by_own_unit & ~is_archived_object)
+rules.add_perm("awards.see_proposals", is_admin | runs_awards_of)

@@ -7,7 +7,7 @@ from typing import Any
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import Nomination
+from awards.models import Nomination, PersonProposal
 
 
 class IntakeTable(tables.Table):
@@ -95,3 +95,22 @@ class YearsTable(tables.Table):
         template_name = "awards/tables/years.html"
         empty_text = _("The authority has no emulation year yet.")
         attrs = {"class": "table table-sm table-hover align-middle table-cards"}
+
+
+class ProposalTable(tables.Table):
+    """The people member units proposed in a block year, per award."""
+
+    award_type = tables.Column(
+        verbose_name=_("Award"), order_by=("award_type__position", "person_name")
+    )
+    person_name = tables.Column(verbose_name=_("Person"))
+    unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__name", "person_name"))
+    proposed_at = tables.DateTimeColumn(verbose_name=_("Proposed"), format="SHORT_DATE_FORMAT")
+    withdrawn_at = tables.Column(verbose_name=_("Status"), order_by=("withdrawn_at",))
+
+    class Meta:
+        model = PersonProposal
+        fields = ["award_type", "person_name", "unit", "proposed_at", "withdrawn_at"]
+        template_name = "awards/tables/proposals.html"
+        order_by = "award_type"
+        empty_text = _("No one is proposed.")

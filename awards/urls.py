@@ -6,6 +6,7 @@ from awards.views import (
     handover,
     history,
     intake,
+    proposals,
     public,
     sessions,
     statistics,
@@ -28,4 +29,5 @@ urlpatterns = (
     + public.urlpatterns
     + voting.urlpatterns
     + history.urlpatterns
+    + proposals.urlpatterns
 )

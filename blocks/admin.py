@@ -15,6 +15,7 @@ from blocks.models import (
     CouncilRole,
     JointActivity,
     Membership,
+    Person,
     Succession,
     Unit,
     UnitName,
@@ -104,3 +105,12 @@ class ContributionInline(ReadOnly, admin.TabularInline):
 class JointActivityAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["title", "date", "block_year"]
     inlines = [ContributionInline]
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnly, admin.ModelAdmin):
+    """The units' records of their people, kept on the unit's People page (audited there)."""
+
+    list_display = ["full_name", "title", "unit", "code", "left_on"]
+    search_fields = ["search_key", "code"]
+    autocomplete_fields = ["unit"]

@@ -20,6 +20,7 @@ from blocks.models import (
     CouncilRole,
     JointActivity,
     Membership,
+    Person,
     Succession,
     Unit,
     UnitName,
@@ -144,6 +145,24 @@ COUNCIL_MEMBERS = [
     ("Phan Thị Hằng", "Ủy viên Hội đồng"),
     ("Hồ Văn Sơn", "Ủy viên Hội đồng"),
 ]
+
+
+# People of the units (the units' records, not accounts): short name of the unit -> (code, full
+# name, title, gender, year of birth, at the unit since).
+PEOPLE: dict[str, list[tuple[str, str, str, str, int, int]]] = {
+    "VPTU": [
+        ("VP-01", "Phan Văn Khánh", "Phó Chánh Văn phòng Tỉnh ủy", "male", 1978, 2005),
+        ("VP-02", "Đoàn Thị Thu Trang", "Trưởng phòng Tổng hợp", "female", 1984, 2009),
+    ],
+    "BTGTU": [
+        ("BTG-01", "Nguyễn Thị Minh Thư", "Trưởng phòng Tuyên truyền", "female", 1982, 2008),
+        ("BTG-02", "Hồ Văn Dũng", "Chuyên viên phòng Lý luận chính trị", "male", 1990, 2016),
+    ],
+    "BQT": [
+        ("BQT-01", "Trương Công Phúc", "Trưởng phòng Phóng viên", "male", 1985, 2009),
+        ("BQT-02", "Lê Thị Thanh Nhàn", "Phóng viên", "female", 1993, 2017),
+    ],
+}
 
 
 class RegistrySeeder(Seeder):
@@ -379,6 +398,7 @@ class RegistrySeeder(Seeder):
         self.year(cluster, this_year, provinces, head=4, deputies=[2])
 
         self.accounts(quang_tri, qt_party)
+        self.people(qt_party)
 
     def merged(self, authority: Authority, *, into: Authority) -> None:
         """The authority ceased the day before the provinces merged, continued by `into`."""
@@ -449,6 +469,26 @@ class RegistrySeeder(Seeder):
                 unit=unit,
                 role=UnitRole.Role.OFFICER,
             )
+
+    def people(self, units: list[Unit]) -> None:
+        """A few people on the units' records: whom they may propose for an award to an
+        individual."""
+        # By the short names of the seed list: a unit renamed since keeps its place in it.
+        by_short = {short: unit for unit, (_name, short) in zip(units, QT_PARTY_UNITS, strict=True)}
+        for short, rows in PEOPLE.items():
+            for code, full_name, title, gender, born, since in rows:
+                self.get(
+                    Person,
+                    {
+                        "full_name": full_name,
+                        "title": title,
+                        "gender": gender,
+                        "birth_year": born,
+                        "serving_since": since,
+                    },
+                    unit=by_short[short],
+                    code=code,
+                )
 
 
 def renamed(authority: Authority, former_name: str) -> Unit | None:

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from blocks.models import Authority, Block, Unit
+from blocks.models import Authority, Block, Person, Unit
 from emulation.text import nfc, search_key
 
 
@@ -67,6 +67,28 @@ class UnitFilter(django_filters.FilterSet):
     class Meta:
         model = Unit
         fields = ["q", "authority", "kind", "active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class UnitPersonFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        label=_("Search"), widget=forms.TextInput(attrs={"placeholder": _("Name or title")})
+    )
+    serving = django_filters.BooleanFilter(
+        label=_("Status"),
+        field_name="left_on",
+        lookup_expr="isnull",
+        widget=forms.Select(
+            choices=[("", _("Working and left")), ("true", _("Working")), ("false", _("Left"))]
+        ),
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "serving"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from blocks.models import (
     Contribution,
     JointActivity,
     Membership,
+    Person,
     Unit,
     UnitRole,
 )
@@ -321,3 +322,16 @@ class ContributionForm(ModelForm):
         self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             memberships__block_year=activity.block_year_id
         ).order_by("memberships__position")
+
+
+class UnitPersonForm(ModelForm):
+    """Someone working at the unit, as its record (no account)."""
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "title", "code", "gender", "birth_year", "serving_since"]
+
+
+class UnitPersonLeftForm(Form):
+    left_on = forms.DateField(label=_("Left the unit on"), widget=DateInput())
+    reason = forms.CharField(**{**REASON_FIELD, "required": False})  # type: ignore[arg-type]

@@ -39,6 +39,12 @@ def manages_unit(user: User, unit: Unit) -> bool:
 
 
 @rules.predicate
+def works_in_unit(user: User, unit: Unit) -> bool:
+    """A leader or officer of the unit."""
+    return roles_of(user).works_in(unit.pk)
+
+
+@rules.predicate
 def is_secretariat_of(user: User, block_year: BlockYear) -> bool:
     """The block's secretariat is derived: leaders and officers of the year's head and deputies."""
     return roles_of(user).runs_year(block_year.pk)
@@ -131,6 +137,8 @@ rules.add_perm("blocks.create_unit", is_admin | is_any_council_staff)
 rules.add_perm("blocks.manage_block", is_admin | manages_block)
 rules.add_perm("blocks.manage_blockyear", (is_admin | manages_block_year) & ~is_archived_object)
 rules.add_perm("blocks.manage_unit", is_admin | manages_unit)
+# The unit keeps the records of its people; the council's staff may too (an import, a correction).
+rules.add_perm("blocks.manage_people", is_admin | manages_unit | works_in_unit)
 rules.add_perm("blocks.merge_authorities", is_admin)
 rules.add_perm("blocks.run_activities", (is_admin | runs_activities_of) & ~is_archived_object)
 rules.add_perm("blocks.set_deadlines", (is_admin | runs_activities_of) & ~is_archived_object)

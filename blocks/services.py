@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from blocks.models import (
     CouncilRole,
     JointActivity,
     Membership,
+    Person,
     Succession,
     Unit,
     UnitName,
@@ -34,6 +36,7 @@ from emulation.models import User
 BLOCK_FIELDS = ["authority", "name", "short_name", "kind", "description"]
 UNIT_FIELDS = ["authority", "name", "short_name", "kind", "active_from", "active_to"]
 YEAR_FIELDS = ["theme", *BlockYear.DEADLINE_FIELDS]
+PERSON_FIELDS = ["unit", "full_name", "title", "code", "gender", "birth_year", "serving_since"]
 
 
 def _unique(create: Any, message: str, field: str | None = None) -> Any:
@@ -860,3 +863,62 @@ def record_contribution(
         after={"unit": unit.pk, **audit.snapshot(contribution, CONTRIBUTION_FIELDS)},
     )
     return contribution
+
+
+# The people of a unit ---------------------------------------------------------------------------
+
+
+def _check_manages_people(unit: Unit, by: User) -> None:
+    if not rules.has_perm("blocks.manage_people", by, unit):
+        raise DomainError(
+            _("Only the people of %(unit)s and the council's staff keep its records of people.")
+            % {"unit": unit.name}
+        )
+
+
+def _code_taken(unit: Unit) -> str:
+    return _("%(unit)s already has a person with that code.") % {"unit": unit.name}
+
+
+@transaction.atomic
+def add_person(unit: Unit, *, by: User, **values: Any) -> Person:
+    """Record someone working at the unit (a record of the unit, not an account): its leader or
+    officer does, or the council's staff."""
+    _check_manages_people(unit, by)
+    person = Person(unit=unit, **values)
+    person.full_clean(validate_unique=False, validate_constraints=False)
+    _unique(person.save, _code_taken(unit), "code")
+    audit.record(
+        "blocks.person.added", actor=by, obj=person, after=audit.snapshot(person, PERSON_FIELDS)
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(person: Person, *, by: User, **changes: Any) -> Person:
+    """Correct a person's record (a new title, a typo); the unit does not change here."""
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    _check_manages_people(person.unit, by)
+    if "unit" in changes and changes["unit"] != person.unit:
+        raise DomainError(_("A person's unit does not change: record them at the new unit."))
+    changes.pop("unit", None)
+    try:
+        with transaction.atomic():
+            audit.change(person, changes, by=by, action="blocks.person.changed")
+    except IntegrityError as exc:
+        raise DomainError(_code_taken(person.unit), field="code") from exc
+    return person
+
+
+@transaction.atomic
+def mark_person_left(person: Person, *, by: User, day: datetime.date, reason: str = "") -> Person:
+    """The person left the unit on `day`: they stay on record (and on what was proposed for
+    them), but the unit can no longer propose them."""
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    _check_manages_people(person.unit, by)
+    if person.left_on is not None:
+        raise DomainError(_("This person has already left the unit."))
+    if day > timezone.localdate():
+        raise DomainError(_("The day cannot be in the future."), field="left_on")
+    audit.change(person, {"left_on": day}, by=by, action="blocks.person.left", reason=reason)
+    return person

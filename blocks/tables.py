@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from blocks.models import Block, Unit
+from blocks.models import Block, Person, Unit
 
 NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
 
@@ -42,3 +42,20 @@ class UnitTable(tables.Table):
         template_name = "blocks/tables/units.html"
         order_by = "name"
         empty_text = _("No unit matches.")
+
+
+class UnitPersonTable(tables.Table):
+    full_name = tables.Column(verbose_name=_("Full name"))
+    title = tables.Column(verbose_name=_("Position title"))
+    code = tables.Column(verbose_name=_("Code"))
+    birth_year = tables.Column(verbose_name=_("Year of birth"), attrs=NUMERIC)
+    serving_since = tables.Column(verbose_name=_("At the unit since"), attrs=NUMERIC)
+    left_on = tables.Column(verbose_name=_("Status"), order_by=("left_on",))
+    actions = tables.Column(verbose_name="", empty_values=(), orderable=False)
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "title", "code", "birth_year", "serving_since", "left_on"]
+        template_name = "blocks/tables/unit_people.html"
+        order_by = "full_name"
+        empty_text = _("No person is recorded.")

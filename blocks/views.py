@@ -10,12 +10,13 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from blocks import dashboard, services, unit_years
-from blocks.filters import BlockFilter, UnitFilter
+from blocks.filters import BlockFilter, UnitFilter, UnitPersonFilter
 from blocks.forms import (
     ActivityForm,
     AuthorityMergeForm,
@@ -30,6 +31,8 @@ from blocks.forms import (
     PersonForm,
     UnitForm,
     UnitMergeForm,
+    UnitPersonForm,
+    UnitPersonLeftForm,
     UnitRenameForm,
     UnitRoleForm,
     UnitSplitForm,
@@ -42,12 +45,13 @@ from blocks.models import (
     CouncilRole,
     JointActivity,
     Membership,
+    Person,
     Succession,
     Unit,
     UnitName,
     UnitRole,
 )
-from blocks.tables import BlockTable, UnitTable
+from blocks.tables import BlockTable, UnitPersonTable, UnitTable
 from emulation.actions import require
 from emulation.forms import post_data, run_form
 from emulation.http import AuthedRequest
@@ -435,6 +439,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "ranked": bool(results),
             "can_manage": can_manage,
             "roles": unit.roles.all() if can_manage or _is_own_unit(request, unit) else [],
+            "can_see_people": request.user.has_perm("blocks.manage_people", unit),
         },
     )
 
@@ -650,6 +655,110 @@ def unitrole_remove(request: AuthedRequest, pk: int) -> HttpResponse:
             "cancel": unit,
             "danger": True,
         },
+    )
+
+
+# The people of a unit (records, not accounts) ---------------------------------------------------
+
+
+def _people_unit(request: AuthedRequest, pk: int) -> Unit:
+    unit = get_object_or_404(Unit.objects.for_user(request.user).select_related("authority"), pk=pk)
+    require(request, "blocks.manage_people", unit)
+    return unit
+
+
+def _unit_person(request: AuthedRequest, pk: int) -> Person:
+    person = get_object_or_404(
+        Person.objects.filter(unit__in=Unit.objects.for_user(request.user)).select_related(
+            "unit__authority"
+        ),
+        pk=pk,
+    )
+    require(request, "blocks.manage_people", person.unit)
+    return person
+
+
+@require_safe
+def unit_people(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _people_unit(request, pk)
+    filterset = UnitPersonFilter(request.GET, queryset=unit.people.all())
+    return _list_page(
+        request,
+        filterset,
+        UnitPersonTable(filterset.qs),
+        "blocks/unit_people.html",
+        unit=unit,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unit_person_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _people_unit(request, pk)
+    form = UnitPersonForm(post_data(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.add_person(unit, by=request.user, **data),
+        _("The person was recorded."),
+    )
+    if done:
+        return redirect("blocks:unit_people", unit.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("A person working at %(unit)s") % {"unit": unit},
+        intro=_(
+            "A record of the unit, not an account: the unit may propose the person for an award"
+            " to an individual."
+        ),
+        cancel_link=reverse("blocks:unit_people", args=[unit.pk]),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unit_person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = _unit_person(request, pk)
+    form = UnitPersonForm(post_data(request), instance=person)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.update_person(person, by=request.user, **data),
+        _("The person's record was saved."),
+    )
+    if done:
+        return redirect("blocks:unit_people", person.unit_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": person},
+        cancel_link=reverse("blocks:unit_people", args=[person.unit_id]),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unit_person_left(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = _unit_person(request, pk)
+    form = UnitPersonLeftForm(post_data(request), initial={"left_on": timezone.localdate()})
+    done = run_form(
+        request,
+        form,
+        lambda data: services.mark_person_left(
+            person, by=request.user, day=data["left_on"], reason=data["reason"]
+        ),
+        _("The person is recorded as having left the unit."),
+    )
+    if done:
+        return redirect("blocks:unit_people", person.unit_id)
+    return _form_page(
+        request,
+        form,
+        title=_("%(name)s left %(unit)s") % {"name": person, "unit": person.unit},
+        intro=_(
+            "The record stays, with what was proposed for the person; the unit can no longer"
+            " propose them."
+        ),
+        cancel_link=reverse("blocks:unit_people", args=[person.unit_id]),
+        submit_label=_("Record that the person left"),
     )
 
 

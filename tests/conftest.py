@@ -63,6 +63,8 @@ def ensure_default_award_types() -> None:
 
     if not AwardType.objects.exists():
         importlib.import_module("awards.migrations.0002_default_award_types").create(apps, None)
+    if not AwardType.objects.filter(subject=AwardType.Subject.INDIVIDUAL).exists():
+        importlib.import_module("awards.migrations.0016_individual_certificate").create(apps, None)
     if not BaseSalary.objects.exists():
         importlib.import_module("awards.migrations.0014_base_salary_2024").seed(apps, None)
 

@@ -796,7 +796,33 @@ def close_returned_nomination(w: World) -> Call:
     return lambda: closing.close_returned_nomination(first, by=w.admin, reason="Lý do.")
 
 
+def propose_person(w: World) -> Call:
+    from awards.models import AwardType
+    from awards.services import proposals
+    from tests.factories import make_person
+
+    person = make_person(w.units[2])
+    award = AwardType.objects.get(code="chairman-certificate-individual")
+    return lambda: proposals.propose_person(
+        w.block_year, award, person, by=w.officer, summary="Thành tích."
+    )
+
+
+def withdraw_proposal(w: World) -> Call:
+    from awards.models import AwardType
+    from awards.services import proposals
+    from tests.factories import make_person
+
+    award = AwardType.objects.get(code="chairman-certificate-individual")
+    proposal = proposals.propose_person(
+        w.block_year, award, make_person(w.units[2]), by=w.officer, summary="Thành tích."
+    )
+    return lambda: proposals.withdraw_proposal(proposal, by=w.officer, reason="Nhầm.")
+
+
 SERVICES: dict[str, Case] = {
+    "awards.services.proposals.propose_person": propose_person,
+    "awards.services.proposals.withdraw_proposal": withdraw_proposal,
     "awards.services.closing.waive_ballot": waive_ballot,
     "awards.services.closing.record_no_proposals": record_no_proposals,
     "awards.services.closing.close_returned_nomination": close_returned_nomination,
@@ -904,6 +930,7 @@ LEFT_ALONE: dict[str, str] = {
     "blocks.imports.services.invite_people": "accounts, not a year",
     "blocks.imports.services.create_units": "units, not a year",
     "blocks.imports.services.grant_unit_roles": "roles in units, not a year",
+    "blocks.imports.services.create_unit_people": "units' records of people, not a year",
     "blocks.services.create_block": "a block, not a year",
     "blocks.services.update_block": "a block, not a year",
     "blocks.services.create_block_year": "opens another year",
@@ -921,6 +948,11 @@ LEFT_ALONE: dict[str, str] = {
         "moves units and blocks, whose archived years keep their members, records and documents"
     ),
     "blocks.services.create_person": "a person, not a year",
+    "blocks.services.add_person": "a unit's record of a person, not a year",
+    "blocks.services.update_person": "a unit's record of a person, not a year",
+    "blocks.services.mark_person_left": (
+        "a unit's record of a person; what archived years proposed keeps the name as it stood"
+    ),
     "blocks.services.assign_unit_role": "a person's role in a unit, not a year",
     "blocks.services.remove_unit_role": "a person's role in a unit, not a year",
     "blocks.services.assign_council_role": "a person's role in a council, not a year",

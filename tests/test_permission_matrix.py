@@ -15,6 +15,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.awards.matrix import AWARDS_ARCHIVED, AWARDS_ROWS
+from tests.awards.matrix_proposals import ARCHIVED as PROPOSALS_ARCHIVED
+from tests.awards.matrix_proposals import NOT_OF_A_YEAR as PROPOSALS_NOT_OF_A_YEAR
+from tests.awards.matrix_proposals import ROWS as PROPOSAL_ROWS
 from tests.factories import YEAR, World, archive, rows
 from tests.matrix import (
     FORM_ERRORS,
@@ -390,6 +393,7 @@ MATRIX: dict[str, tuple[Args, dict[str, int], dict[str, int]]] = {
     "scoring:ranking_explain": (published_year, scoped(SEE), everyone(405)),
     "scoring:ranking_unit": (published_unit, scoped(SEE), everyone(405)),
     **AWARDS_ROWS,
+    **PROPOSAL_ROWS,
 }
 
 # The archived year -----------------------------------------------------------------------------
@@ -461,11 +465,12 @@ ARCHIVED: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "scoring:ranking_explain": (scoped(SEE), everyone(405)),
     "scoring:ranking_unit": (scoped(SEE), everyone(405)),
     **AWARDS_ARCHIVED,
+    **PROPOSALS_ARCHIVED,
 }
 
 # What is not a year's: the accounts, the registry of blocks and units (and opening a new year),
 # public pages, and the council's own sessions, decisions and statistics.
-NOT_OF_A_YEAR = {
+NOT_OF_A_YEAR = PROPOSALS_NOT_OF_A_YEAR | {
     "blocks:import_start",
     "blocks:import_preview",
     "blocks:import_confirm",

@@ -70,7 +70,7 @@ class BallotCreateForm(Form):
         label=_("Candidates"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Tick at least one candidate.")},
+        required=False,
     )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
@@ -82,6 +82,11 @@ class BallotCreateForm(Form):
         data = super().clean() or {}
         if data.get("kind") == Ballot.Kind.NOMINATION and not data.get("award"):
             self.add_error("award", _("Choose the award the units are proposed for."))
+        individual = data.get("kind") == Ballot.Kind.NOMINATION and (
+            data.get("award") is not None and data["award"].for_individuals
+        )
+        if not individual and not data.get("units") and "units" not in self.errors:
+            self.add_error("units", _("Tick at least one candidate."))
         return data
 
 
@@ -103,7 +108,7 @@ class VoteForm(Form):
         if ballot.mode == Ballot.Mode.APPROVE:
             for candidate in candidates:
                 fields[f"candidate_{candidate.pk}"] = forms.ChoiceField(
-                    label=candidate.unit_name,
+                    label=candidate.name,
                     choices=[(AGREE, _("Agree")), (DISAGREE, _("Disagree"))],
                     widget=forms.RadioSelect,
                     error_messages={"required": _("Say whether you agree or disagree.")},
@@ -111,7 +116,7 @@ class VoteForm(Form):
         else:
             fields["chosen"] = forms.MultipleChoiceField(
                 label=_("Your choice"),
-                choices=[(str(c.pk), c.unit_name) for c in candidates],
+                choices=[(str(c.pk), c.name) for c in candidates],
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_(
@@ -188,14 +193,14 @@ class PaperForm(Form):
         approve = ballot.mode == Ballot.Mode.APPROVE
         for c in candidates:
             self.fields[f"agree_{c.pk}"] = forms.IntegerField(
-                label=_("%(unit)s: agree") % {"unit": c.unit_name}
+                label=_("%(unit)s: agree") % {"unit": c.name}
                 if approve
-                else _("%(unit)s: votes") % {"unit": c.unit_name},
+                else _("%(unit)s: votes") % {"unit": c.name},
                 min_value=0,
             )
             if approve:
                 self.fields[f"disagree_{c.pk}"] = forms.IntegerField(
-                    label=_("%(unit)s: disagree") % {"unit": c.unit_name}, min_value=0
+                    label=_("%(unit)s: disagree") % {"unit": c.name}, min_value=0
                 )
         self._apply_styles()
 

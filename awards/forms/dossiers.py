@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import ATTESTATIONS, Nomination
+from awards.models import Nomination, attestation_text
 from awards.models.nominations import section_label
 from emulation.forms import Form, ModelForm
 
@@ -86,11 +86,15 @@ YES_NO = [("yes", _("Yes, the unit attests this")), ("no", _("No, the unit canno
 class AttestForm(Form):
     """One yes-or-no answer for each attestation the award asks for."""
 
-    def __init__(self, *args: Any, codes: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, codes: list[str], individual: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for code in codes:
             self.fields[code] = forms.ChoiceField(
-                label=ATTESTATIONS.get(code, code), choices=YES_NO, widget=forms.RadioSelect
+                label=attestation_text(code, individual=individual),
+                choices=YES_NO,
+                widget=forms.RadioSelect,
             )
         self._apply_styles()
 

@@ -35,12 +35,19 @@ from awards.models.dossiers import Dossier, DossierQuerySet
 from awards.models.money import BaseSalary, PrizeRate
 from awards.models.nominations import Nomination, NominationFile, NominationQuerySet
 from awards.models.proposals import PersonProposal, PersonProposalQuerySet
-from awards.models.rules import ATTESTATIONS, AwardType, Fractions
+from awards.models.rules import (
+    ATTESTATIONS,
+    INDIVIDUAL_ATTESTATIONS,
+    AwardType,
+    Fractions,
+    attestation_text,
+)
 from awards.models.submissions import Submission
 from awards.models.voting import BallotBox, RollEntry, SealedBallot, Teller
 
 __all__ = [
     "ATTESTATIONS",
+    "INDIVIDUAL_ATTESTATIONS",
     "AgendaItem",
     "AwardType",
     "Awardee",
@@ -71,5 +78,6 @@ __all__ = [
     "Submission",
     "Teller",
     "Waiver",
+    "attestation_text",
     "ballot_title",
 ]

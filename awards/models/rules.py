@@ -19,6 +19,25 @@ ATTESTATIONS = {
     "no_complaint": _("No complaint or denunciation about the unit is being reviewed."),
 }
 
+# What a unit declares of one of its people proposed for an award to an individual: the same
+# codes say other things of a person (Law 06/2022/QH15 Art. 74(1)(d): excellent completion of
+# tasks in the years before, with initiatives; no award while under discipline).
+INDIVIDUAL_ATTESTATIONS = {
+    "tasks_excellent_years": _(
+        "The person completed their tasks excellently in each of the years the award requires,"
+        " with the initiatives it requires, as the unit's reviews record."
+    ),
+    "no_discipline": _("The person is not under disciplinary action."),
+    "no_inspection": _("The person is not under inspection or investigation."),
+    "no_complaint": _("No complaint or denunciation about the person is being reviewed."),
+}
+
+
+def attestation_text(code: str, *, individual: bool = False) -> str:
+    """What an attestation code declares, of a unit or of a person."""
+    texts = INDIVIDUAL_ATTESTATIONS if individual else ATTESTATIONS
+    return str(texts.get(code, code))
+
 
 class Fractions(models.Model):
     """Quorum and approval share as exact fractions (2/3 of 9 members is 6, not 5.99)."""

@@ -25,9 +25,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import eligibility
-from awards.models import AwardType, Ballot, BallotCandidate, BallotReminder, RollEntry
+from awards.models import (
+    AwardType,
+    Ballot,
+    BallotCandidate,
+    BallotReminder,
+    PersonProposal,
+    RollEntry,
+)
 from awards.services import voting
-from blocks.models import BlockYear, Membership, Unit, UnitRole
+from blocks.models import BlockYear, Membership, Person, Unit, UnitRole
 from blocks.services import check_not_archived
 from emulation import audit, mail
 from emulation.bulk import each_or_none
@@ -72,6 +79,8 @@ def suggested_candidates(
         return [u for u in members if u.pk in ids]
     if kind == Ballot.Kind.NOMINATION:
         assert award is not None
+        if award.for_individuals:
+            return []  # the people their units proposed stand, not units
         facts = eligibility.facts_of(block_year)
         found = [
             u
@@ -113,11 +122,14 @@ def create_ballot(
     method: str = Ballot.Method.ONLINE,
     closes_on: datetime.date | None = None,
     rerun_reason: str = "",
+    people: Iterable[Person] | None = None,
 ) -> Ballot:
     """A ballot in preparation, with its candidates (the suggested ones unless `units` are given,
     which must be member units) and, online, a proposed counting board. Only once the ranking is
     published; one ballot of a kind (and award) at a time, none once one has succeeded, and a
-    ballot held again after a void one says why."""
+    ballot held again after a void one says why. On an award to individuals the candidates are
+    the people member units proposed (all standing proposals, or `people` among them when a void
+    ballot is held again); no unit is chosen."""
     check_not_archived(block_year)
     BlockYear.objects.select_for_update().get(pk=block_year.pk)  # one creation at a time
     if kind not in Ballot.Kind.values:
@@ -147,6 +159,34 @@ def create_ballot(
         raise DomainError(_("The closing date cannot be in the past."), field="closes_on")
 
     member_units = {m.unit_id: m.unit for m in _members(block_year)}
+    if award is not None and award.for_individuals:
+        if units is not None:
+            raise DomainError(
+                _("On a ballot for individuals the candidates are the people their units propose."),
+                field="units",
+            )
+        proposals = _proposals(block_year, award, people, member_units)
+        return _create(
+            block_year,
+            by=by,
+            kind=kind,
+            award=award,
+            seats=seats,
+            method=method,
+            closes_on=closes_on,
+            last=last,
+            rerun_reason=rerun_reason,
+            candidates=[
+                BallotCandidate(
+                    unit=p.unit,
+                    unit_name=p.unit.name,
+                    person=p.person,
+                    person_name=p.person_name,
+                    person_title=p.person_title,
+                )
+                for p in proposals
+            ],
+        )
     chosen = list(units) if units is not None else suggested_candidates(block_year, kind, award)
     outsiders = [u for u in chosen if u.pk not in member_units]
     if outsiders:
@@ -158,13 +198,101 @@ def create_ballot(
     if not chosen:
         raise DomainError(_no_candidates(block_year, kind), field="units")
     _check_candidates(block_year, kind, award, chosen)
-    settings = _defaults(kind, award, len(chosen))
+    if kind == Ballot.Kind.TIE and len(chosen) < 2:
+        raise DomainError(_("A tie needs at least two candidates."), field="units")
+    rows = _rows(block_year)
+    order = sorted(chosen, key=lambda u: (rows[u.pk].rank if u.pk in rows else 999, u.name))
+    return _create(
+        block_year,
+        by=by,
+        kind=kind,
+        award=award,
+        seats=seats,
+        method=method,
+        closes_on=closes_on,
+        last=last,
+        rerun_reason=rerun_reason,
+        candidates=[
+            BallotCandidate(
+                unit=unit,
+                unit_name=rows[unit.pk].unit_name if unit.pk in rows else unit.name,
+                rank=rows[unit.pk].rank if unit.pk in rows else None,
+                total=rows[unit.pk].total if unit.pk in rows else None,
+                band=rows[unit.pk].band if unit.pk in rows else "",
+            )
+            for unit in order
+        ],
+    )
+
+
+def _proposals(
+    block_year: BlockYear,
+    award: AwardType,
+    people: Iterable[Person] | None,
+    member_units: Mapping[int, Unit],
+) -> list[PersonProposal]:
+    """The standing proposals of the award from member units, by unit and name; `people` keeps
+    those of them, and each must be proposed and still at the unit."""
+    proposals = list(
+        PersonProposal.objects.standing()
+        .filter(block_year=block_year, award_type=award, unit__in=list(member_units))
+        .select_related("unit", "person__unit")
+        .order_by("unit__name", "person_name", "pk")
+    )
+    if people is not None:
+        wanted = {p.pk: p for p in people}
+        proposed = {p.person_id for p in proposals}
+        missing = [str(p) for pk, p in wanted.items() if pk not in proposed]
+        if missing:
+            raise DomainError(
+                _("Not proposed by a member unit: %(people)s.") % {"people": ", ".join(missing)},
+                field="people",
+            )
+        proposals = [p for p in proposals if p.person_id in wanted]
+    if not proposals:
+        raise DomainError(_("No member unit has proposed anyone for this award."), field="people")
+    facts = eligibility.facts_of(block_year)
+    refused = []
+    for proposal in proposals:
+        failed = eligibility.failures(
+            eligibility.check(
+                award,
+                block_year,
+                proposal.unit,
+                ranking_only=True,
+                facts=facts,
+                person=proposal.person,
+            )
+        )
+        if failed:
+            refused.append(f"{proposal.person_name}: {failed[0].rule} {failed[0].data}")
+    if refused:
+        raise DomainError(
+            _("Not a candidate under the rules: %(units)s.") % {"units": "; ".join(refused)},
+            field="people",
+        )
+    return proposals
+
+
+def _create(
+    block_year: BlockYear,
+    *,
+    by: User,
+    kind: str,
+    award: AwardType | None,
+    seats: int | None,
+    method: str,
+    closes_on: datetime.date | None,
+    last: Ballot | None,
+    rerun_reason: str,
+    candidates: list[BallotCandidate],
+) -> Ballot:
+    """Create the ballot with its candidates (in this order) and, online, its box and board."""
+    settings = _defaults(kind, award, len(candidates))
     if seats is not None:
         if seats < 1:
             raise DomainError(_("There must be at least one place."), field="seats")
         settings["seats"] = seats
-    if kind == Ballot.Kind.TIE and len(chosen) < 2:
-        raise DomainError(_("A tie needs at least two candidates."), field="units")
     ballot = Ballot.objects.create(
         block_year=block_year,
         kind=kind,
@@ -182,20 +310,9 @@ def create_ballot(
         board = default_board(block_year)
         if len(board) >= voting.SMALLEST_BOARD:
             voting.name_board(ballot.box, board, threshold=min(2, len(board)))
-    rows = _rows(block_year)
-    order = sorted(chosen, key=lambda u: (rows[u.pk].rank if u.pk in rows else 999, u.name))
-    BallotCandidate.objects.bulk_create(
-        BallotCandidate(
-            ballot=ballot,
-            unit=unit,
-            unit_name=rows[unit.pk].unit_name if unit.pk in rows else unit.name,
-            position=index,
-            rank=rows[unit.pk].rank if unit.pk in rows else None,
-            total=rows[unit.pk].total if unit.pk in rows else None,
-            band=rows[unit.pk].band if unit.pk in rows else "",
-        )
-        for index, unit in enumerate(order)
-    )
+    for index, candidate in enumerate(candidates):
+        candidate.ballot, candidate.position = ballot, index
+    BallotCandidate.objects.bulk_create(candidates)
     audit.record(
         "awards.ballot.created",
         actor=by,
@@ -203,7 +320,7 @@ def create_ballot(
         after={
             "kind": kind,
             "award": award.code if award else "",
-            "candidates": [u.name for u in order],
+            "candidates": [c.name for c in candidates],
             "method": method,
             "seats": ballot.seats,
             "tellers": [str(t.user) for t in ballot.box.tellers.all()] if ballot.box else [],
@@ -220,12 +337,15 @@ def rerun_ballot(ballot: Ballot, *, by: User, reason: str) -> Ballot:
         raise DomainError(_("Only a void ballot is held again."))
     if not reason.strip():
         raise DomainError(_("Say why the ballot is held again."), field="reason")
+    candidates = list(ballot.candidates.select_related("unit", "person"))
+    individual = ballot.award_type is not None and ballot.award_type.for_individuals
     return create_ballot(
         ballot.block_year,
         by=by,
         kind=ballot.kind,
         award=ballot.award_type,
-        units=[c.unit for c in ballot.candidates.select_related("unit")],
+        units=None if individual else [c.unit for c in candidates],
+        people=[c.person for c in candidates if c.person is not None] if individual else None,
         seats=ballot.seats,
         method=ballot.method,
         rerun_reason=reason,
@@ -545,7 +665,7 @@ def results_of(
         candidates = ballot.candidates.order_by("position", "pk")
     return [
         {
-            "unit": c.unit_name,
+            "unit": c.name,
             "agree": c.approvals,
             "disagree": c.disapprovals,
             "elected": c.elected,
@@ -628,7 +748,7 @@ def _finish(
             "sha256": ballot.results_sha256,
         },
     )
-    elected = [c.unit_name for c in candidates if c.elected]
+    elected = [c.name for c in candidates if c.elected]
     mail.send_templated_mail(
         template="ballot_closed",
         recipients=_people(ballot.block_year),

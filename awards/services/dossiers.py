@@ -34,7 +34,13 @@ from django.utils.translation import gettext as _
 
 from awards import eligibility
 from awards.documents import letters
-from awards.models import ATTESTATIONS, Ballot, Dossier, Nomination, NominationFile
+from awards.models import (
+    Ballot,
+    Dossier,
+    Nomination,
+    NominationFile,
+    attestation_text,
+)
 from awards.models.dossiers import letter_key, nomination_checklist
 from awards.models.nominations import missing_sections, passes
 from blocks.models import BlockYear, CouncilRole, Membership, UnitRole
@@ -54,19 +60,34 @@ EDITABLE = (Nomination.Status.DRAFT, Nomination.Status.RETURNED)
 
 
 def nominate_from_ballot(ballot: Ballot, *, by: User) -> list[Nomination]:
-    """One nomination per unit the ballot chose (inside the closing transaction), with the
-    eligibility check as it stood."""
+    """One nomination per unit (or person, on an award to individuals) the ballot chose (inside
+    the closing transaction), with the eligibility check as it stood."""
     check_not_archived(ballot.block_year_id)
     award = ballot.award_type
     assert award is not None
     created = []
-    for candidate in ballot.candidates.filter(elected=True).select_related("unit"):
-        nomination, new = Nomination.objects.get_or_create(
-            block_year=ballot.block_year,
-            award_type=award,
-            unit=candidate.unit,
-            defaults={"unit_name": candidate.unit_name, "ballot": ballot},
-        )
+    for candidate in ballot.candidates.filter(elected=True).select_related("unit", "person__unit"):
+        if candidate.person is not None:
+            nomination, new = Nomination.objects.get_or_create(
+                block_year=ballot.block_year,
+                award_type=award,
+                person=candidate.person,
+                defaults={
+                    "unit": candidate.unit,
+                    "unit_name": candidate.unit_name,
+                    "person_name": candidate.person_name,
+                    "person_title": candidate.person_title,
+                    "ballot": ballot,
+                },
+            )
+        else:
+            nomination, new = Nomination.objects.get_or_create(
+                block_year=ballot.block_year,
+                award_type=award,
+                unit=candidate.unit,
+                person=None,
+                defaults={"unit_name": candidate.unit_name, "ballot": ballot},
+            )
         if not new:
             continue
         results = eligibility.check(award, ballot.block_year, candidate.unit, nomination=nomination)
@@ -77,7 +98,12 @@ def nominate_from_ballot(ballot: Ballot, *, by: User) -> list[Nomination]:
             "awards.nomination.created",
             actor=by,
             obj=nomination,
-            after={"unit": candidate.unit_name, "award": award.code, "ballot": ballot.pk},
+            after={
+                "unit": candidate.unit_name,
+                **({"person": candidate.person_name} if candidate.person_id else {}),
+                "award": award.code,
+                "ballot": ballot.pk,
+            },
         )
         created.append(nomination)
     return created
@@ -243,7 +269,12 @@ def attest(nomination: Nomination, *, by: User, answers: Mapping[str, bool]) -> 
     if unanswered:
         raise DomainError(
             _("Answer every attestation. Not answered: %(items)s")
-            % {"items": " ".join(str(ATTESTATIONS.get(code, code)) for code in unanswered)}
+            % {
+                "items": " ".join(
+                    attestation_text(code, individual=nomination.award_type.for_individuals)
+                    for code in unanswered
+                )
+            }
         )
     before = {
         "attestations": dict(nomination.attestations or {}),

@@ -37,7 +37,15 @@ from awards.forms.ballots import (
     ReceiptForm,
     VoteForm,
 )
-from awards.models import AwardType, Ballot, BallotCandidate, Dossier, Nomination, RollEntry
+from awards.models import (
+    AwardType,
+    Ballot,
+    BallotCandidate,
+    Dossier,
+    Nomination,
+    PersonProposal,
+    RollEntry,
+)
 from awards.services import ballots as services
 from awards.services import voting
 from blocks.models import BlockYear, Unit
@@ -255,7 +263,8 @@ def ballot_create(request: AuthedRequest, pk: int) -> HttpResponse:
             by=request.user,
             kind=data["kind"],
             award=data["award"],
-            units=list(data["units"]),
+            # On an award to individuals the people their units proposed stand.
+            units=None if data["award"] and data["award"].for_individuals else list(data["units"]),
             seats=data["seats"],
             method=data["method"],
             closes_on=data["closes_on"],
@@ -271,6 +280,13 @@ def ballot_create(request: AuthedRequest, pk: int) -> HttpResponse:
         "award": award,
         "published": published,
         "rows": _candidate_rows(block_year, form, kind, award),
+        "individual": bool(award and award.for_individuals and kind == Ballot.Kind.NOMINATION),
+        "proposals": PersonProposal.objects.standing()
+        .filter(block_year=block_year, award_type=award)
+        .select_related("unit")
+        .order_by("unit__name", "person_name")
+        if award and award.for_individuals
+        else [],
     }
     if request.htmx and request.method == "GET":
         return render(request, "awards/ballots/_create_form.html", context)
@@ -292,14 +308,14 @@ def _chart(ballot: Ballot, candidates: list[BallotCandidate], needed: int) -> di
         agree, disagree = c.approvals or 0, c.disapprovals or 0
         agree_width = round(agree / top * plot_width, 1)
         disagree_width = round(disagree / top * plot_width, 1)
-        name = c.unit_name if len(c.unit_name) <= 44 else c.unit_name[:43] + "…"
+        name = c.name if len(c.name) <= 44 else c.name[:43] + "…"
         bars.append(
             {
                 "label_y": i * row + 13,
                 "y": i * row + 18,
                 "text_y": i * row + 33,
                 "label": name,
-                "title": c.unit_name,
+                "title": c.name,
                 "agree": agree,
                 "disagree": disagree,
                 "agree_width": agree_width,
@@ -695,7 +711,11 @@ def eligibility(request: AuthedRequest, pk: int) -> HttpResponse:
         "version": offered.get(award.pk),
         "ranking_published": services.published_ranking(block_year) is not None,
     }
-    if unit is not None:
+    if award.for_individuals:
+        context["matrix"], context["columns"] = _people_matrix(block_year, award, unit, offered)
+        context["unit"], context["individual"] = None, True
+        context["one_award"] = False
+    elif unit is not None:
         results = award_rules.check(
             award,
             block_year,
@@ -725,6 +745,53 @@ def eligibility(request: AuthedRequest, pk: int) -> HttpResponse:
         context["one_award"] = "one_award" in codes
         context["matrix"] = matrix
     return render(request, "awards/ballots/eligibility.html", context)
+
+
+def _people_matrix(
+    block_year: BlockYear, award: AwardType, unit: Unit | None, offered: dict[int, Any]
+) -> tuple[list[dict[str, Any]], list[tuple[str, str, award_rules.RuleResult]]]:
+    """On an award to individuals: each person their unit proposed (of `unit` only, when given),
+    with every rule judged for them."""
+    proposals = (
+        PersonProposal.objects.standing()
+        .filter(block_year=block_year, award_type=award)
+        .select_related("unit", "person__unit")
+        .order_by("unit__name", "person_name")
+    )
+    if unit is not None:
+        proposals = proposals.filter(unit=unit)
+    nominations = {
+        n.person_id: n
+        for n in Nomination.objects.filter(
+            block_year=block_year, award_type=award, person__isnull=False
+        )
+    }
+    facts = award_rules.facts_of(block_year, offered)
+    matrix: list[dict[str, Any]] = []
+    codes: dict[str, award_rules.RuleResult] = {}
+    for proposal in proposals:
+        results = award_rules.check(
+            award,
+            block_year,
+            proposal.unit,
+            person=proposal.person,
+            nomination=nominations.get(proposal.person_id),
+            facts=facts,
+        )
+        for result in results:
+            codes.setdefault(result.code, result)
+        name = f"{proposal.person_name} ({proposal.person_title}, {proposal.unit.name})"
+        matrix.append(
+            {
+                "unit": {"name": name, "pk": proposal.unit_id},
+                "results": results,
+                "verdict": _verdict(results),
+            }
+        )
+    for row in matrix:
+        by_code = {r.code: r for r in row["results"]}
+        row["cells"] = [by_code.get(code) for code in codes]
+    return matrix, [(code, r.rule, r) for code, r in codes.items()]
 
 
 def _verdict(results: list[award_rules.RuleResult]) -> str:

@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from awards.forms.dossiers import AttestForm, FileForm, ProposalLetterForm, ReasonForm, ReportForm
-from awards.models import ATTESTATIONS, BallotCandidate, Dossier, Nomination, NominationFile
+from awards.models import (
+    BallotCandidate,
+    Dossier,
+    Nomination,
+    NominationFile,
+    attestation_text,
+)
 from awards.models.dossiers import nomination_checklist
 from awards.models.nominations import missing_sections, passes, report_sections
 from awards.services import dossiers as services
@@ -362,7 +368,10 @@ def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "sections": report_sections(nomination),
             "missing": missing_sections(nomination),
             "attestations": [
-                (ATTESTATIONS.get(code, code), given.get(code))
+                (
+                    attestation_text(code, individual=nomination.award_type.for_individuals),
+                    given.get(code),
+                )
                 for code in nomination.award_type.attestations
             ],
             "files": list(nomination.files.select_related("uploaded_by")),
@@ -468,6 +477,7 @@ def nomination_attest(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AttestForm(
         post_data(request),
         codes=codes,
+        individual=nomination.award_type.for_individuals,
         initial={code: ("yes" if given[code] else "no") for code in codes if code in given},
     )
     done = run_form(

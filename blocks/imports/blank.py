@@ -27,6 +27,9 @@ GUIDE = {
     "joined_on": "dd/mm/yyyy; để trống: ngày 01/01 của năm",
     "role": "Lãnh đạo / Cán bộ thi đua; trong khối: Trưởng khối / Phó trưởng khối / Thành viên",
     "email": "bắt buộc: thư mời đặt mật khẩu gửi tới địa chỉ này",
+    "gender": "Nam hoặc Nữ",
+    "birth_year": "năm, ví dụ 1985",
+    "serving_since": "năm bắt đầu công tác tại đơn vị, ví dụ 2015",
 }
 
 

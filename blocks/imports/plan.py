@@ -35,6 +35,7 @@ from blocks.models import (
     BlockYear,
     CouncilRole,
     Membership,
+    Person,
     Succession,
     Unit,
     UnitRole,
@@ -100,6 +101,7 @@ class Plan:
         self._blocks(parsed.of("blocks"))
         self._people(parsed.of("people"))
         self._roles(parsed.of("roles"))
+        self._personnel(parsed.of("personnel"))
         self._members(parsed.of("members"))
 
     # What the plan says -------------------------------------------------------------------
@@ -892,6 +894,86 @@ class Plan:
                 )
 
             self._step((5, 0), grant)
+
+    # The people of units (records, not accounts) ---------------------------------------------
+
+    def _year_cell(self, record: Record, column: str) -> int | bool | None:
+        """A year in a cell: None when empty, False (after a problem) when not a plausible year."""
+        text = record.text(column)
+        if not text:
+            return None
+        if not text.isdigit() or not 1900 <= int(text) <= 2100:
+            self._problem(record, column, _("Write a year such as 1985."))
+            return False
+        return int(text)
+
+    def _personnel(self, records: list[Record]) -> None:
+        """People of units, matched by their unit and code: a new code is a new record, a known
+        one is changed where the file differs (an empty optional cell changes nothing)."""
+        if not records:
+            return
+        existing = {
+            (("id", p.unit_id), p.code): p
+            for p in Person.objects.filter(unit__authority__in=self.scope_ids).exclude(code="")
+        }
+        genders = _choices(Person.Gender.choices, {"nam": "male", "nữ": "female"})
+        seen: dict[Any, int] = {}
+        new: list[tuple[Ref, dict[str, Any]]] = []
+        for record in records:
+            found = self._unit_ref(record, "unit")
+            if found is None:
+                continue
+            unit = found[0]
+            code = record.text("code")
+            if self._duplicate(record, "code", (unit, code), seen, _("The code")):
+                continue
+            values: dict[str, Any] = {
+                "full_name": record.text("full_name"),
+                "title": record.text("title"),
+            }
+            if record.text("gender"):
+                try:
+                    values["gender"] = _parse_choice(record.text("gender"), genders)
+                except KeyError:
+                    self._problem(record, "gender", _("Write “Nam” (male) or “Nữ” (female)."))
+                    continue
+            years = {
+                name: self._year_cell(record, name) for name in ("birth_year", "serving_since")
+            }
+            if any(value is False for value in years.values()):
+                continue
+            values |= {name: value for name, value in years.items() if value is not None}
+            key = f"{record.text('unit')} – {code}"
+            person = existing.get((unit, code))
+            if person is None:
+                self._row(record, key, values["full_name"], CREATED)
+                new.append((unit, {"code": code, **values}))
+                continue
+            changes = {k: v for k, v in values.items() if getattr(person, k) != v}
+            if not changes:
+                self._row(record, key, values["full_name"], UNCHANGED)
+                continue
+            self._row(record, key, values["full_name"], CHANGED, _describe(changes, Person))
+
+            def change(
+                plan: Plan, person: Person = person, changes: dict[str, Any] = changes
+            ) -> None:
+                from emulation import audit
+
+                audit.change(person, changes, by=plan.by, action="blocks.person.changed")
+
+            self._step((5, 1), change)
+        if new:
+
+            def create(plan: Plan) -> None:
+                from blocks.imports import services
+
+                services.create_unit_people(
+                    [{"unit": plan.resolve(unit, Unit), **values} for unit, values in new],
+                    by=plan.by,
+                )
+
+            self._step((5, 1), create)
 
     # Members of each year ---------------------------------------------------------------------
 

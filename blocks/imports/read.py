@@ -1,4 +1,4 @@
-"""Reading an import file: an Excel workbook (.xlsx) with up to six sheets, or a CSV file holding
+"""Reading an import file: an Excel workbook (.xlsx) with up to seven sheets, or a CSV file holding
 one of them. The layout is in docs/import.md.
 
 Sheets and headers are Vietnamese (the province's officers fill them in); a header or sheet name
@@ -133,6 +133,19 @@ SHEETS: tuple[Sheet, ...] = (
             Column("unit", "Mã đơn vị", True),
             Column("role", "Vai trò", True),
             Column("title", "Chức vụ", max_length=150),
+        ),
+    ),
+    Sheet(
+        "personnel",
+        "Nhân sự",
+        (
+            Column("code", "Mã cá nhân", True, 40),
+            Column("full_name", "Họ và tên", True, 150),
+            Column("title", "Chức vụ", True, 200),
+            Column("unit", "Mã đơn vị", True),
+            Column("gender", "Giới tính"),
+            Column("birth_year", "Năm sinh"),
+            Column("serving_since", "Công tác tại đơn vị từ năm"),
         ),
     ),
     Sheet(

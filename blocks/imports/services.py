@@ -31,6 +31,7 @@ from blocks.models import (
     BlockYear,
     CouncilRole,
     Membership,
+    Person,
     Succession,
     Unit,
     UnitRole,
@@ -294,6 +295,31 @@ def add_members(
             actor=by,
             obj=block_year,
             after=_listed("memberships", made, ["unit", "joined_on", "position"]),
+            reason=IMPORTED,
+        )
+    return made
+
+
+PERSON_FIELDS = ["unit", "code", "full_name", "title", "gender", "birth_year", "serving_since"]
+
+
+@transaction.atomic
+def create_unit_people(rows: Sequence[Mapping[str, Any]], *, by: User) -> list[Person]:
+    """Record many people of units at once (each row: unit, code, full name, title and the
+    optional gender, year of birth and year they came to the unit): records of the units, not
+    accounts. A code a unit already has is left as it is."""
+    units = {row["unit"].pk for row in rows}
+    taken = set(Person.objects.filter(unit__in=units).exclude(code="").values_list("unit", "code"))
+    made = [Person(**row) for row in rows if (row["unit"].pk, row["code"]) not in taken]
+    for person in made:
+        person.full_clean(validate_unique=False, validate_constraints=False)
+        person.search_key = search_key(f"{person.full_name} {person.title}")
+    Person.objects.bulk_create(made)
+    if made:
+        audit.record(
+            "blocks.people.imported",
+            actor=by,
+            after=_listed("people", made, PERSON_FIELDS),
             reason=IMPORTED,
         )
     return made

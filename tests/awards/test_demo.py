@@ -68,7 +68,7 @@ def assert_counted_by_its_board(box: BallotBox | None, voters: int) -> None:
 
 def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
     closed = Ballot.objects.filter(block_year=year(-1))
-    assert closed.count() == 5
+    assert closed.count() == 6
     assert set(closed.values_list("status", "cast", "members", "quorum_reached")) == {
         (Ballot.Status.CLOSED, 8, 8, True)  # the Mass Mobilisation Board merged on 1 July
     }
@@ -80,6 +80,14 @@ def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
     ]
     assert elected(K.HEAD) == ["Văn phòng Tỉnh ủy"]
     assert elected(K.DEPUTY) == ["Ban Tổ chức Tỉnh ủy"]
+    # Two people their units proposed stood for the certificate for individuals; one succeeded.
+    people = Ballot.objects.get(
+        block_year=year(-1), award_type__code="chairman-certificate-individual"
+    ).candidates.order_by("position")
+    assert [(c.person_name, c.unit_name, c.elected) for c in people] == [
+        ("Nguyễn Thị Minh Thư", "Ban Tuyên giáo Tỉnh ủy", True),
+        ("Trương Công Phúc", "Báo Quảng Trị", False),
+    ]
     for ballot in closed:
         assert_counted_by_its_board(ballot.box, 8)
         assert RollEntry.objects.filter(box=ballot.box, unit__isnull=False).count() == 8
@@ -98,10 +106,15 @@ def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
 
 def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadline() -> None:
     nominations = Nomination.objects.filter(block_year=year(-1))
-    assert sorted(nominations.values_list("unit_name", "award_type__code")) == [
-        ("Ban Tuyên giáo và Dân vận Tỉnh ủy", "chairman-certificate"),
-        ("Ban Tổ chức Tỉnh ủy", "chairman-certificate"),
-        ("Văn phòng Tỉnh ủy", "provincial-flag"),
+    assert sorted(nominations.values_list("unit_name", "award_type__code", "person_name")) == [
+        ("Ban Tuyên giáo và Dân vận Tỉnh ủy", "chairman-certificate", ""),
+        (
+            "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+            "chairman-certificate-individual",
+            "Nguyễn Thị Minh Thư",
+        ),
+        ("Ban Tổ chức Tỉnh ủy", "chairman-certificate", ""),
+        ("Văn phòng Tỉnh ủy", "provincial-flag", ""),
     ]
     for nomination in nominations:
         assert nomination.status == Nomination.Status.AWARDED  # the council's demo goes on
@@ -116,7 +129,7 @@ def test_the_nominations_are_complete_and_the_dossier_was_sent_before_its_deadli
     assert dossier.submitted_at is not None and deadline is not None
     assert dossier.submitted_at.date() <= deadline
     assert dossier.manifest_sha256 == dossiers.manifest_sha256(dossier.manifest)
-    assert len(dossier.manifest["documents"]) == 5  # letter, minutes, three reports
+    assert len(dossier.manifest["documents"]) == 6  # letter, minutes, four reports
     assert Dossier.objects.state_of(year(-1)).complete
 
 
@@ -162,6 +175,7 @@ def test_last_years_decisions_are_issued_published_and_on_the_public_page(client
     assert [(d.number, d.status) for d in decisions] == [
         ("345/QĐ-UBND", Decision.Status.PUBLISHED),
         ("346/QĐ-UBND", Decision.Status.PUBLISHED),
+        ("347/QĐ-UBND", Decision.Status.PUBLISHED),  # the certificate for an individual
     ]
     assert all(d.document is not None for d in decisions)
     assert all(a.certificate is not None for d in decisions for a in d.awardees.all())

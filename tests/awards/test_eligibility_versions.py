@@ -358,7 +358,7 @@ def test_the_data_migration_writes_each_authoritys_catalogue(world: World) -> No
     migration = importlib.import_module("awards.migrations.0009_award_catalogue_from_types")
     migration.create(apps, None)
     province = RuleVersion.objects.filter(authority=world.authority)
-    assert province.count() == 10  # five awards, two decrees
+    assert province.count() == 12  # six awards (one to individuals), two decrees
     central = RuleVersion.objects.filter(authority=world.other_authority)
     assert sorted(set(central.values_list("award_type__code", flat=True))) == [
         "government-flag",

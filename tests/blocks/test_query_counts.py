@@ -12,7 +12,7 @@ from tests.factories import World, grow
 
 # page name -> (role, url arguments, pinned query count)
 PAGES: dict[str, tuple[str, Callable[[World], list[Any]], int]] = {
-    "home": ("secretariat", lambda w: [], 14),
+    "home": ("secretariat", lambda w: [], 15),  # with the years to propose people in
     "blocks:block_list": ("staff", lambda w: [], 6),
     "blocks:block_detail": ("staff", lambda w: [w.block.pk], 7),
     "blocks:blockyear_detail": ("staff", lambda w: [w.block_year.pk], 11),

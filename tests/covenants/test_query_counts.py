@@ -52,7 +52,11 @@ PAGES: dict[str, tuple[str, Callable[[World, Document], list[Any]], int]] = {
     "covenants:registration_list": ("leader", lambda w, d: [w.block_year.pk], 7),
     "covenants:covenant_sign": ("leader", lambda w, d: [d.pk], 10),
     "blocks:blockyear_detail": ("leader", lambda w, d: [w.block_year.pk], 11),
-    "home": ("leader", lambda w, d: [], 11),  # with the seats on counting boards
+    "home": (
+        "leader",
+        lambda w, d: [],
+        12,
+    ),  # with the seats on counting boards and the years to propose people in
 }
 
 

@@ -83,7 +83,11 @@ PAGES: dict[str, tuple[str, Args, int]] = {
     "scoring:ranking_detail": ("secretariat", lambda w, t: [w.block_year.pk], 8),
     "scoring:ranking_explain": ("secretariat", lambda w, t: [w.block_year.pk], 8),
     "blocks:blockyear_detail": ("leader", lambda w, t: [w.block_year.pk], 11),
-    "home": ("leader", lambda w, t: [], 11),  # with the seats on counting boards
+    "home": (
+        "leader",
+        lambda w, t: [],
+        12,
+    ),  # with the seats on counting boards and the years to propose people in
 }
 
 
