@@ -130,15 +130,20 @@ REPORTS: dict[str, dict[str, str]] = {
 
 # The achievement report of the person the block proposed (sections as the unit's, short).
 PERSON_REPORTS: dict[str, dict[str, str]] = {
+    # In the sections of the decree's form for an individual (awards.models.nominations).
     "Nguyễn Thị Minh Thư": {
-        "report_overview": "Trưởng phòng Tuyên truyền, Ban Tuyên giáo Tỉnh ủy; công tác tại Ban"
-        " từ năm 2008; trình độ thạc sĩ Báo chí.",
-        "report_results": "Chủ trì tham mưu kế hoạch tuyên truyền các ngày lễ lớn và các sự kiện"
-        " chính trị của tỉnh; phòng hoàn thành 100% nhiệm vụ đúng tiến độ.",
-        "report_measures": "Sáng kiến “Bản tin định hướng tuyên truyền điện tử hằng tuần” và"
-        " “Mạng lưới cộng tác viên dư luận xã hội trên nền tảng số”, được công nhận cấp cơ sở.",
-        "report_movements": "Tích cực tham gia phong trào thi đua của Khối và của cơ quan.",
-        "report_awards": "Hoàn thành xuất sắc nhiệm vụ hai năm liền; Chiến sĩ thi đua cơ sở.",
+        "report_overview": "Sinh năm 1982; nữ; Trưởng phòng Tuyên truyền, Ban Tuyên giáo và Dân"
+        " vận Tỉnh ủy (trước ngày 01/7/2025 là Ban Tuyên giáo Tỉnh ủy); công tác tại Ban từ năm"
+        " 2008; trình độ chuyên môn: Thạc sĩ Báo chí; lý luận chính trị: Cao cấp.",
+        "report_results": "Phụ trách phòng Tuyên truyền; tham mưu công tác tuyên truyền các ngày"
+        " lễ lớn, các sự kiện chính trị của tỉnh và định hướng thông tin cho các cơ quan báo chí.",
+        "report_measures": "Chủ trì tham mưu kế hoạch tuyên truyền kỷ niệm các ngày lễ lớn và"
+        " việc hợp nhất tỉnh; phòng hoàn thành 100% nhiệm vụ đúng tiến độ, không có việc quá hạn.",
+        "report_movements": "Sáng kiến “Bản tin định hướng tuyên truyền điện tử hằng tuần” và"
+        " “Mạng lưới cộng tác viên dư luận xã hội trên nền tảng số”, được công nhận cấp cơ sở;"
+        " tích cực tham gia các phong trào thi đua của Khối và của cơ quan.",
+        "report_awards": "Hoàn thành xuất sắc nhiệm vụ hai năm liền (2024, 2025); Chiến sĩ thi đua"
+        " cơ sở năm 2024.",
     },
 }
 

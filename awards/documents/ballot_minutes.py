@@ -65,7 +65,7 @@ def _ballot_section(ballot: Ballot) -> dict[str, Any]:
             outcome = succeeded if candidate.elected else failed
         rows.append(
             {
-                "unit": candidate.unit_name,
+                "unit": candidate.name,  # a person proposed: name, title and unit
                 "rank": candidate.rank,
                 "agree": candidate.approvals or 0,
                 "disagree": candidate.disapprovals or 0,
@@ -76,6 +76,7 @@ def _ballot_section(ballot: Ballot) -> dict[str, Any]:
     award = ballot.award_type
     return {
         "ballot": ballot,
+        "individuals": bool(award and award.for_individuals),
         "heading": f"{KIND_VI[Ballot.Kind(ballot.kind)]}: {award.name_vi}"
         if award
         else KIND_VI[Ballot.Kind(ballot.kind)],

@@ -85,7 +85,7 @@ def test_last_years_ballots_closed_with_results_every_unit_voting() -> None:
         block_year=year(-1), award_type__code="chairman-certificate-individual"
     ).candidates.order_by("position")
     assert [(c.person_name, c.unit_name, c.elected) for c in people] == [
-        ("Nguyễn Thị Minh Thư", "Ban Tuyên giáo Tỉnh ủy", True),
+        ("Nguyễn Thị Minh Thư", "Ban Tuyên giáo và Dân vận Tỉnh ủy", True),
         ("Trương Công Phúc", "Báo Quảng Trị", False),
     ]
     for ballot in closed:

@@ -24,7 +24,7 @@ from awards.models import (
     Nomination,
     PrizeRate,
 )
-from awards.services import decisions, dossiers, intake, sessions, submissions
+from awards.services import decisions, dossiers, intake, proposals, sessions, submissions
 from blocks.models import Person
 from emulation.errors import DomainError
 from tests import counting
@@ -128,10 +128,15 @@ def test_only_the_leader_of_the_persons_unit_approves_the_report(world: World) -
 def test_a_person_goes_from_the_blocks_proposal_to_a_published_certificate(
     client: Client, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    award = individual_award()
-    units = [complete_nomination(n) for n in make_nominations(world)]
+    # The real way in: the unit proposes its person, the block's ballot carries them.
+    award = AwardType.objects.get(code="chairman-certificate-individual")
     person = person_of(world)
-    nomination = complete_nomination(make_person_nomination(world, award, person))
+    units = [complete_nomination(n) for n in make_nominations(world)]
+    leader = make_leaders(world)[0]
+    proposals.propose_person(world.block_year, award, person, by=leader, summary="Hai sáng kiến.")
+    (nomination,) = make_nominations(world, award.code)
+    assert nomination.person == person
+    nomination = complete_nomination(nomination)
     ballot_minutes.issue_minutes(world.block_year, by=world.secretariat)
     letter = dossiers.issue_proposal_letter(
         world.block_year,
