@@ -168,12 +168,15 @@ def unit_proposals(request: AuthedRequest, pk: int) -> HttpResponse:
         _annotated(proposals, roles_of(request.user).units), order_by="-proposed_at"
     )
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    # Only the unit's own leaders and officers propose its people (council staff keep its records).
     years = (
         BlockYear.objects.for_user(request.user)
         .filter(memberships__unit=unit, memberships__left_on__isnull=True, archived_at__isnull=True)
         .select_related("block")
         .order_by("-year")
         .distinct()
+        if request.user.has_perm("awards.propose_people", unit)
+        else BlockYear.objects.none()
     )
     return render(
         request,

@@ -198,3 +198,16 @@ def test_a_leader_votes_on_each_person_by_name(world: World, client: Client) -> 
     page = client.get(reverse("awards:ballot_vote", args=[ballot.pk])).content.decode()
     for candidate in ballot.candidates.all():
         assert candidate.person_name in page and candidate.person_title in page
+
+
+def test_council_staff_keep_a_units_people_but_are_offered_no_proposal(
+    world: World, client: Client
+) -> None:
+    """Only the unit's own leaders and officers propose its people: the unit's proposals page
+    offers council staff no way to, and the officer a way for each open year."""
+    address = reverse("awards:unit_proposals", args=[world.units[2].pk])
+    propose = reverse("awards:proposal_create", args=[world.block_year.pk])
+    client.force_login(world.staff)
+    assert propose not in client.get(address).content.decode()
+    client.force_login(world.officer)
+    assert propose in client.get(address).content.decode()
