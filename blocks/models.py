@@ -21,6 +21,25 @@ if TYPE_CHECKING:
     from emulation.models import User
 
 
+class SearchKeyed(models.Model):
+    """A model found by accent-free search: `search_key` is derived from `search_text()` at every
+    save (a derived column, not logic: it keeps accent-free search on every database)."""
+
+    search_key = models.CharField(max_length=300, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_key = search_key(self.search_text())
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def search_text(self) -> str:
+        raise NotImplementedError
+
+
 class Authority(models.Model):
     """A body that forms blocks: a provincial council, or the central council above them."""
 
@@ -152,7 +171,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         return self.filter(pk__in=found)
 
 
-class Unit(models.Model):
+class Unit(SearchKeyed):
     """A member agency. Its name can change; `former_names` keep what it was called before."""
 
     class Kind(models.TextChoices):
@@ -183,7 +202,6 @@ class Unit(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active until"), null=True, blank=True)
-    search_key = models.CharField(max_length=300, editable=False, db_index=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -209,15 +227,11 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        # A derived column, not logic: it keeps accent-free search on every database.
-        self.search_key = search_key(f"{self.name} {self.short_name}")
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
     def get_absolute_url(self) -> str:
         return reverse("blocks:unit_detail", args=[self.pk])
+
+    def search_text(self) -> str:
+        return f"{self.name} {self.short_name}"
 
     def is_active_on(self, day: datetime.date) -> bool:
         return (self.active_from is None or self.active_from <= day) and (
@@ -238,7 +252,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(left_on__isnull=True)
 
 
-class Person(models.Model):
+class Person(SearchKeyed):
     """Someone who works at a unit, as the unit's record (not an account): whom the unit may
     propose for an award to an individual. The name and title are kept as they stand; a
     nomination copies them when it is made."""
@@ -268,7 +282,6 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    search_key = models.CharField(max_length=300, editable=False, db_index=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -289,12 +302,8 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        # A derived column, not logic: it keeps accent-free search on every database.
-        self.search_key = search_key(f"{self.full_name} {self.title}")
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+    def search_text(self) -> str:
+        return f"{self.full_name} {self.title}"
 
 
 class UnitName(models.Model):
@@ -368,7 +377,7 @@ class BlockQuerySet(models.QuerySet["Block"]):
         return self.filter(authority__in=authorities).exclude(years__year=year).order_by("name")
 
 
-class Block(models.Model):
+class Block(SearchKeyed):
     """An emulation block (units of similar functions) or cluster (units of one territory)."""
 
     class Kind(models.TextChoices):
@@ -384,7 +393,6 @@ class Block(models.Model):
     code = models.CharField(_("code"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BLOCK)
     description = models.TextField(_("description"), blank=True)
-    search_key = models.CharField(max_length=300, editable=False, db_index=True)
 
     objects = BlockQuerySet.as_manager()
 
@@ -403,14 +411,11 @@ class Block(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.search_key = search_key(f"{self.name} {self.short_name}")
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
     def get_absolute_url(self) -> str:
         return reverse("blocks:block_detail", args=[self.pk])
+
+    def search_text(self) -> str:
+        return f"{self.name} {self.short_name}"
 
 
 class BlockYearQuerySet(models.QuerySet["BlockYear"]):

@@ -233,7 +233,7 @@ def create_units(rows: Sequence[Mapping[str, Any]], *, by: User) -> list[Unit]:
             raise DomainError(
                 _("%(unit)s: the end date cannot be before the start date.") % {"unit": unit.name}
             )
-        unit.search_key = search_key(f"{unit.name} {unit.short_name}")
+        unit.search_key = search_key(unit.search_text())
     authorities = {unit.authority_id for unit in units}
     clash = (
         Unit.objects.filter(authority__in=authorities)
@@ -313,7 +313,7 @@ def create_unit_people(rows: Sequence[Mapping[str, Any]], *, by: User) -> list[P
     made = [Person(**row) for row in rows if (row["unit"].pk, row["code"]) not in taken]
     for person in made:
         person.full_clean(validate_unique=False, validate_constraints=False)
-        person.search_key = search_key(f"{person.full_name} {person.title}")
+        person.search_key = search_key(person.search_text())
     Person.objects.bulk_create(made)
     if made:
         audit.record(
