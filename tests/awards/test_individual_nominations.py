@@ -66,6 +66,22 @@ def person_of(world: World, unit: int = 0) -> Person:
     return make_person(world.units[unit], NAME, title=TITLE, gender="female", birth_year=1980)
 
 
+def issued_decision(world: World, award: AwardType) -> Any:
+    """The council's decision on every approved nomination for the award, drafted and issued."""
+    decision = decisions.draft_decision(
+        world.authority,
+        YEAR,
+        award,
+        by=world.staff,
+        number="125/QĐ-UBND",
+        signed_on=SIGNED_ON,
+        signer_name="Hoàng Nam",
+        signer_title="CHỦ TỊCH",
+        legal_bases=decisions.default_legal_bases(award),
+    )
+    return decisions.issue_decision(decision, by=world.staff)
+
+
 def login(client: Client, user: Any) -> Client:
     client.force_login(user)
     return client
@@ -259,18 +275,7 @@ def test_the_annex_lists_collectives_and_individuals_apart(world: World) -> None
     award = AwardType.objects.get(code="chairman-certificate")
     unit = nominate(world.block_year, world.units[1], award.code, status="approved")
     person = make_person_nomination(world, award, person_of(world), status="approved")
-    decision = decisions.draft_decision(
-        world.authority,
-        YEAR,
-        award,
-        by=world.staff,
-        number="125/QĐ-UBND",
-        signed_on=SIGNED_ON,
-        signer_name="Hoàng Nam",
-        signer_title="CHỦ TỊCH",
-        legal_bases=decisions.default_legal_bases(award),
-    )
-    decision = decisions.issue_decision(decision, by=world.staff)
+    decision = issued_decision(world, award)
     assert decision.document is not None
     text = text_of(decision.document)
     assert "cho 1 tập thể và 1 cá nhân" in text
@@ -373,18 +378,7 @@ def test_a_persons_prize_is_at_the_rate_of_the_award_to_individuals(world: World
     )
     for i in (0, 1):
         make_person_nomination(world, award, make_person(world.units[i]), status="approved")
-    decision = decisions.draft_decision(
-        world.authority,
-        YEAR,
-        award,
-        by=world.staff,
-        number="125/QĐ-UBND",
-        signed_on=SIGNED_ON,
-        signer_name="Hoàng Nam",
-        signer_title="CHỦ TỊCH",
-        legal_bases=decisions.default_legal_bases(award),
-    )
-    decision = decisions.issue_decision(decision, by=world.staff)
+    decision = issued_decision(world, award)
     assert decision.document is not None
     text = text_of(decision.document)
     assert "Mỗi cá nhân có tên tại Điều 1" in text
@@ -397,18 +391,7 @@ def test_a_persons_prize_is_at_the_rate_of_the_award_to_individuals(world: World
 def test_a_persons_award_is_not_in_their_units_history(world: World) -> None:
     award = individual_award()
     make_person_nomination(world, award, person_of(world), status="approved")
-    decision = decisions.draft_decision(
-        world.authority,
-        YEAR,
-        award,
-        by=world.staff,
-        number="125/QĐ-UBND",
-        signed_on=SIGNED_ON,
-        signer_name="Hoàng Nam",
-        signer_title="CHỦ TỊCH",
-        legal_bases=decisions.default_legal_bases(award),
-    )
-    decisions.issue_decision(decision, by=world.staff)
+    issued_decision(world, award)
     assert history.of_unit(world.units[0]).awards == []
 
 
