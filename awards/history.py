@@ -84,7 +84,8 @@ def of_units(unit_ids: Iterable[int]) -> dict[int, UnitHistory]:
     """The histories of several units, in four queries."""
     ids = set(unit_ids)
     histories = {pk: UnitHistory() for pk in ids}
-    awardees = Awardee.objects.filter(
+    # A revoked award no longer counts, on the page nor in the rules that read the history.
+    awardees = Awardee.objects.in_force().filter(
         nomination__unit_id__in=ids,
         # A person's award is theirs, not their unit's.
         nomination__person__isnull=True,

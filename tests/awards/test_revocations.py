@@ -169,3 +169,16 @@ def test_the_revoke_page_runs_a_fixed_number_of_queries(
     # The session, the user and their roles, the award with its decision and authority.
     with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
+
+
+def test_a_revoked_award_leaves_the_units_history_and_the_rules_that_read_it(
+    world: World,
+) -> None:
+    from awards import history
+
+    decision = published(world, units=[world.units[0], world.units[1]])
+    first, _second = decision.awardees.order_by("position")
+    unit = first.nomination.unit_id
+    assert [a.year for a in history.of_unit(unit).awards] == [decision.year]
+    revoke(first, world.staff)
+    assert history.of_unit(unit).awards == []
