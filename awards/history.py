@@ -85,13 +85,17 @@ def of_units(unit_ids: Iterable[int]) -> dict[int, UnitHistory]:
     ids = set(unit_ids)
     histories = {pk: UnitHistory() for pk in ids}
     # A revoked award no longer counts, on the page nor in the rules that read the history.
-    awardees = Awardee.objects.in_force().filter(
-        nomination__unit_id__in=ids,
-        # A person's award is theirs, not their unit's.
-        nomination__person__isnull=True,
-        decision__kind=Decision.Kind.DECISION,
-        decision__status__in=(Decision.Status.ISSUED, Decision.Status.PUBLISHED),
-    ).select_related("decision__award_type", "decision__authority", "nomination")
+    awardees = (
+        Awardee.objects.in_force()
+        .filter(
+            nomination__unit_id__in=ids,
+            # A person's award is theirs, not their unit's.
+            nomination__person__isnull=True,
+            decision__kind=Decision.Kind.DECISION,
+            decision__status__in=(Decision.Status.ISSUED, Decision.Status.PUBLISHED),
+        )
+        .select_related("decision__award_type", "decision__authority", "nomination")
+    )
     for awardee in awardees:
         decision = awardee.decision
         histories[awardee.nomination.unit_id].awards.append(

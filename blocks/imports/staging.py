@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,15 @@ from emulation.errors import DomainError
 from emulation.models import User
 
 __all__ = ["Unreadable", "confirm_import", "discard_import", "plan_of", "stage_import"]
+
+
+def _check_importer(by: User, authority: Authority | int) -> None:
+    """Only the authority's council staff (or a site administrator) import into it: the guard is
+    here, so that no path around the views imports."""
+    if isinstance(authority, int):
+        authority = Authority.objects.get(pk=authority)
+    if not by.has_perm("blocks.import_registry", authority):
+        raise PermissionDenied
 
 
 def parse(staged: StagedImport) -> Parsed:
@@ -37,6 +47,7 @@ def plan_of(staged: StagedImport, *, by: User) -> Plan:
 def stage_import(authority: Authority, *, by: User, name: str, content: bytes) -> StagedImport:
     """Keep an uploaded file for its preview. A file that cannot be read at all is refused with
     the reason; a readable file with bad rows is kept, and its preview lists them."""
+    _check_importer(by, authority)
     try:
         parsed = read_file(name, content)
     except Unreadable as error:
@@ -63,6 +74,7 @@ def stage_import(authority: Authority, *, by: User, name: str, content: bytes) -
 def confirm_import(staged: StagedImport, *, by: User, sha256: str) -> dict[str, int]:
     """Apply a staged import in one transaction. Refused when it was already confirmed or
     discarded, when the file is not the one previewed (`sha256`), or when it has problems."""
+    _check_importer(by, staged.authority_id)
     Authority.objects.select_for_update().filter(pk=staged.authority_id).first()
     staged = StagedImport.objects.select_for_update().select_related("authority").get(pk=staged.pk)
     if staged.status == StagedImport.Status.CONFIRMED:
@@ -101,6 +113,7 @@ def confirm_import(staged: StagedImport, *, by: User, sha256: str) -> dict[str, 
 @transaction.atomic
 def discard_import(staged: StagedImport, *, by: User) -> None:
     """Drop a staged import that will not be confirmed; its file is forgotten."""
+    _check_importer(by, staged.authority_id)
     staged = StagedImport.objects.select_for_update().get(pk=staged.pk)
     if staged.status != StagedImport.Status.STAGED:
         raise DomainError(_("This import was already confirmed or discarded."))

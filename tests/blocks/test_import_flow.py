@@ -388,3 +388,20 @@ def test_a_year_archived_between_preview_and_confirm_stops_the_whole_import(
         staging.confirm_import(staged, by=world.staff, sha256=staged.sha256)
     assert registry_snapshot() == before
     assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_only_the_authoritys_staff_stage_confirm_or_discard(world: World) -> None:
+    """The guard is in the services: no path around the views imports."""
+    from django.core.exceptions import PermissionDenied
+
+    for person in (world.leader, world.secretariat, world.member):
+        with pytest.raises(PermissionDenied):
+            staging.stage_import(world.authority, by=person, name="tinh.xlsx", content=province())
+    staged = stage(world, province())
+    for person in (world.leader, world.member):
+        with pytest.raises(PermissionDenied):
+            staging.confirm_import(staged, by=person, sha256=staged.sha256)
+        with pytest.raises(PermissionDenied):
+            staging.discard_import(staged, by=person)
+    staged.refresh_from_db()
+    assert staged.status == StagedImport.Status.STAGED
