@@ -283,7 +283,7 @@ AUDIT_TSA_TIMEOUT = env.int("AUDIT_TSA_TIMEOUT", default=10)
 AUDIT_TSA_TRUST_ROOTS = env("AUDIT_TSA_TRUST_ROOTS", default="")
 # The issuing bodies' certificates that sign every issued PDF (PAdES): one default PKCS#12 file
 # and its passphrase, and/or one per issuer in DOCUMENT_SIGNERS, a JSON object keyed by the
-# issuer's code or name: {"<issuer>": {"p12": "/path.p12", "password": "..."}} or, for a token or
+# issuer's name as printed: {"<issuer>": {"p12": "/path.p12", "password": "..."}} or, for a token or
 # HSM, {"<issuer>": {"pkcs11": {"lib": "/path/module.so", "token": "label", "pin": "...",
 # "cert": "label", "key": "label"}}}. No certificate for an issuer: its PDFs are issued unsigned.
 DOCUMENT_SIGNING_P12 = env("DOCUMENT_SIGNING_P12", default="")

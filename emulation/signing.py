@@ -4,7 +4,7 @@ Three things happen here:
 
 - **The issuing body signs at issue.** `sign_issued` is called by `emulation.issued` on every
   rendered PDF before its hash is taken and it is stored. It signs with the certificate configured
-  for the document's issuer (`signer_for`: `DOCUMENT_SIGNERS[<issuer code or name>]`, else the
+  for the document's issuer (`signer_for`: `DOCUMENT_SIGNERS[<issuer's name>]`, else the
   default `DOCUMENT_SIGNING_P12`), PAdES baseline B-B, or B-T with an RFC 3161 time-stamp when
   `DOCUMENT_TSA_URL` is set; the signature is an incremental update, so the rendered bytes are
   kept as they are and followed by the signature. No certificate configured: the PDF is issued as
@@ -82,16 +82,10 @@ class SigningNotConfigured(Exception):
 # The certificates -----------------------------------------------------------------------------
 
 
-def issuer_key(document: IssuedDocument) -> str:
-    """What the issuer is known by in `DOCUMENT_SIGNERS`: its code when the issuing app gives one
-    (`document.issuer_code`), else the issuing body's name as printed."""
-    return str(getattr(document, "issuer_code", "") or document.issuer_name)
-
-
 def signer_config(document: IssuedDocument) -> dict[str, Any] | None:
     """The certificate configured for the document's issuer, else the default one, else None."""
     per_issuer = settings.DOCUMENT_SIGNERS or {}
-    config = per_issuer.get(issuer_key(document)) or per_issuer.get(document.issuer_name)
+    config = per_issuer.get(document.issuer_name)
     if config:
         return dict(config)
     if settings.DOCUMENT_SIGNING_P12:
@@ -560,8 +554,10 @@ def accept_signed_copy(document: IssuedDocument, data: bytes, *, by: User) -> Do
 
 
 def signed_copy_problem(copy: DocumentSignature) -> str | None:
-    """What is wrong with a stored signed copy, or None: its SHA-256 must be the one recorded in
-    the audit log when it was accepted, and the stored file's bytes must hash to it."""
+    """What is wrong with a stored signed copy, or None: its acceptance must be in the audit log
+    with this SHA-256 (a row written around the application has none), and the stored file's
+    bytes must hash to it."""
+    from emulation.issued import sha256_of
     from emulation.models import AuditEvent
 
     event = (
@@ -571,16 +567,15 @@ def signed_copy_problem(copy: DocumentSignature) -> str | None:
         .only("after")
         .first()
     )
-    recorded = event.after.get("sha256") if event and isinstance(event.after, dict) else None
-    if recorded is not None and recorded != copy.sha256:
+    if event is None or not isinstance(event.after, dict):
+        return "the audit log has no record of its acceptance"
+    if event.after.get("sha256") != copy.sha256:
         return "its stored SHA-256 differs from the one recorded in the audit log"
-    digest = hashlib.sha256()
     try:
         with copy.file.open("rb") as handle:
-            while chunk := handle.read(64 * 1024):
-                digest.update(chunk)
+            digest = sha256_of(handle)
     except (OSError, ValueError):
         return "its stored file cannot be read"
-    if digest.hexdigest() != copy.sha256:
+    if digest != copy.sha256:
         return "its stored file's bytes do not match its SHA-256"
     return None

@@ -20,6 +20,7 @@ is checked by pyHanko too (status, nonce), and again here before anything is sto
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -222,11 +223,19 @@ def _signer_certificate(signed_data: cms.SignedData) -> x509.Certificate | None:
 def read_certificates(location: str) -> list[x509.Certificate]:
     """The certificates (PEM or DER) in a file, or in every file of a directory; used for the
     trust roots the operator installs. Raises OSError or ValueError naming a file that cannot be
-    read."""
+    read. Read once per process while the file (or the directory's list) is unchanged: every
+    upload to the public verification page would otherwise read and parse them again."""
     if not location:
         return []
     path = Path(location)
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+    return list(_certificates_in(stamp))
+
+
+@functools.lru_cache(maxsize=16)
+def _certificates_in(stamp: tuple[tuple[str, int], ...]) -> tuple[x509.Certificate, ...]:
+    files = [Path(name) for name, _mtime in stamp]
     certificates: list[x509.Certificate] = []
     for file in files:
         data = file.read_bytes()
@@ -242,7 +251,7 @@ def read_certificates(location: str) -> list[x509.Certificate]:
                 certificates[-1].native  # noqa: B018 -- parse now, to fail on a bad file here
         except ValueError as error:
             raise ValueError(f"{file}: not a certificate ({error})") from error
-    return certificates
+    return tuple(certificates)
 
 
 def tsa_trust_roots() -> list[x509.Certificate]:

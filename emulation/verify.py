@@ -112,6 +112,17 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         if not result and copies:
             digest = sha256_of(upload)
             signed_copy = next((copy for copy in copies if copy.sha256 == digest), None)
+            if signed_copy is not None:
+                try:
+                    # A copy's row confirms nothing unless the audit log recorded it so.
+                    check_signed_intact(signed_copy)
+                except AlteredDocument:
+                    return render(
+                        request,
+                        "emulation/altered_document.html",
+                        {"code": issued.display_code},
+                        status=409,
+                    )
             result = signed_copy is not None
         upload.seek(0)
         data = upload.read()

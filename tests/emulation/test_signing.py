@@ -551,3 +551,22 @@ def test_verify_answers_a_malformed_signed_pdf_without_an_error(issued: IssuedDo
     )
     assert response.status_code == 200
     assert 'data-result="mismatch"' in response.content.decode()
+
+
+def test_a_signed_copy_row_written_around_the_application_confirms_nothing(
+    issued: IssuedDocument, as_clerk: Client, trusted: Path, person: Identity, root: Identity
+) -> None:
+    """Someone with the database alone adds a signed copy's row (no audit record of its
+    acceptance): the public verification page does not call a file matching it unaltered."""
+    signed = usual_tool(stored(issued), person, root)
+    upload(as_clerk, issued, signed)
+    copy = DocumentSignature.objects.get()
+    AuditEvent.objects.filter(object_type=copy._meta.label_lower, object_id=str(copy.pk)).update(
+        object_id="0"
+    )
+    assert signing.signed_copy_problem(copy) == "the audit log has no record of its acceptance"
+    response = Client().post(
+        reverse("verify", args=[issued.code]),
+        {"file": SimpleUploadedFile("signed.pdf", signed, "application/pdf")},
+    )
+    assert response.status_code == 409
