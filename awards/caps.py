@@ -83,24 +83,38 @@ def cap_base(authority: Authority | int, year: int) -> Base:
     return Base(blocks_organised(authority_id, year), CapBase.Rounding.FLOOR, None)
 
 
-def percent_of(authority: Authority | int, award: AwardType, year: int) -> int | None:
-    """The award's percentage cap in the version of the authority's catalogue that judges the
-    year (none for the Central Council's Government flag: Law Art. 25(2))."""
+@dataclass(frozen=True)
+class Limits:
+    """An award's caps in the version of the authority's catalogue that judges the year: a
+    percentage of the leading units (none for the Central Council's Government flag: Law Art.
+    25(2)) and a most per block."""
+
+    percent: int | None
+    per_block: int | None
+
+
+def limits_of(authority: Authority | int, year: int) -> dict[int, Limits]:
+    """Every award's caps for the year, by award id, from the catalogue's versions (the
+    eligibility check reads the same versions, so the session cuts by the same numbers): two
+    queries, the awards and the authority's versions."""
     from awards import catalogue
+    from awards.models import RuleVersion
 
     if isinstance(authority, int):
         authority = Authority.objects.get(pk=authority)
-    version = catalogue.version_for(authority, award, year)
-    return version.cap_percent if version is not None else None
+    awards = [a for a in AwardType.objects.all() if a.is_active]
+    rows = list(RuleVersion.objects.filter(authority=authority))
+    limits = {}
+    for award in awards:
+        version = catalogue.version_for(authority, award, year, rows=rows, awards=awards)
+        if version is not None:
+            limits[award.pk] = Limits(version.cap_percent, version.max_per_block)
+    return limits
 
 
 def leading_units(authority: Authority | int, year: int) -> int:
     """The leading units the Government flag's 20 per cent counts for the year (`cap_base`)."""
     return cap_base(authority, year).leading_units
-
-
-def leading_units_of(block_year: BlockYear) -> int:
-    return leading_units(block_year.block.authority_id, block_year.year)
 
 
 @dataclass(frozen=True)
@@ -154,12 +168,12 @@ def percent_words(
     }
 
 
-def block_words(award: AwardType, block: str, taken: int) -> str:
+def block_words(award: AwardType, cap: int, block: str, taken: int) -> str:
     return _(
         "%(award)s: at most %(cap)d per block (%(block)s); %(taken)d approved at earlier sessions."
     ) % {
         "award": award.name,
-        "cap": award.max_per_block or 0,
+        "cap": cap,
         "block": block,
         "taken": taken,
     }
@@ -253,25 +267,25 @@ def cap_lines(
             for r in nominations
         ]
         closed = False
+    limits = limits_of(authority, year)
     awards = {
         a.pk: a
-        for a in AwardType.objects.filter(pk__in={g[0] for g in grouped}).filter(
-            Q(cap_percent__isnull=False) | Q(max_per_block__isnull=False)
-        )
+        for a in AwardType.objects.filter(pk__in={g[0] for g in grouped})
+        if a.pk in limits and (limits[a.pk].percent is not None or limits[a.pk].per_block)
     }
     if not awards:
         return []
     taken = approved_earlier(authority, year, session)
     base = (
         cap_base(authority, year)
-        if any(a.cap_percent is not None for a in awards.values())
+        if any(limits[pk].percent is not None for pk in awards)
         else Base(0, FLOOR, None)
     )
     leading = base.leading_units
     lines: list[CapLine] = []
     for award in sorted(awards.values(), key=lambda a: (a.position, a.code)):
         mine = [g for g in grouped if g[0] == award.pk]
-        percent = percent_of(authority, award, year) if award.cap_percent is not None else None
+        percent, per_block = limits[award.pk].percent, limits[award.pk].per_block
         if percent is not None and any(g[5] for g in mine):
             earlier = taken.by_award.get(award.pk, 0)
             lines.append(
@@ -287,7 +301,7 @@ def cap_lines(
                     rule=percent_words(award, leading, earlier, base.rounding, percent),
                 )
             )
-        if award.max_per_block is not None:
+        if per_block is not None:
             for _a, block_id, block_name, proposed, approved, *_c in sorted(
                 mine, key=lambda g: g[2]
             ):
@@ -297,12 +311,12 @@ def cap_lines(
                         award_id=award.pk,
                         award=award.name,
                         block=block_name,
-                        cap=award.max_per_block,
+                        cap=per_block,
                         leading=None,
                         taken=earlier,
                         proposed=proposed,
                         approved=approved if closed else None,
-                        rule=block_words(award, block_name, earlier),
+                        rule=block_words(award, per_block, block_name, earlier),
                     )
                 )
     return lines

@@ -560,33 +560,35 @@ def decide(
                 f"{words} {_('Over the cap:')} {rule} {why}",
             )
 
+    # The caps of the catalogue version that judges the year, and the leading units, read once.
+    limits = caps.limits_of(session.authority, session.year)
+    none = caps.Limits(None, None)
     by_block: dict[tuple[int, int], list[AgendaItem]] = defaultdict(list)
     for item in passing:
-        award = item.nomination.award_type
-        if award.max_per_block is not None:
-            by_block[(award.pk, item.nomination.block_year.block_id)].append(item)
+        award_id = item.nomination.award_type_id
+        if limits.get(award_id, none).per_block is not None:
+            by_block[(award_id, item.nomination.block_year.block_id)].append(item)
     for (award_id, block_id), group in by_block.items():
         award = group[0].nomination.award_type
+        per_block = limits[award_id].per_block or 0
         earlier = taken.by_block.get((award_id, block_id), 0)
         block_name = group[0].nomination.block_year.block.name
-        cut(group, award.max_per_block - earlier, caps.block_words(award, block_name, earlier))  # type: ignore[operator]
+        cut(group, per_block - earlier, caps.block_words(award, per_block, block_name, earlier))
     by_award: dict[int, list[AgendaItem]] = defaultdict(list)
     for item in passing:
         if (
             result[item.pk][0] == AgendaItem.Outcome.APPROVED
-            and item.nomination.award_type.cap_percent is not None
-            # The percentage is of the leading units: it bears on collectives only.
+            # The percentage of the authority's catalogue for the year (none for the Central
+            # Council's clusters, Law Art. 25(2)), of the leading units: collectives only.
+            and limits.get(item.nomination.award_type_id, none).percent is not None
             and item.nomination.person_id is None
         ):
             by_award[item.nomination.award_type_id].append(item)
+    base = caps.cap_base(session.authority_id, session.year) if by_award else None
     for award_id, group in by_award.items():
+        assert base is not None
         award = group[0].nomination.award_type
-        # The percentage of the authority's catalogue for the year (none for the Central
-        # Council's clusters, Law Art. 25(2)).
-        percent = caps.percent_of(session.authority_id, award, session.year)
-        if percent is None:
-            continue
-        base = caps.cap_base(session.authority_id, session.year)
+        percent = limits[award_id].percent or 0
         leading = base.leading_units
         earlier = taken.by_award.get(award_id, 0)
         cut(

@@ -121,8 +121,9 @@ def test_a_closed_sessions_results_come_back_the_same_from_the_cache(
         client, session.get_absolute_url(), count_queries
     )
     assert second == first and "proposed 3, approved 3" in first
-    # Nothing but the session read the second time; the counting board is read with the results.
-    assert (first_queries, second_queries) == (11, 4)
+    # Nothing but the session read the second time; the counting board is read with the results,
+    # the caps with the catalogue's versions.
+    assert (first_queries, second_queries) == (13, 4)
 
 
 def test_a_sessions_counts_changed_behind_its_back_are_read_afresh(
@@ -134,7 +135,8 @@ def test_a_sessions_counts_changed_behind_its_back_are_read_afresh(
         client, session.get_absolute_url(), count_queries
     )
     assert "proposed 3, approved 0" in second
-    assert first_queries == second_queries == 11  # the results and the counting board
+    # The results, the counting board and the caps of the catalogue's versions.
+    assert first_queries == second_queries == 13
 
 
 # A published decision and the public results ------------------------------------------------------

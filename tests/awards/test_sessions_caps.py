@@ -184,3 +184,29 @@ def test_the_central_councils_clusters_have_no_twenty_per_cent(world: World) -> 
     assert sorted(i.outcome for i in session.items.all()) == ["approved", "approved"]
     lines = caps.cap_lines(world.authority.pk, nominations[0].block_year.year, session)
     assert lines and not any(line.authority_wide for line in lines)  # only the most per block
+
+
+def test_the_caps_are_those_of_the_catalogue_version_that_judges_the_year(
+    world: World,
+) -> None:
+    """The council edits its version: the session's cut follows it, as the eligibility check
+    does, not the award type's defaults."""
+    from awards import catalogue as rules
+    from awards.models import AwardType
+
+    award = AwardType.objects.get(code="provincial-flag")
+    version = rules.version_for(world.authority, award, world.block_year.year)
+    assert version is not None and version.max_per_block == 1
+    excluded = rules.excluded_ids(version)  # a default version's, kept once it is saved
+    version.max_per_block = 2
+    version.save()
+    version.excludes.set(excluded)
+    members = _members(world)
+    two = [nominate(world.block_year, world.units[i], "provincial-flag") for i in (0, 1)]
+    session = opened(world, nominations=two, present=members)
+    lines = caps.cap_lines(world.authority, world.block_year.year, session)
+    assert [(line.block, line.cap, line.proposed, line.over) for line in lines] == [
+        (world.block.name, 2, 2, False)
+    ]
+    vote(session, members, {0: 2, 1: 3})
+    assert [o for _u, o in outcomes(session)] == ["approved", "approved"]
