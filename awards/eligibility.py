@@ -125,6 +125,18 @@ class YearFacts:
         return found if found is not None else history.of_unit(unit_id)
 
     @cached_property
+    def proposers(self) -> dict[tuple[int, int], set[int]]:
+        """(award, person) -> the units whose standing proposal names them (read once)."""
+        found: dict[tuple[int, int], set[int]] = {}
+        for award, person, unit in (
+            PersonProposal.objects.standing()
+            .filter(block_year=self.block_year)
+            .values_list("award_type", "person", "unit")
+        ):
+            found.setdefault((award, person), set()).add(unit)
+        return found
+
+    @cached_property
     def award_names(self) -> dict[int, str]:
         return {a.pk: a.name for a in AwardType.objects.all()}
 
@@ -474,15 +486,7 @@ YEARS_ATTESTED = "tasks_excellent_years"
 def _proposed(
     award: AwardType, block_year: BlockYear, person: Person | None, facts: YearFacts
 ) -> RuleResult:
-    units = (
-        set(
-            PersonProposal.objects.standing()
-            .filter(block_year=block_year, award_type=award, person=person)
-            .values_list("unit", flat=True)
-        )
-        if person is not None
-        else set()
-    )
+    units = facts.proposers.get((award.pk, person.pk), set()) if person is not None else set()
     by_member = bool(units & facts.members)
     return RuleResult(
         "proposed",

@@ -88,9 +88,14 @@ def nominate_from_ballot(ballot: Ballot, *, by: User) -> list[Nomination]:
                 person=None,
                 defaults={"unit_name": candidate.unit_name, "ballot": ballot},
             )
-        if not new:
-            continue
-        results = eligibility.check(award, ballot.block_year, candidate.unit, nomination=nomination)
+        if new:
+            created.append(nomination)
+    # The facts of the year read once, with every nomination this ballot made in them.
+    facts = eligibility.facts_of(ballot.block_year) if created else None
+    for nomination in created:
+        results = eligibility.check(
+            award, ballot.block_year, nomination.unit, nomination=nomination, facts=facts
+        )
         nomination.eligibility = [r.as_dict() for r in results]
         nomination.eligibility_checked_at = timezone.now()
         nomination.save(update_fields=["eligibility", "eligibility_checked_at"])
@@ -99,13 +104,12 @@ def nominate_from_ballot(ballot: Ballot, *, by: User) -> list[Nomination]:
             actor=by,
             obj=nomination,
             after={
-                "unit": candidate.unit_name,
-                **({"person": candidate.person_name} if candidate.person_id else {}),
+                "unit": nomination.unit_name,
+                **({"person": nomination.person_name} if nomination.person_id else {}),
                 "award": award.code,
                 "ballot": ballot.pk,
             },
         )
-        created.append(nomination)
     return created
 
 
