@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from awards.documents.letters import DECREE, LAW
-from awards.models import Awardee, AwardType, Decision, Nomination, Submission
+from awards.models import Awardee, AwardType, Decision, Nomination, Revocation, Submission
 from blocks.models import Authority, Membership, UnitRole
 from emulation import audit, mail
 from emulation.errors import DomainError
@@ -114,21 +114,35 @@ def approved_for_decision(
     )
 
 
-def _check_number(authority: Authority, number: str, *, exclude: int | None = None) -> str:
+def clean_number(number: str, *, example: str) -> str:
+    """A number typed as the office registered it ("125/QĐ-UBND"), or a clear refusal."""
     number = (number or "").strip()
     if not number or len(number) > NUMBER_MAX or not NUMBER_PATTERN.match(number):
         raise DomainError(
             _(
                 "Write the number and symbol as the office registered it: digits, a slash and"
-                " the symbol, such as 125/QĐ-UBND (at most %(max)d characters, no spaces)."
+                " the symbol, such as %(example)s (at most %(max)d characters, no spaces)."
             )
-            % {"max": NUMBER_MAX},
+            % {"example": example, "max": NUMBER_MAX},
             field="number",
         )
+    return number
+
+
+def check_number(
+    authority: Authority | int,
+    number: str,
+    *,
+    example: str = "125/QĐ-UBND",
+    exclude: int | None = None,
+) -> str:
+    """A decision's number, free in the authority's register of decisions: the award decisions
+    and the decisions revoking awards share it (both are the People's Committee's QĐ)."""
+    number = clean_number(number, example=example)
     taken = Decision.objects.filter(authority=authority, number=number)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
-    if taken.exists():
+    if taken.exists() or Revocation.objects.filter(authority=authority, number=number).exists():
         raise DomainError(_number_taken(number), field="number")
     return number
 
@@ -180,7 +194,7 @@ def draft_decision(
     """Draft the decision for one award and year, listing every nomination the council approved
     and no other decision lists (at least one), ordered by block then unit. The number is unique
     within the authority. It cites the Department's submission that listed them, if any."""
-    number = _check_number(authority, number)
+    number = check_number(authority, number)
     _check_text(signer_name, legal_bases)
     # Lock the candidates first, then look again for the ones another decision took meanwhile:
     # after the lock, the other transaction has committed and its awardees are visible.
@@ -274,7 +288,7 @@ def update_decision(decision: Decision, *, by: User, **fields: Any) -> Decision:
     decision = _locked(decision)
     _check_draft(decision)
     if "number" in fields:
-        fields["number"] = _check_number(decision.authority, fields["number"], exclude=decision.pk)
+        fields["number"] = check_number(decision.authority, fields["number"], exclude=decision.pk)
     if "legal_bases" in fields:
         fields["legal_bases"] = _clean_bases(fields["legal_bases"] or "")
     for name in ("signer_name", "signer_title"):

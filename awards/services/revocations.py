@@ -19,36 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from awards.models import Awardee, Decision, Revocation
-from awards.services.decisions import DEFAULT_SIGNER_TITLE, NUMBER_MAX, NUMBER_PATTERN
+from awards.services.decisions import DEFAULT_SIGNER_TITLE, check_number
 from emulation import audit
 from emulation.errors import DomainError
 from emulation.models import User
-
-
-def _taken(number: str) -> str:
-    return _(
-        "The authority already has a decision numbered %(number)s. Check the number in the"
-        " office's register and use the next free one."
-    ) % {"number": number}
-
-
-def _check_number(authority: int, number: str) -> str:
-    number = (number or "").strip()
-    if not number or len(number) > NUMBER_MAX or not NUMBER_PATTERN.match(number):
-        raise DomainError(
-            _(
-                "Write the number and symbol as the office registered it: digits, a slash and"
-                " the symbol, such as 310/QĐ-UBND (at most %(max)d characters, no spaces)."
-            )
-            % {"max": NUMBER_MAX},
-            field="number",
-        )
-    if (
-        Decision.objects.filter(authority=authority, number=number).exists()
-        or Revocation.objects.filter(authority=authority, number=number).exists()
-    ):
-        raise DomainError(_taken(number), field="number")
-    return number
 
 
 @transaction.atomic
@@ -94,7 +68,7 @@ def revoke_award(
     revocation = Revocation(
         awardee=awardee,
         authority=decision.authority,
-        number=_check_number(decision.authority_id, number),
+        number=check_number(decision.authority_id, number, example="310/QĐ-UBND"),
         signed_on=signed_on,
         signer_name=signer_name.strip(),
         signer_title=(signer_title or "").strip() or DEFAULT_SIGNER_TITLE,

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from awards.models import AwardType, Nomination, Submission
-from awards.services.decisions import NUMBER_MAX, NUMBER_PATTERN
+from awards.services.decisions import clean_number
 from blocks.models import Authority
 from emulation import audit
 from emulation.errors import DomainError
@@ -49,16 +49,7 @@ def to_submit(authority: Authority, year: int) -> QuerySet[Nomination]:
 
 
 def _check(authority: Authority, number: str, signer_name: str) -> str:
-    number = (number or "").strip()
-    if not number or len(number) > NUMBER_MAX or not NUMBER_PATTERN.match(number):
-        raise DomainError(
-            _(
-                "Write the number and symbol as the office registered it: digits, a slash and"
-                " the symbol, such as 45/TTr-SNV (at most %(max)d characters, no spaces)."
-            )
-            % {"max": NUMBER_MAX},
-            field="number",
-        )
+    number = clean_number(number, example="45/TTr-SNV")
     if Submission.objects.filter(authority=authority, number=number).exists():
         raise DomainError(_taken(number), field="number")
     if not (signer_name or "").strip():

@@ -74,7 +74,7 @@ def test_an_award_is_revoked_once(world: World) -> None:
         ({"reason": "  "}, "Give the reason"),
         ({"ground": "dislike"}, "Choose the ground"),
         ({"number": "310 QĐ"}, "digits, a slash"),
-        ({"number": "125/QĐ-UBND"}, "already has a decision numbered"),  # the revoked one's
+        ({"number": "125/QĐ-UBND"}, "already has a document numbered"),  # the revoked one's
         ({"signed_on": SIGNED_ON - datetime.timedelta(days=1)}, "comes after"),
         ({"signer_name": ""}, "who signs"),
     ],
@@ -182,3 +182,17 @@ def test_a_revoked_award_leaves_the_units_history_and_the_rules_that_read_it(
     assert [a.year for a in history.of_unit(unit).awards] == [decision.year]
     revoke(first, world.staff)
     assert history.of_unit(unit).awards == []
+
+
+def test_a_new_decision_cannot_take_the_number_of_a_revoking_decision(world: World) -> None:
+    """Award decisions and the decisions revoking awards share the authority's register."""
+    from awards.services import decisions
+
+    decision = published(world, units=[world.units[0], world.units[1]])
+    first, _second = decision.awardees.order_by("position")
+    revoke(first, world.staff)
+    with pytest.raises(DomainError, match="310/QĐ-UBND") as refused:
+        decisions.check_number(world.authority, "310/QĐ-UBND")
+    assert refused.value.field == "number"
+    with pytest.raises(DomainError, match="such as 310/QĐ-UBND"):
+        revoke(_second, world.staff, number="310 QĐ")
