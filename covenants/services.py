@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -382,15 +382,29 @@ def register_targets(
 REGISTRATION_FIELDS = ["targets", "aims", "status"]
 
 
+def _last_years(block_year: BlockYear) -> QuerySet[Registration]:
+    """Last year's registrations, the same block's first: a unit that was in two blocks last year
+    starts from the one it continues in."""
+    same_block = Case(When(block_year__block=block_year.block_id, then=Value(0)), default=Value(1))
+    return Registration.objects.filter(block_year__year=block_year.year - 1).order_by(
+        same_block, "pk"
+    )
+
+
 def last_year_registrations(block_year: BlockYear) -> dict[int, Registration]:
-    """The current members' registrations of the year before (in whichever block), by unit."""
-    return {
-        r.unit_id: r
-        for r in Registration.objects.filter(
-            block_year__year=block_year.year - 1,
-            unit__in=current_members(block_year).values("unit"),
-        ).order_by("pk")
-    }
+    """The current members' registrations of the year before, by unit (`last_year_registration`
+    of each, in one query)."""
+    found: dict[int, Registration] = {}
+    for registration in _last_years(block_year).filter(
+        unit__in=current_members(block_year).values("unit")
+    ):
+        found.setdefault(registration.unit_id, registration)
+    return found
+
+
+def last_year_registration(block_year: BlockYear, unit: Unit) -> Registration | None:
+    """The unit's registration of the year before: its start for this year's."""
+    return _last_years(block_year).filter(unit=unit).first()
 
 
 @transaction.atomic

@@ -568,10 +568,9 @@ def registration_edit(request: AuthedRequest, pk: int, unit_pk: int) -> HttpResp
     unit = get_object_or_404(_own_units(request, block_year), pk=unit_pk)
     require_for_unit(request, "covenants.register", block_year)
     # This year's registration, or else last year's as a start.
-    existing = (
-        Registration.objects.filter(block_year=block_year, unit=unit).first()
-        or Registration.objects.filter(block_year__year=block_year.year - 1, unit=unit).first()
-    )
+    existing = Registration.objects.filter(
+        block_year=block_year, unit=unit
+    ).first() or services.last_year_registration(block_year, unit)
     initial = {"targets": existing.targets, "aims": existing.aims} if existing else {}
     form = RegistrationForm(post_data(request), initial=initial)
     done = run_form(

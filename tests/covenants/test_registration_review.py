@@ -168,3 +168,20 @@ def test_the_council_page_runs_a_fixed_number_of_queries(
     last_year(world)
     large = count_queries(lambda: client.get(url))
     assert small == large == PINNED, (small, large)
+
+
+def test_a_unit_in_two_blocks_last_year_starts_from_the_block_it_continues_in(
+    world: World,
+) -> None:
+    """The copy and the form's start agree: the same block's registration comes first."""
+    from tests.factories import make_block
+
+    unit = world.units[2]
+    other = make_block_year(make_block(world.authority, "Khối khác"), [unit], year=YEAR - 1)
+    Registration.objects.create(
+        block_year=other, unit=unit, targets="Của khối khác", registered_by=world.leader
+    )
+    own = last_year(world)[1]
+    assert own.unit == unit
+    assert services.last_year_registration(world.block_year, unit) == own
+    assert services.last_year_registrations(world.block_year)[unit.pk] == own
