@@ -458,7 +458,6 @@ def review_registration(
 ) -> Registration:
     """The council approves a unit's registration, or returns it with the reason, for the unit to
     amend and register again."""
-    from emulation.roles import roles_of
 
     registration = (
         Registration.objects.select_for_update()
@@ -466,7 +465,7 @@ def review_registration(
         .get(pk=registration.pk)
     )
     check_not_archived(registration.block_year)
-    if not (by.is_superuser or roles_of(by).staffs(registration.block_year.block.authority_id)):
+    if not by.has_perm("blocks.manage_blockyear", registration.block_year):
         raise DomainError(
             _("Only the council staff of the block's authority review registrations.")
         )
