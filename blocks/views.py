@@ -401,7 +401,7 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
         "blocks/unit_list.html",
         can_create=request.user.has_perm("blocks.create_unit"),
         # The rule of `blocks.merge_authorities`, read without asking every permission backend.
-        can_merge_authorities=request.user.is_superuser,
+        can_merge_authorities=request.user.has_perm("blocks.merge_authorities"),
     )
 
 
