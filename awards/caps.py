@@ -267,6 +267,8 @@ def cap_lines(
             for r in nominations
         ]
         closed = False
+    if not grouped:
+        return []
     limits = limits_of(authority, year)
     awards = {
         a.pk: a

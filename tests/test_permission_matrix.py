@@ -177,6 +177,11 @@ def signed_copy(w: World) -> list[Any]:
     )
     copy.file.save("copy.pdf", ContentFile(pdf), save=False)
     copy.save()
+    # Its acceptance recorded as `accept_signed_copy` records it (the real acceptance, which
+    # needs a PKI, is tested in tests/emulation/test_signing.py): an unrecorded copy is refused.
+    from emulation import audit, signing
+
+    audit.record(signing.ACCEPTED, actor=w.leader, obj=copy, after={"sha256": copy.sha256})
     return [document.code, copy.pk]
 
 
