@@ -345,7 +345,7 @@ def merge_authorities(
     administrator merges authorities (it changes who runs what across two councils)."""
     from blocks.models import AuthoritySuccession
 
-    if not by.has_perm("blocks.merge_authorities"):
+    if not rules.has_perm("blocks.merge_authorities", by):
         raise DomainError(_("Only a site administrator can merge authorities."))
     authority = Authority.objects.select_for_update().get(pk=authority.pk)
     into = Authority.objects.select_for_update().get(pk=into.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -401,7 +402,7 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
         "blocks/unit_list.html",
         can_create=request.user.has_perm("blocks.create_unit"),
         # The rule of `blocks.merge_authorities`, read without asking every permission backend.
-        can_merge_authorities=request.user.has_perm("blocks.merge_authorities"),
+        can_merge_authorities=rules.has_perm("blocks.merge_authorities", request.user),
     )
 
 

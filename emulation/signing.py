@@ -557,7 +557,6 @@ def signed_copy_problem(copy: DocumentSignature) -> str | None:
     """What is wrong with a stored signed copy, or None: its acceptance must be in the audit log
     with this SHA-256 (a row written around the application has none), and the stored file's
     bytes must hash to it."""
-    from emulation.issued import sha256_of
     from emulation.models import AuditEvent
 
     event = (
@@ -573,7 +572,7 @@ def signed_copy_problem(copy: DocumentSignature) -> str | None:
         return "its stored SHA-256 differs from the one recorded in the audit log"
     try:
         with copy.file.open("rb") as handle:
-            digest = sha256_of(handle)
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
     except (OSError, ValueError):
         return "its stored file cannot be read"
     if digest != copy.sha256:
